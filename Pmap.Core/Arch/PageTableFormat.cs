@@ -1,0 +1,97 @@
+namespace Pmap.Core.Arch;
+
+/// <summary>How the top bits of a virtual address above VaBits must look.</summary>
+public enum VaRange
+{
+    /// <summary>All bits above VaBits are zero (Arm TTBR0_EL2 / HTTBR regime; arm32's 32-bit VA).</summary>
+    ZeroExtended,
+    /// <summary>Bits above VaBits copy bit VaBits-1 (x86-64 canonical, RISC-V Sv39).</summary>
+    SignExtended,
+}
+
+/// <summary>
+/// The radix-tree shape of an architecture's page tables: 512-entry tables of 8-byte entries, levels
+/// numbered as the architecture numbers them (Arm 0..3 root first, x86 4..1, RISC-V 2..0).
+/// </summary>
+public sealed record PageTableFormat(int RootLevel, int LeafLevel, int VaBits, int PaBits, VaRange VaRange)
+{
+    public int Levels => Math.Abs(LeafLevel - RootLevel) + 1;
+
+    /// <summary>+1 when levels count up towards the leaf (Arm), -1 when down (x86, RISC-V).</summary>
+    public int Step => LeafLevel >= RootLevel ? 1 : -1;
+
+    /// <summary>Levels from the root to the leaf.</summary>
+    public IEnumerable<int> WalkOrder
+    {
+        get
+        {
+            for (var l = RootLevel; ; l += Step)
+            {
+                yield return l;
+                if (l == LeafLevel) yield break;
+            }
+        }
+    }
+
+    public bool IsLevel(int level) => Step > 0 ? level >= RootLevel && level <= LeafLevel : level <= RootLevel && level >= LeafLevel;
+
+    /// <summary>Bits of VA translated below this level: 12 + 9 × (distance to the leaf).</summary>
+    public int LevelShift(int level) => Page.Shift + Page.EntriesPerTableShift * Math.Abs(LeafLevel - level);
+
+    public ulong LevelSize(int level) => 1UL << LevelShift(level);
+
+    public int Index(VirtAddr va, int level) => (int)((va.Value >> LevelShift(level)) & (Page.EntriesPerTable - 1));
+
+    public ulong PaLimit => PaBits >= 64 ? ulong.MaxValue : (1UL << PaBits) - 1;
+
+    public ulong MaxMfn => PaLimit >> Page.Shift;
+
+    /// <summary>True if the VA is one the MMU can translate at all (no bits beyond VaBits, or canonical).</summary>
+    public bool IsValidVa(VirtAddr va)
+    {
+        if (VaBits >= 64) return true;
+        var upper = va.Value >> (VaBits - 1);
+        return VaRange == VaRange.ZeroExtended
+            ? va.Value >> VaBits == 0
+            : upper == 0 || upper == (ulong.MaxValue >> (VaBits - 1));
+    }
+
+    public string DescribeVaRange() => VaRange == VaRange.ZeroExtended
+        ? $"0x0..{Hex.Format(VaBits >= 64 ? ulong.MaxValue : (1UL << VaBits) - 1)} ({VaBits}-bit VA)"
+        : $"a canonical {VaBits}-bit address (bits 63..{VaBits - 1} all equal)";
+}
+
+/// <summary>What a raw entry is at a given level.</summary>
+public enum PteKind
+{
+    Invalid,
+    Table,
+    Block,
+    Page,
+    Reserved,
+}
+
+/// <summary>One named bitfield of a decoded entry.</summary>
+public sealed record PteField(string Name, int High, int Low, ulong Value, string Meaning)
+{
+    public string Bits => High == Low ? $"{High}" : $"{High}:{Low}";
+}
+
+public sealed record DecodedPte(ulong Raw, int Level, PteKind Kind, bool Valid, PhysAddr? OutputAddress, IReadOnlyList<PteField> Fields);
+
+/// <summary>The architecture's page-table entry format: classify, extract the address, decode into named fields.</summary>
+public interface IPteCodec
+{
+    PteKind Classify(ulong raw, int level);
+
+    /// <summary>The output address of a table, block or page entry (base of the next table or of the mapped region).</summary>
+    PhysAddr OutputAddress(ulong raw, int level);
+
+    DecodedPte Decode(ulong raw, int level);
+}
+
+public static class PteKinds
+{
+    public static string JsonName(this PteKind k) => k.ToString().ToLowerInvariant();
+    public static bool IsLeaf(this PteKind k) => k is PteKind.Block or PteKind.Page;
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Configuration;
+using Pmap.Core.Arch;
+using Pmap.Core.Plugins;
+
+namespace Pmap.Core.Hosting;
+
+/// <summary>Explicit choices from the command line; null means "take configuration".</summary>
+public sealed record ArchRequest(string? Architecture = null, string? Profile = null, int? NumFixPmap = null, bool? Debug = null);
+
+/// <summary>
+/// The architectures the plugins provided, and the one place that turns configuration plus command-line
+/// choices into a configured <see cref="ArchModel"/>. Bad choices from the command line are usage errors;
+/// bad values from configuration are configuration errors naming the key and its source.
+/// </summary>
+public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions options, IConfiguration configuration)
+{
+    public PluginCatalog Catalog { get; } = catalog;
+    public PmapOptions Options { get; } = options;
+    public IConfiguration Configuration { get; } = configuration;
+    public IReadOnlyList<LoadedArchitecture> All => Catalog.Architectures;
+
+    public IReadOnlyList<string> Names => All.Select(a => a.Architecture.Name).ToList();
+
+    public LoadedArchitecture? TryFind(string name) =>
+        All.FirstOrDefault(a => string.Equals(a.Architecture.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The architecture by name; an unknown name is a usage error listing the loaded ones.</summary>
+    public LoadedArchitecture Find(string name) =>
+        TryFind(name) ?? throw new PmapUsageException($"unknown architecture '{name}': loaded are {string.Join(", ", Names)}");
+
+    public ArchModel Create(ArchRequest request)
+    {
+        LoadedArchitecture loaded;
+        if (request.Architecture is not null) loaded = Find(request.Architecture);
+        else
+        {
+            loaded = TryFind(Options.Architecture) ?? throw PmapOptions.Invalid(Configuration, nameof(PmapOptions.Architecture),
+                Options.Architecture, $"one of the loaded architectures ({string.Join(", ", Names)})");
+        }
+        return Create(loaded.Architecture, request);
+    }
+
+    public ArchModel Create(IArchitecture arch, ArchRequest request)
+    {
+        var section = Configuration.GetSection($"Architectures:{arch.Name}");
+        var profileKey = $"Architectures:{arch.Name}:Profile";
+        string profile;
+        if (request.Profile is not null)
+        {
+            profile = request.Profile;
+            if (!arch.Profiles.Contains(profile))
+                throw new PmapUsageException($"unknown profile '{profile}' for {arch.Name}: allowed are {string.Join(", ", arch.Profiles)}");
+        }
+        else
+        {
+            profile = section["Profile"] ?? arch.DefaultProfile;
+            if (!arch.Profiles.Contains(profile))
+                throw PmapOptions.Invalid(Configuration, profileKey, profile, $"a profile of {arch.Name} ({string.Join(", ", arch.Profiles)})");
+        }
+
+        var numFixPmap = request.NumFixPmap ?? Options.NumFixPmap;
+        if (request.NumFixPmap is < 1 or > PmapOptions.MaxNumFixPmap)
+            throw new PmapUsageException($"--num-fix-pmap {request.NumFixPmap} is out of range: expected 1 to {PmapOptions.MaxNumFixPmap}");
+        var settings = new ArchSettings(profile, numFixPmap, request.Debug ?? Options.Debug, section);
+
+        ArchModel model;
+        try
+        {
+            model = arch.Create(settings);
+        }
+        catch (PmapConfigurationException e) when (!e.Key.Contains(':'))
+        {
+            var key = $"Architectures:{arch.Name}:{e.Key}";
+            throw new PmapConfigurationException(key, $"{e.Message[(e.Key.Length + 2)..]} (from {ConfigurationSources.Describe(Configuration, key)})");
+        }
+        CheckFits(model, request.NumFixPmap is not null);
+        return model;
+    }
+
+    /// <summary>NumFixPmap must fit the fixmap and, for the v3 seed, its one-word bitmap (BUILD_BUG_ON).</summary>
+    private void CheckFits(ArchModel model, bool fromCommandLine)
+    {
+        var n = model.Settings.NumFixPmap;
+        string? problem = null;
+        if (model.CommonCode.BitmapBits is int bits && n > bits)
+            problem = $"BUILD_BUG_ON(sizeof(inuse) * BITS_PER_BYTE < NUM_FIX_PMAP) fails: {model.CommonCode.Name}'s bitmap is one unsigned long ({bits} bits)";
+        problem ??= PluginCatalog.LayoutProblem(model);
+        if (problem is null) return;
+        var message = $"NUM_FIX_PMAP {n} does not fit {model.Name} profile {model.Profile}: {problem}";
+        if (fromCommandLine) throw new PmapUsageException("--num-fix-pmap: " + message);
+        throw new PmapConfigurationException(nameof(PmapOptions.NumFixPmap), $"{message} (from {ConfigurationSources.Describe(Configuration, nameof(PmapOptions.NumFixPmap))})");
+    }
+}

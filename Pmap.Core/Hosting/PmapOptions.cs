@@ -1,0 +1,70 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Pmap.Core.Hosting;
+
+/// <summary>The root configuration keys of CLI.md (appsettings.json, PMAP_ environment variables, options).</summary>
+public sealed class PmapOptions
+{
+    public const int DefaultNumFixPmap = 8; // xen/include/xen/pmap.h
+    public const int MaxNumFixPmap = 4096;
+
+    /// <summary>Folder of plugins/&lt;Name&gt;/&lt;Name&gt;.dll; relative to the binary's folder.</summary>
+    public string PluginsPath { get; set; } = "plugins";
+    public string Architecture { get; set; } = "arm64";
+    public int NumFixPmap { get; set; } = DefaultNumFixPmap;
+    /// <summary>A debug build of Xen: ASSERTs are evaluated.</summary>
+    public bool Debug { get; set; } = true;
+
+    /// <summary>Reads and validates the root keys; a bad value throws naming the key, its source and what is allowed.</summary>
+    public static PmapOptions Load(IConfiguration configuration)
+    {
+        var o = new PmapOptions();
+        if (Read(configuration, nameof(PluginsPath)) is { } plugins)
+        {
+            if (string.IsNullOrWhiteSpace(plugins)) throw Invalid(configuration, nameof(PluginsPath), plugins, "a folder path");
+            o.PluginsPath = plugins;
+        }
+        if (Read(configuration, nameof(Architecture)) is { } arch)
+        {
+            if (string.IsNullOrWhiteSpace(arch)) throw Invalid(configuration, nameof(Architecture), arch, "an architecture name such as arm64");
+            o.Architecture = arch.Trim().ToLowerInvariant();
+        }
+        if (Read(configuration, nameof(NumFixPmap)) is { } num)
+        {
+            if (!int.TryParse(num, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxNumFixPmap)
+                throw Invalid(configuration, nameof(NumFixPmap), num, $"a whole number from 1 to {MaxNumFixPmap} (and no more than the fixmap can hold)");
+            o.NumFixPmap = n;
+        }
+        if (Read(configuration, nameof(Debug)) is { } debug)
+        {
+            if (!bool.TryParse(debug, out var d)) throw Invalid(configuration, nameof(Debug), debug, "true or false");
+            o.Debug = d;
+        }
+        return o;
+    }
+
+    private static string? Read(IConfiguration c, string key) => c[key];
+
+    public static PmapConfigurationException Invalid(IConfiguration c, string key, string value, string allowed) =>
+        new(key, $"'{value}' (from {ConfigurationSources.Describe(c, key)}) is not valid: expected {allowed}");
+}
+
+/// <summary>Says which provider a configuration value came from, for error messages and `pmap config`.</summary>
+public static class ConfigurationSources
+{
+    public static string Describe(IConfiguration configuration, string key)
+    {
+        if (configuration is not IConfigurationRoot root) return "configuration";
+        foreach (var provider in root.Providers.Reverse())
+        {
+            if (!provider.TryGet(key, out _)) continue;
+            var type = provider.GetType().Name;
+            if (type.StartsWith("EnvironmentVariables", StringComparison.Ordinal))
+                return "environment variable PMAP_" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
+            if (type.StartsWith("Memory", StringComparison.Ordinal)) return "command line";
+            return provider.ToString() is { } s && s.Contains('\'') ? "file " + s[s.IndexOf('\'')..(s.LastIndexOf('\'') + 1)] : type;
+        }
+        return "default";
+    }
+}

@@ -1,0 +1,113 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Pmap.Core.Machine;
+
+/// <summary>
+/// Sparse physical memory of 4 KiB frames (512 × u64 each). A frame costs memory only once written
+/// (or once touched through a translation); reads of a frame never written return zeros.
+/// Frames live in an open-addressing hash (linear probing, Fibonacci hashing), so a machine with
+/// terabytes of RAM costs only the frames it touches.
+/// </summary>
+public sealed class PhysicalMemory
+{
+    private const ulong EmptyKey = ulong.MaxValue;
+    private ulong[] _keys;
+    private ulong[][] _frames;
+    private int _shift;
+    private int _count;
+
+    public PhysicalMemory(int initialCapacity = 4096)
+    {
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, initialCapacity));
+        _shift = 64 - BitOperations.Log2((uint)capacity);
+        _keys = NewKeys(capacity);
+        _frames = new ulong[capacity][];
+    }
+
+    /// <summary>Number of frames that hold memory.</summary>
+    public int FrameCount => _count;
+
+    private static ulong[] NewKeys(int capacity)
+    {
+        var keys = new ulong[capacity];
+        Array.Fill(keys, EmptyKey);
+        return keys;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Slot(ulong mfn) => (int)((mfn * 0x9e3779b97f4a7c15UL) >> _shift);
+
+    /// <summary>The frame's words if it holds memory, else null (a read would see zeros).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong[]? TryGetFrame(Mfn mfn)
+    {
+        var keys = _keys;
+        var mask = keys.Length - 1;
+        for (var i = Slot(mfn.Value); ; i = (i + 1) & mask)
+        {
+            var k = keys[i];
+            if (k == mfn.Value) return _frames[i];
+            if (k == EmptyKey) return null;
+        }
+    }
+
+    /// <summary>The frame's words, materialising a zeroed frame on first use.</summary>
+    public ulong[] GetOrCreateFrame(Mfn mfn) => TryGetFrame(mfn) ?? Insert(mfn.Value);
+
+    private ulong[] Insert(ulong mfn)
+    {
+        if (mfn == EmptyKey) throw new ArgumentOutOfRangeException(nameof(mfn));
+        if ((_count + 1) * 2 > _keys.Length) Grow();
+        var frame = new ulong[Page.EntriesPerTable];
+        var mask = _keys.Length - 1;
+        var i = Slot(mfn);
+        while (_keys[i] != EmptyKey) i = (i + 1) & mask;
+        _keys[i] = mfn;
+        _frames[i] = frame;
+        _count++;
+        return frame;
+    }
+
+    private void Grow()
+    {
+        var oldKeys = _keys;
+        var oldFrames = _frames;
+        var capacity = oldKeys.Length * 2;
+        _shift--;
+        _keys = NewKeys(capacity);
+        _frames = new ulong[capacity][];
+        var mask = capacity - 1;
+        for (var j = 0; j < oldKeys.Length; j++)
+        {
+            if (oldKeys[j] == EmptyKey) continue;
+            var i = Slot(oldKeys[j]);
+            while (_keys[i] != EmptyKey) i = (i + 1) & mask;
+            _keys[i] = oldKeys[j];
+            _frames[i] = oldFrames[j];
+        }
+    }
+
+    /// <summary>Physical 64-bit read (page-table walks read this way). Allocates nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Read64(PhysAddr pa)
+    {
+        var frame = TryGetFrame(pa.ToMfn());
+        return frame is null ? 0 : frame[(int)(pa.PageOffset >> 3)];
+    }
+
+    /// <summary>Physical 64-bit write (8-byte aligned).</summary>
+    public void Write64(PhysAddr pa, ulong value)
+    {
+        if ((pa.Value & 7) != 0) throw new ArgumentException($"unaligned 64-bit access at {pa}", nameof(pa));
+        if (value == 0 && TryGetFrame(pa.ToMfn()) is null) return; // zero into a zero frame: nothing to keep
+        GetOrCreateFrame(pa.ToMfn())[(int)(pa.PageOffset >> 3)] = value;
+    }
+
+    /// <summary>Zeroes a whole frame (clear_page) without materialising one that was never written.</summary>
+    public void ClearFrame(Mfn mfn)
+    {
+        var frame = TryGetFrame(mfn);
+        if (frame is not null) Array.Clear(frame);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Numerics;
+using Pmap.Core.Arch;
+
+namespace Pmap.Core.Machine;
+
+/// <summary>
+/// xen/common/pmap.c: a bitmap of NUM_FIX_PMAP fixmap slots, pmap_map (first free slot, arch_pmap_map,
+/// fix_to_virt) and pmap_unmap (virt_to_fix, clear the bit, arch_pmap_unmap), with every check of the
+/// modelled revision and its text. Any NUM_FIX_PMAP, not limited to 64.
+/// </summary>
+public sealed class PmapCore
+{
+    private readonly XenMachine _m;
+    private readonly FixmapLayout _fixmap;
+    private readonly PmapCommonVariant _variant;
+    private readonly ulong[] _inuse; // DECLARE_BITMAP(inuse, NUM_FIX_PMAP)
+    private readonly int _numFixPmap;
+
+    internal PmapCore(XenMachine m)
+    {
+        _m = m;
+        _fixmap = m.Arch.Fixmap;
+        _variant = m.Arch.CommonCode;
+        _numFixPmap = _fixmap.NumFixPmap;
+        _inuse = new ulong[(_numFixPmap + 63) / 64];
+    }
+
+    public int NumFixPmap => _numFixPmap;
+
+    /// <summary>Slots in use now.</summary>
+    public int InUse { get; private set; }
+
+    /// <summary>Most slots in use at once since boot.</summary>
+    public int MaxInUse { get; private set; }
+
+    public bool IsInUse(int idx) => (_inuse[idx >> 6] & (1UL << (idx & 63))) != 0;
+
+    /// <summary>void *pmap_map(mfn_t mfn).</summary>
+    public VirtAddr Map(Mfn mfn)
+    {
+        if (_m.Debug && _m.Cpu.SystemState >= SystemState.SmpBoot)
+            throw new PmapSystemStateAssertException("pmap_map", _variant.Site(26));
+        if (_variant.AssertNotInIrq && _m.Debug && _m.Cpu.InIrq)
+            throw new PmapInIrqAssertException("pmap_map", _variant.Site(27));
+
+        var idx = FindFirstZeroBit();
+        if (idx == _numFixPmap) throw new OutOfPmapSlotsPanicException(_variant.Site(31));
+        _inuse[idx >> 6] |= 1UL << (idx & 63);
+        if (++InUse > MaxInUse) MaxInUse = InUse;
+
+        var slot = idx + _fixmap.FixPmapBegin;
+        if (_m.Debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
+            throw new PmapSlotRangeAssertException(_variant.SlotRangeCondition, "pmap_map", _variant.Site(36));
+
+        var va = _fixmap.FixToVirt(slot);
+        if (_m.Trace.Enabled) _m.Trace.Add(new TraceEvent(TraceKind.Map) { Mfn = mfn, Slot = slot, Va = va });
+        _m.Arch.ArchPmapMap(_m, slot, mfn);
+        return va;
+    }
+
+    /// <summary>void pmap_unmap(const void *p).</summary>
+    public void Unmap(VirtAddr va)
+    {
+        var slot = _fixmap.VirtToFix(va); // the declaration initialiser runs first: its BUG_ON is always live
+
+        if (_m.Debug && _m.Cpu.SystemState >= SystemState.SmpBoot)
+            throw new PmapSystemStateAssertException("pmap_unmap", _variant.Site(55));
+        if (_m.Debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
+            throw new PmapSlotRangeAssertException(_variant.SlotRangeCondition, "pmap_unmap", _variant.Site(56));
+        if (_variant.AssertNotInIrq && _m.Debug && _m.Cpu.InIrq)
+            throw new PmapInIrqAssertException("pmap_unmap", _variant.Site(57));
+
+        var idx = slot - _fixmap.FixPmapBegin;
+        if (_m.Trace.Enabled) _m.Trace.Add(new TraceEvent(TraceKind.Unmap) { Slot = slot, Va = va });
+        if ((uint)idx < (uint)_numFixPmap)
+        {
+            ref var word = ref _inuse[idx >> 6];
+            var bit = 1UL << (idx & 63);
+            if ((word & bit) != 0) InUse--;
+            else _m.Hazard($"pmap_unmap of slot {slot} whose bit is already clear (double unmap goes undetected)", va);
+            word &= ~bit;
+        }
+        else
+        {
+            // Release build: the range ASSERT is compiled out; __clear_bit(idx) writes outside the bitmap.
+            _m.Hazard($"__clear_bit({idx}) outside the {_numFixPmap}-bit PMAP bitmap (slot {slot} is {_fixmap.NameOf(slot)}, not a PMAP slot)", va);
+        }
+        _m.Arch.ArchPmapUnmap(_m, slot);
+    }
+
+    /// <summary>find_first_zero_bit(inuse, NUM_FIX_PMAP): NUM_FIX_PMAP when all are set.</summary>
+    private int FindFirstZeroBit()
+    {
+        for (var w = 0; w < _inuse.Length; w++)
+        {
+            var free = ~_inuse[w];
+            if (free == 0) continue;
+            var idx = (w << 6) + BitOperations.TrailingZeroCount(free);
+            return idx < _numFixPmap ? idx : _numFixPmap;
+        }
+        return _numFixPmap;
+    }
+}

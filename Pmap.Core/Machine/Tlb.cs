@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+
+namespace Pmap.Core.Machine;
+
+/// <summary>A cached translation of one 4 KiB virtual page.</summary>
+public struct TlbEntry
+{
+    public ulong Vpn;
+    public bool InUse;
+    /// <summary>A cached fault ("negative" entry): only on architectures that may cache invalid entries.</summary>
+    public bool Negative;
+    public PhysAddr PagePa;
+    public ulong LeafEntry;
+    public int LeafLevel;
+    /// <summary>The backing frame, held like QEMU's softmmu addend so a hit costs no frame lookup.</summary>
+    public ulong[]? Frame;
+}
+
+/// <summary>
+/// A direct-mapped TLB indexed by VPN. Entries leave only through the flush operations an architecture
+/// performs (or by being replaced by a later fill of the same set), so a missing flush shows up as a stale
+/// translation, as on hardware.
+/// </summary>
+public sealed class Tlb
+{
+    private readonly TlbEntry[] _entries;
+    private readonly int _mask;
+
+    public Tlb(int entries = 64)
+    {
+        if (entries <= 0 || (entries & (entries - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(entries), "a power of two");
+        _entries = new TlbEntry[entries];
+        _mask = entries - 1;
+    }
+
+    public int Size => _entries.Length;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref TlbEntry Lookup(VirtAddr va, out bool hit)
+    {
+        var vpn = va.PageNumber;
+        ref var e = ref _entries[(int)(vpn & (ulong)_mask)];
+        hit = e.InUse && e.Vpn == vpn;
+        return ref e;
+    }
+
+    public void Fill(VirtAddr va, PhysAddr pagePa, ulong leafEntry, int leafLevel, ulong[]? frame)
+    {
+        var vpn = va.PageNumber;
+        _entries[(int)(vpn & (ulong)_mask)] = new TlbEntry
+        {
+            Vpn = vpn, InUse = true, PagePa = pagePa, LeafEntry = leafEntry, LeafLevel = leafLevel, Frame = frame,
+        };
+    }
+
+    public void FillNegative(VirtAddr va)
+    {
+        var vpn = va.PageNumber;
+        _entries[(int)(vpn & (ulong)_mask)] = new TlbEntry { Vpn = vpn, InUse = true, Negative = true };
+    }
+
+    /// <summary>Invalidates the entry for this VA, if cached (tlbi vae2, TLBIMVAH, invlpg, sfence.vma va).</summary>
+    public void FlushVa(VirtAddr va)
+    {
+        var vpn = va.PageNumber;
+        ref var e = ref _entries[(int)(vpn & (ulong)_mask)];
+        if (e.InUse && e.Vpn == vpn) e = default;
+    }
+
+    public void FlushAll() => Array.Clear(_entries);
+
+    /// <summary>True if a translation (positive or negative) for this VA is cached.</summary>
+    public bool Contains(VirtAddr va)
+    {
+        Lookup(va, out var hit);
+        return hit;
+    }
+
+    public int Count => _entries.Count(e => e.InUse);
+}

@@ -1,0 +1,76 @@
+namespace Pmap.Core.Machine;
+
+/// <summary>Kinds of trace events; the names are the CLI's JSON "kind" strings.</summary>
+public enum TraceKind
+{
+    PteWrite,
+    Barrier,
+    TlbFlush,
+    TableAlloc,
+    Map,
+    Unmap,
+    Fault,
+    /// <summary>Something a real CPU may get wrong that the model let pass (e.g. a walk using a PTE written with no ISB since).</summary>
+    Hazard,
+}
+
+/// <summary>One thing the simulated hypervisor did. Fields not meaningful for a kind are null.</summary>
+public sealed record TraceEvent(TraceKind Kind)
+{
+    /// <summary>The instruction (barrier, TLB op, store) or the PMAP operation.</summary>
+    public string? Op { get; init; }
+    public string? Table { get; init; }
+    public int? Entry { get; init; }
+    public PhysAddr? Pa { get; init; }
+    public ulong? Old { get; init; }
+    public ulong? New { get; init; }
+    public VirtAddr? Va { get; init; }
+    public Mfn? Mfn { get; init; }
+    public int? Slot { get; init; }
+    public int? Level { get; init; }
+    public string? Detail { get; init; }
+
+    public static string KindName(TraceKind kind) => kind switch
+    {
+        TraceKind.PteWrite => "pte-write",
+        TraceKind.Barrier => "barrier",
+        TraceKind.TlbFlush => "tlb-flush",
+        TraceKind.TableAlloc => "table-alloc",
+        TraceKind.Map => "map",
+        TraceKind.Unmap => "unmap",
+        TraceKind.Fault => "fault",
+        TraceKind.Hazard => "hazard",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}
+
+/// <summary>The event trace. Off, it records nothing and costs one branch per event site.</summary>
+public sealed class Trace
+{
+    private readonly List<TraceEvent> _events = [];
+    public bool Enabled { get; set; } = true;
+    public IReadOnlyList<TraceEvent> Events => _events;
+    public int Count => _events.Count;
+
+    public void Add(TraceEvent e)
+    {
+        if (Enabled) _events.Add(e);
+    }
+
+    public void Clear() => _events.Clear();
+
+    /// <summary>Events recorded since <paramref name="mark"/> (a previous <see cref="Count"/>).</summary>
+    public IReadOnlyList<TraceEvent> Since(int mark) => _events.Skip(mark).ToList();
+}
+
+/// <summary>Counters kept whether or not the trace is on.</summary>
+public sealed class MachineCounters
+{
+    public long PteWrites;
+    public long Barriers;
+    public long TlbFlushes;
+    public long TlbMisses;
+    public long TablesAllocated;
+    public long Walks;
+    public long Hazards;
+}

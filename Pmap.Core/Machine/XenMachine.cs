@@ -1,0 +1,289 @@
+using System.Runtime.CompilerServices;
+using Pmap.Core.Arch;
+
+namespace Pmap.Core.Machine;
+
+/// <summary>Options of a simulated machine that are not Xen configuration.</summary>
+public sealed record MachineOptions
+{
+    /// <summary>RAM banks; default: the architecture's <see cref="ArchModel.DefaultRam"/>.</summary>
+    public IReadOnlyList<RamBank>? Ram { get; init; }
+    public bool TraceEnabled { get; init; } = true;
+    public int TlbEntries { get; init; } = 64;
+    /// <summary>When set, a walk that uses a PTE not yet made visible (no ISB / fence since the write) sees the old value.</summary>
+    public bool StrictOrdering { get; init; }
+}
+
+/// <summary>
+/// One simulated machine running one architecture's Xen: physical memory, boot allocator, CPU with TLB,
+/// trace, and the common PMAP. Architecture code calls the primitives here (PTE writes, barriers, TLB
+/// operations, translated accesses) so that every effect is traced and counted in one place.
+/// </summary>
+public sealed class XenMachine
+{
+    private readonly Dictionary<ulong, string> _tableNames = [];
+    private readonly Dictionary<ulong, ulong> _unsynchronised = []; // entry PA -> value before the write
+
+    private XenMachine(ArchModel arch, MachineOptions options)
+    {
+        Arch = arch;
+        Options = options;
+        Format = arch.Format;
+        Codec = arch.Codec;
+        Debug = arch.Settings.Debug;
+        Cpu = new Cpu(new Tlb(options.TlbEntries));
+        Trace = new Trace { Enabled = options.TraceEnabled };
+        Ram = options.Ram ?? [arch.DefaultRam];
+    }
+
+    /// <summary>A freshly booted machine: static tables built, boot allocator holding RAM minus Xen's image, early_boot.</summary>
+    public static XenMachine Boot(ArchModel arch, MachineOptions? options = null)
+    {
+        var m = new XenMachine(arch, options ?? new MachineOptions());
+        foreach (var bank in m.Ram) m.BootAllocator.InitBootPages(bank.Base, bank.End);
+        m.BootAllocator.Reserve(arch.XenImage.Base, arch.XenImage.End);
+        arch.SetupPageTables(m);
+        m.Pmap = new PmapCore(m);
+        m.Trace.Clear();
+        return m;
+    }
+
+    public ArchModel Arch { get; }
+    public MachineOptions Options { get; }
+    public PageTableFormat Format { get; }
+    public IPteCodec Codec { get; }
+    /// <summary>Debug build: ASSERTs are evaluated.</summary>
+    public bool Debug { get; }
+    public IReadOnlyList<RamBank> Ram { get; }
+    public PhysicalMemory Memory { get; } = new();
+    public BootAllocator BootAllocator { get; } = new();
+    public Cpu Cpu { get; }
+    public Tlb Tlb => Cpu.Tlb;
+    public Trace Trace { get; }
+    public MachineCounters Counters { get; } = new();
+    public PmapCore Pmap { get; private set; } = null!;
+
+    // ---- Xen's checks -------------------------------------------------------------------------
+
+    /// <summary>ASSERT(condition): evaluated only in a debug build.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Assert(bool condition, string text, string where, string? site = null)
+    {
+        if (Debug && !condition) throw new XenAssertException(text, where, site);
+    }
+
+    /// <summary>BUG_ON(condition): always evaluated.</summary>
+    public void BugOn(bool condition, string text, string where, string? site = null)
+    {
+        if (condition) throw new XenBugException(text, where, site);
+    }
+
+    // ---- Page-table pages -----------------------------------------------------------------------
+
+    /// <summary>Gives a table page a name for the trace (xen_fixmap, xen_second, ...).</summary>
+    public void NameTable(PhysAddr table, string name) => _tableNames[table.Value & Page.Mask] = name;
+
+    public string TableName(PhysAddr table) =>
+        _tableNames.TryGetValue(table.Value & Page.Mask, out var n) ? n : "table@" + Hex.Format(table.Value & Page.Mask);
+
+    /// <summary>alloc_boot_pages(1, 1) for a new page-table page (create_xen_table in early boot).</summary>
+    public Mfn AllocTablePage(int level)
+    {
+        var mfn = BootAllocator.AllocBootPages(1, 1);
+        Counters.TablesAllocated++;
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TableAlloc) { Mfn = mfn, Pa = mfn.ToPhysAddr(), Level = level });
+        return mfn;
+    }
+
+    // ---- Writes, barriers, TLB maintenance --------------------------------------------------------
+
+    /// <summary>A PTE store straight into physical memory (Xen writing its static tables through its image mapping).</summary>
+    public void WritePte(PhysAddr entryPa, ulong value, string storeOp)
+    {
+        var old = Memory.Read64(entryPa);
+        Memory.Write64(entryPa, value);
+        NotePteWrite(entryPa, old, value, storeOp);
+    }
+
+    /// <summary>A PTE store through a virtual address (a table reached through PMAP): translated, then stored.</summary>
+    public void WritePteVirt(VirtAddr entryVa, ulong value, string storeOp)
+    {
+        var frame = TranslateForAccess(entryVa, write: true, out var pagePa);
+        var i = (int)(entryVa.PageOffset >> 3);
+        var old = frame[i];
+        frame[i] = value;
+        NotePteWrite(pagePa.Add(entryVa.PageOffset & ~7UL), old, value, storeOp);
+    }
+
+    private void NotePteWrite(PhysAddr pa, ulong old, ulong value, string storeOp)
+    {
+        Counters.PteWrites++;
+        if (Arch.NewEntriesNeedContextSync && old != value) _unsynchronised.TryAdd(pa.Value, old);
+        if (Trace.Enabled)
+        {
+            var table = pa.Value & Page.Mask;
+            Trace.Add(new TraceEvent(TraceKind.PteWrite)
+            {
+                Op = storeOp, Table = TableName(new PhysAddr(table)), Entry = (int)((pa.Value - table) >> 3), Pa = pa, Old = old, New = value,
+            });
+        }
+    }
+
+    /// <summary>A barrier that orders memory accesses only (dsb, fence).</summary>
+    public void Barrier(string op)
+    {
+        Counters.Barriers++;
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Barrier) { Op = op });
+    }
+
+    /// <summary>A context-synchronising barrier (isb): later translations see every completed PTE write.</summary>
+    public void ContextSynchronize(string op)
+    {
+        Barrier(op);
+        _unsynchronised.Clear();
+    }
+
+    /// <summary>Invalidate this CPU's TLB entry for one VA (tlbi vae2, TLBIMVAH, invlpg, sfence.vma).</summary>
+    public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false)
+    {
+        Counters.TlbFlushes++;
+        Tlb.FlushVa(va);
+        if (synchronizes) _unsynchronised.Clear();
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va });
+    }
+
+    public void FlushTlbAll(string op, bool synchronizes = false)
+    {
+        Counters.TlbFlushes++;
+        Tlb.FlushAll();
+        if (synchronizes) _unsynchronised.Clear();
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op });
+    }
+
+    /// <summary>Records something the model lets pass but a real CPU may not (or release Xen does silently).</summary>
+    public void Hazard(string detail, VirtAddr? va = null)
+    {
+        Counters.Hazards++;
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Hazard) { Detail = detail, Va = va });
+    }
+
+    // ---- Translation ------------------------------------------------------------------------
+
+    /// <summary>The hardware walk from the current root, reading tables physically; no TLB. Allocates nothing.</summary>
+    public PhysAddr? WalkFast(VirtAddr va, out ulong leafEntry, out int leafLevel, out TranslationFault? fault) =>
+        Walk(va, null, out leafEntry, out leafLevel, out fault);
+
+    /// <summary>The walk with every level recorded, for display.</summary>
+    public WalkResult WalkDetailed(VirtAddr va)
+    {
+        var steps = new List<WalkStep>(Format.Levels);
+        var pa = Walk(va, steps, out var leaf, out var level, out var fault);
+        return new WalkResult(va, pa, fault, steps, leaf, fault is null ? level : null);
+    }
+
+    private PhysAddr? Walk(VirtAddr va, List<WalkStep>? steps, out ulong leafEntry, out int leafLevel, out TranslationFault? fault)
+    {
+        Counters.Walks++;
+        leafEntry = 0;
+        leafLevel = Format.LeafLevel;
+        if (!Format.IsValidVa(va))
+        {
+            fault = new TranslationFault(va, null, $"address outside the translated range ({Format.DescribeVaRange()})");
+            return null;
+        }
+        var table = Cpu.Root;
+        var level = Format.RootLevel;
+        while (true)
+        {
+            var index = Format.Index(va, level);
+            var entryPa = table.Add((ulong)index * Page.EntryBytes);
+            var entry = Memory.Read64(entryPa);
+            if (_unsynchronised.Count != 0 && _unsynchronised.TryGetValue(entryPa.Value, out var before))
+            {
+                Hazard($"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})", va);
+                if (Options.StrictOrdering) entry = before;
+            }
+            var kind = Codec.Classify(entry, level);
+            steps?.Add(new WalkStep(level, table, index, entry, kind));
+            switch (kind)
+            {
+                case PteKind.Table when level != Format.LeafLevel:
+                    table = Codec.OutputAddress(entry, level);
+                    level += Format.Step;
+                    continue;
+                case PteKind.Block:
+                case PteKind.Page:
+                    leafEntry = entry;
+                    leafLevel = level;
+                    var offsetMask = Format.LevelSize(level) - 1;
+                    fault = null;
+                    return new PhysAddr(Codec.OutputAddress(entry, level).Value | (va.Value & offsetMask));
+                case PteKind.Invalid:
+                    fault = new TranslationFault(va, level, "invalid entry");
+                    return null;
+                default:
+                    fault = new TranslationFault(va, level, "reserved entry");
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>Translation as a load/store sees it: TLB, then walk and fill. Throws the fault Xen would die of.</summary>
+    public PhysAddr Translate(VirtAddr va, bool write = false)
+    {
+        TranslateForAccess(va, write, out var pagePa);
+        return pagePa.Add(va.PageOffset);
+    }
+
+    private ulong[] TranslateForAccess(VirtAddr va, bool write, out PhysAddr pagePa)
+    {
+        ref var e = ref Tlb.Lookup(va, out var hit);
+        if (hit && !e.Negative && e.Frame is not null)
+        {
+            pagePa = e.PagePa;
+            return e.Frame;
+        }
+        if (hit && e.Negative) throw Fault(new TranslationFault(va, null, "invalid entry cached in the TLB"), write);
+
+        Counters.TlbMisses++;
+        var pa = Walk(va, null, out var leaf, out var level, out var fault);
+        if (pa is null)
+        {
+            if (Arch.CachesInvalidEntries) Tlb.FillNegative(va);
+            throw Fault(fault!, write);
+        }
+        var denied = Arch.CheckLeafAccess(leaf, level, write);
+        if (denied is not null) throw Fault(new TranslationFault(va, level, denied), write);
+        pagePa = new PhysAddr(pa.Value.Value & Page.Mask);
+        var frame = Memory.GetOrCreateFrame(pagePa.ToMfn());
+        Tlb.Fill(va, pagePa, leaf, level, frame);
+        return frame;
+    }
+
+    private HypervisorFaultException Fault(TranslationFault fault, bool write)
+    {
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Fault) { Va = fault.Va, Level = fault.Level, Detail = fault.Reason });
+        return new HypervisorFaultException(fault, write ? "store" : "load");
+    }
+
+    /// <summary>An 8-byte load through a virtual address.</summary>
+    public ulong ReadVirt64(VirtAddr va)
+    {
+        var frame = TranslateForAccess(va, write: false, out _);
+        return frame[(int)(va.PageOffset >> 3)];
+    }
+
+    /// <summary>An 8-byte store through a virtual address.</summary>
+    public void WriteVirt64(VirtAddr va, ulong value)
+    {
+        var frame = TranslateForAccess(va, write: true, out _);
+        frame[(int)(va.PageOffset >> 3)] = value;
+    }
+
+    /// <summary>clear_page(va): one translated store, then the whole page zeroed.</summary>
+    public void ClearPageVirt(VirtAddr va)
+    {
+        var frame = TranslateForAccess(va, write: true, out _);
+        Array.Clear(frame);
+    }
+}

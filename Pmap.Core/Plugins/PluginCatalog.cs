@@ -1,0 +1,227 @@
+using System.Reflection;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pmap.Core.Arch;
+
+namespace Pmap.Core.Plugins;
+
+/// <summary>A plugin assembly that loaded.</summary>
+public sealed record PluginInfo(string Name, string Version, string Path);
+
+/// <summary>An architecture and the plugin that provides it.</summary>
+public sealed record LoadedArchitecture(IArchitecture Architecture, PluginInfo Plugin);
+
+/// <summary>A plugin (or one architecture of it) that was refused, with the reason.</summary>
+public sealed record PluginFailure(string Path, string Error);
+
+/// <summary>The plugins folder cannot be used at all (missing, unreadable).</summary>
+public sealed class PluginFolderException(string message) : Exception(message);
+
+/// <summary>
+/// Loads every <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> with McMaster.NETCore.Plugins, one load context each,
+/// sharing the contract (Pmap.Core) and the Microsoft.Extensions abstractions with the host. Every
+/// plugin is validated; a bad one is reported with its path and reason and never stops the others.
+/// </summary>
+public sealed class PluginCatalog
+{
+    private static readonly Type[] SharedTypes =
+    [
+        typeof(IArchitecturePlugin),
+        typeof(IServiceCollection),
+        typeof(IConfiguration),
+    ];
+
+    private readonly List<LoadedArchitecture> _architectures = [];
+    private readonly List<PluginFailure> _failures = [];
+    private readonly List<ServiceDescriptor> _services = [];
+
+    private PluginCatalog(string folder) => Folder = folder;
+
+    public string Folder { get; }
+    public IReadOnlyList<LoadedArchitecture> Architectures => _architectures;
+    public IReadOnlyList<PluginFailure> Failures => _failures;
+
+    /// <summary>Services the plugins registered besides their architectures.</summary>
+    public IReadOnlyList<ServiceDescriptor> OtherServices => _services;
+
+    /// <summary>Loads every plugin under <paramref name="folder"/> (an absolute path).</summary>
+    public static PluginCatalog Load(string folder, IConfiguration configuration)
+    {
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+            throw new PluginFolderException($"plugins folder '{full}' does not exist (set --plugins, PluginsPath or PMAP_PLUGINSPATH)");
+        string[] dirs;
+        try
+        {
+            dirs = Directory.GetDirectories(full);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new PluginFolderException($"plugins folder '{full}' cannot be read: {e.Message}");
+        }
+        Array.Sort(dirs, StringComparer.Ordinal);
+        var catalog = new PluginCatalog(full);
+        foreach (var dir in dirs) catalog.LoadOne(dir, configuration);
+        return catalog;
+    }
+
+    private void LoadOne(string dir, IConfiguration configuration)
+    {
+        var name = Path.GetFileName(dir);
+        var path = Path.Combine(dir, name + ".dll");
+        if (!File.Exists(path))
+        {
+            _failures.Add(new PluginFailure(dir, $"no {name}.dll in the plugin folder (expected plugins/{name}/{name}.dll)"));
+            return;
+        }
+        try
+        {
+            LoadAssembly(path, configuration);
+        }
+        catch (Exception e)
+        {
+            _failures.Add(new PluginFailure(path, Describe(e)));
+        }
+    }
+
+    private void LoadAssembly(string path, IConfiguration configuration)
+    {
+        AssemblyName assemblyName;
+        try
+        {
+            assemblyName = AssemblyName.GetAssemblyName(path);
+        }
+        catch (BadImageFormatException)
+        {
+            throw new PluginLoadException("not a .NET assembly");
+        }
+
+        var loader = PluginLoader.CreateFromAssemblyFile(path, SharedTypes, config => config.PreferSharedTypes = true);
+        var assembly = loader.LoadDefaultAssembly();
+        Type[] types;
+        try
+        {
+            types = assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            var first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
+            throw new PluginLoadException($"its types cannot be loaded (built against other versions of Pmap.Core or Microsoft.Extensions?): {first}");
+        }
+
+        var entries = types.Where(t => typeof(IArchitecturePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToList();
+        if (entries.Count == 0)
+        {
+            var foreign = types.Any(t => t.GetInterfaces().Any(i => i.FullName == typeof(IArchitecturePlugin).FullName));
+            throw new PluginLoadException(foreign
+                ? "its IArchitecturePlugin comes from another copy of Pmap.Core (the plugin must not ship Pmap.Core.dll)"
+                : $"no public type implements {nameof(IArchitecturePlugin)}");
+        }
+
+        var info = new PluginInfo(assemblyName.Name ?? Path.GetFileNameWithoutExtension(path),
+            assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+                ?? assemblyName.Version?.ToString() ?? "0.0.0",
+            path);
+
+        foreach (var entryType in entries)
+        {
+            var entry = (IArchitecturePlugin)(Activator.CreateInstance(entryType)
+                ?? throw new PluginLoadException($"{entryType.FullName} could not be created"));
+            if (entry.ContractVersion != PmapContract.Version)
+                throw new PluginLoadException($"built against contract version {entry.ContractVersion}; this host speaks version {PmapContract.Version}");
+
+            var services = new ServiceCollection();
+            try
+            {
+                entry.ConfigureServices(services, configuration);
+            }
+            catch (Exception e)
+            {
+                throw new PluginLoadException($"{entryType.Name}.ConfigureServices threw {e.GetType().Name}: {e.Message}");
+            }
+            AcceptServices(services, info);
+        }
+    }
+
+    private void AcceptServices(ServiceCollection services, PluginInfo info)
+    {
+        using var provider = services.BuildServiceProvider();
+        var archs = provider.GetServices<IArchitecture>().ToList();
+        if (archs.Count == 0) throw new PluginLoadException($"registers no {nameof(IArchitecture)}");
+        foreach (var arch in archs)
+        {
+            var problem = Validate(arch) ?? Duplicate(arch);
+            if (problem is null) _architectures.Add(new LoadedArchitecture(arch, info));
+            else _failures.Add(new PluginFailure(info.Path, problem));
+        }
+        _services.AddRange(services.Where(d => d.ServiceType != typeof(IArchitecture)));
+    }
+
+    private string? Duplicate(IArchitecture arch)
+    {
+        var first = _architectures.FirstOrDefault(a => string.Equals(a.Architecture.Name, arch.Name, StringComparison.OrdinalIgnoreCase));
+        return first is null ? null : $"architecture '{arch.Name}' is already provided by {first.Plugin.Path}";
+    }
+
+    /// <summary>A sane architecture: a usable name, profiles that build, a fixmap that holds its PMAP slots.</summary>
+    internal static string? Validate(IArchitecture arch)
+    {
+        string name;
+        try
+        {
+            name = arch.Name;
+            if (string.IsNullOrWhiteSpace(name) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+                return $"architecture name '{name}' must be lower-case letters, digits and '-'";
+            if (arch.Profiles.Count == 0) return $"architecture '{name}' offers no profile";
+            if (!arch.Profiles.Contains(arch.DefaultProfile)) return $"architecture '{name}': default profile '{arch.DefaultProfile}' is not among its profiles";
+        }
+        catch (Exception e)
+        {
+            return $"architecture metadata threw {e.GetType().Name}: {e.Message}";
+        }
+        foreach (var profile in arch.Profiles)
+        {
+            try
+            {
+                var model = arch.Create(ArchSettings.For(profile));
+                var layoutProblem = LayoutProblem(model);
+                if (layoutProblem is not null) return $"architecture '{name}' profile '{profile}': {layoutProblem}";
+            }
+            catch (Exception e)
+            {
+                return $"architecture '{name}' profile '{profile}' cannot be built with default settings: {e.GetType().Name}: {e.Message}";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Checks the fixmap against the format: PMAP slots inside the fixmap and inside its leaf table.</summary>
+    public static string? LayoutProblem(ArchModel model)
+    {
+        var f = model.Fixmap;
+        if (f.NumFixPmap < 1) return "NUM_FIX_PMAP is below 1";
+        if (f.FixaddrStart.Value >= f.FixaddrTop.Value) return "FIXADDR_START is not below FIXADDR_TOP";
+        for (var slot = f.FixPmapBegin; slot < f.FixPmapBegin + f.NumFixPmap; slot++)
+        {
+            var va = f.FixToVirt(slot);
+            if (!model.Format.IsValidVa(va)) return $"PMAP slot {slot} at {va} is outside the {model.Format.VaBits}-bit VA space";
+            if (va.Value < f.FixaddrStart.Value || va.Value > f.FixaddrTop.Value)
+                return $"PMAP slot {slot} at {va} is outside the fixmap [{f.FixaddrStart}, {f.FixaddrTop}]";
+            if (model.FixmapEntryIndex(slot) is not int e || e is < 0 or >= Page.EntriesPerTable)
+                return $"PMAP slot {slot} is not backed by the static {f.TableName}";
+        }
+        return null;
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        PluginLoadException p => p.Message,
+        FileNotFoundException f => $"a dependency is missing: {f.FileName ?? f.Message}",
+        FileLoadException f => $"cannot be loaded: {f.Message}",
+        BadImageFormatException => "not a .NET assembly",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    private sealed class PluginLoadException(string message) : Exception(message);
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pmap.Core.Hosting;
+
+namespace Pmap.Host;
+
+/// <summary>Options every command takes (CLI.md "Global options").</summary>
+public sealed record GlobalOptions(string? Arch, string? Profile, string? Plugins, string? ConfigFile, bool Json, int? NumFixPmap, bool Release)
+{
+    public ArchRequest Request(string? arch = null) => new(arch ?? Arch, Profile, NumFixPmap, Release ? false : null);
+}
+
+/// <summary>
+/// Configuration (appsettings.json beside the binary, then --config FILE, then PMAP_ environment variables,
+/// then the command line) and the service provider over Core and every plugin.
+/// </summary>
+public sealed class CliContext
+{
+    private CliContext(IConfigurationRoot configuration, ServiceProvider services, GlobalOptions global)
+    {
+        Configuration = configuration;
+        Services = services;
+        Global = global;
+        Registry = services.GetRequiredService<ArchitectureRegistry>();
+    }
+
+    public IConfigurationRoot Configuration { get; }
+    public ServiceProvider Services { get; }
+    public GlobalOptions Global { get; }
+    public ArchitectureRegistry Registry { get; }
+
+    public static string BaseDirectory => AppContext.BaseDirectory;
+
+    public static IConfigurationRoot BuildConfiguration(GlobalOptions global)
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
+        if (global.ConfigFile is not null)
+        {
+            var path = Path.GetFullPath(global.ConfigFile);
+            if (!File.Exists(path)) throw new Core.PmapUsageException($"--config: file '{path}' does not exist");
+            builder.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+        builder.AddEnvironmentVariables("PMAP_");
+        var overrides = new Dictionary<string, string?>();
+        if (global.Plugins is not null) overrides["PluginsPath"] = Path.GetFullPath(global.Plugins);
+        if (overrides.Count > 0) builder.AddInMemoryCollection(overrides);
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new Core.PmapConfigurationException("configuration", $"a configuration file is not valid JSON: {e.Message}");
+        }
+        catch (FormatException e)
+        {
+            throw new Core.PmapConfigurationException("configuration", $"a configuration file is not valid JSON: {e.Message}");
+        }
+    }
+
+    public static CliContext Create(GlobalOptions global)
+    {
+        var configuration = BuildConfiguration(global);
+        var services = new ServiceCollection();
+        services.AddPmapCore(configuration, BaseDirectory);
+        return new CliContext(configuration, services.BuildServiceProvider(), global);
+    }
+}

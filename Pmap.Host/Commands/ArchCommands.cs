@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Pmap.Host.Commands;
+
+public sealed record ArchitectureDto(string Name, string Description, string Plugin, string Version, string Path, IReadOnlyList<string> Profiles, string DefaultProfile);
+
+public sealed record FailureDto(string Path, string Error);
+
+public sealed record ArchListDto(IReadOnlyList<ArchitectureDto> Architectures, IReadOnlyList<FailureDto> Failures, ErrorDto? Error = null);
+
+/// <summary>pmap arch list.</summary>
+public static class ArchCommands
+{
+    public static Command Build(CommandIo io)
+    {
+        var arch = new Command("arch", "Architecture plugins");
+        var list = new Command("list", "Every architecture found in the plugins folder, and every plugin that failed.\n\nExample:\n  pmap arch list --json");
+        list.SetAction(p => io.Execute(p, g => List(io, g)));
+        arch.Subcommands.Add(list);
+        return arch;
+    }
+
+    private static int List(CommandIo io, GlobalOptions g)
+    {
+        var ctx = CliContext.Create(g);
+        var catalog = ctx.Registry.Catalog;
+        io.ReportPluginFailures(catalog);
+        var dto = new ArchListDto(
+            catalog.Architectures.Select(a => new ArchitectureDto(a.Architecture.Name, a.Architecture.Description, a.Plugin.Name,
+                a.Plugin.Version, RelativeToBase(a.Plugin.Path), a.Architecture.Profiles, a.Architecture.DefaultProfile)).ToList(),
+            catalog.Failures.Select(f => new FailureDto(RelativeToBase(f.Path), f.Error)).ToList());
+
+        if (dto.Architectures.Count == 0)
+        {
+            // One JSON document even on failure: the listing with its error.
+            var none = new NoArchitecturesException(catalog.Folder);
+            if (g.Json) Json.Write(io.Out, dto with { Error = new ErrorDto("plugin", none.Message) });
+            return io.Fail(ExitCodes.PluginOrConfig, "plugin", none.Message, json: false);
+        }
+        if (g.Json) Json.Write(io.Out, dto);
+        else Render(io, dto);
+        return ExitCodes.Success;
+    }
+
+    private static string RelativeToBase(string path)
+    {
+        var rel = Path.GetRelativePath(CliContext.BaseDirectory, path);
+        return rel.StartsWith("..", StringComparison.Ordinal) ? path : rel.Replace('\\', '/');
+    }
+
+    private static void Render(CommandIo io, ArchListDto dto)
+    {
+        var console = Terminal.Create(io.Out);
+        var table = new Table().AddColumns("arch", "profiles (default first)", "plugin", "version", "description");
+        foreach (var a in dto.Architectures)
+        {
+            var profiles = new[] { a.DefaultProfile }.Concat(a.Profiles.Where(p => p != a.DefaultProfile));
+            table.AddRow(Markup.Escape(a.Name), Markup.Escape(string.Join(", ", profiles)), Markup.Escape(a.Plugin), Markup.Escape(a.Version), Markup.Escape(a.Description));
+        }
+        console.Write(table);
+        foreach (var f in dto.Failures) console.MarkupLine($"[red]failed[/] {Markup.Escape(f.Path)}: {Markup.Escape(f.Error)}");
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pmap.Core;
+
+namespace Pmap.Host;
+
+/// <summary>Exit codes of CLI.md.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int XenCrash = 1;
+    public const int Usage = 2;
+    public const int PluginOrConfig = 3;
+}
+
+/// <summary>The JSON "error" object of CLI.md.</summary>
+public sealed record ErrorDto(string Kind, string Message, string? Where = null);
+
+/// <summary>One place that writes machine output: the same result records human output is rendered from.</summary>
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Write(TextWriter output, object document) =>
+        output.WriteLine(JsonSerializer.Serialize(document, document.GetType(), Options));
+
+    public static string H(ulong v) => Hex.Format(v);
+}

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using Pmap.Core;
+using Pmap.Core.Plugins;
+using Pmap.Host.Commands;
+
+namespace Pmap.Host;
+
+/// <summary>The options every command has, declared once.</summary>
+public sealed class GlobalOptionSet
+{
+    public Option<string?> Arch { get; } = new("--arch") { Description = "Architecture name (default: configuration key Architecture)", Recursive = true };
+    public Option<string?> Profile { get; } = new("--profile") { Description = "Profile of the architecture (e.g. xen-4.17, seed-v3, upstream)", Recursive = true };
+    public Option<string?> Plugins { get; } = new("--plugins") { Description = "Plugins folder (default: plugins/ beside the binary)", Recursive = true };
+    public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON configuration file, read after appsettings.json", Recursive = true };
+    public Option<bool> Json { get; } = new("--json") { Description = "Machine output: one JSON document on stdout", Recursive = true };
+    public Option<string?> NumFixPmap { get; } = new("--num-fix-pmap") { Description = "NUM_FIX_PMAP: number of PMAP slots (default 8)", Recursive = true };
+    public Option<bool> Release { get; } = new("--release") { Description = "Model a release build of Xen: ASSERTs are not evaluated", Recursive = true };
+
+    public IEnumerable<Option> All => [Arch, Profile, Plugins, Config, Json, NumFixPmap, Release];
+
+    public GlobalOptions Read(ParseResult p)
+    {
+        int? num = null;
+        if (p.GetValue(NumFixPmap) is { } text)
+        {
+            if (!int.TryParse(text, out var n) || n < 1) throw new PmapUsageException($"--num-fix-pmap '{text}' is not valid: expected a whole number from 1");
+            num = n;
+        }
+        return new GlobalOptions(p.GetValue(Arch), p.GetValue(Profile), p.GetValue(Plugins), p.GetValue(Config), p.GetValue(Json), num, p.GetValue(Release));
+    }
+}
+
+/// <summary>The pmap command line. Thin: parse, resolve the architecture, call Core, render.</summary>
+public static class PmapApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var g = new GlobalOptionSet();
+        var root = new RootCommand("pmap: an executable model of Xen's boot-time Persistent Map (xen/common/pmap.c) on pluggable architectures.");
+        foreach (var o in g.All) root.Options.Add(o);
+        var io = new CommandIo(stdout, stderr, g);
+        foreach (var c in Commands(io)) root.Subcommands.Add(c);
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var json = args.Contains("--json");
+            // An unrecognised word says more than "required command was not provided".
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            return io.Fail(ExitCodes.Usage, "usage", error.Message + " (see pmap --help)", json);
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    private static IEnumerable<Command> Commands(CommandIo io) =>
+    [
+        ArchCommands.Build(io),
+    ];
+}
+
+/// <summary>Writers and the shared error handling every command action goes through.</summary>
+public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOptionSet global)
+{
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Err { get; } = stderr;
+    public GlobalOptionSet Global { get; } = global;
+
+    /// <summary>Runs a command body with the documented exit codes; no exception reaches the user as a trace.</summary>
+    public int Execute(ParseResult p, Func<GlobalOptions, int> body)
+    {
+        var json = p.GetValue(Global.Json);
+        try
+        {
+            return body(Global.Read(p));
+        }
+        catch (XenCrashException e)
+        {
+            return Fail(ExitCodes.XenCrash, e.Kind.ToString().ToLowerInvariant(), e.XenText, json, e.Where, e.Message);
+        }
+        catch (Exception e) when (e is PmapUsageException or FormatException or OverflowException)
+        {
+            return Fail(ExitCodes.Usage, "usage", e.Message, json);
+        }
+        catch (PmapConfigurationException e)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "config", e.Message, json);
+        }
+        catch (PluginFolderException e)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
+        }
+        catch (NoArchitecturesException e)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
+        }
+        catch (Exception e)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "plugin", $"internal error in a plugin or the model: {e.GetType().Name}: {e.Message}", json);
+        }
+    }
+
+    /// <summary>One line on stderr; with --json also the error document on stdout.</summary>
+    public int Fail(int code, string kind, string message, bool json, string? where = null, string? human = null)
+    {
+        Err.WriteLine("pmap: " + (human ?? message));
+        if (json) Json.Write(Out, new { error = new ErrorDto(kind, message, where) });
+        return code;
+    }
+
+    /// <summary>Reports plugin failures on stderr, one line each.</summary>
+    public void ReportPluginFailures(PluginCatalog catalog)
+    {
+        foreach (var f in catalog.Failures) Err.WriteLine($"pmap: plugin {f.Path}: {f.Error}");
+    }
+}
+
+/// <summary>No architecture could be loaded from the plugins folder.</summary>
+public sealed class NoArchitecturesException(string folder)
+    : Exception($"no architecture plugins loaded from '{folder}' (expected plugins/<Name>/<Name>.dll)");
