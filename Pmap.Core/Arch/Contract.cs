@@ -51,6 +51,16 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
         var s => throw new PmapConfigurationException(key, $"'{s}' is not true or false"),
     };
 
+    /// <summary>Reads an address option (0x hex or decimal) that must be a multiple of <paramref name="alignment"/>.</summary>
+    public ulong GetAddress(string key, ulong defaultValue, ulong alignment)
+    {
+        var s = Section[key];
+        if (s is null) return defaultValue;
+        if (!Hex.TryParseNumber(s, out var v) || v % alignment != 0)
+            throw new PmapConfigurationException(key, $"'{s}' is not an address aligned to {Hex.Format(alignment)}");
+        return v;
+    }
+
     /// <summary>Reads a whole-number architecture option within [min, max].</summary>
     public int GetInt(string key, int defaultValue, int min, int max)
     {

@@ -12,6 +12,8 @@ public enum TraceKind
     Fault,
     /// <summary>Something a real CPU may get wrong that the model let pass (e.g. a walk using a PTE written with no ISB since).</summary>
     Hazard,
+    /// <summary>A message Xen prints (printk / mm_printk) before it returns an error.</summary>
+    Printk,
 }
 
 /// <summary>One thing the simulated hypervisor did. Fields not meaningful for a kind are null.</summary>
@@ -40,6 +42,7 @@ public sealed record TraceEvent(TraceKind Kind)
         TraceKind.Unmap => "unmap",
         TraceKind.Fault => "fault",
         TraceKind.Hazard => "hazard",
+        TraceKind.Printk => "printk",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -167,6 +167,15 @@ public sealed class XenMachine
         if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Hazard) { Detail = detail, Va = va });
     }
 
+    /// <summary>A line Xen prints (printk, or mm_printk in a debug build); kept as the last message for error reports.</summary>
+    public void Printk(string message)
+    {
+        LastMessage = message;
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Printk) { Detail = message });
+    }
+
+    public string? LastMessage { get; private set; }
+
     // ---- Translation ------------------------------------------------------------------------
 
     /// <summary>The hardware walk from the current root, reading tables physically; no TLB. Allocates nothing.</summary>

@@ -1,0 +1,167 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+
+namespace Pmap.Arch.Arm;
+
+/// <summary>
+/// Xen on Arm with the LPAE 4 KiB-granule format: the fixmap (asm/fixmap.h), arch_pmap_map/unmap
+/// (asm/pmap.h), write_pte and flush_xen_tlb_range_va_local, and the static tables. Arm64 and Arm32
+/// differ only in what their subclasses state: levels, VA/PA bits, the store and TLB instructions,
+/// the chain of static tables and the boot mapping.
+/// </summary>
+public abstract class ArmModel : ArchModel
+{
+    public const int NumFixmapAcpiPages = 64; // xen/include/xen/acpi.h
+    public const int FixConsole = 0, FixMisc = 1, FixAcpiBegin = 2;
+    public const int FixAcpiEnd = FixAcpiBegin + NumFixmapAcpiPages - 1; // 65
+    public const int FixPmapBegin = FixAcpiEnd + 1; // 66
+
+    /// <summary>Size of Xen's image in the model: the 2 MiB that one xen_xenmap page maps.</summary>
+    public const ulong XenImageSize = 2UL << 20;
+
+    /// <summary>Where the static tables sit inside the image (a model choice: the linker decides in Xen).</summary>
+    public const ulong StaticTablesOffset = 1UL << 20;
+
+    private readonly FixmapLayout _fixmap;
+
+    protected ArmModel(ArchSettings settings, ArmProfile profile) : base(settings)
+    {
+        ArmProfile = profile;
+        var fixPmapEnd = FixPmapBegin + settings.NumFixPmap - 1; // inclusive, as Arm defines it
+        var fixLast = fixPmapEnd;
+        // 4.17: FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST), the off-by-one fe3412ab83 fixed; after it FIX_LAST + 1.
+        var top = FixmapAddr(profile.FixaddrTopOffByOne ? fixLast : fixLast + 1);
+        if (!profile.FixaddrTopOffByOne && top.Value >= FixmapAddr(Page.EntriesPerTable).Value)
+            throw new PmapConfigurationException("NumFixPmap",
+                $"{settings.NumFixPmap} breaks BUILD_BUG_ON(FIXADDR_TOP >= BOOT_FDT_VIRT_START): FIX_LAST {fixLast} leaves no guard page in the 2 MiB fixmap (at most {Page.EntriesPerTable - 2 - FixPmapBegin + 1} PMAP slots)");
+        if (fixLast >= Page.EntriesPerTable)
+            throw new PmapConfigurationException("NumFixPmap",
+                $"{settings.NumFixPmap} puts FIXMAP_LAST at {fixLast}, beyond the {Page.EntriesPerTable} entries of xen_fixmap (at most {Page.EntriesPerTable - FixPmapBegin} PMAP slots)");
+        _fixmap = new FixmapLayout("xen_fixmap", SlotDirection.Up, FixmapAddr(0), top, FixPmapBegin, fixPmapEnd, settings.NumFixPmap,
+            [
+                new FixmapRange(profile.SlotName("CONSOLE"), FixConsole, FixConsole),
+                new FixmapRange(profile.SlotName("MISC"), FixMisc, FixMisc),
+                new FixmapRange(profile.SlotName("ACPI"), FixAcpiBegin, FixAcpiEnd),
+                new FixmapRange(profile.SlotName("PMAP"), FixPmapBegin, fixPmapEnd),
+            ],
+            fixLast + 1,
+            "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START",
+            profile.FixNames ? "arch/arm/include/asm/fixmap.h" : "arch/arm/include/asm/fixmap.h:41");
+    }
+
+    public ArmProfile ArmProfile { get; }
+    public override FixmapLayout Fixmap => _fixmap;
+    public override PmapCommonVariant CommonCode => ArmProfile.CommonCode;
+    public override bool NewEntriesNeedContextSync => true;
+
+    /// <summary>The store write_pte uses: str (arm64), strd (arm32).</summary>
+    public abstract string StoreOp { get; }
+
+    /// <summary>The local TLB invalidate by VA: tlbi vae2 (arm64), TLBIMVAH (arm32).</summary>
+    public abstract string TlbFlushVaOp { get; }
+
+    /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
+    public int PaddrBits => Format.PaBits;
+
+    /// <summary>FIXMAP_ADDR(n).</summary>
+    public VirtAddr FixmapAddr(int n) => new(ArmProfile.FixmapBase + ((ulong)n << Page.Shift));
+
+    /// <summary>Xen's load address (configuration key XenLoadAddress).</summary>
+    public PhysAddr XenLoadAddress => new(Settings.GetAddress("XenLoadAddress", DefaultXenLoadAddress.Value, Page.Size << Page.EntriesPerTableShift));
+
+    protected abstract PhysAddr DefaultXenLoadAddress { get; }
+
+    public override RamBank XenImage => new(XenLoadAddress, XenImageSize);
+
+    /// <summary>The static tables in Xen's image (DEFINE_PAGE_TABLE / DEFINE_BOOT_PAGE_TABLE), in image order.</summary>
+    protected abstract IReadOnlyList<(string Name, int Pages)> StaticTables { get; }
+
+    /// <summary>Physical address of a static table page (page <paramref name="page"/> of a multi-page table).</summary>
+    public PhysAddr StaticTable(string name, int page = 0)
+    {
+        var offset = StaticTablesOffset;
+        foreach (var (n, pages) in StaticTables)
+        {
+            if (n == name) return XenLoadAddress.Add(offset + ((ulong)page << Page.Shift));
+            offset += (ulong)pages << Page.Shift;
+        }
+        throw new ArgumentException($"no static table {name}", nameof(name));
+    }
+
+    /// <summary>Physical address of xen_fixmap.</summary>
+    public PhysAddr XenFixmap => StaticTable("xen_fixmap");
+
+    /// <summary>Names every static table page for the trace.</summary>
+    protected void NameStaticTables(XenMachine m)
+    {
+        foreach (var (name, pages) in StaticTables)
+            for (var i = 0; i < pages; i++) m.NameTable(StaticTable(name, i), pages == 1 ? name : $"{name}[{i}]");
+    }
+
+    public override IReadOnlyList<string> MapOps =>
+        ArmProfile.IsbAfterPmapWrite ? ["dsb sy", StoreOp, "dsb sy", "isb"] : ["dsb sy", StoreOp, "dsb sy"];
+
+    public override IReadOnlyList<string> UnmapOps =>
+        ["dsb sy", StoreOp, "dsb sy", ArmProfile.FlushBarrierBefore, TlbFlushVaOp, ArmProfile.FlushBarrierAfter, "isb"];
+
+    public override IReadOnlyList<string> Notes => ArmProfile.FixaddrTopOffByOne
+        ? [$"FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST) = {Fixmap.FixaddrTop}: the address OF the last PMAP slot {Fixmap.FixPmapEnd}, so pmap_unmap of it hits virt_to_fix's BUG_ON (fixed upstream by fe3412ab83)",
+           "arch_pmap_map has no isb after write_pte: the returned VA may be translated with the old entry (fixed upstream by feaa9aca87)"]
+        : [];
+
+    public override ulong PmapEntry(Mfn mfn) => Lpae.MfnToXenEntry(mfn, Lpae.PageHypervisorRw, PaddrBits, debug: false) | Lpae.Table;
+
+    public override int? FixmapEntryIndex(int slot) => slot is >= 0 and < Page.EntriesPerTable ? slot : null;
+
+    public override bool IsContiguousHint(ulong leafEntry, int level) => (leafEntry & Lpae.Contig) != 0;
+
+    /// <summary>pte_of_xenaddr(va) as setup_pagetables uses it: mfn_to_xen_entry(..., MT_NORMAL).</summary>
+    protected ulong XenEntry(PhysAddr pa) => Lpae.MfnToXenEntry(pa.ToMfn(), Lpae.MtNormal, PaddrBits, debug: false);
+
+    /// <summary>A table link as setup_pagetables writes it: MT_NORMAL entry with table = 1 (and xn cleared where Xen clears it).</summary>
+    protected ulong TableLink(PhysAddr table, bool clearXn) => (XenEntry(table) | Lpae.Table) & (clearXn ? ~Lpae.Xn : ulong.MaxValue);
+
+    /// <summary>write_pte: dsb sy; str/strd; dsb sy (4.17 inline asm; HEAD dsb(sy), write_atomic, dsb(sy)).</summary>
+    public void WritePte(XenMachine m, PhysAddr entry, ulong pte)
+    {
+        m.Barrier("dsb sy");
+        m.WritePte(entry, pte, StoreOp);
+        m.Barrier("dsb sy");
+    }
+
+    /// <summary>write_pte through a PMAP (or other) virtual address.</summary>
+    public void WritePteVirt(XenMachine m, VirtAddr entry, ulong pte)
+    {
+        m.Barrier("dsb sy");
+        m.WritePteVirt(entry, pte, StoreOp);
+        m.Barrier("dsb sy");
+    }
+
+    /// <summary>asm/pmap.h arch_pmap_map.</summary>
+    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    {
+        var entry = XenFixmap.Add((ulong)slot * Page.EntryBytes);
+        m.Assert(!Lpae.IsValid(m.Memory.Read64(entry)), "!lpae_is_valid(*entry)", "arch_pmap_map", "arch/arm/include/asm/pmap.h");
+        // PAGE_HYPERVISOR_RW (a flags word) where an MT index is expected: ai = 0x2f & 7 = MT_NORMAL, sh = inner.
+        var pte = Lpae.MfnToXenEntry(mfn, Lpae.PageHypervisorRw, PaddrBits, m.Debug) | Lpae.Table;
+        WritePte(m, entry, pte);
+        if (ArmProfile.IsbAfterPmapWrite) m.ContextSynchronize("isb"); // feaa9aca87
+    }
+
+    /// <summary>asm/pmap.h arch_pmap_unmap: zero the entry, then flush_xen_tlb_range_va_local(FIXMAP_ADDR(slot), PAGE_SIZE).</summary>
+    public override void ArchPmapUnmap(XenMachine m, int slot)
+    {
+        WritePte(m, XenFixmap.Add((ulong)slot * Page.EntryBytes), 0);
+        FlushXenTlbRangeVaLocal(m, FixmapAddr(slot), Page.Size);
+    }
+
+    /// <summary>flush_xen_tlb_range_va_local: barrier, one TLB invalidate per page, barrier, isb.</summary>
+    public void FlushXenTlbRangeVaLocal(XenMachine m, VirtAddr va, ulong size)
+    {
+        m.Barrier(ArmProfile.FlushBarrierBefore);
+        for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(TlbFlushVaOp, va.Add(off));
+        m.Barrier(ArmProfile.FlushBarrierAfter);
+        m.ContextSynchronize("isb");
+    }
+}

@@ -1,0 +1,80 @@
+using Pmap.Arch.Arm;
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+
+namespace Pmap.Arch.Arm64;
+
+/// <summary>
+/// Xen on Arm64 at EL2: 4 levels (HYP_PT_ROOT_LEVEL 0), 48-bit VA in TTBR0_EL2, 48-bit PA,
+/// write_pte with <c>str</c>, local TLB invalidation with <c>tlbi vae2</c> (VA &gt;&gt; 12).
+/// </summary>
+public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile)
+{
+    /// <summary>SLOT0(256): the directmap (arm64 asm/config.h).</summary>
+    public static readonly VirtAddr DirectmapVirtStart = new(256UL << 39);
+
+    private static readonly PageTableFormat Vmsav8_64 = new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended);
+    private static readonly LpaeCodec Lpae4Level = new(firstLevel: 0);
+
+    public override string Name => Arm64Architecture.ArchName;
+    public override PageTableFormat Format => Vmsav8_64;
+    public override IPteCodec Codec => Lpae4Level;
+    public override string StoreOp => "str";
+    public override string TlbFlushVaOp => "tlbi vae2";
+
+    /// <summary>QEMU's virt machine: RAM at 0x40000000, 2 GiB by default.</summary>
+    public override RamBank DefaultRam => new(new PhysAddr(0x40000000), 2UL << 30);
+
+    /// <summary>A 2 MiB-aligned load address low in the QEMU virt bank (Xen requires 2 MiB alignment on arm64).</summary>
+    protected override PhysAddr DefaultXenLoadAddress => new(0x40200000);
+
+    protected override IReadOnlyList<(string Name, int Pages)> StaticTables =>
+        [("xen_pgtable", 1), ("xen_first", 1), ("xen_second", 1), ("xen_fixmap", 1), ("xen_xenmap", ArmProfile.XenmapPages)];
+
+    /// <summary>
+    /// setup_pagetables (4.17 arch/arm/mm.c; HEAD mmu/setup.c): xen_pgtable → xen_first → xen_second with
+    /// xn cleared on those two links; xen_second → xen_xenmap page(s) and → xen_fixmap at
+    /// second_table_offset(FIXMAP_ADDR(0)); TTBR0_EL2 = xen_pgtable.
+    /// </summary>
+    public override void SetupPageTables(XenMachine m)
+    {
+        NameStaticTables(m);
+        var xenVirtStart = new VirtAddr(ArmProfile.XenVirtStart);
+        var pgtable = StaticTable("xen_pgtable");
+        var first = StaticTable("xen_first");
+        var second = StaticTable("xen_second");
+        m.Memory.Write64(Entry(pgtable, Format.Index(xenVirtStart, 0)), TableLink(first, clearXn: true));
+        m.Memory.Write64(Entry(first, Format.Index(xenVirtStart, 1)), TableLink(second, clearXn: true));
+        for (var i = 0; i < ArmProfile.XenmapPages; i++)
+        {
+            var xenmap = StaticTable("xen_xenmap", i);
+            m.Memory.Write64(Entry(second, Format.Index(xenVirtStart, 2) + i), TableLink(xenmap, clearXn: false));
+        }
+        // Xen's image: 4 KiB pages of the image, table bit set (the model does not split text and data).
+        var xenmap0 = StaticTable("xen_xenmap");
+        for (var i = 0; i < (int)(XenImageSize >> Page.Shift); i++)
+            m.Memory.Write64(Entry(xenmap0, i), XenEntry(XenLoadAddress.Add((ulong)i << Page.Shift)) | Lpae.Table);
+        m.Memory.Write64(Entry(second, Format.Index(FixmapAddr(0), 2)), TableLink(XenFixmap, clearXn: false));
+        m.Cpu.Root = pgtable;
+    }
+
+    private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);
+
+    /// <summary>
+    /// setup_directmap_mappings (4.17 arch/arm/mm.c, arm64): the first bank fixes directmap_virt_start =
+    /// DIRECTMAP_VIRT_START + (base_mfn - mfn_gb) × PAGE_SIZE, so VA and PA share their offset in 1 GiB and
+    /// superpages stay possible; then map_pages_to_xen(.., PAGE_HYPERVISOR_RW | _PAGE_BLOCK), panicking on error.
+    /// </summary>
+    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    {
+        var baseMfn = bank.Base.ToMfn().Value;
+        var nr = bank.Size >> Page.Shift;
+        const ulong firstSizePages = 1UL << (30 - Page.Shift);
+        var mfnGb = baseMfn & ~(firstSizePages - 1);
+        var va = DirectmapVirtStart.Add((baseMfn - mfnGb) << Page.Shift);
+        var rc = new XenPageTables(this, m).MapPagesToXen(va, new Mfn(baseMfn), nr, Lpae.PageHypervisorRw | Lpae.PageBlock);
+        if (rc != 0) throw new XenPanicException("Unable to setup the directmap mappings.", "setup_directmap_mappings", "arch/arm/mm.c");
+        return new DirectmapMapping(va, bank.Base, nr);
+    }
+}
