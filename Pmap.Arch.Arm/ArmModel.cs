@@ -138,6 +138,9 @@ public abstract class ArmModel : ArchModel
         m.Barrier("dsb sy");
     }
 
+    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+        new XenPageTables(this, m).MapPagesToXen(virt, mfn, nr, Lpae.PageHypervisorRw | (superpages ? Lpae.PageBlock : 0));
+
     /// <summary>asm/pmap.h arch_pmap_map.</summary>
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {

@@ -11,8 +11,10 @@ namespace Pmap.Arch.Arm64;
 /// </summary>
 public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile)
 {
-    /// <summary>SLOT0(256): the directmap (arm64 asm/config.h).</summary>
-    public static readonly VirtAddr DirectmapVirtStart = new(256UL << 39);
+    /// <summary>SLOT0(256): DIRECTMAP_VIRT_START (arm64 asm/config.h).</summary>
+    public static readonly VirtAddr DirectmapStart = new(256UL << 39);
+
+    public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 
     private static readonly PageTableFormat Vmsav8_64 = new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended);
     private static readonly LpaeCodec Lpae4Level = new(firstLevel: 0);
@@ -72,8 +74,8 @@ public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmM
         var nr = bank.Size >> Page.Shift;
         const ulong firstSizePages = 1UL << (30 - Page.Shift);
         var mfnGb = baseMfn & ~(firstSizePages - 1);
-        var va = DirectmapVirtStart.Add((baseMfn - mfnGb) << Page.Shift);
-        var rc = new XenPageTables(this, m).MapPagesToXen(va, new Mfn(baseMfn), nr, Lpae.PageHypervisorRw | Lpae.PageBlock);
+        var va = DirectmapStart.Add((baseMfn - mfnGb) << Page.Shift);
+        var rc = MapPagesToXen(m, va, new Mfn(baseMfn), nr, superpages: true);
         if (rc != 0) throw new XenPanicException("Unable to setup the directmap mappings.", "setup_directmap_mappings", "arch/arm/mm.c");
         return new DirectmapMapping(va, bank.Base, nr);
     }

@@ -157,6 +157,17 @@ public abstract class ArchModel(ArchSettings settings)
     /// </summary>
     public abstract DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank);
 
+    /// <summary>
+    /// map_pages_to_xen(virt, mfn, nr, PAGE_HYPERVISOR_RW), with the architecture's superpage flag when
+    /// <paramref name="superpages"/> (Arm _PAGE_BLOCK); in early boot, tables reached through PMAP.
+    /// Returns Xen's rc: 0 or a negative errno.
+    /// </summary>
+    public virtual int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+        throw new NotSupportedException($"{Name} does not model map_pages_to_xen");
+
+    /// <summary>Where the directmap (1:1 map of RAM) starts, when the architecture has one.</summary>
+    public virtual VirtAddr? DirectmapVirtStart => null;
+
     /// <summary>Statements about the layout worth showing a reader (e.g. a dead slot).</summary>
     public virtual IReadOnlyList<string> Notes => [];
 
