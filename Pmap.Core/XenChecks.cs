@@ -31,7 +31,7 @@ public abstract class XenCrashException(XenCheckKind kind, string xenText, strin
     private static string Describe(XenCheckKind kind, string text, string where, string? site) => kind switch
     {
         XenCheckKind.Assert => $"Assertion '{text}' failed in {where}" + (site is null ? "" : $" at {site}"),
-        XenCheckKind.Bug => $"Xen BUG in {where}" + (site is null ? "" : $" at {site}") + $": BUG_ON({text})",
+        XenCheckKind.Bug => $"Xen BUG in {where}" + (site is null ? "" : $" at {site}") + (text == "BUG()" ? "" : $": BUG_ON({text})"),
         _ => $"Panic in {where}: {text}",
     };
 }

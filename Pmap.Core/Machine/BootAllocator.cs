@@ -59,6 +59,6 @@ public sealed class BootAllocator
             Allocated += nr;
             return new Mfn(pg);
         }
-        throw new XenBugException("alloc_boot_pages: no boot memory left", "alloc_boot_pages", "common/page_alloc.c");
+        throw new XenBugException("BUG()", "alloc_boot_pages", "common/page_alloc.c"); // nothing fits: Xen BUG()s
     }
 }
