@@ -55,6 +55,13 @@ public static class PmapApp
     private static IEnumerable<Command> Commands(CommandIo io) =>
     [
         ArchCommands.Build(io),
+        LayoutCommand.Build(io),
+        MapCommand.Build(io),
+        DecodeCommand.Build(io),
+        TranslateCommand.Build(io),
+        CompareCommand.Build(io),
+        BootCommand.Build(io),
+        ConfigCommand.Build(io),
     ];
 }
 

@@ -9,12 +9,14 @@ public static class Terminal
     {
         var isConsole = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
         var color = isConsole && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Out = new AnsiConsoleOutput(writer),
             Interactive = InteractionSupport.No,
         });
+        if (!isConsole) console.Profile.Width = 200; // pipes and files: do not squash tables to 80 columns
+        return console;
     }
 }

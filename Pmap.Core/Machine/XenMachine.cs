@@ -178,19 +178,23 @@ public sealed class XenMachine
 
     // ---- Translation ------------------------------------------------------------------------
 
-    /// <summary>The hardware walk from the current root, reading tables physically; no TLB. Allocates nothing.</summary>
+    /// <summary>
+    /// A walk of the tables as they are in memory, from the current root, with no TLB: what a debugger or
+    /// the verifier sees. Allocates nothing; records no ordering hazard (it is not the CPU translating).
+    /// </summary>
     public PhysAddr? WalkFast(VirtAddr va, out ulong leafEntry, out int leafLevel, out TranslationFault? fault) =>
-        Walk(va, null, out leafEntry, out leafLevel, out fault);
+        Walk(va, null, hardware: false, out leafEntry, out leafLevel, out fault);
 
-    /// <summary>The walk with every level recorded, for display.</summary>
+    /// <summary>The same inspection walk with every level recorded, for display.</summary>
     public WalkResult WalkDetailed(VirtAddr va)
     {
         var steps = new List<WalkStep>(Format.Levels);
-        var pa = Walk(va, steps, out var leaf, out var level, out var fault);
+        var pa = Walk(va, steps, hardware: false, out var leaf, out var level, out var fault);
         return new WalkResult(va, pa, fault, steps, leaf, fault is null ? level : null);
     }
 
-    private PhysAddr? Walk(VirtAddr va, List<WalkStep>? steps, out ulong leafEntry, out int leafLevel, out TranslationFault? fault)
+    /// <param name="hardware">The CPU's own walk on a TLB miss: it may see an entry not yet made visible (hazard).</param>
+    private PhysAddr? Walk(VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel, out TranslationFault? fault)
     {
         Counters.Walks++;
         leafEntry = 0;
@@ -207,7 +211,7 @@ public sealed class XenMachine
             var index = Format.Index(va, level);
             var entryPa = table.Add((ulong)index * Page.EntryBytes);
             var entry = Memory.Read64(entryPa);
-            if (_unsynchronised.Count != 0 && _unsynchronised.TryGetValue(entryPa.Value, out var before))
+            if (hardware && _unsynchronised.Count != 0 && _unsynchronised.TryGetValue(entryPa.Value, out var before))
             {
                 Hazard($"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})", va);
                 if (Options.StrictOrdering) entry = before;
@@ -255,7 +259,7 @@ public sealed class XenMachine
         if (hit && e.Negative) throw Fault(new TranslationFault(va, null, "invalid entry cached in the TLB"), write);
 
         Counters.TlbMisses++;
-        var pa = Walk(va, null, out var leaf, out var level, out var fault);
+        var pa = Walk(va, null, hardware: true, out var leaf, out var level, out var fault);
         if (pa is null)
         {
             if (Arch.CachesInvalidEntries) Tlb.FillNegative(va);

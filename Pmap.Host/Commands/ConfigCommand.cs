@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Pmap.Core.Hosting;
+using Spectre.Console;
+
+namespace Pmap.Host.Commands;
+
+public sealed record ConfigEntryDto(string Key, string? Value, string Source);
+
+public sealed record ConfigDto(string PluginsFolder, IReadOnlyList<ConfigEntryDto> Settings);
+
+/// <summary>pmap config: the effective configuration and where each value came from.</summary>
+public static class ConfigCommand
+{
+    public static Command Build(CommandIo io)
+    {
+        var cmd = new Command("config", "Show the effective configuration: every key, its value and where it came from (default, appsettings.json, --config file, environment, command line).")
+            .WithExamples("pmap config", "PMAP_NUMFIXPMAP=16 pmap config --json");
+        cmd.SetAction(p => io.Execute(p, g => Run(io, g)));
+        return cmd;
+    }
+
+    private static int Run(CommandIo io, GlobalOptions g)
+    {
+        var ctx = CliContext.Create(g);
+        var o = ctx.Registry.Options;
+        var cfg = ctx.Configuration;
+        ConfigEntryDto E(string key, string? effective) => new(key, effective, ConfigurationSources.Describe(cfg, key));
+        var settings = new List<ConfigEntryDto>
+        {
+            E(nameof(PmapOptions.PluginsPath), o.PluginsPath),
+            E(nameof(PmapOptions.Architecture), o.Architecture),
+            E(nameof(PmapOptions.NumFixPmap), o.NumFixPmap.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            E(nameof(PmapOptions.Debug), o.Debug ? "true" : "false"),
+        };
+        foreach (var a in ctx.Registry.All)
+        {
+            var section = cfg.GetSection($"Architectures:{a.Architecture.Name}");
+            settings.Add(E($"Architectures:{a.Architecture.Name}:Profile", section["Profile"] ?? a.Architecture.DefaultProfile));
+            foreach (var child in section.GetChildren().Where(ch => ch.Key != "Profile" && ch.Value is not null))
+                settings.Add(E(child.Path, child.Value));
+        }
+        var dto = new ConfigDto(ctx.Registry.Catalog.Folder, settings);
+        if (g.Json)
+        {
+            Json.Write(io.Out, dto);
+            return ExitCodes.Success;
+        }
+        var c = Terminal.Create(io.Out);
+        var t = new Table().AddColumns("key", "value", "from");
+        foreach (var s in settings) t.AddRow(Markup.Escape(s.Key), Markup.Escape(s.Value ?? ""), Markup.Escape(s.Source));
+        c.Write(t);
+        c.MarkupLine($"plugins folder: {Markup.Escape(dto.PluginsFolder)}");
+        return ExitCodes.Success;
+    }
+}
