@@ -28,8 +28,8 @@ public static class ArchCommands
         io.ReportPluginFailures(catalog);
         var dto = new ArchListDto(
             catalog.Architectures.Select(a => new ArchitectureDto(a.Architecture.Name, a.Architecture.Description, a.Plugin.Name,
-                a.Plugin.Version, RelativeToBase(a.Plugin.Path), a.Architecture.Profiles, a.Architecture.DefaultProfile)).ToList(),
-            catalog.Failures.Select(f => new FailureDto(RelativeToBase(f.Path), f.Error)).ToList());
+                a.Plugin.Version, Relative(catalog.Folder, a.Plugin.Path), a.Architecture.Profiles, a.Architecture.DefaultProfile)).ToList(),
+            catalog.Failures.Select(f => new FailureDto(Relative(catalog.Folder, f.Path), f.Error)).ToList());
 
         if (dto.Architectures.Count == 0)
         {
@@ -43,11 +43,9 @@ public static class ArchCommands
         return ExitCodes.Success;
     }
 
-    private static string RelativeToBase(string path)
-    {
-        var rel = Path.GetRelativePath(CliContext.BaseDirectory, path);
-        return rel.StartsWith("..", StringComparison.Ordinal) ? path : rel.Replace('\\', '/');
-    }
+    /// <summary>plugins/&lt;Name&gt;/&lt;Name&gt;.dll: relative to the folder that holds the plugins folder.</summary>
+    private static string Relative(string pluginsFolder, string path) =>
+        Path.GetRelativePath(Path.GetDirectoryName(pluginsFolder) ?? pluginsFolder, path).Replace('\\', '/');
 
     private static void Render(CommandIo io, ArchListDto dto)
     {

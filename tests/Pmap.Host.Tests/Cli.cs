@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Pmap.Host.Tests;
+
+public sealed record CliResult(int Code, string Out, string Err)
+{
+    public JsonElement Json => JsonDocument.Parse(Out).RootElement;
+
+    /// <summary>No .NET stack trace or exception type name ever reaches the user.</summary>
+    public void AssertNoStackTrace()
+    {
+        Assert.DoesNotContain("   at ", Err);
+        Assert.DoesNotContain("   at ", Out);
+        Assert.DoesNotContain("Exception", Err);
+    }
+}
+
+/// <summary>Runs the real host in-process (or as a process) against the real plugins folder its build produced.</summary>
+public static class Cli
+{
+    public static string HostOutput { get; } = typeof(Cli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "HostOutput").Value!;
+
+    public static string PluginsFolder => Path.Combine(HostOutput, "plugins");
+
+    /// <summary>Every architecture name the real plugins folder provides (data for the per-architecture tests).</summary>
+    public static IEnumerable<object[]> Architectures()
+    {
+        var r = Run("arch", "list", "--json");
+        return r.Json.GetProperty("architectures").EnumerateArray().Select(a => new object[] { a.GetProperty("name").GetString()! }).ToList();
+    }
+
+    public static CliResult Run(params string[] args)
+    {
+        var full = args.Contains("--plugins") || args.Contains("--version") ? args : [.. args, "--plugins", PluginsFolder];
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = PmapApp.Run(full, stdout, stderr);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The built binary as a separate process (environment variables, appsettings.json beside it).</summary>
+    public static CliResult Process(IDictionary<string, string>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostOutput };
+        psi.ArgumentList.Add(Path.Combine(HostOutput, "pmap.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>A fresh temp folder holding copies of the given real plugins.</summary>
+    public static string TempPlugins(params string[] names)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pmap-plugins-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(dir);
+        foreach (var name in names)
+        {
+            var src = Path.Combine(PluginsFolder, name);
+            var dst = Path.Combine(dir, name);
+            Directory.CreateDirectory(dst);
+            foreach (var f in Directory.GetFiles(src)) File.Copy(f, Path.Combine(dst, Path.GetFileName(f)));
+        }
+        return dir;
+    }
+}
