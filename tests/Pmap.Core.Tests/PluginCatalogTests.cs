@@ -1,0 +1,109 @@
+using System.Runtime.Loader;
+using Microsoft.Extensions.Configuration;
+using Pmap.Core.Arch;
+using Pmap.Core.Plugins;
+
+namespace Pmap.Core.Tests;
+
+/// <summary>Plugin loading end to end, from a fresh temp folder per test.</summary>
+public class PluginCatalogTests
+{
+    private static readonly IConfiguration Config = new ConfigurationBuilder().Build();
+    private static readonly string Built = Path.Combine(AppContext.BaseDirectory, "testplugins");
+
+    private static string Folder(params string[] plugins)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pmap-catalog-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(dir);
+        foreach (var name in plugins)
+        {
+            var dst = Path.Combine(dir, name);
+            Directory.CreateDirectory(dst);
+            foreach (var f in Directory.GetFiles(Path.Combine(Built, name))) File.Copy(f, Path.Combine(dst, Path.GetFileName(f)));
+        }
+        return dir;
+    }
+
+    private static PluginFailure FailureOf(PluginCatalog c, string name) => Assert.Single(c.Failures, f => f.Path.Contains(name));
+
+    [Fact]
+    public void A_good_plugin_loads_in_its_own_context_sharing_the_contract()
+    {
+        var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.Good"), Config);
+        var loaded = Assert.Single(c.Architectures);
+        Assert.Empty(c.Failures);
+        Assert.Equal("fake", loaded.Architecture.Name);
+        Assert.Equal("Pmap.TestPlugin.Good", loaded.Plugin.Name);
+        var context = AssemblyLoadContext.GetLoadContext(loaded.Architecture.GetType().Assembly);
+        Assert.NotSame(AssemblyLoadContext.Default, context);
+        // The contract type is the host's: one identity across contexts.
+        Assert.IsAssignableFrom<IArchitecture>(loaded.Architecture);
+        Assert.Same(typeof(IArchitecture).Assembly, loaded.Architecture.GetType().GetInterfaces().Single(i => i.Name == nameof(IArchitecture)).Assembly);
+    }
+
+    [Fact]
+    public void Garbage_is_not_a_dotnet_assembly_and_the_others_load()
+    {
+        var dir = Folder("Pmap.TestPlugin.Good");
+        Directory.CreateDirectory(Path.Combine(dir, "Bad"));
+        File.WriteAllBytes(Path.Combine(dir, "Bad", "Bad.dll"), [0x4d, 0x5a, 1, 2, 3]);
+        var c = PluginCatalog.Load(dir, Config);
+        Assert.Equal("not a .NET assembly", FailureOf(c, "Bad.dll").Error);
+        Assert.Single(c.Architectures);
+    }
+
+    [Fact]
+    public void A_plugin_that_throws_while_registering_is_reported()
+    {
+        var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.Good", "Pmap.TestPlugin.Throwing"), Config);
+        Assert.Contains("registration exploded", FailureOf(c, "Throwing").Error);
+        Assert.Single(c.Architectures);
+    }
+
+    [Fact]
+    public void A_contract_version_mismatch_is_reported()
+    {
+        var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.Good", "Pmap.TestPlugin.OldContract"), Config);
+        Assert.Contains($"built against contract version 0; this host speaks version {PmapContract.Version}", FailureOf(c, "OldContract").Error);
+        Assert.Equal("fake", Assert.Single(c.Architectures).Architecture.Name);
+    }
+
+    [Fact]
+    public void An_assembly_without_a_plugin_type_is_reported()
+    {
+        var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.NoEntry"), Config);
+        Assert.Contains("no public type implements IArchitecturePlugin", FailureOf(c, "NoEntry").Error);
+        Assert.Empty(c.Architectures);
+    }
+
+    [Fact]
+    public void The_second_plugin_claiming_a_name_is_refused_and_the_first_kept()
+    {
+        // Folders load in ordinal order: Duplicate before Good.
+        var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.Good", "Pmap.TestPlugin.Duplicate"), Config);
+        Assert.Equal("Pmap.TestPlugin.Duplicate", Assert.Single(c.Architectures).Plugin.Name);
+        var f = FailureOf(c, "Pmap.TestPlugin.Good.dll");
+        Assert.Contains("architecture 'fake' is already provided by", f.Error);
+        Assert.Contains("Pmap.TestPlugin.Duplicate.dll", f.Error);
+    }
+
+    [Fact]
+    public void A_folder_without_its_dll_and_a_missing_folder()
+    {
+        var dir = Folder("Pmap.TestPlugin.Good");
+        Directory.CreateDirectory(Path.Combine(dir, "Nothing"));
+        Assert.Contains("no Nothing.dll", FailureOf(PluginCatalog.Load(dir, Config), "Nothing").Error);
+        Assert.Throws<PluginFolderException>(() => PluginCatalog.Load(Path.Combine(dir, "absent"), Config));
+    }
+
+    [Fact]
+    public void All_failures_at_once_still_load_the_good_one()
+    {
+        var dir = Folder("Pmap.TestPlugin.Good", "Pmap.TestPlugin.Throwing", "Pmap.TestPlugin.OldContract", "Pmap.TestPlugin.NoEntry");
+        Directory.CreateDirectory(Path.Combine(dir, "Bad"));
+        File.WriteAllText(Path.Combine(dir, "Bad", "Bad.dll"), "garbage");
+        var c = PluginCatalog.Load(dir, Config);
+        Assert.Equal(4, c.Failures.Count);
+        Assert.Equal("fake", Assert.Single(c.Architectures).Architecture.Name);
+    }
+}

@@ -1,0 +1,131 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+
+namespace Pmap.TestArch;
+
+/// <summary>
+/// A deliberately plain architecture for testing the common logic: 4 levels (0..3), 48-bit VA/PA,
+/// entry = address | table (bit 1) | valid (bit 0), an up-growing fixmap at 0x400000 with two named slots
+/// before the PMAP range. Its unmap flush can be left out to show what a missing flush does.
+/// </summary>
+public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common) : ArchModel(settings)
+{
+    public const ulong Valid = 1, TableBit = 2;
+    public const int FixA = 0, FixB = 1, FixPmapBegin = 2;
+    public static readonly PhysAddr Root = new(0x1000000);
+    public PhysAddr Fixmap3 => Root.Add(3 * Page.Size);
+
+    private static readonly PageTableFormat Fmt = new(0, 3, 48, 48, VaRange.ZeroExtended);
+
+    public override string Name => name;
+    public override PageTableFormat Format => Fmt;
+    public override IPteCodec Codec { get; } = new FakeCodec();
+    public override PmapCommonVariant CommonCode => common;
+    public override FixmapLayout Fixmap { get; } = new("fake_fixmap", SlotDirection.Up, new VirtAddr(0x400000),
+        new VirtAddr(0x400000 + ((ulong)(FixPmapBegin + settings.NumFixPmap) << 12)), FixPmapBegin, FixPmapBegin + settings.NumFixPmap - 1,
+        settings.NumFixPmap, [new FixmapRange("FIX_A", 0, 0), new FixmapRange("FIX_B", 1, 1), new FixmapRange("FIX_PMAP", FixPmapBegin, FixPmapBegin + settings.NumFixPmap - 1)],
+        FixPmapBegin + settings.NumFixPmap, "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", null);
+
+    public override IReadOnlyList<string> MapOps => ["st", "fence"];
+    public override IReadOnlyList<string> UnmapOps => skipUnmapFlush ? ["st", "fence"] : ["st", "fence", "tlbflush"];
+    public override RamBank DefaultRam => new(new PhysAddr(0x40000000), 64UL << 20);
+    public override RamBank XenImage => new(Root, 64 * Page.Size);
+    public override ulong PmapEntry(Mfn mfn) => (mfn.Value << 12) | TableBit | Valid;
+    public override VirtAddr? DirectmapVirtStart => new(0x0000100000000000);
+
+    public override int? FixmapEntryIndex(int slot) => slot < Page.EntriesPerTable ? slot : null; // 0x400000 is 2 MiB aligned
+
+    public override void SetupPageTables(XenMachine m)
+    {
+        // root[0] -> L1; L1[0] -> L2; L2[2] -> fixmap (0x400000 is L2 index 2).
+        m.Memory.Write64(Root, Root.Add(Page.Size).Value | TableBit | Valid);
+        m.Memory.Write64(Root.Add(Page.Size), Root.Add(2 * Page.Size).Value | TableBit | Valid);
+        m.Memory.Write64(Root.Add(2 * Page.Size + 2 * 8), Fixmap3.Value | TableBit | Valid);
+        m.NameTable(Fixmap3, "fake_fixmap");
+        m.Cpu.Root = Root;
+    }
+
+    private PhysAddr Entry(int slot) => Fixmap3.Add((ulong)slot * 8);
+
+    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    {
+        m.Assert((m.Memory.Read64(Entry(slot)) & Valid) == 0, "!pte_valid(*entry)", "arch_pmap_map");
+        m.WritePte(Entry(slot), PmapEntry(mfn), "st");
+        m.Barrier("fence");
+    }
+
+    public override void ArchPmapUnmap(XenMachine m, int slot)
+    {
+        m.WritePte(Entry(slot), 0, "st");
+        m.Barrier("fence");
+        if (!skipUnmapFlush) m.FlushTlbVa("tlbflush", Fixmap.FixToVirt(slot));
+    }
+
+    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
+    {
+        for (var i = 0UL; i < nr; i++)
+        {
+            var va = virt.Add(i << 12);
+            var table = m.Pmap.Map(m.Cpu.Root.ToMfn());
+            for (var level = 0; level < 3; level++)
+            {
+                var entry = table.Add((ulong)Format.Index(va, level) * 8);
+                var e = m.ReadVirt64(entry);
+                if ((e & Valid) == 0)
+                {
+                    var t = m.AllocTablePage(level + 1);
+                    var p = m.Pmap.Map(t);
+                    m.ClearPageVirt(p);
+                    m.Pmap.Unmap(p);
+                    e = (t.Value << 12) | TableBit | Valid;
+                    m.WritePteVirt(entry, e, "st");
+                }
+                m.Pmap.Unmap(table);
+                table = m.Pmap.Map(new Mfn((e & 0xFFFFFFFFF000) >> 12));
+            }
+            var leaf = table.Add((ulong)Format.Index(va, 3) * 8);
+            if ((m.ReadVirt64(leaf) & Valid) != 0)
+            {
+                m.Pmap.Unmap(table);
+                return -22;
+            }
+            m.WritePteVirt(leaf, PmapEntry(mfn.Add(i)), "st");
+            m.Pmap.Unmap(table);
+        }
+        return 0;
+    }
+
+    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    {
+        var rc = MapPagesToXen(m, DirectmapVirtStart!.Value, bank.Base.ToMfn(), bank.Size >> 12, false);
+        if (rc != 0) throw new XenPanicException("Unable to setup the directmap mappings.", "setup_directmap_mappings");
+        return new DirectmapMapping(DirectmapVirtStart.Value, bank.Base, bank.Size >> 12);
+    }
+}
+
+public sealed class FakeCodec : IPteCodec
+{
+    public PteKind Classify(ulong raw, int level) => (raw & FakeModel.Valid) == 0 ? PteKind.Invalid
+        : (raw & FakeModel.TableBit) != 0 ? (level == 3 ? PteKind.Page : PteKind.Table) : (level == 3 ? PteKind.Reserved : PteKind.Block);
+
+    public PhysAddr OutputAddress(ulong raw, int level) => new(raw & 0xFFFFFFFFF000);
+
+    public DecodedPte Decode(ulong raw, int level) => new(raw, level, Classify(raw, level), (raw & 1) != 0, OutputAddress(raw, level),
+        [new PteField("Valid", 0, 0, raw & 1, "valid"), new PteField("Table", 1, 1, (raw >> 1) & 1, "table/page"), new PteField("Address", 47, 12, raw & 0xFFFFFFFFF000, "address")]);
+}
+
+public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false) : IArchitecture
+{
+    public string Name => name;
+    public string Description => "a test architecture";
+    public IReadOnlyList<string> Profiles => ["plain", "seed-v3"];
+    public string DefaultProfile => "plain";
+
+    public ArchModel Create(ArchSettings settings) => settings.Profile switch
+    {
+        "plain" => new FakeModel(settings, name, skipUnmapFlush, PmapCommonVariant.Upstream),
+        "seed-v3" => new FakeModel(settings, name, skipUnmapFlush, PmapCommonVariant.SeedV3(64)),
+        _ => throw new PmapConfigurationException("Profile", $"'{settings.Profile}' is not a profile of {name}"),
+    };
+}
