@@ -92,6 +92,36 @@ public abstract class ArmModel : ArchModel
     /// <summary>Physical address of xen_fixmap.</summary>
     public PhysAddr XenFixmap => StaticTable("xen_fixmap");
 
+    /// <summary>The static tables from the root (TTBR) down to xen_second: xen_pgtable, xen_first, xen_second on arm64.</summary>
+    protected abstract IReadOnlyList<string> RootChain { get; }
+
+    /// <summary>
+    /// setup_pagetables (4.17 arch/arm/mm.c; HEAD mmu/setup.c): the root chain down to xen_second with xn
+    /// cleared on those links; xen_second → the xen_xenmap page(s) at second_table_offset(XEN_VIRT_START) and
+    /// → xen_fixmap at second_table_offset(FIXMAP_ADDR(0)); Xen's image in xen_xenmap; the root in TTBR.
+    /// </summary>
+    public override void SetupPageTables(XenMachine m)
+    {
+        NameStaticTables(m);
+        var xenVirtStart = new VirtAddr(ArmProfile.XenVirtStart);
+        for (var i = 0; i + 1 < RootChain.Count; i++)
+        {
+            var parent = StaticTable(RootChain[i]);
+            m.Memory.Write64(Entry(parent, Format.Index(xenVirtStart, Format.RootLevel + i)), TableLink(StaticTable(RootChain[i + 1]), clearXn: true));
+        }
+        var second = StaticTable("xen_second");
+        for (var i = 0; i < ArmProfile.XenmapPages; i++)
+            m.Memory.Write64(Entry(second, Format.Index(xenVirtStart, 2) + i), TableLink(StaticTable("xen_xenmap", i), clearXn: false));
+        // Xen's image: 4 KiB pages with the table bit (the model does not split text, rodata and data).
+        var xenmap0 = StaticTable("xen_xenmap");
+        for (var i = 0; i < (int)(XenImageSize >> Page.Shift); i++)
+            m.Memory.Write64(Entry(xenmap0, i), XenEntry(XenLoadAddress.Add((ulong)i << Page.Shift)) | Lpae.Table);
+        m.Memory.Write64(Entry(second, Format.Index(FixmapAddr(0), 2)), TableLink(XenFixmap, clearXn: false));
+        m.Cpu.Root = StaticTable(RootChain[0]);
+    }
+
+    private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);
+
     /// <summary>Names every static table page for the trace.</summary>
     protected void NameStaticTables(XenMachine m)
     {

@@ -34,34 +34,7 @@ public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmM
     protected override IReadOnlyList<(string Name, int Pages)> StaticTables =>
         [("xen_pgtable", 1), ("xen_first", 1), ("xen_second", 1), ("xen_fixmap", 1), ("xen_xenmap", ArmProfile.XenmapPages)];
 
-    /// <summary>
-    /// setup_pagetables (4.17 arch/arm/mm.c; HEAD mmu/setup.c): xen_pgtable → xen_first → xen_second with
-    /// xn cleared on those two links; xen_second → xen_xenmap page(s) and → xen_fixmap at
-    /// second_table_offset(FIXMAP_ADDR(0)); TTBR0_EL2 = xen_pgtable.
-    /// </summary>
-    public override void SetupPageTables(XenMachine m)
-    {
-        NameStaticTables(m);
-        var xenVirtStart = new VirtAddr(ArmProfile.XenVirtStart);
-        var pgtable = StaticTable("xen_pgtable");
-        var first = StaticTable("xen_first");
-        var second = StaticTable("xen_second");
-        m.Memory.Write64(Entry(pgtable, Format.Index(xenVirtStart, 0)), TableLink(first, clearXn: true));
-        m.Memory.Write64(Entry(first, Format.Index(xenVirtStart, 1)), TableLink(second, clearXn: true));
-        for (var i = 0; i < ArmProfile.XenmapPages; i++)
-        {
-            var xenmap = StaticTable("xen_xenmap", i);
-            m.Memory.Write64(Entry(second, Format.Index(xenVirtStart, 2) + i), TableLink(xenmap, clearXn: false));
-        }
-        // Xen's image: 4 KiB pages of the image, table bit set (the model does not split text and data).
-        var xenmap0 = StaticTable("xen_xenmap");
-        for (var i = 0; i < (int)(XenImageSize >> Page.Shift); i++)
-            m.Memory.Write64(Entry(xenmap0, i), XenEntry(XenLoadAddress.Add((ulong)i << Page.Shift)) | Lpae.Table);
-        m.Memory.Write64(Entry(second, Format.Index(FixmapAddr(0), 2)), TableLink(XenFixmap, clearXn: false));
-        m.Cpu.Root = pgtable;
-    }
-
-    private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);
+    protected override IReadOnlyList<string> RootChain => ["xen_pgtable", "xen_first", "xen_second"];
 
     /// <summary>
     /// setup_directmap_mappings (4.17 arch/arm/mm.c, arm64): the first bank fixes directmap_virt_start =

@@ -84,3 +84,45 @@ public class BadInputTests
         Assert.Equal("upstream", profile.Json.GetProperty("profile").GetString());
     }
 }
+
+public class SmallArchitectureTests
+{
+    [Fact]
+    public void A_terabyte_bank_does_not_fit_arm32()
+    {
+        var r = Cli.Run("boot", "--arch", "arm32", "--ram-size", "1T");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("40-bit physical address space", r.Err);
+        r.AssertNoStackTrace();
+    }
+
+    [Fact]
+    public void A_va_beyond_32_bits_is_refused_on_arm32()
+    {
+        var r = Cli.Run("translate", "--arch", "arm32", "--va", "0x100000000");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("32-bit VA", r.Err);
+    }
+
+    [Fact]
+    public void Arm32_map_beyond_40_bits_exits_1_with_the_paddr_assert()
+    {
+        var r = Cli.Run("map", "--arch", "arm32", "--mfn", "0x10000000", "--json");
+        Assert.Equal(1, r.Code);
+        Assert.Equal("!(mfn_to_maddr(mfn) & ~PADDR_MASK)", r.Json.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void Compare_arm64_and_arm32_shows_their_differences()
+    {
+        var r = Cli.Run("compare", "--arch", "arm64,arm32", "--json");
+        Assert.Equal(0, r.Code);
+        var a = r.Json.GetProperty("architectures");
+        Assert.Equal((4, 3), (a[0].GetProperty("levels").GetInt32(), a[1].GetProperty("levels").GetInt32()));
+        Assert.Equal((48, 32), (a[0].GetProperty("vaBits").GetInt32(), a[1].GetProperty("vaBits").GetInt32()));
+        Assert.Equal((48, 40), (a[0].GetProperty("paBits").GetInt32(), a[1].GetProperty("paBits").GetInt32()));
+        Assert.Equal(("str", "strd"), (a[0].GetProperty("storeOp").GetString(), a[1].GetProperty("storeOp").GetString()));
+        Assert.Equal(("tlbi vae2", "TLBIMVAH"), (a[0].GetProperty("tlbFlushOp").GetString(), a[1].GetProperty("tlbFlushOp").GetString()));
+        Assert.Equal(a[0].GetProperty("pte").GetString(), a[1].GetProperty("pte").GetString()); // the same lpae_t
+    }
+}

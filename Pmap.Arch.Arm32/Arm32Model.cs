@@ -1,0 +1,99 @@
+using Pmap.Arch.Arm;
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+
+namespace Pmap.Arch.Arm32;
+
+/// <summary>
+/// Xen on Arm32 in Hyp mode: LPAE long descriptors, 3 levels (HYP_PT_ROOT_LEVEL 1), 32-bit VA in HTTBR,
+/// PADDR_BITS 40, write_pte with one <c>strd</c>, TLBIMVAH (<c>mcr p15, 4, Rt, c8, c7, 1</c>) for one VA.
+/// </summary>
+public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile)
+{
+    /// <summary>XENHEAP_VIRT_START and its 1 GiB window (4.17 asm/config.h, arm32).</summary>
+    public static readonly VirtAddr XenheapVirtStart = new(0x40000000);
+    public const ulong XenheapVirtSize = 1UL << 30;
+
+    private const ulong XenheapAlign = 32UL << 20; // "must be 32 MiB aligned"
+    private const ulong MinXenheapPages = 32UL << (20 - Page.Shift);
+    private const ulong MaxXenheapPages = 1UL << (30 - Page.Shift);
+
+    private static readonly PageTableFormat LpaeHyp = new(RootLevel: 1, LeafLevel: 3, VaBits: 32, PaBits: 40, VaRange.ZeroExtended);
+    private static readonly LpaeCodec Lpae3Level = new(firstLevel: 1);
+
+    public override string Name => Arm32Architecture.ArchName;
+    public override PageTableFormat Format => LpaeHyp;
+    public override IPteCodec Codec => Lpae3Level;
+    public override string StoreOp => "strd";
+    public override string TlbFlushVaOp => "TLBIMVAH";
+
+    /// <summary>QEMU's virt machine for 32-bit guests: RAM at 0x40000000; 1 GiB keeps the bank inside a 32-bit VA-sized view.</summary>
+    public override RamBank DefaultRam => new(new PhysAddr(0x40000000), 1UL << 30);
+
+    protected override PhysAddr DefaultXenLoadAddress => new(0x40200000);
+
+    protected override IReadOnlyList<(string Name, int Pages)> StaticTables =>
+        [("cpu0_pgtable", 1), ("xen_second", 1), ("xen_fixmap", 1), ("xen_xenmap", ArmProfile.XenmapPages)];
+
+    /// <summary>cpu0_pgtable is CPU0's root (per_cpu(xen_pgtable, 0)); xen_second, xen_fixmap and xen_xenmap are shared.</summary>
+    protected override IReadOnlyList<string> RootChain => ["cpu0_pgtable", "xen_second"];
+
+    /// <summary>xenheap_megabytes= on Xen's command line (0: let setup_mm size the xenheap).</summary>
+    public ulong XenheapMegabytes => (ulong)Settings.GetInt("XenheapMegabytes", 0, 0, (int)(XenheapVirtSize >> 20));
+
+    /// <summary>
+    /// setup_mm (4.17 arch/arm/setup.c, CONFIG_ARM_32): the xenheap is RAM/32 rounded up to 32 MiB, at least
+    /// 32 MiB and at most 1 GiB (or xenheap_megabytes), placed by consider_modules at the highest 32 MiB-aligned
+    /// spot clear of Xen's image, halving until it fits; it is kept out of the boot allocator
+    /// (populate_boot_allocator) and mapped by setup_directmap_mappings at XENHEAP_VIRT_START with
+    /// PAGE_HYPERVISOR_RW | _PAGE_BLOCK. The rest of RAM is domheap and is not mapped here.
+    /// </summary>
+    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    {
+        var ramPages = bank.Size >> Page.Shift;
+        var fromCommandLine = XenheapMegabytes != 0;
+        ulong xenheapPages;
+        if (fromCommandLine) xenheapPages = XenheapMegabytes << (20 - Page.Shift);
+        else
+        {
+            xenheapPages = (ramPages / 32 + 0x1fffUL) & ~0x1fffUL;
+            xenheapPages = Math.Min(Math.Max(xenheapPages, MinXenheapPages), MaxXenheapPages);
+        }
+
+        ulong e;
+        do
+        {
+            e = ConsiderModules(bank.Base.Value, bank.End.Value, xenheapPages << Page.Shift, XenheapAlign);
+            if (e != 0) break;
+            xenheapPages >>= 1;
+        } while (!fromCommandLine && xenheapPages > MinXenheapPages);
+        if (e == 0) throw new XenPanicException("Not enough space for xenheap", "setup_mm", "arch/arm/setup.c");
+
+        var start = new PhysAddr(e - (xenheapPages << Page.Shift));
+        var message = $"Xen heap: {Hex.Format(start.Value, 16)}-{Hex.Format(e, 16)} ({xenheapPages} pages{(fromCommandLine ? ", from command-line" : "")})";
+        m.Printk(message);
+        m.BootAllocator.Reserve(start, new PhysAddr(e)); // populate_boot_allocator avoids the xenheap
+
+        var rc = MapPagesToXen(m, XenheapVirtStart, start.ToMfn(), xenheapPages, superpages: true);
+        if (rc != 0) throw new XenPanicException("Unable to setup the directmap mappings.", "setup_directmap_mappings", "arch/arm/mm.c");
+        return new DirectmapMapping(XenheapVirtStart, start, xenheapPages,
+            $"{message}: arm32 maps only the xenheap (RAM/32, 32 MiB..1 GiB, 32 MiB aligned, highest fit); the other {ramPages - xenheapPages} pages are domheap");
+    }
+
+    /// <summary>consider_modules(s, e, size, align, 0) with Xen's image as the only boot module: the highest fitting end, or 0.</summary>
+    private ulong ConsiderModules(ulong s, ulong e, ulong size, ulong align)
+    {
+        s = (s + align - 1) & ~(align - 1);
+        e &= ~(align - 1);
+        if (s > e || e - s < size) return 0;
+        var modS = XenImage.Base.Value;
+        var modE = XenImage.End.Value;
+        if (s < modE && modS < e)
+        {
+            var above = ConsiderModules(modE, e, size, align);
+            return above != 0 ? above : ConsiderModules(s, modS, size, align);
+        }
+        return e;
+    }
+}
