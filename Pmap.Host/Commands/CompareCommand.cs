@@ -35,7 +35,10 @@ public static class CompareCommand
         var ctx = CliContext.Create(g);
         io.ReportPluginFailures(ctx.Registry.Catalog);
         var list = archList ?? g.Arch;
-        var names = list is null ? ctx.Registry.Names : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // All loaded ones: the configured default architecture first, then by name.
+        var names = list is null
+            ? ctx.Registry.Names.OrderBy(n => n == ctx.Registry.Options.Architecture ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).ToList()
+            : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Count == 0) throw new PmapUsageException("no architecture to compare");
         var mfn = Args.Mfn(mfnText);
         var rows = names.Select(n =>

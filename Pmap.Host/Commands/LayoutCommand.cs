@@ -55,15 +55,17 @@ public static class LayoutCommand
             var first = run[0];
             var last = run[^1];
             var pmap = first.Index >= dto.PmapBegin && first.Index <= dto.PmapEnd;
-            var name = Markup.Escape(run.Count == 1 ? first.Name : first.Name.Split('[')[0] + $"[0..{run.Count - 1}]");
+            var name = Markup.Escape(run.Count == 1 ? first.Name : $"{first.Name.Split('[')[0]}[{Inner(first.Name)}..{Inner(last.Name)}]");
             t.AddRow(run.Count == 1 ? $"{first.Index}" : $"{first.Index}..{last.Index}", pmap ? $"[bold green]{name}[/]" : name,
                 run.Count == 1 ? first.Va : $"{first.Va}..{last.Va}",
-                first.Table is null ? "(not in the static table)" : run.Count == 1 ? $"{first.Table}[{first.Entry}]" : $"{first.Table}[{first.Entry}..{last.Entry}]");
+                Markup.Escape(first.Table is null ? "(not in the static table)" : run.Count == 1 ? $"{first.Table}[{first.Entry}]" : $"{first.Table}[{first.Entry}..{last.Entry}]"));
         }
         c.Write(t);
         foreach (var n in dto.Notes) c.MarkupLine($"[yellow]note:[/] {Markup.Escape(n)}");
         return ExitCodes.Success;
     }
+
+    private static string Inner(string name) => name[(name.IndexOf('[') + 1)..^1];
 
     private static List<List<SlotDto>> Runs(IReadOnlyList<SlotDto> slots)
     {

@@ -1,0 +1,233 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+
+namespace Pmap.Arch.X86;
+
+/// <summary>
+/// Xen on x86-64 with the posted PMAP series (V4/v5, "xen/x86: Add support for the PMAP"): 4-level paging,
+/// a fixmap that grows down from FIXADDR_TOP, l1_fixmap as the static leaf table, one 64-bit store per PTE
+/// (no barrier: x86 stores are ordered), and INVLPG of the one VA on unmap.
+/// </summary>
+public sealed class X86Model : ArchModel
+{
+    /// <summary>VMAP_VIRT_END - PAGE_SIZE: the fixmap steals the top page of VMAP (asm/config.h).</summary>
+    public static readonly VirtAddr FixaddrTop = new(0xFFFF82CFFFFFF000);
+
+    /// <summary>PML4_ADDR(262) (asm/config.h): the directmap.</summary>
+    public static readonly VirtAddr DirectmapStart = new(0xFFFF830000000000);
+
+    private static readonly PageTableFormat Paging4 = new(RootLevel: 4, LeafLevel: 1, VaBits: 48, PaBits: 52, VaRange.SignExtended);
+    private static readonly X86Codec Codec4 = new();
+    private const ulong XenImageSize = 16UL << 20;
+    private const ulong StaticTablesOffset = 8UL << 20;
+    private static readonly string[] StaticTableNames = ["idle_pg_table", "l3_xenmap", "l2_fixmap", "l1_fixmap"];
+
+    private readonly FixmapLayout _fixmap;
+
+    public X86Model(ArchSettings settings) : base(settings)
+    {
+        CpuHasNx = settings.GetBool("Nx", true);
+        CpuHasPage1Gb = settings.GetBool("Page1Gb", true);
+        var xhci = settings.GetBool("Xhci", false);
+        var maxXhciPages = settings.GetInt("MaxXhciPages", 256, 1, 4096);
+        var xenGuest = settings.GetBool("XenGuest", false);
+        var acpiPages = settings.GetInt("NumFixmapAcpiPages", 64, 1, 4096);
+        var ioApics = settings.GetInt("MaxIoApics", 128, 1, 4096);
+        XenLoadAddress = new PhysAddr(settings.GetAddress("XenLoadAddress", 0x200000, 2UL << 20));
+        _fixmap = BuildFixedAddresses(settings.NumFixPmap, xhci, maxXhciPages, xenGuest, acpiPages, ioApics);
+    }
+
+    public bool CpuHasNx { get; }
+    public bool CpuHasPage1Gb { get; }
+    public PhysAddr XenLoadAddress { get; }
+
+    public override string Name => X86Architecture.ArchName;
+    public override PageTableFormat Format => Paging4;
+    public override IPteCodec Codec => Codec4;
+    public override FixmapLayout Fixmap => _fixmap;
+    public override PmapCommonVariant CommonCode => PmapCommonVariant.Upstream;
+    public override IReadOnlyList<string> MapOps => ["mov"];
+    public override IReadOnlyList<string> UnmapOps => ["mov", "invlpg"];
+    public override VirtAddr? DirectmapVirtStart => DirectmapStart;
+
+    /// <summary>A QEMU q35-like bank above 4 GiB (below it sit the PCI hole and firmware).</summary>
+    public override RamBank DefaultRam => new(new PhysAddr(0x100000000), 2UL << 30);
+
+    public override RamBank XenImage => new(XenLoadAddress, XenImageSize);
+
+    public PhysAddr StaticTable(string name) =>
+        XenLoadAddress.Add(StaticTablesOffset + ((ulong)Array.IndexOf(StaticTableNames, name) << Page.Shift));
+
+    public PhysAddr L1Fixmap => StaticTable("l1_fixmap");
+
+    public override IReadOnlyList<string> Notes =>
+    [
+        $"FIX_PMAP_END = FIX_PMAP_BEGIN + NUM_FIX_PMAP = {Fixmap.FixPmapEnd} exactly as posted: the enum reserves {Fixmap.NumFixPmap + 1} slots for {Fixmap.NumFixPmap} PMAP entries; slot {Fixmap.FixPmapEnd} is dead, and the slot ASSERT lets it through",
+        $"index 0 (FIX_RESERVED) is never mapped: fix_to_virt(0) = FIXADDR_TOP; indexes 1..511 live in l1_fixmap[511 - index], the rest ({Page.EntriesPerTable}..{Fixmap.EndOfFixedAddresses - 1}) in an L1 set_fixmap allocates on demand",
+    ];
+
+    /// <summary>
+    /// enum fixed_addresses (asm/fixmap.h) with the series' CONFIG_HAS_PMAP entries after the XEN_GUEST ones and
+    /// before FIX_APIC_BASE, and the series' BUILD_BUG_ON(FIX_APIC_BASE - 1 &gt; L1_PAGETABLE_ENTRIES - 1).
+    /// </summary>
+    private static FixmapLayout BuildFixedAddresses(int numFixPmap, bool xhci, int maxXhciPages, bool xenGuest, int acpiPages, int ioApics)
+    {
+        var ranges = new List<FixmapRange>();
+        var next = 0;
+        int Add(string name, int count = 1)
+        {
+            ranges.Add(new FixmapRange(name, next, next + count - 1));
+            next += count;
+            return next - count;
+        }
+        Add("FIX_RESERVED");
+        Add("FIX_COM_BEGIN");
+        Add("FIX_COM_END");
+        Add("FIX_EHCI_DBGP");
+        if (xhci) Add("FIX_XHCI", maxXhciPages);
+        if (xenGuest)
+        {
+            Add("FIX_PV_CONSOLE");
+            Add("FIX_XEN_SHARED_INFO");
+        }
+        var pmapBegin = Add("FIX_PMAP", numFixPmap + 1); // BEGIN .. END = BEGIN + NUM_FIX_PMAP
+        var apicBase = Add("FIX_APIC_BASE");
+        Add("FIX_IO_APIC_BASE", ioApics);
+        Add("FIX_ACPI", acpiPages);
+        Add("FIX_HPET_BASE");
+        Add("FIX_TBOOT_SHARED_BASE");
+        Add("FIX_MSIX_IO_RESERV", 512);   // FIX_MSIX_MAX_PAGES
+        Add("FIX_TBOOT_MAP_ADDRESS");
+        Add("FIX_APEI_RANGE", 64);        // FIX_APEI_RANGE_MAX
+        Add("FIX_EFI_MPF");
+        var end = next;                   // __end_of_fixed_addresses
+
+        if (apicBase - 1 > Page.EntriesPerTable - 1)
+        {
+            var culprit = xhci && apicBase - 1 - numFixPmap + 8 > Page.EntriesPerTable - 1 ? "MaxXhciPages" : "NumFixPmap";
+            throw new PmapConfigurationException(culprit,
+                $"BUILD_BUG_ON(FIX_APIC_BASE - 1 > L1_PAGETABLE_ENTRIES - 1) fails: FIX_APIC_BASE would be {apicBase}, so early fixmap entries would leave the static l1_fixmap (at most index 511)");
+        }
+        var start = new VirtAddr(FixaddrTop.Value - ((ulong)end << Page.Shift)); // FIXADDR_START = FIXADDR_TOP - FIXADDR_SIZE
+        return new FixmapLayout("l1_fixmap", SlotDirection.Down, start, FixaddrTop, pmapBegin, pmapBegin + numFixPmap, numFixPmap, ranges, end,
+            "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", "arch/x86/include/asm/fixmap.h");
+    }
+
+    /// <summary>l1_fixmap covers the 2 MiB ending at FIXADDR_TOP: index i sits in l1_fixmap[511 - i] for i below 512.</summary>
+    public override int? FixmapEntryIndex(int slot) => slot is >= 0 and < Page.EntriesPerTable ? Page.EntriesPerTable - 1 - slot : null;
+
+    public override ulong PmapEntry(Mfn mfn) => X86Pte.FromMfn(mfn, X86Pte.PageHypervisor(CpuHasNx));
+
+    /// <summary>
+    /// The static hook-up of x86_64.S: idle_pg_table[261] → l3_xenmap; l3_xenmap[l3_table_offset(FIXADDR_TOP - 1)]
+    /// → l2_fixmap; l2_fixmap[l2_table_offset(FIXADDR_TOP - 1)] → l1_fixmap, all with __PAGE_HYPERVISOR; CR3 = idle_pg_table.
+    /// </summary>
+    public override void SetupPageTables(XenMachine m)
+    {
+        foreach (var n in StaticTableNames) m.NameTable(StaticTable(n), n);
+        var last = new VirtAddr(FixaddrTop.Value - 1);
+        Link(m, "idle_pg_table", Format.Index(last, 4), "l3_xenmap");
+        Link(m, "l3_xenmap", Format.Index(last, 3), "l2_fixmap");
+        Link(m, "l2_fixmap", Format.Index(last, 2), "l1_fixmap");
+        m.Cpu.Root = StaticTable("idle_pg_table");
+    }
+
+    private void Link(XenMachine m, string parent, int index, string child) =>
+        m.Memory.Write64(StaticTable(parent).Add((ulong)index * Page.EntryBytes), X86Pte.FromMfn(StaticTable(child).ToMfn(), X86Pte.IntermediateFlags));
+
+    private PhysAddr Pl1e(int slot) => L1Fixmap.Add((ulong)Format.Index(Fixmap.FixToVirt(slot), 1) * Page.EntryBytes);
+
+    /// <summary>arch_pmap_map (series V4/v5 asm/pmap.h): ASSERT not present, then l1e_write: one 64-bit mov, no fence, no flush.</summary>
+    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    {
+        var pl1e = Pl1e(slot);
+        m.Assert((X86Pte.GetPteFlags(m.Memory.Read64(pl1e)) & X86Pte.Present) == 0, "!(l1e_get_flags(*pl1e) & _PAGE_PRESENT)", "arch_pmap_map",
+            "arch/x86/include/asm/pmap.h");
+        m.WritePte(pl1e, PmapEntry(mfn), "mov");
+    }
+
+    /// <summary>arch_pmap_unmap: l1e_write(l1e_empty()), then flush_tlb_one_local = invlpg of the linear address.</summary>
+    public override void ArchPmapUnmap(XenMachine m, int slot)
+    {
+        m.WritePte(Pl1e(slot), 0, "mov");
+        m.FlushTlbVa("invlpg", Fixmap.FixToVirt(slot));
+    }
+
+    /// <summary>
+    /// map_pages_to_xen (arch/x86/mm.c) in early boot, page tables reached through map_domain_page = pmap_map
+    /// (series v5 07/15): 1 GiB pages when cpu_has_page1gb and virt, mfn and the count allow, else 2 MiB pages
+    /// when they allow, else 4 KiB pages; new intermediate tables from the boot allocator with __PAGE_HYPERVISOR.
+    /// Replacing a present entry is refused here (-EEXIST stands in for Xen's replace-and-flush path, which
+    /// early boot never takes on fresh RAM).
+    /// </summary>
+    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
+    {
+        var flags = X86Pte.PageHypervisor(CpuHasNx);
+        while (nr != 0)
+        {
+            var mask = (virt.Value >> Page.Shift) | mfn.Value;
+            var level = 1;
+            if (superpages && CpuHasPage1Gb && (mask & ((1UL << 18) - 1)) == 0 && nr >= 1UL << 18) level = 3;
+            else if (superpages && (mask & ((1UL << 9) - 1)) == 0 && nr >= 1UL << 9) level = 2;
+
+            var rc = WriteEntry(m, virt, level, X86Pte.FromMfn(mfn, level == 1 ? flags : flags | X86Pte.Pse));
+            if (rc != 0) return rc;
+            var pages = 1UL << (9 * (level - 1));
+            virt = virt.Add(pages << Page.Shift);
+            mfn = mfn.Add(pages);
+            nr -= pages;
+        }
+        return 0;
+    }
+
+    private const int EEXIST = 17;
+
+    /// <summary>Walks from CR3 to <paramref name="target"/> through PMAP, creating tables, and writes the entry.</summary>
+    private int WriteEntry(XenMachine m, VirtAddr va, int target, ulong entryValue)
+    {
+        var table = m.Pmap.Map(m.Cpu.Root.ToMfn());
+        for (var level = Format.RootLevel; level > target; level--)
+        {
+            var entry = table.Add((ulong)Format.Index(va, level) * Page.EntryBytes);
+            var e = m.ReadVirt64(entry);
+            if ((e & X86Pte.Present) == 0)
+            {
+                var mfn = m.AllocTablePage(level - 1); // alloc_xen_pagetable
+                var p = m.Pmap.Map(mfn);
+                m.ClearPageVirt(p);
+                m.Pmap.Unmap(p);
+                e = X86Pte.FromMfn(mfn, X86Pte.IntermediateFlags);
+                m.WritePteVirt(entry, e, "mov");
+            }
+            else if ((e & X86Pte.Pse) != 0)
+            {
+                m.Pmap.Unmap(table);
+                m.Printk($"map_pages_to_xen: {va} lies in a superpage at level {level}; the model does not shatter it");
+                return -EEXIST;
+            }
+            m.Pmap.Unmap(table);
+            table = m.Pmap.Map(new PhysAddr(e & X86Pte.AddressMask).ToMfn());
+        }
+        var leaf = table.Add((ulong)Format.Index(va, target) * Page.EntryBytes);
+        var rc = 0;
+        if ((m.ReadVirt64(leaf) & X86Pte.Present) != 0)
+        {
+            m.Printk($"map_pages_to_xen: {va} is already mapped; the model does not replace present entries");
+            rc = -EEXIST;
+        }
+        else m.WritePteVirt(leaf, entryValue, "mov");
+        m.Pmap.Unmap(table);
+        return rc;
+    }
+
+    /// <summary>The directmap of the bank: DIRECTMAP_VIRT_START + PA, superpages where aligned.</summary>
+    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    {
+        var va = DirectmapStart.Add(bank.Base.Value);
+        var nr = bank.Size >> Page.Shift;
+        var rc = MapPagesToXen(m, va, bank.Base.ToMfn(), nr, superpages: true);
+        if (rc != 0) throw new XenPanicException($"map_pages_to_xen of the directmap failed ({rc})", "setup_directmap");
+        return new DirectmapMapping(va, bank.Base, nr, "the series' use: page tables built with no directmap yet, every table page reached through PMAP");
+    }
+}
