@@ -38,7 +38,7 @@ public static class CompareCommand
         // All loaded ones: the configured default architecture first, then by name.
         var names = list is null
             ? ctx.Registry.Names.OrderBy(n => n == ctx.Registry.Options.Architecture ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).ToList()
-            : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            : list.Split(",", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (names.Count == 0) throw new PmapUsageException("no architecture to compare");
         var mfn = Args.Mfn(mfnText);
         var rows = names.Select(n =>
