@@ -68,7 +68,7 @@ public abstract class ArmModel : ArchModel
     public VirtAddr FixmapAddr(int n) => new(ArmProfile.FixmapBase + ((ulong)n << Page.Shift));
 
     /// <summary>Xen's load address (configuration key XenLoadAddress).</summary>
-    public PhysAddr XenLoadAddress => new(Settings.GetAddress("XenLoadAddress", DefaultXenLoadAddress.Value, Page.Size << Page.EntriesPerTableShift));
+    public PhysAddr XenLoadAddress => Settings.LoadAddress(DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
 
     protected abstract PhysAddr DefaultXenLoadAddress { get; }
 

@@ -34,7 +34,7 @@ public sealed class X86Model : ArchModel
         var xenGuest = settings.GetBool("XenGuest", false);
         var acpiPages = settings.GetInt("NumFixmapAcpiPages", 64, 1, 4096);
         var ioApics = settings.GetInt("MaxIoApics", 128, 1, 4096);
-        XenLoadAddress = new PhysAddr(settings.GetAddress("XenLoadAddress", 0x200000, 2UL << 20));
+        XenLoadAddress = settings.LoadAddress(new PhysAddr(0x200000), 2UL << 20);
         _fixmap = BuildFixedAddresses(settings.NumFixPmap, xhci, maxXhciPages, xenGuest, acpiPages, ioApics);
     }
 

@@ -31,5 +31,11 @@ public static class Json
     public static void Write(TextWriter output, object document) =>
         output.WriteLine(JsonSerializer.Serialize(document, document.GetType(), Options));
 
+    private static readonly JsonSerializerOptions OneLine = new(Options) { WriteIndented = false };
+
+    /// <summary>One JSON document on one line (bench output, like the C reference's).</summary>
+    public static void WriteLine(TextWriter output, object document) =>
+        output.WriteLine(JsonSerializer.Serialize(document, document.GetType(), OneLine));
+
     public static string H(ulong v) => Hex.Format(v);
 }

@@ -62,6 +62,7 @@ public static class PmapApp
         CompareCommand.Build(io),
         BootCommand.Build(io),
         ConfigCommand.Build(io),
+        BenchCommand.Build(io),
     ];
 }
 

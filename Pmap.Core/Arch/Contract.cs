@@ -38,6 +38,13 @@ public interface IArchitecture
 /// <summary>What a model is configured with: profile, PMAP size, debug build, and the architecture's own section.</summary>
 public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IConfiguration Section)
 {
+    /// <summary>Where Xen's image (with its static page tables) is loaded, when a caller decides it (the workloads do).</summary>
+    public PhysAddr? XenLoadAddress { get; init; }
+
+    /// <summary>The load address: <see cref="XenLoadAddress"/>, else the section's XenLoadAddress key, else the port's default.</summary>
+    public PhysAddr LoadAddress(PhysAddr defaultValue, ulong alignment) =>
+        XenLoadAddress ?? new PhysAddr(GetAddress("XenLoadAddress", defaultValue.Value, alignment));
+
     public static IConfiguration EmptySection { get; } = new ConfigurationBuilder().Build();
 
     public static ArchSettings For(string profile, int numFixPmap = 8, bool debug = true, IConfiguration? section = null) =>

@@ -22,13 +22,17 @@ public sealed record MachineOptions
 public sealed class XenMachine
 {
     private readonly Dictionary<ulong, string> _tableNames = [];
-    private readonly Dictionary<ulong, ulong> _unsynchronised = []; // entry PA -> value before the write
+    // PTE writes not yet made visible to this CPU's walks (no context synchronisation since): entry PA and old value.
+    // Rarely more than two, so a small array beats a dictionary on the map/unmap hot path.
+    private (ulong Pa, ulong Old)[] _unsynchronised = new (ulong, ulong)[4];
+    private int _unsynchronisedCount;
 
     private XenMachine(ArchModel arch, MachineOptions options)
     {
         Arch = arch;
         Options = options;
         Format = arch.Format;
+        _needsContextSync = arch.NewEntriesNeedContextSync;
         Codec = arch.Codec;
         Debug = arch.Settings.Debug;
         Cpu = new Cpu(new Tlb(options.TlbEntries));
@@ -47,6 +51,8 @@ public sealed class XenMachine
         m.Trace.Clear();
         return m;
     }
+
+    private readonly bool _needsContextSync;
 
     public ArchModel Arch { get; }
     public MachineOptions Options { get; }
@@ -115,10 +121,30 @@ public sealed class XenMachine
         NotePteWrite(pagePa.Add(entryVa.PageOffset & ~7UL), old, value, storeOp);
     }
 
+    private void NoteUnsynchronised(ulong pa, ulong old)
+    {
+        for (var i = 0; i < _unsynchronisedCount; i++)
+            if (_unsynchronised[i].Pa == pa) return; // keep the value from before the first unsynchronised write
+        if (_unsynchronisedCount == _unsynchronised.Length) Array.Resize(ref _unsynchronised, _unsynchronised.Length * 2);
+        _unsynchronised[_unsynchronisedCount++] = (pa, old);
+    }
+
+    private bool TryGetUnsynchronised(ulong pa, out ulong old)
+    {
+        for (var i = 0; i < _unsynchronisedCount; i++)
+        {
+            if (_unsynchronised[i].Pa != pa) continue;
+            old = _unsynchronised[i].Old;
+            return true;
+        }
+        old = 0;
+        return false;
+    }
+
     private void NotePteWrite(PhysAddr pa, ulong old, ulong value, string storeOp)
     {
         Counters.PteWrites++;
-        if (Arch.NewEntriesNeedContextSync && old != value) _unsynchronised.TryAdd(pa.Value, old);
+        if (_needsContextSync && old != value) NoteUnsynchronised(pa.Value, old);
         if (Trace.Enabled)
         {
             var table = pa.Value & Page.Mask;
@@ -140,7 +166,7 @@ public sealed class XenMachine
     public void ContextSynchronize(string op)
     {
         Barrier(op);
-        _unsynchronised.Clear();
+        _unsynchronisedCount = 0;
     }
 
     /// <summary>Invalidate this CPU's TLB entry for one VA (tlbi vae2, TLBIMVAH, invlpg, sfence.vma).</summary>
@@ -148,7 +174,7 @@ public sealed class XenMachine
     {
         Counters.TlbFlushes++;
         Tlb.FlushVa(va);
-        if (synchronizes) _unsynchronised.Clear();
+        if (synchronizes) _unsynchronisedCount = 0;
         if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va });
     }
 
@@ -156,7 +182,7 @@ public sealed class XenMachine
     {
         Counters.TlbFlushes++;
         Tlb.FlushAll();
-        if (synchronizes) _unsynchronised.Clear();
+        if (synchronizes) _unsynchronisedCount = 0;
         if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op });
     }
 
@@ -211,9 +237,15 @@ public sealed class XenMachine
             var index = Format.Index(va, level);
             var entryPa = table.Add((ulong)index * Page.EntryBytes);
             var entry = Memory.Read64(entryPa);
-            if (hardware && _unsynchronised.Count != 0 && _unsynchronised.TryGetValue(entryPa.Value, out var before))
+            if (hardware && _unsynchronisedCount != 0 && TryGetUnsynchronised(entryPa.Value, out var before))
             {
-                Hazard($"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})", va);
+                Counters.Hazards++;
+                if (Trace.Enabled)
+                    Trace.Add(new TraceEvent(TraceKind.Hazard)
+                    {
+                        Va = va,
+                        Detail = $"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})",
+                    });
                 if (Options.StrictOrdering) entry = before;
             }
             var kind = Codec.Classify(entry, level);

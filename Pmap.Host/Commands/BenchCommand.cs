@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Pmap.Core;
+using Pmap.Core.Workloads;
+
+namespace Pmap.Host.Commands;
+
+/// <summary>pmap bench: one workload of the C reference on the real Core and plugin, trace off, one JSON line.</summary>
+public static class BenchCommand
+{
+    public static Command Build(CommandIo io)
+    {
+        var workload = new Option<string>("--workload") { Description = "W1 (map+touch+unmap), W2 (walks, TLB bypassed) or W3 (boot-map at 4K)", Required = true };
+        var n = new Option<string?>("--n") { Description = "Operations (W1, W2; default 20000000) or verifying walks (W3; default 1000000)" };
+        var gib = new Option<string?>("--gib") { Description = "W3: GiB of RAM to map (default 1)" };
+        var cmd = new Command("bench", "Run one performance workload (as the C reference in bench-ref defines it) and print one JSON line.")
+            .WithExamples("pmap bench --workload W1", "pmap bench --workload W3 --gib 16");
+        cmd.Options.Add(workload);
+        cmd.Options.Add(n);
+        cmd.Options.Add(gib);
+        cmd.SetAction(p => io.Execute(p, g => Run(io, g, p.GetValue(workload)!, p.GetValue(n), p.GetValue(gib))));
+        return cmd;
+    }
+
+    private static int Run(CommandIo io, GlobalOptions g, string workload, string? nText, string? gibText)
+    {
+        var ctx = CliContext.Create(g);
+        io.ReportPluginFailures(ctx.Registry.Catalog);
+        var model = ctx.Registry.Create(g.Request());
+        var arch = ctx.Registry.Find(model.Name).Architecture;
+        var w = workload.ToUpperInvariant();
+        if (!Workloads.Names.Contains(w)) throw new PmapUsageException($"--workload '{workload}' is not a workload: expected W1, W2 or W3");
+        long? n = nText is null ? null : (long)Math.Min(Args.ParseNonNegative(nText, "--n"), long.MaxValue);
+        if (n is 0) throw new PmapUsageException("--n 0: a workload needs at least one operation");
+        var gib = gibText is null ? 1 : (int)Math.Min(Args.ParseNonNegative(gibText, "--gib"), int.MaxValue);
+        if (gib is < 1 or > 1024) throw new PmapUsageException($"--gib {gibText} is out of range: expected 1 to 1024");
+
+        // Warm the JIT up on a small run of the same workload, discarded.
+        _ = Run(arch, model.Settings, w, 20_000, 1);
+        var r = Run(arch, model.Settings, w, n, gib);
+        Json.WriteLine(io.Out, new
+        {
+            workload = r.Workload, arch = r.Arch, profile = r.Profile, gib = r.Gib, ops = r.Ops, nsPerOp = Math.Round(r.NsPerOp, 2),
+            seconds = Math.Round(r.Seconds, 4), verifySeconds = Math.Round(r.VerifySeconds, 4), peakRssBytes = r.PeakRssBytes,
+            tlbMisses = r.TlbMisses, tables = r.Tables, frames = r.Frames, check = r.Check ? "ok" : "FAILED",
+        });
+        return r.Check ? ExitCodes.Success : ExitCodes.XenCrash;
+    }
+
+    private static WorkloadResult Run(Core.Arch.IArchitecture arch, Core.Arch.ArchSettings settings, string w, long? n, int gib) => w switch
+    {
+        "W1" => Workloads.W1(arch, settings, n ?? 20_000_000),
+        "W2" => Workloads.W2(arch, settings, n ?? 20_000_000),
+        _ => Workloads.W3(arch, settings, gib, n ?? 1_000_000),
+    };
+}
