@@ -68,7 +68,10 @@ public abstract class ArmModel : ArchModel
     public VirtAddr FixmapAddr(int n) => new(ArmProfile.FixmapBase + ((ulong)n << Page.Shift));
 
     /// <summary>Xen's load address (configuration key XenLoadAddress).</summary>
-    public PhysAddr XenLoadAddress => Settings.LoadAddress(DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
+    public PhysAddr XenLoadAddress => _xenLoadAddress ??= Settings.LoadAddress(DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
+
+    private PhysAddr? _xenLoadAddress;
+    private PhysAddr? _xenFixmap;
 
     protected abstract PhysAddr DefaultXenLoadAddress { get; }
 
@@ -90,7 +93,7 @@ public abstract class ArmModel : ArchModel
     }
 
     /// <summary>Physical address of xen_fixmap.</summary>
-    public PhysAddr XenFixmap => StaticTable("xen_fixmap");
+    public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
 
     /// <summary>The static tables from the root (TTBR) down to xen_second: xen_pgtable, xen_first, xen_second on arm64.</summary>
     protected abstract IReadOnlyList<string> RootChain { get; }

@@ -19,12 +19,32 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
         return level == 0 ? PteKind.Reserved : PteKind.Block;
     }
 
+    public PteKind WalkStep(ulong raw, int level, out PhysAddr output)
+    {
+        output = default;
+        if ((raw & Lpae.Valid) == 0) return PteKind.Invalid;
+        var table = (raw & Lpae.Table) != 0;
+        if (level == 3)
+        {
+            if (!table) return PteKind.Reserved;
+            output = new PhysAddr(raw & Lpae.BaseMask);
+            return PteKind.Page;
+        }
+        if (table)
+        {
+            output = new PhysAddr(raw & Lpae.BaseMask);
+            return PteKind.Table;
+        }
+        if (level == 0) return PteKind.Reserved;
+        output = OutputAddress(raw, level);
+        return PteKind.Block;
+    }
+
     public PhysAddr OutputAddress(ulong raw, int level)
     {
+        if (level == 3 || (raw & Lpae.Table) != 0) return new PhysAddr(raw & Lpae.BaseMask);
         var shift = Page.Shift + Page.EntriesPerTableShift * (3 - level);
-        var kind = Classify(raw, level);
-        var mask = kind == PteKind.Block ? Lpae.BaseMask & ~((1UL << shift) - 1) : Lpae.BaseMask;
-        return new PhysAddr(raw & mask);
+        return new PhysAddr(raw & Lpae.BaseMask & ~((1UL << shift) - 1)); // a block: the low bits are RES0
     }
 
     public DecodedPte Decode(ulong raw, int level)

@@ -59,7 +59,9 @@ public sealed class X86Model : ArchModel
     public PhysAddr StaticTable(string name) =>
         XenLoadAddress.Add(StaticTablesOffset + ((ulong)Array.IndexOf(StaticTableNames, name) << Page.Shift));
 
-    public PhysAddr L1Fixmap => StaticTable("l1_fixmap");
+    public PhysAddr L1Fixmap => _l1Fixmap ??= StaticTable("l1_fixmap");
+
+    private PhysAddr? _l1Fixmap;
 
     public override IReadOnlyList<string> Notes =>
     [

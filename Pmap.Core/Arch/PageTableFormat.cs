@@ -15,6 +15,10 @@ public enum VaRange
 /// </summary>
 public sealed record PageTableFormat(int RootLevel, int LeafLevel, int VaBits, int PaBits, VaRange VaRange)
 {
+    // Shift per level number, computed once: the walk asks for it at every level.
+    private readonly int[] _shifts = Enumerable.Range(0, Math.Max(RootLevel, LeafLevel) + 1)
+        .Select(l => Page.Shift + Page.EntriesPerTableShift * Math.Abs(LeafLevel - l)).ToArray();
+
     public int Levels => Math.Abs(LeafLevel - RootLevel) + 1;
 
     /// <summary>+1 when levels count up towards the leaf (Arm), -1 when down (x86, RISC-V).</summary>
@@ -36,11 +40,12 @@ public sealed record PageTableFormat(int RootLevel, int LeafLevel, int VaBits, i
     public bool IsLevel(int level) => Step > 0 ? level >= RootLevel && level <= LeafLevel : level <= RootLevel && level >= LeafLevel;
 
     /// <summary>Bits of VA translated below this level: 12 + 9 × (distance to the leaf).</summary>
-    public int LevelShift(int level) => Page.Shift + Page.EntriesPerTableShift * Math.Abs(LeafLevel - level);
+    public int LevelShift(int level) => _shifts[level];
 
     public ulong LevelSize(int level) => 1UL << LevelShift(level);
 
-    public int Index(VirtAddr va, int level) => (int)((va.Value >> LevelShift(level)) & (Page.EntriesPerTable - 1));
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int Index(VirtAddr va, int level) => (int)((va.Value >> _shifts[level]) & (Page.EntriesPerTable - 1));
 
     public ulong PaLimit => PaBits >= 64 ? ulong.MaxValue : (1UL << PaBits) - 1;
 
@@ -51,9 +56,8 @@ public sealed record PageTableFormat(int RootLevel, int LeafLevel, int VaBits, i
     {
         if (VaBits >= 64) return true;
         var upper = va.Value >> (VaBits - 1);
-        return VaRange == VaRange.ZeroExtended
-            ? va.Value >> VaBits == 0
-            : upper == 0 || upper == (ulong.MaxValue >> (VaBits - 1));
+        return upper == 0 || (VaRange == VaRange.SignExtended && upper == ulong.MaxValue >> (VaBits - 1))
+               || (VaRange == VaRange.ZeroExtended && upper == 1);
     }
 
     public string DescribeVaRange() => VaRange == VaRange.ZeroExtended
@@ -88,6 +92,17 @@ public interface IPteCodec
     PhysAddr OutputAddress(ulong raw, int level);
 
     DecodedPte Decode(ulong raw, int level);
+
+    /// <summary>
+    /// What the walker needs at one level in one call: the kind, and for a table, block or page its output address.
+    /// Ports may override it with a branch-light version; the default combines the two methods above.
+    /// </summary>
+    PteKind WalkStep(ulong raw, int level, out PhysAddr output)
+    {
+        var kind = Classify(raw, level);
+        output = kind is PteKind.Table or PteKind.Block or PteKind.Page ? OutputAddress(raw, level) : default;
+        return kind;
+    }
 }
 
 public static class PteKinds

@@ -42,12 +42,36 @@ public sealed class PhysicalMemory
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong[]? TryGetFrame(Mfn mfn)
     {
+        // A small direct-mapped cache in front of the hash: walks and PMAP touch the same few table frames over and over.
+        var c = (int)(mfn.Value & (CacheSize - 1));
+        if (_cacheKeys[c] == mfn.Value) return _cacheFrames[c].Frame;
+        var frame = Lookup(mfn.Value);
+        if (frame is not null)
+        {
+            _cacheKeys[c] = mfn.Value;
+            _cacheFrames[c].Frame = frame;
+        }
+        return frame;
+    }
+
+    private const int CacheSize = 64;
+    private readonly ulong[] _cacheKeys = NewKeys(CacheSize);
+    private readonly FrameRef[] _cacheFrames = new FrameRef[CacheSize];
+
+    // A struct around the reference: storing into FrameRef[] needs no array-covariance check (StelemRef).
+    private struct FrameRef
+    {
+        public ulong[]? Frame;
+    }
+
+    private ulong[]? Lookup(ulong mfn)
+    {
         var keys = _keys;
         var mask = keys.Length - 1;
-        for (var i = Slot(mfn.Value); ; i = (i + 1) & mask)
+        for (var i = Slot(mfn); ; i = (i + 1) & mask)
         {
             var k = keys[i];
-            if (k == mfn.Value) return _frames[i];
+            if (k == mfn) return _frames[i];
             if (k == EmptyKey) return null;
         }
     }
@@ -96,12 +120,20 @@ public sealed class PhysicalMemory
         return frame is null ? 0 : frame[(int)(pa.PageOffset >> 3)];
     }
 
-    /// <summary>Physical 64-bit write (8-byte aligned).</summary>
-    public void Write64(PhysAddr pa, ulong value)
+    /// <summary>Physical 64-bit write (8-byte aligned); returns the value it replaced.</summary>
+    public ulong Write64(PhysAddr pa, ulong value)
     {
         if ((pa.Value & 7) != 0) throw new ArgumentException($"unaligned 64-bit access at {pa}", nameof(pa));
-        if (value == 0 && TryGetFrame(pa.ToMfn()) is null) return; // zero into a zero frame: nothing to keep
-        GetOrCreateFrame(pa.ToMfn())[(int)(pa.PageOffset >> 3)] = value;
+        var frame = TryGetFrame(pa.ToMfn());
+        if (frame is null)
+        {
+            if (value == 0) return 0; // zero into a zero frame: nothing to keep
+            frame = Insert(pa.ToMfn().Value);
+        }
+        ref var word = ref frame[(int)(pa.PageOffset >> 3)];
+        var old = word;
+        word = value;
+        return old;
     }
 
     /// <summary>Zeroes a whole frame (clear_page) without materialising one that was never written.</summary>

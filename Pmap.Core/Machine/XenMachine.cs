@@ -33,6 +33,11 @@ public sealed class XenMachine
         Options = options;
         Format = arch.Format;
         _needsContextSync = arch.NewEntriesNeedContextSync;
+        _rootLevel = Format.RootLevel;
+        _leafLevel = Format.LeafLevel;
+        _step = Format.Step;
+        _shifts = Format.WalkOrder.ToDictionary(l => l, Format.LevelShift) is var d ? Enumerable.Range(0, d.Keys.Max() + 1).Select(l => d.GetValueOrDefault(l)).ToArray() : [];
+        _checksLeafAccess = arch.GetType().GetMethod(nameof(ArchModel.CheckLeafAccess))!.DeclaringType != typeof(ArchModel);
         Codec = arch.Codec;
         Debug = arch.Settings.Debug;
         Cpu = new Cpu(new Tlb(options.TlbEntries));
@@ -53,6 +58,10 @@ public sealed class XenMachine
     }
 
     private readonly bool _needsContextSync;
+    // The format's numbers, read once: the walk uses them at every level.
+    private readonly int _rootLevel, _leafLevel, _step;
+    private readonly int[] _shifts;
+    private readonly bool _checksLeafAccess;
 
     public ArchModel Arch { get; }
     public MachineOptions Options { get; }
@@ -106,8 +115,7 @@ public sealed class XenMachine
     /// <summary>A PTE store straight into physical memory (Xen writing its static tables through its image mapping).</summary>
     public void WritePte(PhysAddr entryPa, ulong value, string storeOp)
     {
-        var old = Memory.Read64(entryPa);
-        Memory.Write64(entryPa, value);
+        var old = Memory.Write64(entryPa, value);
         NotePteWrite(entryPa, old, value, storeOp);
     }
 
@@ -231,10 +239,11 @@ public sealed class XenMachine
             return null;
         }
         var table = Cpu.Root;
-        var level = Format.RootLevel;
+        var level = _rootLevel;
+        var codec = Codec;
         while (true)
         {
-            var index = Format.Index(va, level);
+            var index = (int)((va.Value >> _shifts[level]) & (Page.EntriesPerTable - 1));
             var entryPa = table.Add((ulong)index * Page.EntryBytes);
             var entry = Memory.Read64(entryPa);
             if (hardware && _unsynchronisedCount != 0 && TryGetUnsynchronised(entryPa.Value, out var before))
@@ -248,21 +257,20 @@ public sealed class XenMachine
                     });
                 if (Options.StrictOrdering) entry = before;
             }
-            var kind = Codec.Classify(entry, level);
+            var kind = codec.WalkStep(entry, level, out var output);
             steps?.Add(new WalkStep(level, table, index, entry, kind));
             switch (kind)
             {
-                case PteKind.Table when level != Format.LeafLevel:
-                    table = Codec.OutputAddress(entry, level);
-                    level += Format.Step;
+                case PteKind.Table when level != _leafLevel:
+                    table = output;
+                    level += _step;
                     continue;
                 case PteKind.Block:
                 case PteKind.Page:
                     leafEntry = entry;
                     leafLevel = level;
-                    var offsetMask = Format.LevelSize(level) - 1;
                     fault = null;
-                    return new PhysAddr(Codec.OutputAddress(entry, level).Value | (va.Value & offsetMask));
+                    return new PhysAddr(output.Value | (va.Value & ((1UL << _shifts[level]) - 1)));
                 case PteKind.Invalid:
                     fault = new TranslationFault(va, level, "invalid entry");
                     return null;
@@ -297,8 +305,8 @@ public sealed class XenMachine
             if (Arch.CachesInvalidEntries) Tlb.FillNegative(va);
             throw Fault(fault!, write);
         }
-        var denied = Arch.CheckLeafAccess(leaf, level, write);
-        if (denied is not null) throw Fault(new TranslationFault(va, level, denied), write);
+        if (_checksLeafAccess && Arch.CheckLeafAccess(leaf, level, write) is { } denied)
+            throw Fault(new TranslationFault(va, level, denied), write);
         pagePa = new PhysAddr(pa.Value.Value & Page.Mask);
         var frame = Memory.GetOrCreateFrame(pagePa.ToMfn());
         Tlb.Fill(va, pagePa, leaf, level, frame);
