@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the benchmark workloads of the C reference and of pmap side by side, alternately, several rounds,
+# and prints per workload the median ns/op of each, the ratio C#/C and the peak memory of each.
+# Usage: bench/compare.sh [REFERENCE_DIR] (default: ../shared/bench-ref beside the repo); ROUNDS=3 by default.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+ref="${1:-$repo/../shared/bench-ref}"
+rounds="${ROUNDS:-3}"
+[ -f "$ref/cbench.c" ] || { echo "compare.sh: no cbench.c in '$ref' (pass the reference folder as the first argument)" >&2; exit 2; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Build the reference in a scratch folder: it is never copied into the repo.
+cp "$ref/cbench.c" "$ref/Makefile" "$work/"
+make -s -C "$work" cbench >&2
+dotnet build "$repo/Pmap.Host" -c Release -v quiet -nologo >&2
+pmap=(dotnet "$repo/Pmap.Host/bin/Release/net10.0/pmap.dll")
+
+configs=("W1" "W2" "W3 1" "W3 4" "W3 16")
+: > "$work/results.jsonl"
+for r in $(seq "$rounds"); do
+    for c in "${configs[@]}"; do
+        read -r w g <<<"$c"
+        g="${g:-1}"
+        lw="$(echo "$w" | tr 'A-Z' 'a-z')"
+        echo "round $r: $w ${g}G" >&2
+        "$work/cbench" "$lw" --backend sparse -g "$g" | sed 's/^{/{"impl":"c",/' >> "$work/results.jsonl"
+        "${pmap[@]}" bench --workload "$w" --gib "$g" | sed 's/^{/{"impl":"cs",/' >> "$work/results.jsonl"
+    done
+done
+
+python3 - "$work/results.jsonl" "$rounds" <<'PY'
+import json, statistics as st, sys, platform, os, datetime
+rows = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    w = d["workload"].upper()
+    key = (w, d["gib"] if w == "W3" else 1)
+    ns = d.get("ns_per_op", d.get("nsPerOp"))
+    mem = d["peak_rss_kib"] * 1024 if "peak_rss_kib" in d else d["peakRssBytes"]
+    ok = d["check"] == "ok"
+    rows.setdefault(key, {}).setdefault(d["impl"], []).append((ns, mem, ok))
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+print(f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, {sys.argv[2]} rounds, medians; C is the reference's sparse backend")
+print()
+print("| workload | C ns/op | C# ns/op | C# / C | C peak MiB | C# peak MiB | checks |")
+print("|---|---|---|---|---|---|---|")
+for (w, g), impls in rows.items():
+    c, cs = impls.get("c", []), impls.get("cs", [])
+    if not c or not cs:
+        continue
+    cn, csn = st.median(x[0] for x in c), st.median(x[0] for x in cs)
+    cm, csm = st.median(x[1] for x in c) / 2**20, st.median(x[1] for x in cs) / 2**20
+    name = {"W1": "W1 pmap map+touch+unmap", "W2": "W2 4-level walk, no TLB"}.get(w, f"W3 boot-map 4K, {g} GiB")
+    ok = "ok" if all(x[2] for x in c + cs) else "FAILED"
+    print(f"| {name} | {cn:.1f} | {csn:.1f} | {csn / cn:.2f}x | {cm:.1f} | {csm:.1f} | {ok} |")
+PY
