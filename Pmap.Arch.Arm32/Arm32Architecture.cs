@@ -7,7 +7,7 @@ using Pmap.Core.Arch;
 namespace Pmap.Arch.Arm32;
 
 /// <summary>The Arm32 port: the same three revisions as Arm64 on ARMv7 LPAE (XEN_FACTS §2).</summary>
-public sealed class Arm32Architecture : IArchitecture
+public sealed class Arm32Architecture() : ArmArchitecture(ArchName, Summary, [Xen417, SeedV3, Upstream])
 {
     public const string ArchName = "arm32";
 
@@ -27,17 +27,10 @@ public sealed class Arm32Architecture : IArchitecture
         FixmapBase: 0x00A00000, XenVirtStart: 0x200000, XenmapPages: 4, FixaddrTopOffByOne: false, IsbAfterPmapWrite: true,
         IsbAfterPtUpdate: true, FlushBarrierBefore: "dsb nshst", FlushBarrierAfter: "dsb nsh", PmapCommonVariant.Upstream, FixNames: true);
 
-    private static readonly ArmProfile[] All = [Xen417, SeedV3, Upstream];
+    private const string Summary = "ARMv7-A in Hyp mode: LPAE long descriptors, 3 levels, 32-bit VA, 40-bit PA";
 
-    public string Name => ArchName;
-    public string Description => "ARMv7-A in Hyp mode: LPAE long descriptors, 3 levels, 32-bit VA, 40-bit PA";
-    public IReadOnlyList<string> Profiles => All.Select(p => p.Name).ToList();
-    public string DefaultProfile => Xen417.Name;
-
-    public ArchModel Create(ArchSettings settings)
+    protected override ArmModel CreateModel(ArchSettings settings, ArmProfile profile)
     {
-        var profile = All.FirstOrDefault(p => p.Name == settings.Profile)
-            ?? throw new PmapConfigurationException("Profile", $"'{settings.Profile}' is not a profile of arm32 ({string.Join(", ", Profiles)})");
         var model = new Arm32Model(settings, profile);
         _ = model.XenheapMegabytes; // validate the option at start
         return model;

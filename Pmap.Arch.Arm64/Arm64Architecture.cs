@@ -7,7 +7,7 @@ using Pmap.Core.Arch;
 namespace Pmap.Arch.Arm64;
 
 /// <summary>The Arm64 port: three profiles of the same hardware (XEN_FACTS §2, §5).</summary>
-public sealed class Arm64Architecture : IArchitecture
+public sealed class Arm64Architecture() : ArmArchitecture(ArchName, Summary, [Xen417, SeedV3, Upstream])
 {
     public const string ArchName = "arm64";
 
@@ -27,19 +27,9 @@ public sealed class Arm64Architecture : IArchitecture
         FixmapBase: 0x00000A0000A00000, XenVirtStart: 0x00000A0000200000, XenmapPages: 4, FixaddrTopOffByOne: false, IsbAfterPmapWrite: true,
         IsbAfterPtUpdate: true, FlushBarrierBefore: "dsb nshst", FlushBarrierAfter: "dsb nsh", PmapCommonVariant.Upstream, FixNames: true);
 
-    private static readonly ArmProfile[] All = [Xen417, SeedV3, Upstream];
+    private const string Summary = "AArch64 at EL2: VMSAv8-64, 4 KiB granule, 4 levels, 48-bit VA and PA";
 
-    public string Name => ArchName;
-    public string Description => "AArch64 at EL2: VMSAv8-64, 4 KiB granule, 4 levels, 48-bit VA and PA";
-    public IReadOnlyList<string> Profiles => All.Select(p => p.Name).ToList();
-    public string DefaultProfile => Xen417.Name;
-
-    public ArchModel Create(ArchSettings settings)
-    {
-        var profile = All.FirstOrDefault(p => p.Name == settings.Profile)
-            ?? throw new PmapConfigurationException("Profile", $"'{settings.Profile}' is not a profile of arm64 ({string.Join(", ", Profiles)})");
-        return new Arm64Model(settings, profile);
-    }
+    protected override ArmModel CreateModel(ArchSettings settings, ArmProfile profile) => new Arm64Model(settings, profile);
 }
 
 /// <summary>The plugin's entry type.</summary>
