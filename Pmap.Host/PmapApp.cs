@@ -63,6 +63,7 @@ public static class PmapApp
         BootCommand.Build(io),
         ConfigCommand.Build(io),
         BenchCommand.Build(io),
+        ConformanceCommand.Build(io),
     ];
 }
 

@@ -1,0 +1,176 @@
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+using Pmap.Core.Plugins;
+
+namespace Pmap.Core.Conformance;
+
+/// <summary>The outcome of one conformance check.</summary>
+public sealed record ConformanceResult(string Check, bool Passed, string Detail);
+
+/// <summary>
+/// What every architecture plugin must satisfy, whatever its format: the contract read against itself.
+/// Plain code (no test framework), so the CLI and an xunit base class run the same checks.
+/// </summary>
+public static class ConformanceSuite
+{
+    public const string FixmapInverse = "fix_to_virt and virt_to_fix are inverse over the fixmap and BUG outside it";
+    public const string SlotsMapAndUnmap = "every PMAP slot maps and unmaps";
+    public const string SlotsInsideFixmap = "the PMAP slots sit inside the fixmap and inside the leaf table that backs them";
+    public const string PteRoundTrip = "decode(encode(mfn)) gives the frame back, for random frames up to the PA limit";
+    public const string TranslateThenFault = "every mapped slot translates to its frame and faults after unmap (no stale TLB entry)";
+    public const string DeclaredOps = "the operations the plugin declares are the ones it performs";
+    public const string BootScenarioCheck = "the boot scenario maps and verifies a RAM bank through PMAP";
+    public const string RejectsOversizedLayout = "configuration validation rejects a layout that does not fit";
+
+    public static IReadOnlyList<string> Checks { get; } =
+        [FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, DeclaredOps, BootScenarioCheck, RejectsOversizedLayout];
+
+    /// <summary>Runs every check on one profile (default: the architecture's default profile).</summary>
+    public static IReadOnlyList<ConformanceResult> RunAll(IArchitecture arch, string? profile = null) =>
+        Checks.Select(c => Run(c, arch, profile ?? arch.DefaultProfile)).ToList();
+
+    public static ConformanceResult Run(string check, IArchitecture arch, string profile)
+    {
+        try
+        {
+            var model = arch.Create(ArchSettings.For(profile));
+            var problem = check switch
+            {
+                FixmapInverse => CheckFixmapInverse(model),
+                SlotsMapAndUnmap => CheckSlotsMapAndUnmap(model),
+                SlotsInsideFixmap => PluginCatalog.LayoutProblem(model),
+                PteRoundTrip => CheckPteRoundTrip(model),
+                TranslateThenFault => CheckTranslateThenFault(model),
+                DeclaredOps => CheckDeclaredOps(model),
+                BootScenarioCheck => CheckBoot(model),
+                RejectsOversizedLayout => CheckRejectsOversized(arch, profile),
+                _ => throw new ArgumentException($"no check '{check}'", nameof(check)),
+            };
+            return new ConformanceResult(check, problem is null, problem ?? "ok");
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            return new ConformanceResult(check, false, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private static string? CheckFixmapInverse(ArchModel model)
+    {
+        var f = model.Fixmap;
+        // A downward fixmap reserves index 0: fix_to_virt(0) is FIXADDR_TOP itself (x86's FIX_RESERVED).
+        var first = f.Direction == SlotDirection.Down ? 1 : 0;
+        for (var slot = first; slot < f.EndOfFixedAddresses; slot++)
+        {
+            var va = f.FixToVirt(slot);
+            if (va.Value < f.FixaddrStart.Value || va.Value >= f.FixaddrTop.Value)
+                return $"fix_to_virt({slot}) = {va} is outside [FIXADDR_START {f.FixaddrStart}, FIXADDR_TOP {f.FixaddrTop}), so virt_to_fix BUGs on it";
+            if (f.VirtToFix(va) != slot) return $"virt_to_fix(fix_to_virt({slot})) = {f.VirtToFix(va)}";
+        }
+        foreach (var outside in new[] { f.FixaddrTop, new VirtAddr(f.FixaddrStart.Value - 1) })
+        {
+            try
+            {
+                f.VirtToFix(outside);
+                return $"virt_to_fix({outside}) outside the fixmap did not BUG";
+            }
+            catch (VirtToFixBugException)
+            {
+            }
+        }
+        return null;
+    }
+
+    private static string? CheckSlotsMapAndUnmap(ArchModel model)
+    {
+        var m = XenMachine.Boot(model);
+        var vas = new List<VirtAddr>();
+        for (var i = 0; i < model.Fixmap.NumFixPmap; i++) vas.Add(m.Pmap.Map(new Mfn(0x100UL + (ulong)i)));
+        if (vas.Distinct().Count() != vas.Count) return "a slot was handed out twice";
+        foreach (var va in Enumerable.Reverse(vas)) m.Pmap.Unmap(va);
+        return m.Pmap.InUse == 0 ? null : $"{m.Pmap.InUse} slots still in use after unmapping all";
+    }
+
+    private static string? CheckPteRoundTrip(ArchModel model)
+    {
+        var rng = new Random(0x9e37);
+        var leaf = model.Format.LeafLevel;
+        for (var i = 0; i < 2000; i++)
+        {
+            var mfn = new Mfn(i == 0 ? model.Format.MaxMfn : (ulong)rng.NextInt64() % (model.Format.MaxMfn + 1));
+            var d = model.Codec.Decode(model.PmapEntry(mfn), leaf);
+            if (d.Kind != PteKind.Page || !d.Valid || d.OutputAddress != mfn.ToPhysAddr())
+                return $"MFN {mfn}: entry {Hex.Format(model.PmapEntry(mfn))} decodes as {d.Kind} at {d.OutputAddress}";
+            if (model.Codec.Classify(d.Raw, leaf) != PteKind.Page || model.Codec.OutputAddress(d.Raw, leaf) != mfn.ToPhysAddr())
+                return $"MFN {mfn}: Classify/OutputAddress disagree with Decode";
+        }
+        return null;
+    }
+
+    private static string? CheckTranslateThenFault(ArchModel model)
+    {
+        var m = XenMachine.Boot(model);
+        var mapped = Enumerable.Range(0, model.Fixmap.NumFixPmap).Select(i => (Mfn: new Mfn(0x200UL + (ulong)i), Va: default(VirtAddr))).ToList();
+        for (var i = 0; i < mapped.Count; i++)
+        {
+            var va = m.Pmap.Map(mapped[i].Mfn);
+            mapped[i] = (mapped[i].Mfn, va);
+            m.WriteVirt64(va, mapped[i].Mfn.Value); // fills the TLB
+            if (m.Translate(va) != mapped[i].Mfn.ToPhysAddr()) return $"{va} translates to {m.Translate(va)}, not to MFN {mapped[i].Mfn}";
+            if (m.WalkFast(va, out _, out _, out _) != mapped[i].Mfn.ToPhysAddr()) return $"the walker does not reach MFN {mapped[i].Mfn} from {va}";
+        }
+        foreach (var (_, va) in mapped) m.Pmap.Unmap(va);
+        foreach (var (_, va) in mapped)
+        {
+            try
+            {
+                m.ReadVirt64(va);
+                return $"{va} still translates after pmap_unmap: a stale TLB entry survived";
+            }
+            catch (HypervisorFaultException)
+            {
+            }
+        }
+        return null;
+    }
+
+    private static string? CheckDeclaredOps(ArchModel model)
+    {
+        var m = XenMachine.Boot(model);
+        var va = m.Pmap.Map(new Mfn(0x12345));
+        var mapOps = Instructions(m.Trace.Events);
+        var mark = m.Trace.Count;
+        m.Pmap.Unmap(va);
+        var unmapOps = Instructions(m.Trace.Since(mark));
+        if (!mapOps.SequenceEqual(model.MapOps)) return $"map declares [{string.Join("; ", model.MapOps)}] but performs [{string.Join("; ", mapOps)}]";
+        if (!unmapOps.SequenceEqual(model.UnmapOps)) return $"unmap declares [{string.Join("; ", model.UnmapOps)}] but performs [{string.Join("; ", unmapOps)}]";
+        return null;
+    }
+
+    /// <summary>The instructions in a stretch of trace: barriers, stores and TLB operations, by mnemonic.</summary>
+    public static List<string> Instructions(IEnumerable<TraceEvent> events) =>
+        events.Where(e => e.Kind is TraceKind.Barrier or TraceKind.PteWrite or TraceKind.TlbFlush).Select(e => e.Op ?? "?").ToList();
+
+    private static string? CheckBoot(ArchModel model)
+    {
+        var bank = new RamBank(model.DefaultRam.Base, Math.Min(model.DefaultRam.Size, 256UL << 20));
+        var m = XenMachine.Boot(model, new MachineOptions { Ram = [bank], TraceEnabled = false });
+        var r = BootScenario.Run(m, bank);
+        if (r.FirstMismatch is { } f) return $"verification failed: {f.Describe()}";
+        if (r.VerifiedPages != r.Mapped.Pages || r.VerifiedPages == 0) return $"verified {r.VerifiedPages} of {r.Mapped.Pages} pages";
+        return r.PmapSlotsInUseAfter == 0 ? null : $"{r.PmapSlotsInUseAfter} PMAP slots left in use after boot";
+    }
+
+    private static string? CheckRejectsOversized(IArchitecture arch, string profile)
+    {
+        // 4096 slots cannot fit any 512-entry leaf table: Create must refuse, or the layout check must.
+        try
+        {
+            var model = arch.Create(ArchSettings.For(profile, numFixPmap: 4096));
+            return PluginCatalog.LayoutProblem(model) is null ? "a 4096-slot PMAP was accepted" : null;
+        }
+        catch (PmapConfigurationException)
+        {
+            return null;
+        }
+    }
+}
