@@ -99,7 +99,7 @@ public static class BootCommand
         t.AddRow("tables allocated", $"{d.TablesAllocated}");
         t.AddRow("PMAP slots in use at most / after", $"{d.MaxPmapSlotsInUse} / {d.PmapSlotsInUseAfter}");
         t.AddRow("PTE writes / TLB flushes", $"{d.PteWrites} / {d.TlbFlushes}");
-        t.AddRow("ordering hazards (walks of entries with no isb since)", $"{d.Hazards}");
+        t.AddRow("ordering hazards (walks of entries written with no synchronisation since)", $"{d.Hazards}");
         t.AddRow("pages verified by the walker", $"{d.VerifiedPages}");
         c.Write(t);
         if (d.Error is { } e) c.MarkupLine($"[red]{Markup.Escape(e.Kind.ToUpperInvariant())}[/] {Markup.Escape(e.Where ?? "")}: {Markup.Escape(e.Message)}" + (lastMessage is null ? "" : $" ({Markup.Escape(lastMessage)})"));

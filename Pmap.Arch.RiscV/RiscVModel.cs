@@ -1,0 +1,158 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+
+namespace Pmap.Arch.RiscV;
+
+/// <summary>How the hart treats the A and D bits.</summary>
+public enum AdBehaviour
+{
+    /// <summary>The hart sets A and D itself (Svadu-like): Xen's A=D=0 PMAP entries just work.</summary>
+    Hardware,
+    /// <summary>Svade: an access with A=0, or a store with D=0, raises a page fault.</summary>
+    Svade,
+}
+
+/// <summary>
+/// Xen on RISC-V (Sv39, upstream since 4.20): 3 levels (HYP_PT_ROOT_LEVEL 2), canonical 39-bit VA, 56-bit PA;
+/// write_pte is a plain store with no fence; arch_pmap_map AND arch_pmap_unmap end with sfence.vma of the VA,
+/// because a hart may cache invalid entries unless it has Svvptc.
+/// </summary>
+public sealed class RiscVModel : ArchModel
+{
+    public const int FixPmapBegin = 0; // FIX_PMAP_BEGIN
+    private static readonly PageTableFormat Sv39 = new(RootLevel: 2, LeafLevel: 0, VaBits: 39, PaBits: 56, VaRange.SignExtended);
+    private static readonly Sv39Codec Codec39 = new();
+    private static readonly string[] StaticTableNames = ["stage1_pgtbl_root", "stage1_pgtbl_nonroot", "xen_fixmap"];
+    private const ulong XenImageSize = 2UL << 20;
+    private const ulong StaticTablesOffset = 1UL << 20;
+
+    /// <summary>SLOTN(DIRECTMAP_SLOT_START) = 200 &lt;&lt; 30 (asm/config.h).</summary>
+    public static readonly VirtAddr DirectmapStart = new(200UL << 30);
+
+    private readonly FixmapLayout _fixmap;
+    private readonly ulong _fixmapBase;
+
+    public RiscVModel(ArchSettings settings, ulong fixmapBase) : base(settings)
+    {
+        _fixmapBase = fixmapBase;
+        HasSvvptc = settings.GetBool("Svvptc", false);
+        MapSfence = settings.GetBool("MapSfence", true);
+        Ad = settings.Section["AdBehaviour"] switch
+        {
+            null => AdBehaviour.Hardware,
+            var s when Enum.TryParse<AdBehaviour>(s, ignoreCase: true, out var b) => b,
+            var s => throw new PmapConfigurationException("AdBehaviour", $"'{s}' is not hardware or svade"),
+        };
+        XenLoadAddress = settings.LoadAddress(new PhysAddr(0x80200000), 2UL << 20);
+        var n = settings.NumFixPmap;
+        var fixPmapEnd = FixPmapBegin + n - 1;
+        var fixMisc = fixPmapEnd + 1;
+        var fixLast = fixMisc;
+        if (fixLast >= Page.EntriesPerTable) // setup_fixmap_mappings: BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES)
+            throw new PmapConfigurationException("NumFixPmap", $"{n} breaks BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES): FIX_LAST would be {fixLast}");
+        _fixmap = new FixmapLayout("xen_fixmap", SlotDirection.Up, FixmapAddr(0), FixmapAddr(fixLast + 1), FixPmapBegin, fixPmapEnd, n,
+            [new FixmapRange("FIX_PMAP", FixPmapBegin, fixPmapEnd), new FixmapRange("FIX_MISC", fixMisc, fixMisc)], fixLast + 1,
+            "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", "arch/riscv/include/asm/fixmap.h");
+    }
+
+    /// <summary>Svvptc: a PTE going from invalid to valid is seen without a fence (no negative TLB entries).</summary>
+    public bool HasSvvptc { get; }
+
+    /// <summary>Whether arch_pmap_map ends with sfence.vma (as upstream, since the v4 posting); off shows why it must.</summary>
+    public bool MapSfence { get; }
+
+    public AdBehaviour Ad { get; }
+    public PhysAddr XenLoadAddress { get; }
+
+    public override string Name => RiscVArchitecture.ArchName;
+    public override PageTableFormat Format => Sv39;
+    public override IPteCodec Codec => Codec39;
+    public override FixmapLayout Fixmap => _fixmap;
+    public override PmapCommonVariant CommonCode => PmapCommonVariant.Upstream;
+    public override bool CachesInvalidEntries => !HasSvvptc;
+    public override bool NewEntriesNeedContextSync => !HasSvvptc;
+    public override IReadOnlyList<string> MapOps => MapSfence ? ["sd", "sfence.vma"] : ["sd"];
+    public override IReadOnlyList<string> UnmapOps => ["sd", "sfence.vma"];
+    public override VirtAddr? DirectmapVirtStart => DirectmapStart;
+
+    /// <summary>QEMU's RISC-V virt machine: RAM at 0x80000000.</summary>
+    public override RamBank DefaultRam => new(new PhysAddr(0x80000000), 2UL << 30);
+
+    public override RamBank XenImage => new(XenLoadAddress, XenImageSize);
+
+    public VirtAddr FixmapAddr(int slot) => new(_fixmapBase + ((ulong)slot << Page.Shift));
+
+    public PhysAddr StaticTable(string name) =>
+        XenLoadAddress.Add(StaticTablesOffset + ((ulong)Array.IndexOf(StaticTableNames, name) << Page.Shift));
+
+    public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
+    private PhysAddr? _xenFixmap;
+
+    public override int? FixmapEntryIndex(int slot) => slot is >= 0 and < Page.EntriesPerTable ? slot : null;
+
+    public override ulong PmapEntry(Mfn mfn) => Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw);
+
+    public override IReadOnlyList<string> Notes =>
+    [
+        "PMAP entries are PAGE_HYPERVISOR_RW = V|R|W with A and D clear, while pt.c's mappings set A and D: on a hart with Svade the first touch of a PMAP slot faults",
+    ];
+
+    /// <summary>
+    /// setup_fixmap_mappings (mm.c): stage1_pgtbl_root[pt_index(2, FIXMAP_ADDR(0))] → an L1 table (one of the
+    /// stage1_pgtbl_nonroot pages), its [pt_index(1, FIXMAP_ADDR(0))] → xen_fixmap, both PTE_TABLE (V only).
+    /// Xen's own image mapping is not modelled: nothing in PMAP touches it.
+    /// </summary>
+    public override void SetupPageTables(XenMachine m)
+    {
+        foreach (var n in StaticTableNames) m.NameTable(StaticTable(n), n);
+        var root = StaticTable("stage1_pgtbl_root");
+        var l1 = StaticTable("stage1_pgtbl_nonroot");
+        m.Memory.Write64(root.Add((ulong)Format.Index(FixmapAddr(0), 2) * 8), Sv39Pte.FromMfn(l1.ToMfn(), Sv39Pte.PteTable));
+        m.Memory.Write64(l1.Add((ulong)Format.Index(FixmapAddr(0), 1) * 8), Sv39Pte.FromMfn(XenFixmap.ToMfn(), Sv39Pte.PteTable));
+        m.Cpu.Root = root; // satp
+    }
+
+    /// <summary>asm/pmap.h arch_pmap_map: ASSERT invalid, write_pte (a plain sd), then flush_tlb_one_local = sfence.vma va.</summary>
+    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    {
+        var entry = XenFixmap.Add((ulong)slot * 8);
+        m.Assert(!Sv39Pte.IsValid(m.Memory.Read64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h");
+        m.WritePte(entry, PmapEntry(mfn), "sd");
+        if (MapSfence) m.FlushTlbVa("sfence.vma", FixmapAddr(slot), synchronizes: true);
+    }
+
+    /// <summary>asm/pmap.h arch_pmap_unmap: write_pte(zero), then sfence.vma va.</summary>
+    public override void ArchPmapUnmap(XenMachine m, int slot)
+    {
+        m.WritePte(XenFixmap.Add((ulong)slot * 8), 0, "sd");
+        m.FlushTlbVa("sfence.vma", FixmapAddr(slot), synchronizes: true);
+    }
+
+    /// <summary>Svade: a leaf with A clear, or a store through a leaf with D clear, raises a page fault.</summary>
+    public override string? CheckLeafAccess(ulong leafEntry, int level, bool write)
+    {
+        if (Ad != AdBehaviour.Svade) return null;
+        if ((leafEntry & Sv39Pte.A) == 0) return "A bit clear: the hart (Svade) raises a page fault";
+        if (write && (leafEntry & Sv39Pte.D) == 0) return "D bit clear on a store: the hart (Svade) raises a page fault";
+        return null;
+    }
+
+    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+        new RiscVPageTables(this, m).PtUpdate(virt, mfn, nr, Sv39Pte.PageHypervisorRw, superpages);
+
+    /// <summary>
+    /// setup_directmap_mappings (riscv mm.c): directmap_virt_start = DIRECTMAP_VIRT_START - (base &amp; ~(1 GiB - 1)),
+    /// so VA and PA stay congruent modulo 1 GiB; map_pages_to_xen(.., PAGE_HYPERVISOR_RW) with superpages.
+    /// </summary>
+    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    {
+        var virtStart = DirectmapStart.Value - (bank.Base.Value & ~((1UL << 30) - 1));
+        var va = new VirtAddr(virtStart + bank.Base.Value);
+        var nr = bank.Size >> Page.Shift;
+        var rc = MapPagesToXen(m, va, bank.Base.ToMfn(), nr, superpages: true);
+        if (rc != 0)
+            throw new XenPanicException($"Directmap mappings for [{Hex.Format(bank.Base.Value)}, {Hex.Format(bank.End.Value)}) failed: {rc}", "setup_directmap_mappings", "arch/riscv/mm.c");
+        return new DirectmapMapping(va, bank.Base, nr);
+    }
+}

@@ -1,0 +1,71 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+
+namespace Pmap.Arch.RiscV;
+
+/// <summary>The RISC-V pte_t of Xen (asm/page.h): V R W X U G A D, RSW, the PPN at bit 10, Svpbmt, N.</summary>
+public static class Sv39Pte
+{
+    public const ulong V = 1 << 0, R = 1 << 1, W = 1 << 2, X = 1 << 3, U = 1 << 4, G = 1 << 5, A = 1 << 6, D = 1 << 7;
+    public const int PpnShift = 10;                      // PTE_PPN_SHIFT
+    public const ulong PpnMask = 0x003F_FFFF_FFFF_FC00;  // PTE_PPN_MASK: bits 53..10 (44-bit PPN)
+    public const ulong PageHypervisorRw = V | R | W;     // PAGE_HYPERVISOR_RW = 0x7
+    public const ulong PteTable = V;                     // PTE_TABLE
+
+    /// <summary>pte_from_mfn(mfn, flags) = (mfn &lt;&lt; PTE_PPN_SHIFT) | flags.</summary>
+    public static ulong FromMfn(Mfn mfn, ulong flags) => ((mfn.Value << PpnShift) & PpnMask) | flags;
+
+    public static Mfn GetMfn(ulong pte) => new((pte & PpnMask) >> PpnShift);
+
+    public static bool IsValid(ulong pte) => (pte & V) != 0;
+
+    /// <summary>pte_is_table: (pte &amp; (V|R|W|X)) == V.</summary>
+    public static bool IsTable(ulong pte) => (pte & (V | R | W | X)) == V;
+}
+
+/// <summary>Sv39 entries at levels 2 (root, 1 GiB leaves), 1 (2 MiB) and 0 (4 KiB).</summary>
+public sealed class Sv39Codec : IPteCodec
+{
+    public PteKind Classify(ulong raw, int level)
+    {
+        if (!Sv39Pte.IsValid(raw)) return PteKind.Invalid;
+        if (Sv39Pte.IsTable(raw)) return level == 0 ? PteKind.Reserved : PteKind.Table; // no table below level 0
+        if ((raw & (Sv39Pte.W | Sv39Pte.R)) == Sv39Pte.W) return PteKind.Reserved;      // W without R is reserved
+        if (level > 0 && (Sv39Pte.GetMfn(raw).Value & ((1UL << (9 * level)) - 1)) != 0) return PteKind.Reserved; // misaligned superpage
+        return level == 0 ? PteKind.Page : PteKind.Block;
+    }
+
+    public PhysAddr OutputAddress(ulong raw, int level) => Sv39Pte.GetMfn(raw).ToPhysAddr();
+
+    public DecodedPte Decode(ulong raw, int level)
+    {
+        if (level is < 0 or > 2) throw new PmapUsageException($"level {level} is not an Sv39 level: expected 2 (root) to 0");
+        var kind = Classify(raw, level);
+        var leaf = kind is PteKind.Page or PteKind.Block;
+        var f = new List<PteField>
+        {
+            Bit(raw, 0, "V", v => v != 0 ? "valid" : "invalid: the walk faults here"),
+            Bit(raw, 1, "R", v => v != 0 ? "readable" : "not readable"),
+            Bit(raw, 2, "W", v => v != 0 ? "writable" : "not writable"),
+            Bit(raw, 3, "X", v => v != 0 ? "executable" : "not executable"),
+            Bit(raw, 4, "U", v => v != 0 ? "user" : "supervisor"),
+            Bit(raw, 5, "G", v => v != 0 ? "global" : "not global"),
+            Bit(raw, 6, "A", v => !leaf ? "unused above a leaf" : v != 0 ? "accessed" : "not accessed: a hart with Svade faults on access"),
+            Bit(raw, 7, "D", v => !leaf ? "unused above a leaf" : v != 0 ? "dirty" : "clean: a hart with Svade faults on a store"),
+            Field(raw, 9, 8, "RSW", v => v == 0 ? "none" : "reserved for software"),
+            new("PPN", 53, 10, Sv39Pte.GetMfn(raw).ToPhysAddr().Value, kind == PteKind.Table ? "next-level table" : "page frame (shown as the address)"),
+            Field(raw, 60, 54, "Reserved", v => v == 0 ? "zero" : "reserved bits set"),
+            Field(raw, 62, 61, "PBMT", v => v switch { 0 => "PMA", 1 => "NC (non-cacheable)", 2 => "IO", _ => "reserved" }),
+            Bit(raw, 63, "N", v => v != 0 ? "NAPOT (Svnapot)" : "no"),
+        };
+        return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind is PteKind.Invalid or PteKind.Reserved ? null : OutputAddress(raw, level), f);
+    }
+
+    private static PteField Bit(ulong raw, int bit, string name, Func<ulong, string> meaning) => Field(raw, bit, bit, name, meaning);
+
+    private static PteField Field(ulong raw, int high, int low, string name, Func<ulong, string> meaning)
+    {
+        var v = (raw >> low) & ((1UL << (high - low + 1)) - 1);
+        return new PteField(name, high, low, v, meaning(v));
+    }
+}

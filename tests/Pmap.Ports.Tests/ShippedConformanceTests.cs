@@ -1,0 +1,44 @@
+using Pmap.Arch.Arm32;
+using Pmap.Arch.Arm64;
+using Pmap.Arch.X86;
+using Pmap.Conformance;
+using Pmap.Core.Arch;
+using Pmap.Core.Conformance;
+
+namespace Pmap.Ports.Tests;
+
+// The conformance kit, run on every shipped architecture the way a port's own test project runs it.
+public class Arm64UpstreamConformance : ArchitectureConformanceTests
+{
+    protected override IArchitecture Architecture { get; } = new Arm64Architecture();
+    protected override string Profile => "upstream";
+}
+
+public class Arm32UpstreamConformance : ArchitectureConformanceTests
+{
+    protected override IArchitecture Architecture { get; } = new Arm32Architecture();
+    protected override string Profile => "upstream";
+}
+
+public class X86Conformance : ArchitectureConformanceTests
+{
+    protected override IArchitecture Architecture { get; } = new X86Architecture();
+}
+
+public class KitCatchesRealBugsTests
+{
+    [Theory]
+    [InlineData("xen-4.17")]
+    [InlineData("seed-v3")]
+    public void The_fixaddr_top_off_by_one_fails_exactly_the_checks_it_breaks(string profile)
+    {
+        foreach (IArchitecture arch in new IArchitecture[] { new Arm64Architecture(), new Arm32Architecture() })
+        {
+            var failed = ConformanceSuite.RunAll(arch, profile).Where(r => !r.Passed).ToList();
+            Assert.Equal(new[] { ConformanceSuite.FixmapInverse, ConformanceSuite.SlotsMapAndUnmap, ConformanceSuite.TranslateThenFault },
+                failed.Select(r => r.Check));
+            Assert.Contains("fix_to_virt(73) = 0x449000 is outside", failed[0].Detail);
+            Assert.Contains("BUG_ON(vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START)", failed[1].Detail);
+        }
+    }
+}
