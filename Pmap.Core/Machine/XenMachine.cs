@@ -245,7 +245,7 @@ public sealed class XenMachine
         {
             var index = (int)((va.Value >> _shifts[level]) & (Page.EntriesPerTable - 1));
             var entryPa = table.Add((ulong)index * Page.EntryBytes);
-            var entry = Memory.Read64(entryPa);
+            var entry = TableFrame(table.ToMfn()) is { } frame ? frame[index] : 0;
             if (hardware && _unsynchronisedCount != 0 && TryGetUnsynchronised(entryPa.Value, out var before))
             {
                 Counters.Hazards++;
@@ -279,6 +279,31 @@ public sealed class XenMachine
                     return null;
             }
         }
+    }
+
+    // Page-table frames seen by walks, kept apart from the data frames that loads and stores touch, so that
+    // a stream of data accesses does not evict the handful of tables every walk goes through.
+    private const int TableCacheSize = 32;
+    private readonly ulong[] _tableCacheKeys = Enumerable.Repeat(ulong.MaxValue, TableCacheSize).ToArray();
+    private readonly FrameSlot[] _tableCacheFrames = new FrameSlot[TableCacheSize];
+
+    private struct FrameSlot // a struct around the reference: no array-covariance check on store
+    {
+        public ulong[]? Frame;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong[]? TableFrame(Mfn mfn)
+    {
+        var i = (int)(mfn.Value & (TableCacheSize - 1));
+        if (_tableCacheKeys[i] == mfn.Value) return _tableCacheFrames[i].Frame;
+        var frame = Memory.TryGetFrame(mfn);
+        if (frame is not null)
+        {
+            _tableCacheKeys[i] = mfn.Value;
+            _tableCacheFrames[i].Frame = frame;
+        }
+        return frame;
     }
 
     /// <summary>Translation as a load/store sees it: TLB, then walk and fill. Throws the fault Xen would die of.</summary>
