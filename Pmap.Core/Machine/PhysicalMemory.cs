@@ -12,8 +12,7 @@ namespace Pmap.Core.Machine;
 public sealed class PhysicalMemory
 {
     private const ulong EmptyKey = ulong.MaxValue;
-    private ulong[] _keys;
-    private ulong[][] _frames;
+    private FrameSlot[] _slots;
     private int _shift;
     private int _count;
 
@@ -21,19 +20,18 @@ public sealed class PhysicalMemory
     {
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, initialCapacity));
         _shift = 64 - BitOperations.Log2((uint)capacity);
-        _keys = NewKeys(capacity);
-        _frames = new ulong[capacity][];
+        _slots = NewSlots(capacity);
+    }
+
+    internal static FrameSlot[] NewSlots(int capacity)
+    {
+        var slots = new FrameSlot[capacity];
+        for (var i = 0; i < slots.Length; i++) slots[i].Key = EmptyKey;
+        return slots;
     }
 
     /// <summary>Number of frames that hold memory.</summary>
     public int FrameCount => _count;
-
-    private static ulong[] NewKeys(int capacity)
-    {
-        var keys = new ulong[capacity];
-        Array.Fill(keys, EmptyKey);
-        return keys;
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Slot(ulong mfn) => (int)((mfn * 0x9e3779b97f4a7c15UL) >> _shift);
@@ -43,36 +41,25 @@ public sealed class PhysicalMemory
     public ulong[]? TryGetFrame(Mfn mfn)
     {
         // A small direct-mapped cache in front of the hash: walks and PMAP touch the same few table frames over and over.
-        var c = (int)(mfn.Value & (CacheSize - 1));
-        if (_cacheKeys[c] == mfn.Value) return _cacheFrames[c].Frame;
+        ref var c = ref _cache[(int)(mfn.Value & (CacheSize - 1))];
+        if (c.Key == mfn.Value) return c.Frame;
         var frame = Lookup(mfn.Value);
-        if (frame is not null)
-        {
-            _cacheKeys[c] = mfn.Value;
-            _cacheFrames[c].Frame = frame;
-        }
+        if (frame is not null) c = new FrameSlot { Key = mfn.Value, Frame = frame };
         return frame;
     }
 
     private const int CacheSize = 64;
-    private readonly ulong[] _cacheKeys = NewKeys(CacheSize);
-    private readonly FrameRef[] _cacheFrames = new FrameRef[CacheSize];
-
-    // A struct around the reference: storing into FrameRef[] needs no array-covariance check (StelemRef).
-    private struct FrameRef
-    {
-        public ulong[]? Frame;
-    }
+    private readonly FrameSlot[] _cache = NewSlots(CacheSize);
 
     private ulong[]? Lookup(ulong mfn)
     {
-        var keys = _keys;
-        var mask = keys.Length - 1;
+        var slots = _slots;
+        var mask = slots.Length - 1;
         for (var i = Slot(mfn); ; i = (i + 1) & mask)
         {
-            var k = keys[i];
-            if (k == mfn) return _frames[i];
-            if (k == EmptyKey) return null;
+            ref var s = ref slots[i];
+            if (s.Key == mfn) return s.Frame;
+            if (s.Key == EmptyKey) return null;
         }
     }
 
@@ -82,33 +69,28 @@ public sealed class PhysicalMemory
     private ulong[] Insert(ulong mfn)
     {
         if (mfn == EmptyKey) throw new ArgumentOutOfRangeException(nameof(mfn));
-        if ((_count + 1) * 2 > _keys.Length) Grow();
+        if ((_count + 1) * 2 > _slots.Length) Grow();
         var frame = new ulong[Page.EntriesPerTable];
-        var mask = _keys.Length - 1;
+        var mask = _slots.Length - 1;
         var i = Slot(mfn);
-        while (_keys[i] != EmptyKey) i = (i + 1) & mask;
-        _keys[i] = mfn;
-        _frames[i] = frame;
+        while (_slots[i].Key != EmptyKey) i = (i + 1) & mask;
+        _slots[i] = new FrameSlot { Key = mfn, Frame = frame };
         _count++;
         return frame;
     }
 
     private void Grow()
     {
-        var oldKeys = _keys;
-        var oldFrames = _frames;
-        var capacity = oldKeys.Length * 2;
+        var old = _slots;
         _shift--;
-        _keys = NewKeys(capacity);
-        _frames = new ulong[capacity][];
-        var mask = capacity - 1;
-        for (var j = 0; j < oldKeys.Length; j++)
+        _slots = NewSlots(old.Length * 2);
+        var mask = _slots.Length - 1;
+        foreach (var s in old)
         {
-            if (oldKeys[j] == EmptyKey) continue;
-            var i = Slot(oldKeys[j]);
-            while (_keys[i] != EmptyKey) i = (i + 1) & mask;
-            _keys[i] = oldKeys[j];
-            _frames[i] = oldFrames[j];
+            if (s.Key == EmptyKey) continue;
+            var i = Slot(s.Key);
+            while (_slots[i].Key != EmptyKey) i = (i + 1) & mask;
+            _slots[i] = s;
         }
     }
 
@@ -142,4 +124,14 @@ public sealed class PhysicalMemory
         var frame = TryGetFrame(mfn);
         if (frame is not null) Array.Clear(frame);
     }
+}
+
+/// <summary>
+/// An MFN and its frame side by side: one cache line per hash probe (as a C array of structs), and no
+/// array-covariance check on store, which an array of arrays would pay.
+/// </summary>
+internal struct FrameSlot
+{
+    public ulong Key;
+    public ulong[]? Frame;
 }

@@ -284,25 +284,15 @@ public sealed class XenMachine
     // Page-table frames seen by walks, kept apart from the data frames that loads and stores touch, so that
     // a stream of data accesses does not evict the handful of tables every walk goes through.
     private const int TableCacheSize = 32;
-    private readonly ulong[] _tableCacheKeys = Enumerable.Repeat(ulong.MaxValue, TableCacheSize).ToArray();
-    private readonly FrameSlot[] _tableCacheFrames = new FrameSlot[TableCacheSize];
-
-    private struct FrameSlot // a struct around the reference: no array-covariance check on store
-    {
-        public ulong[]? Frame;
-    }
+    private readonly FrameSlot[] _tableCache = PhysicalMemory.NewSlots(TableCacheSize);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong[]? TableFrame(Mfn mfn)
     {
-        var i = (int)(mfn.Value & (TableCacheSize - 1));
-        if (_tableCacheKeys[i] == mfn.Value) return _tableCacheFrames[i].Frame;
+        ref var slot = ref _tableCache[(int)(mfn.Value & (TableCacheSize - 1))];
+        if (slot.Key == mfn.Value) return slot.Frame;
         var frame = Memory.TryGetFrame(mfn);
-        if (frame is not null)
-        {
-            _tableCacheKeys[i] = mfn.Value;
-            _tableCacheFrames[i].Frame = frame;
-        }
+        if (frame is not null) slot = new FrameSlot { Key = mfn.Value, Frame = frame };
         return frame;
     }
 
