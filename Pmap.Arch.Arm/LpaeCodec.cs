@@ -53,8 +53,8 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
         var kind = Classify(raw, level);
         var f = new List<PteField>
         {
-            Bit(raw, 0, "Valid", v => v != 0 ? "valid" : "invalid: the walk faults here"),
-            Bit(raw, 1, level == 3 ? "Page" : "Table", v => (level, v) switch
+            PteField.Bit(raw, 0, "Valid", v => v != 0 ? "valid" : "invalid: the walk faults here"),
+            PteField.Bit(raw, 1, level == 3 ? "Page" : "Table", v => (level, v) switch
             {
                 (3, 1) => "page descriptor",
                 (3, _) => "reserved at level 3",
@@ -66,56 +66,49 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
         if (kind == PteKind.Table)
         {
             const string ignored = "ignored by the walk in a table descriptor (Xen writes it as for a leaf)";
-            f.Add(Field(raw, 4, 2, "AttrIndx", v => $"{Lpae.MemoryTypeName(v)}; {ignored}"));
-            f.Add(Field(raw, 11, 5, "LowerAttributes", _ => ignored));
+            f.Add(PteField.Of(raw, 4, 2, "AttrIndx", v => $"{Lpae.MemoryTypeName(v)}; {ignored}"));
+            f.Add(PteField.Of(raw, 11, 5, "LowerAttributes", _ => ignored));
             f.Add(Address(raw, "NextLevelTable", "address of the next-level table"));
-            f.Add(Field(raw, 58, 52, "Ignored", _ => "ignored in a table descriptor (Xen's xn bit 54 lands here)"));
-            f.Add(Bit(raw, 59, "PXNTable", v => v != 0 ? "privileged execute-never below" : "no restriction"));
-            f.Add(Bit(raw, 60, "XNTable", v => v != 0 ? "execute-never below" : "no restriction"));
-            f.Add(Field(raw, 62, 61, "APTable", v => v switch
+            f.Add(PteField.Of(raw, 58, 52, "Ignored", _ => "ignored in a table descriptor (Xen's xn bit 54 lands here)"));
+            f.Add(PteField.Bit(raw, 59, "PXNTable", v => v != 0 ? "privileged execute-never below" : "no restriction"));
+            f.Add(PteField.Bit(raw, 60, "XNTable", v => v != 0 ? "execute-never below" : "no restriction"));
+            f.Add(PteField.Of(raw, 62, 61, "APTable", v => v switch
             {
                 0 => "no restriction",
                 1 => "no EL0 access below",
                 2 => "read-only below",
                 _ => "read-only, no EL0 access below",
             }));
-            f.Add(Bit(raw, 63, "NSTable", v => v != 0 ? "next level is non-secure" : "as this level"));
+            f.Add(PteField.Bit(raw, 63, "NSTable", v => v != 0 ? "next level is non-secure" : "as this level"));
         }
         else
         {
-            f.Add(Field(raw, 4, 2, "AttrIndx", Lpae.MemoryTypeName));
-            f.Add(Bit(raw, 5, "NS", v => v != 0 ? "non-secure" : "secure"));
-            f.Add(Bit(raw, 6, "AP[1]", v => v != 0 ? "set (RES1 at EL2; Xen's 'up')" : "clear"));
-            f.Add(Bit(raw, 7, "AP[2]", v => v != 0 ? "read-only" : "read-write"));
-            f.Add(Field(raw, 9, 8, "SH", v => v switch
+            f.Add(PteField.Of(raw, 4, 2, "AttrIndx", Lpae.MemoryTypeName));
+            f.Add(PteField.Bit(raw, 5, "NS", v => v != 0 ? "non-secure" : "secure"));
+            f.Add(PteField.Bit(raw, 6, "AP[1]", v => v != 0 ? "set (RES1 at EL2; Xen's 'up')" : "clear"));
+            f.Add(PteField.Bit(raw, 7, "AP[2]", v => v != 0 ? "read-only" : "read-write"));
+            f.Add(PteField.Of(raw, 9, 8, "SH", v => v switch
             {
                 Lpae.ShNonShareable => "non-shareable",
                 Lpae.ShUnpredictable => "reserved (UNPREDICTABLE)",
                 Lpae.ShOuter => "outer shareable",
                 _ => "inner shareable",
             }));
-            f.Add(Bit(raw, 10, "AF", v => v != 0 ? "accessed" : "not accessed: first access faults"));
-            f.Add(Bit(raw, 11, "nG", v => v != 0 ? "not global (ASID-tagged)" : "global"));
+            f.Add(PteField.Bit(raw, 10, "AF", v => v != 0 ? "accessed" : "not accessed: first access faults"));
+            f.Add(PteField.Bit(raw, 11, "nG", v => v != 0 ? "not global (ASID-tagged)" : "global"));
             f.Add(Address(raw, "OutputAddress", kind == PteKind.Block ? $"{Hex.FormatSize(1UL << (12 + 9 * (3 - level)))} block base" : "page base"));
-            f.Add(Field(raw, 51, 48, "RES0", v => v == 0 ? "zero" : "non-zero: reserved bits set"));
-            f.Add(Bit(raw, 52, "Contiguous", v => v != 0 ? "one of 16 adjacent entries that may share a TLB entry" : "no"));
-            f.Add(Bit(raw, 53, "PXN", v => v != 0 ? "privileged execute-never" : "no"));
-            f.Add(Bit(raw, 54, "XN", v => v != 0 ? "execute-never" : "executable"));
-            f.Add(Field(raw, 58, 55, "Software", v => v == 0 ? "none" : "software-defined bits (Xen's avail)"));
-            f.Add(Field(raw, 63, 59, "Ignored", v => v == 0 ? "zero" : "ignored by hardware"));
+            f.Add(PteField.Of(raw, 51, 48, "RES0", v => v == 0 ? "zero" : "non-zero: reserved bits set"));
+            f.Add(PteField.Bit(raw, 52, "Contiguous", v => v != 0 ? "one of 16 adjacent entries that may share a TLB entry" : "no"));
+            f.Add(PteField.Bit(raw, 53, "PXN", v => v != 0 ? "privileged execute-never" : "no"));
+            f.Add(PteField.Bit(raw, 54, "XN", v => v != 0 ? "execute-never" : "executable"));
+            f.Add(PteField.Of(raw, 58, 55, "Software", v => v == 0 ? "none" : "software-defined bits (Xen's avail)"));
+            f.Add(PteField.Of(raw, 63, 59, "Ignored", v => v == 0 ? "zero" : "ignored by hardware"));
         }
         var valid = kind != PteKind.Invalid;
         return new DecodedPte(raw, level, kind, valid, kind is PteKind.Table or PteKind.Block or PteKind.Page ? OutputAddress(raw, level) : null, f);
     }
 
-    private static PteField Bit(ulong raw, int bit, string name, Func<ulong, string> meaning) => Field(raw, bit, bit, name, meaning);
 
-    private static PteField Field(ulong raw, int high, int low, string name, Func<ulong, string> meaning)
-    {
-        var width = high - low + 1;
-        var v = (raw >> low) & (width == 64 ? ulong.MaxValue : (1UL << width) - 1);
-        return new PteField(name, high, low, v, meaning(v));
-    }
 
     private static PteField Address(ulong raw, string name, string meaning) =>
         new(name, 47, 12, raw & Lpae.BaseMask, meaning);

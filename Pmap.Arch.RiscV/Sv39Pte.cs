@@ -44,28 +44,22 @@ public sealed class Sv39Codec : IPteCodec
         var leaf = kind is PteKind.Page or PteKind.Block;
         var f = new List<PteField>
         {
-            Bit(raw, 0, "V", v => v != 0 ? "valid" : "invalid: the walk faults here"),
-            Bit(raw, 1, "R", v => v != 0 ? "readable" : "not readable"),
-            Bit(raw, 2, "W", v => v != 0 ? "writable" : "not writable"),
-            Bit(raw, 3, "X", v => v != 0 ? "executable" : "not executable"),
-            Bit(raw, 4, "U", v => v != 0 ? "user" : "supervisor"),
-            Bit(raw, 5, "G", v => v != 0 ? "global" : "not global"),
-            Bit(raw, 6, "A", v => !leaf ? "unused above a leaf" : v != 0 ? "accessed" : "not accessed: a hart with Svade faults on access"),
-            Bit(raw, 7, "D", v => !leaf ? "unused above a leaf" : v != 0 ? "dirty" : "clean: a hart with Svade faults on a store"),
-            Field(raw, 9, 8, "RSW", v => v == 0 ? "none" : "reserved for software"),
+            PteField.Bit(raw, 0, "V", v => v != 0 ? "valid" : "invalid: the walk faults here"),
+            PteField.Bit(raw, 1, "R", v => v != 0 ? "readable" : "not readable"),
+            PteField.Bit(raw, 2, "W", v => v != 0 ? "writable" : "not writable"),
+            PteField.Bit(raw, 3, "X", v => v != 0 ? "executable" : "not executable"),
+            PteField.Bit(raw, 4, "U", v => v != 0 ? "user" : "supervisor"),
+            PteField.Bit(raw, 5, "G", v => v != 0 ? "global" : "not global"),
+            PteField.Bit(raw, 6, "A", v => !leaf ? "unused above a leaf" : v != 0 ? "accessed" : "not accessed: a hart with Svade faults on access"),
+            PteField.Bit(raw, 7, "D", v => !leaf ? "unused above a leaf" : v != 0 ? "dirty" : "clean: a hart with Svade faults on a store"),
+            PteField.Of(raw, 9, 8, "RSW", v => v == 0 ? "none" : "reserved for software"),
             new("PPN", 53, 10, Sv39Pte.GetMfn(raw).ToPhysAddr().Value, kind == PteKind.Table ? "next-level table" : "page frame (shown as the address)"),
-            Field(raw, 60, 54, "Reserved", v => v == 0 ? "zero" : "reserved bits set"),
-            Field(raw, 62, 61, "PBMT", v => v switch { 0 => "PMA", 1 => "NC (non-cacheable)", 2 => "IO", _ => "reserved" }),
-            Bit(raw, 63, "N", v => v != 0 ? "NAPOT (Svnapot)" : "no"),
+            PteField.Of(raw, 60, 54, "Reserved", v => v == 0 ? "zero" : "reserved bits set"),
+            PteField.Of(raw, 62, 61, "PBMT", v => v switch { 0 => "PMA", 1 => "NC (non-cacheable)", 2 => "IO", _ => "reserved" }),
+            PteField.Bit(raw, 63, "N", v => v != 0 ? "NAPOT (Svnapot)" : "no"),
         };
         return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind is PteKind.Invalid or PteKind.Reserved ? null : OutputAddress(raw, level), f);
     }
 
-    private static PteField Bit(ulong raw, int bit, string name, Func<ulong, string> meaning) => Field(raw, bit, bit, name, meaning);
 
-    private static PteField Field(ulong raw, int high, int low, string name, Func<ulong, string> meaning)
-    {
-        var v = (raw >> low) & ((1UL << (high - low + 1)) - 1);
-        return new PteField(name, high, low, v, meaning(v));
-    }
 }

@@ -56,36 +56,30 @@ public sealed class X86Codec : IPteCodec
         var leaf = kind is PteKind.Page or PteKind.Block;
         var f = new List<PteField>
         {
-            Bit(raw, 0, "P", v => v != 0 ? "present" : "not present: the walk faults here"),
-            Bit(raw, 1, "RW", v => v != 0 ? "writable" : "read-only"),
-            Bit(raw, 2, "US", v => v != 0 ? "user accessible" : "supervisor only"),
-            Bit(raw, 3, "PWT", v => v != 0 ? "write-through" : "write-back"),
-            Bit(raw, 4, "PCD", v => v != 0 ? "cache disabled" : "cacheable"),
-            Bit(raw, 5, "A", v => v != 0 ? "accessed" : "not accessed"),
-            Bit(raw, 6, "D", v => !leaf ? "ignored above a leaf" : v != 0 ? "dirty" : "clean"),
-            Bit(raw, 7, level == 1 ? "PAT" : "PSE", v => level == 1 ? (v != 0 ? "PAT index bit set" : "PAT index bit clear")
+            PteField.Bit(raw, 0, "P", v => v != 0 ? "present" : "not present: the walk faults here"),
+            PteField.Bit(raw, 1, "RW", v => v != 0 ? "writable" : "read-only"),
+            PteField.Bit(raw, 2, "US", v => v != 0 ? "user accessible" : "supervisor only"),
+            PteField.Bit(raw, 3, "PWT", v => v != 0 ? "write-through" : "write-back"),
+            PteField.Bit(raw, 4, "PCD", v => v != 0 ? "cache disabled" : "cacheable"),
+            PteField.Bit(raw, 5, "A", v => v != 0 ? "accessed" : "not accessed"),
+            PteField.Bit(raw, 6, "D", v => !leaf ? "ignored above a leaf" : v != 0 ? "dirty" : "clean"),
+            PteField.Bit(raw, 7, level == 1 ? "PAT" : "PSE", v => level == 1 ? (v != 0 ? "PAT index bit set" : "PAT index bit clear")
                 : v != 0 ? (level == 4 ? "reserved in a PML4 entry" : $"{(level == 3 ? "1 GiB" : "2 MiB")} page") : "points to a table"),
-            Bit(raw, 8, "G", v => !leaf ? "ignored above a leaf" : v != 0 ? "global: survives a CR3 write" : "not global"),
-            Field(raw, 11, 9, "AVAIL", v => v == 0 ? "none" : "software bits (_PAGE_AVAIL0..2)"),
+            PteField.Bit(raw, 8, "G", v => !leaf ? "ignored above a leaf" : v != 0 ? "global: survives a CR3 write" : "not global"),
+            PteField.Of(raw, 11, 9, "AVAIL", v => v == 0 ? "none" : "software bits (_PAGE_AVAIL0..2)"),
         };
-        if (kind == PteKind.Block) f.Add(Bit(raw, 12, "PAT", v => v != 0 ? "PAT index bit set (large page)" : "PAT index bit clear (large page)"));
+        if (kind == PteKind.Block) f.Add(PteField.Bit(raw, 12, "PAT", v => v != 0 ? "PAT index bit set (large page)" : "PAT index bit clear (large page)"));
         f.Add(new PteField("Address", 51, 12, OutputAddress(raw, level).Value, kind switch
         {
             PteKind.Table => "next-level table",
             PteKind.Block => $"{(level == 3 ? "1 GiB" : "2 MiB")} page base",
             _ => "page frame",
         }));
-        f.Add(Field(raw, 58, 52, "AVAIL-HIGH", v => v == 0 ? "none" : "Xen flag bits 12..18 (software)"));
-        f.Add(Field(raw, 62, 59, "PKEY", v => $"protection key {v}" + ((raw >> 62 & 1) != 0 ? " (bit 62 is also Xen's _PAGE_GNTTAB in debug builds)" : "")));
-        f.Add(Bit(raw, 63, "NX", v => v != 0 ? "no-execute" : "executable"));
+        f.Add(PteField.Of(raw, 58, 52, "AVAIL-HIGH", v => v == 0 ? "none" : "Xen flag bits 12..18 (software)"));
+        f.Add(PteField.Of(raw, 62, 59, "PKEY", v => $"protection key {v}" + ((raw >> 62 & 1) != 0 ? " (bit 62 is also Xen's _PAGE_GNTTAB in debug builds)" : "")));
+        f.Add(PteField.Bit(raw, 63, "NX", v => v != 0 ? "no-execute" : "executable"));
         return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind is PteKind.Invalid or PteKind.Reserved ? null : OutputAddress(raw, level), f);
     }
 
-    private static PteField Bit(ulong raw, int bit, string name, Func<ulong, string> meaning) => Field(raw, bit, bit, name, meaning);
 
-    private static PteField Field(ulong raw, int high, int low, string name, Func<ulong, string> meaning)
-    {
-        var v = (raw >> low) & ((1UL << (high - low + 1)) - 1);
-        return new PteField(name, high, low, v, meaning(v));
-    }
 }

@@ -79,6 +79,16 @@ public enum PteKind
 public sealed record PteField(string Name, int High, int Low, ulong Value, string Meaning)
 {
     public string Bits => High == Low ? $"{High}" : $"{High}:{Low}";
+
+    /// <summary>Bits high..low of <paramref name="raw"/>, shifted down, with the meaning of that value.</summary>
+    public static PteField Of(ulong raw, int high, int low, string name, Func<ulong, string> meaning)
+    {
+        var width = high - low + 1;
+        var v = (raw >> low) & (width >= 64 ? ulong.MaxValue : (1UL << width) - 1);
+        return new PteField(name, high, low, v, meaning(v));
+    }
+
+    public static PteField Bit(ulong raw, int bit, string name, Func<ulong, string> meaning) => Of(raw, bit, bit, name, meaning);
 }
 
 public sealed record DecodedPte(ulong Raw, int Level, PteKind Kind, bool Valid, PhysAddr? OutputAddress, IReadOnlyList<PteField> Fields);
