@@ -60,6 +60,4 @@ public sealed class Sv39Codec : IPteCodec
         };
         return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind is PteKind.Invalid or PteKind.Reserved ? null : OutputAddress(raw, level), f);
     }
-
-
 }

@@ -80,6 +80,4 @@ public sealed class X86Codec : IPteCodec
         f.Add(PteField.Bit(raw, 63, "NX", v => v != 0 ? "no-execute" : "executable"));
         return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind is PteKind.Invalid or PteKind.Reserved ? null : OutputAddress(raw, level), f);
     }
-
-
 }
