@@ -10,7 +10,7 @@ public sealed record LevelDto(int Level, string Table, int Index, string Entry, 
 
 public sealed record FaultDto(int? Level, string Reason);
 
-public sealed record TranslateDto(string Arch, string Profile, string Va, string? Pa, FaultDto? Fault, IReadOnlyList<LevelDto> Levels);
+public sealed record TranslateDto(string Arch, string Profile, string Va, string? Pa, FaultDto? Fault, IReadOnlyList<LevelDto> Levels, DecodedDto? Leaf);
 
 /// <summary>pmap translate: one table walk from the root, level by level.</summary>
 public static class TranslateCommand
@@ -44,7 +44,8 @@ public static class TranslateCommand
         var r = m.WalkDetailed(va);
         var dto = new TranslateDto(model.Name, model.Profile, Hex.Format(va.Value), r.Pa is { } pa ? Hex.Format(pa.Value) : null,
             r.Fault is { } f ? new FaultDto(f.Level, f.Reason) : null,
-            r.Steps.Select(s => new LevelDto(s.Level, Hex.Format(s.Table.Value), s.Index, Hex.Format(s.Entry), s.Kind.JsonName())).ToList());
+            r.Steps.Select(s => new LevelDto(s.Level, Hex.Format(s.Table.Value), s.Index, Hex.Format(s.Entry), s.Kind.JsonName())).ToList(),
+            r.LeafLevel is { } leafLevel ? DecodedDto.From(model.Codec.Decode(r.LeafEntry, leafLevel)) : null);
         if (g.Json)
         {
             Json.Write(io.Out, dto);
@@ -55,6 +56,8 @@ public static class TranslateCommand
         foreach (var s in r.Steps) t.AddRow($"{s.Level}", Markup.Escape(m.TableName(s.Table)), $"{s.Index}", Hex.Format(s.Entry), s.Kind.JsonName());
         c.Write(t);
         c.MarkupLine(dto.Pa is not null ? $"{dto.Va} -> [bold]{dto.Pa}[/]" : $"{dto.Va}: [red]fault[/] {(dto.Fault!.Level is { } l ? $"at level {l}" : "")}: {Markup.Escape(dto.Fault.Reason)}");
+        if (dto.Leaf is { } leaf)
+            c.MarkupLine("leaf: " + Markup.Escape(string.Join(", ", leaf.Fields.Select(f => $"{f.Name}={f.Value}"))));
         return ExitCodes.Success;
     }
 }

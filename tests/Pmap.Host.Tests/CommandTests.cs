@@ -72,6 +72,7 @@ public class CommandTests
         Assert.Equal("0x12345000", r.Json.GetProperty("pa").GetString());
         Assert.Equal(JsonValueKind.Null, r.Json.GetProperty("fault").ValueKind);
         Assert.NotEmpty(r.Json.GetProperty("levels").EnumerateArray());
+        Assert.Equal("page", r.Json.GetProperty("leaf").GetProperty("kind").GetString()); // the leaf's attributes, decoded
 
         var fault = Cli.Run("translate", "--arch", arch, "--va", va, "--json"); // nothing mapped there
         Assert.Equal(0, fault.Code);
