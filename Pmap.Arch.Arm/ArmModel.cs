@@ -62,7 +62,13 @@ public abstract class ArmModel : ArchModel
     public abstract string TlbFlushVaOp { get; }
 
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
-    public int PaddrBits => Format.PaBits;
+    public int PaddrBits => _paddrBits ??= Format.PaBits;
+
+    // The port's constants, read once: arch_pmap_map/unmap use them on every call.
+    private int? _paddrBits;
+    private string? _storeOp, _tlbFlushVaOp;
+    private string Store => _storeOp ??= StoreOp;
+    private string TlbOp => _tlbFlushVaOp ??= TlbFlushVaOp;
 
     /// <summary>FIXMAP_ADDR(n).</summary>
     public VirtAddr FixmapAddr(int n) => new(ArmProfile.FixmapBase + ((ulong)n << Page.Shift));
@@ -159,7 +165,7 @@ public abstract class ArmModel : ArchModel
     public void WritePte(XenMachine m, PhysAddr entry, ulong pte)
     {
         m.Barrier("dsb sy");
-        m.WritePte(entry, pte, StoreOp);
+        m.WritePte(entry, pte, Store);
         m.Barrier("dsb sy");
     }
 
@@ -167,7 +173,7 @@ public abstract class ArmModel : ArchModel
     public void WritePteVirt(XenMachine m, VirtAddr entry, ulong pte)
     {
         m.Barrier("dsb sy");
-        m.WritePteVirt(entry, pte, StoreOp);
+        m.WritePteVirt(entry, pte, Store);
         m.Barrier("dsb sy");
     }
 
@@ -196,7 +202,7 @@ public abstract class ArmModel : ArchModel
     public void FlushXenTlbRangeVaLocal(XenMachine m, VirtAddr va, ulong size)
     {
         m.Barrier(ArmProfile.FlushBarrierBefore);
-        for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(TlbFlushVaOp, va.Add(off));
+        for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(TlbOp, va.Add(off));
         m.Barrier(ArmProfile.FlushBarrierAfter);
         m.ContextSynchronize("isb");
     }

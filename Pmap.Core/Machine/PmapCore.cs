@@ -53,7 +53,7 @@ public sealed class PmapCore
             throw new PmapSlotRangeAssertException(_variant.SlotRangeCondition, "pmap_map", _variant.Site(36));
 
         var va = _fixmap.FixToVirt(slot);
-        if (_m.Trace.Enabled) _m.Trace.Add(new TraceEvent(TraceKind.Map) { Mfn = mfn, Slot = slot, Va = va });
+        if (_m.Trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
         _m.Arch.ArchPmapMap(_m, slot, mfn);
         return va;
     }
@@ -71,7 +71,7 @@ public sealed class PmapCore
             throw new PmapInIrqAssertException("pmap_unmap", _variant.Site(57));
 
         var idx = slot - _fixmap.FixPmapBegin;
-        if (_m.Trace.Enabled) _m.Trace.Add(new TraceEvent(TraceKind.Unmap) { Slot = slot, Va = va });
+        if (_m.Trace.Enabled) TraceStep(TraceKind.Unmap, null, slot, va);
         if ((uint)idx < (uint)_numFixPmap)
         {
             ref var word = ref _inuse[idx >> 6];
@@ -87,6 +87,10 @@ public sealed class PmapCore
         }
         _m.Arch.ArchPmapUnmap(_m, slot);
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void TraceStep(TraceKind kind, Mfn? mfn, int slot, VirtAddr va) =>
+        _m.Trace.Add(new TraceEvent(kind) { Mfn = mfn, Slot = slot, Va = va });
 
     /// <summary>find_first_zero_bit(inuse, NUM_FIX_PMAP): NUM_FIX_PMAP when all are set.</summary>
     private int FindFirstZeroBit()

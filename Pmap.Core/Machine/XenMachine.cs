@@ -149,26 +149,35 @@ public sealed class XenMachine
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void NotePteWrite(PhysAddr pa, ulong old, ulong value, string storeOp)
     {
         Counters.PteWrites++;
         if (_needsContextSync && old != value) NoteUnsynchronised(pa.Value, old);
-        if (Trace.Enabled)
+        if (Trace.Enabled) TracePteWrite(pa, old, value, storeOp);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TracePteWrite(PhysAddr pa, ulong old, ulong value, string storeOp)
+    {
+        var table = pa.Value & Page.Mask;
+        Trace.Add(new TraceEvent(TraceKind.PteWrite)
         {
-            var table = pa.Value & Page.Mask;
-            Trace.Add(new TraceEvent(TraceKind.PteWrite)
-            {
-                Op = storeOp, Table = TableName(new PhysAddr(table)), Entry = (int)((pa.Value - table) >> 3), Pa = pa, Old = old, New = value,
-            });
-        }
+            Op = storeOp, Table = TableName(new PhysAddr(table)), Entry = (int)((pa.Value - table) >> 3), Pa = pa, Old = old, New = value,
+        });
     }
 
     /// <summary>A barrier that orders memory accesses only (dsb, fence).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Barrier(string op)
     {
         Counters.Barriers++;
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Barrier) { Op = op });
+        if (Trace.Enabled) TraceOp(TraceKind.Barrier, op, null);
     }
+
+    // Trace records are built out of line so that the hot paths stay small enough to inline when the trace is off.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TraceOp(TraceKind kind, string op, VirtAddr? va) => Trace.Add(new TraceEvent(kind) { Op = op, Va = va });
 
     /// <summary>A context-synchronising barrier (isb): later translations see every completed PTE write.</summary>
     public void ContextSynchronize(string op)
@@ -178,12 +187,13 @@ public sealed class XenMachine
     }
 
     /// <summary>Invalidate this CPU's TLB entry for one VA (tlbi vae2, TLBIMVAH, invlpg, sfence.vma).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false)
     {
         Counters.TlbFlushes++;
         Tlb.FlushVa(va);
         if (synchronizes) _unsynchronisedCount = 0;
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va });
+        if (Trace.Enabled) TraceOp(TraceKind.TlbFlush, op, va);
     }
 
     public void FlushTlbAll(string op, bool synchronizes = false)
@@ -247,16 +257,7 @@ public sealed class XenMachine
             var entryPa = table.Add((ulong)index * Page.EntryBytes);
             var entry = TableFrame(table.ToMfn()) is { } frame ? frame[index] : 0;
             if (hardware && _unsynchronisedCount != 0 && TryGetUnsynchronised(entryPa.Value, out var before))
-            {
-                Counters.Hazards++;
-                if (Trace.Enabled)
-                    Trace.Add(new TraceEvent(TraceKind.Hazard)
-                    {
-                        Va = va,
-                        Detail = $"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})",
-                    });
-                if (Options.StrictOrdering) entry = before;
-            }
+                entry = UnsynchronisedEntry(va, table, index, entry, before);
             var kind = codec.WalkStep(entry, level, out var output);
             steps?.Add(new WalkStep(level, table, index, entry, kind));
             switch (kind)
@@ -294,6 +295,20 @@ public sealed class XenMachine
         var frame = Memory.TryGetFrame(mfn);
         if (frame is not null) slot = new FrameSlot { Key = mfn.Value, Frame = frame };
         return frame;
+    }
+
+    /// <summary>A walk met an entry written with no synchronisation since: count it, trace it, and say which value the walk sees.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong UnsynchronisedEntry(VirtAddr va, PhysAddr table, int index, ulong entry, ulong before)
+    {
+        Counters.Hazards++;
+        if (Trace.Enabled)
+            Trace.Add(new TraceEvent(TraceKind.Hazard)
+            {
+                Va = va,
+                Detail = $"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})",
+            });
+        return Options.StrictOrdering ? before : entry;
     }
 
     /// <summary>Translation as a load/store sees it: TLB, then walk and fill. Throws the fault Xen would die of.</summary>
