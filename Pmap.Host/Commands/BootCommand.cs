@@ -20,11 +20,14 @@ public static class BootCommand
     {
         var ramBase = new Option<string?>("--ram-base") { Description = "Physical base of the RAM bank (default: the architecture's, e.g. 0x40000000)" };
         var ramSize = new Option<string?>("--ram-size") { Description = "Size of the RAM bank, e.g. 2G, 512M (default: the architecture's)" };
+        var strict = new Option<bool>("--strict-ordering") { Description = "A CPU that sees a new PTE only after the architecture's synchronisation (isb, sfence.vma): a missing one faults" };
         var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached through PMAP), then verify every page through the walker.")
-            .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json");
+            .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json",
+                "pmap boot --arch arm64 --strict-ordering   # 4.17's missing isb, as a crash");
         cmd.Options.Add(ramBase);
         cmd.Options.Add(ramSize);
-        cmd.SetAction(p => io.Execute(p, g => Run(io, g, p.GetValue(ramBase), p.GetValue(ramSize))));
+        cmd.Options.Add(strict);
+        cmd.SetAction(p => io.Execute(p, g => Run(io, g, p.GetValue(ramBase), p.GetValue(ramSize), p.GetValue(strict))));
         return cmd;
     }
 
@@ -41,13 +44,13 @@ public static class BootCommand
         return new RamBank(new PhysAddr(b), size);
     }
 
-    private static int Run(CommandIo io, GlobalOptions g, string? baseText, string? sizeText)
+    private static int Run(CommandIo io, GlobalOptions g, string? baseText, string? sizeText, bool strictOrdering)
     {
         var ctx = CliContext.Create(g);
         io.ReportPluginFailures(ctx.Registry.Catalog);
         var model = ctx.Registry.Create(g.Request());
         var bank = Bank(model, baseText, sizeText);
-        var m = XenMachine.Boot(model, new MachineOptions { Ram = [bank], TraceEnabled = false });
+        var m = XenMachine.Boot(model, new MachineOptions { Ram = [bank], TraceEnabled = false, StrictOrdering = strictOrdering });
         var ram = new RamDto(Hex.Format(bank.Base.Value), Hex.Format(bank.Size));
         BootDto dto;
         XenCrashException? crash = null;
