@@ -45,6 +45,17 @@ public class PmapBenchmarks
     [Benchmark(Description = "4-level walk, TLB bypassed (W2 op)")]
     public PhysAddr? WalkNoTlb() => _m.WalkFast(_directmap.Add(Workloads.XorShift64(ref _x) & ((1UL << 30) - 1)), out _, out _, out _);
 
+    [Benchmark(Description = "translated load, TLB miss (walk + fill)")]
+    public ulong LoadTlbMiss()
+    {
+        var va = _directmap.Add((_i++ & 7) << 12);
+        _m.Tlb.FlushVa(va);
+        return _m.ReadVirt64(va);
+    }
+
+    [Benchmark(Description = "4-level walk, same tables, TLB bypassed")]
+    public PhysAddr? WalkHot() => _m.WalkFast(_directmap.Add((_i++ & 7) << 12), out _, out _, out _);
+
     [Benchmark(Description = "translated load, TLB hit")]
     public ulong LoadWithTlb() => _m.ReadVirt64(_directmap.Add((_i++ & 7) << 3));
 
