@@ -1,22 +1,7 @@
-using Pmap.Core;
 using Pmap.Core.Arch;
 
 namespace Pmap.Arch.Arm;
 
-/// <summary>What both Arm ports' IArchitecture do: name their profiles and build a model for the chosen one.</summary>
-public abstract class ArmArchitecture(string name, string description, IReadOnlyList<ArmProfile> profiles) : IArchitecture
-{
-    public string Name => name;
-    public string Description => description;
-    public IReadOnlyList<string> Profiles => profiles.Select(p => p.Name).ToList();
-    public string DefaultProfile => profiles[0].Name;
-
-    public ArchModel Create(ArchSettings settings)
-    {
-        var profile = profiles.FirstOrDefault(p => p.Name == settings.Profile)
-            ?? throw new PmapConfigurationException("Profile", $"'{settings.Profile}' is not a profile of {name} ({string.Join(", ", Profiles)})");
-        return CreateModel(settings, profile);
-    }
-
-    protected abstract ArmModel CreateModel(ArchSettings settings, ArmProfile profile);
-}
+/// <summary>What both Arm ports' IArchitecture share: the Arm profiles, declared once.</summary>
+public abstract class ArmArchitecture(string name, string description, ArmLayout release417, ArmLayout upstream, int bitsPerLong)
+    : Architecture<ArmProfile>(name, description, ArmProfiles.For(release417, upstream, bitsPerLong));

@@ -1,6 +1,7 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm;
 
@@ -38,16 +39,25 @@ public abstract class ArmModel : ArchModel
         if (fixLast >= Page.EntriesPerTable)
             throw new PmapConfigurationException("NumFixPmap",
                 $"{settings.NumFixPmap} puts FIXMAP_LAST at {fixLast}, beyond the {Page.EntriesPerTable} entries of xen_fixmap (at most {Page.EntriesPerTable - FixPmapBegin} PMAP slots)");
-        _fixmap = new FixmapLayout("xen_fixmap", SlotDirection.Up, FixmapAddr(0), top, FixPmapBegin, fixPmapEnd, settings.NumFixPmap,
+        _fixmap = new FixmapLayout
+        {
+            TableName = "xen_fixmap",
+            Direction = SlotDirection.Up,
+            FixaddrStart = FixmapAddr(0),
+            FixaddrTop = top,
+            FixPmapBegin = FixPmapBegin,
+            FixPmapEnd = fixPmapEnd,
+            NumFixPmap = settings.NumFixPmap,
+            Ranges =
             [
                 new FixmapRange(profile.SlotName("CONSOLE"), FixConsole, FixConsole),
                 new FixmapRange(profile.SlotName("MISC"), FixMisc, FixMisc),
                 new FixmapRange(profile.SlotName("ACPI"), FixAcpiBegin, FixAcpiEnd),
                 new FixmapRange(profile.SlotName("PMAP"), FixPmapBegin, fixPmapEnd),
             ],
-            fixLast + 1,
-            "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START",
-            profile.FixNames ? "arch/arm/include/asm/fixmap.h" : "arch/arm/include/asm/fixmap.h:41");
+            EndOfFixedAddresses = fixLast + 1,
+            VirtToFixSite = profile.FixNames ? "arch/arm/include/asm/fixmap.h" : "arch/arm/include/asm/fixmap.h:41",
+        };
     }
 
     public ArmProfile ArmProfile { get; }
@@ -81,22 +91,15 @@ public abstract class ArmModel : ArchModel
 
     protected abstract PhysAddr DefaultXenLoadAddress { get; }
 
-    public override RamBank XenImage => new(XenLoadAddress, XenImageSize);
+    public override XenImage Image => _image ??= XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset, [.. StaticTables]);
+
+    private XenImage? _image;
 
     /// <summary>The static tables in Xen's image (DEFINE_PAGE_TABLE / DEFINE_BOOT_PAGE_TABLE), in image order.</summary>
     protected abstract IReadOnlyList<(string Name, int Pages)> StaticTables { get; }
 
-    /// <summary>Physical address of a static table page (page <paramref name="page"/> of a multi-page table).</summary>
-    public PhysAddr StaticTable(string name, int page = 0)
-    {
-        var offset = StaticTablesOffset;
-        foreach (var (n, pages) in StaticTables)
-        {
-            if (n == name) return XenLoadAddress.Add(offset + ((ulong)page << Page.Shift));
-            offset += (ulong)pages << Page.Shift;
-        }
-        throw new ArgumentException($"no static table {name}", nameof(name));
-    }
+    /// <summary>Physical address of a static table page.</summary>
+    public PhysAddr StaticTable(string name, int page = 0) => Image.Table(name, page);
 
     /// <summary>Physical address of xen_fixmap.</summary>
     public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
@@ -111,7 +114,6 @@ public abstract class ArmModel : ArchModel
     /// </summary>
     public override void SetupPageTables(XenMachine m)
     {
-        NameStaticTables(m);
         var xenVirtStart = new VirtAddr(ArmProfile.XenVirtStart);
         for (var i = 0; i + 1 < RootChain.Count; i++)
         {
@@ -131,29 +133,10 @@ public abstract class ArmModel : ArchModel
 
     private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);
 
-    /// <summary>Names every static table page for the trace.</summary>
-    protected void NameStaticTables(XenMachine m)
-    {
-        foreach (var (name, pages) in StaticTables)
-            for (var i = 0; i < pages; i++) m.NameTable(StaticTable(name, i), pages == 1 ? name : $"{name}[{i}]");
-    }
-
-    public override IReadOnlyList<string> MapOps =>
-        ArmProfile.IsbAfterPmapWrite ? ["dsb sy", StoreOp, "dsb sy", "isb"] : ["dsb sy", StoreOp, "dsb sy"];
-
-    public override IReadOnlyList<string> UnmapOps =>
-        ["dsb sy", StoreOp, "dsb sy", ArmProfile.FlushBarrierBefore, TlbFlushVaOp, ArmProfile.FlushBarrierAfter, "isb"];
-
     public override IReadOnlyList<string> Notes => ArmProfile.FixaddrTopOffByOne
         ? [$"FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST) = {Fixmap.FixaddrTop}: the address OF the last PMAP slot {Fixmap.FixPmapEnd}, so pmap_unmap of it hits virt_to_fix's BUG_ON (fixed upstream by fe3412ab83)",
            "arch_pmap_map has no isb after write_pte: the returned VA may be translated with the old entry (fixed upstream by feaa9aca87)"]
         : [];
-
-    public override ulong PmapEntry(Mfn mfn) => Lpae.MfnToXenEntry(mfn, Lpae.PageHypervisorRw, PaddrBits, debug: false) | Lpae.Table;
-
-    public override int? FixmapEntryIndex(int slot) => slot is >= 0 and < Page.EntriesPerTable ? slot : null;
-
-    public override bool IsContiguousHint(ulong leafEntry, int level) => (leafEntry & Lpae.Contig) != 0;
 
     /// <summary>pte_of_xenaddr(va) as setup_pagetables uses it: mfn_to_xen_entry(..., MT_NORMAL).</summary>
     protected ulong XenEntry(PhysAddr pa) => Lpae.MfnToXenEntry(pa.ToMfn(), Lpae.MtNormal, PaddrBits, debug: false);

@@ -1,5 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm;
 
@@ -46,6 +47,11 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
         var shift = Page.Shift + Page.EntriesPerTableShift * (3 - level);
         return new PhysAddr(raw & Lpae.BaseMask & ~((1UL << shift) - 1)); // a block: the low bits are RES0
     }
+
+    /// <summary>EL2's stage-1 view: AP[2] read-only, XN, nG, the Contiguous bit, and the MAIR index by Xen's MT_ name.</summary>
+    public PteAttributes Attributes(ulong raw, int level) => new(
+        Lpae.MemoryTypeName((raw & Lpae.AiMask) >> Lpae.AiShift).Split(' ')[0], Write: (raw & Lpae.Ro) == 0, Execute: (raw & Lpae.Xn) == 0,
+        Global: (raw & Lpae.Ng) == 0, Contiguous: (raw & Lpae.Contig) != 0);
 
     public DecodedPte Decode(ulong raw, int level)
     {

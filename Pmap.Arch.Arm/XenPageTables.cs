@@ -11,7 +11,6 @@ namespace Pmap.Arch.Arm;
 /// </summary>
 public sealed class XenPageTables(ArmModel arch, XenMachine m)
 {
-    public const int EINVAL = 22, ENOENT = 2, EOPNOTSUPP = 95, ENOMEM = 12;
     public const int Xen4KNrContig = 16; // XEN_PT_4K_NR_CONTIG
 
     private const int TableMapFailed = 0, TableSuperPage = 1, TableNormalPage = 2;
@@ -126,7 +125,7 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
                 if ((flags & (Lpae.PagePresent | Lpae.PagePopulate)) != 0)
                 {
                     Fail($"xen_pt_update_entry: Unable to map level {level}");
-                    rc = -ENOENT;
+                    rc = -Errno.ENOENT;
                 }
                 else rc = 0;
                 XenUnmapTable(table);
@@ -139,13 +138,13 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
         if (level != target)
         {
             Fail("xen_pt_update_entry: Shattering superpage is not supported");
-            rc = -EOPNOTSUPP;
+            rc = -Errno.EOPNOTSUPP;
         }
         else
         {
             var entry = table.Add((ulong)arch.Format.Index(virt, level) * Page.EntryBytes);
             var current = m.ReadVirt64(entry);
-            if (!XenPtCheckEntry(current, mfn, level, flags)) rc = -EINVAL;
+            if (!XenPtCheckEntry(current, mfn, level, flags)) rc = -Errno.EINVAL;
             else if ((flags & Lpae.PagePopulate) == 0)
             {
                 ulong pte;
@@ -200,17 +199,17 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
         if ((flags & Lpae.PagePresent) != 0 && !Lpae.PageRoMask(flags) && !Lpae.PageXnMask(flags))
         {
             Fail("Mappings should not be both Writeable and Executable.");
-            return -EINVAL;
+            return -Errno.EINVAL;
         }
         if ((flags & Lpae.PageContig) != 0)
         {
             Fail("_PAGE_CONTIG is an internal only flag.");
-            return -EINVAL;
+            return -Errno.EINVAL;
         }
         if (virt.PageOffset != 0)
         {
             Fail("The virtual address is not aligned to the page-size.");
-            return -EINVAL;
+            return -Errno.EINVAL;
         }
 
         var rc = 0;

@@ -2,6 +2,7 @@ using Pmap.Arch.Arm;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm32;
 
@@ -87,8 +88,8 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
         s = (s + align - 1) & ~(align - 1);
         e &= ~(align - 1);
         if (s > e || e - s < size) return 0;
-        var modS = XenImage.Base.Value;
-        var modE = XenImage.End.Value;
+        var modS = Image.Bank.Base.Value;
+        var modE = Image.Bank.End.Value;
         if (s < modE && modS < e)
         {
             var above = ConsiderModules(modE, e, size, align);

@@ -2,6 +2,7 @@ using Pmap.Arch.Arm;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm64;
 

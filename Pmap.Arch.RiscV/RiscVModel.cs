@@ -1,6 +1,7 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.RiscV;
 
@@ -23,7 +24,6 @@ public sealed class RiscVModel : ArchModel
     public const int FixPmapBegin = 0; // FIX_PMAP_BEGIN
     private static readonly PageTableFormat Sv39 = new(RootLevel: 2, LeafLevel: 0, VaBits: 39, PaBits: 56, VaRange.SignExtended);
     private static readonly Sv39Codec Codec39 = new();
-    private static readonly string[] StaticTableNames = ["stage1_pgtbl_root", "stage1_pgtbl_nonroot", "xen_fixmap"];
     private const ulong XenImageSize = 2UL << 20;
     private const ulong StaticTablesOffset = 1UL << 20;
 
@@ -33,9 +33,9 @@ public sealed class RiscVModel : ArchModel
     private readonly FixmapLayout _fixmap;
     private readonly ulong _fixmapBase;
 
-    public RiscVModel(ArchSettings settings, ulong fixmapBase) : base(settings)
+    public RiscVModel(ArchSettings settings, RiscVProfile profile) : base(settings)
     {
-        _fixmapBase = fixmapBase;
+        _fixmapBase = profile.FixmapBase;
         HasSvvptc = settings.GetBool("Svvptc", false);
         MapSfence = settings.GetBool("MapSfence", true);
         Ad = settings.Section["AdBehaviour"] switch
@@ -51,9 +51,20 @@ public sealed class RiscVModel : ArchModel
         var fixLast = fixMisc;
         if (fixLast >= Page.EntriesPerTable) // setup_fixmap_mappings: BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES)
             throw new PmapConfigurationException("NumFixPmap", $"{n} breaks BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES): FIX_LAST would be {fixLast}");
-        _fixmap = new FixmapLayout("xen_fixmap", SlotDirection.Up, FixmapAddr(0), FixmapAddr(fixLast + 1), FixPmapBegin, fixPmapEnd, n,
-            [new FixmapRange("FIX_PMAP", FixPmapBegin, fixPmapEnd), new FixmapRange("FIX_MISC", fixMisc, fixMisc)], fixLast + 1,
-            "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", "arch/riscv/include/asm/fixmap.h");
+        _fixmap = new FixmapLayout
+        {
+            TableName = "xen_fixmap",
+            Direction = SlotDirection.Up,
+            FixaddrStart = FixmapAddr(0),
+            FixaddrTop = FixmapAddr(fixLast + 1),
+            FixPmapBegin = FixPmapBegin,
+            FixPmapEnd = fixPmapEnd,
+            NumFixPmap = n,
+            Ranges = [new FixmapRange("FIX_PMAP", FixPmapBegin, fixPmapEnd), new FixmapRange("FIX_MISC", fixMisc, fixMisc)],
+            EndOfFixedAddresses = fixLast + 1,
+            VirtToFixSite = "arch/riscv/include/asm/fixmap.h",
+        };
+        Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset, ("stage1_pgtbl_root", 1), ("stage1_pgtbl_nonroot", 1), ("xen_fixmap", 1));
     }
 
     /// <summary>Svvptc: a PTE going from invalid to valid is seen without a fence (no negative TLB entries).</summary>
@@ -69,29 +80,22 @@ public sealed class RiscVModel : ArchModel
     public override PageTableFormat Format => Sv39;
     public override IPteCodec Codec => Codec39;
     public override FixmapLayout Fixmap => _fixmap;
-    public override PmapCommonVariant CommonCode => PmapCommonVariant.Upstream;
     public override bool CachesInvalidEntries => !HasSvvptc;
     public override bool NewEntriesNeedContextSync => !HasSvvptc;
-    public override IReadOnlyList<string> MapOps => MapSfence ? ["sd", "sfence.vma"] : ["sd"];
-    public override IReadOnlyList<string> UnmapOps => ["sd", "sfence.vma"];
+    public override LeafAccessCheck? LeafAccess => Ad == AdBehaviour.Svade ? SvadeAccess : null;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 
     /// <summary>QEMU's RISC-V virt machine: RAM at 0x80000000.</summary>
     public override RamBank DefaultRam => new(new PhysAddr(0x80000000), 2UL << 30);
 
-    public override RamBank XenImage => new(XenLoadAddress, XenImageSize);
+    public override XenImage Image { get; }
 
     public VirtAddr FixmapAddr(int slot) => new(_fixmapBase + ((ulong)slot << Page.Shift));
 
-    public PhysAddr StaticTable(string name) =>
-        XenLoadAddress.Add(StaticTablesOffset + ((ulong)Array.IndexOf(StaticTableNames, name) << Page.Shift));
+    public PhysAddr StaticTable(string name) => Image.Table(name);
 
     public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
     private PhysAddr? _xenFixmap;
-
-    public override int? FixmapEntryIndex(int slot) => slot is >= 0 and < Page.EntriesPerTable ? slot : null;
-
-    public override ulong PmapEntry(Mfn mfn) => Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw);
 
     public override IReadOnlyList<string> Notes =>
     [
@@ -105,7 +109,6 @@ public sealed class RiscVModel : ArchModel
     /// </summary>
     public override void SetupPageTables(XenMachine m)
     {
-        foreach (var n in StaticTableNames) m.NameTable(StaticTable(n), n);
         var root = StaticTable("stage1_pgtbl_root");
         var l1 = StaticTable("stage1_pgtbl_nonroot");
         m.Memory.Write64(root.Add((ulong)Format.Index(FixmapAddr(0), 2) * 8), Sv39Pte.FromMfn(l1.ToMfn(), Sv39Pte.PteTable));
@@ -118,7 +121,7 @@ public sealed class RiscVModel : ArchModel
     {
         var entry = XenFixmap.Add((ulong)slot * 8);
         m.Assert(!Sv39Pte.IsValid(m.Memory.Read64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h");
-        m.WritePte(entry, PmapEntry(mfn), "sd");
+        m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), "sd");
         if (MapSfence) m.FlushTlbVa("sfence.vma", FixmapAddr(slot), synchronizes: true);
     }
 
@@ -130,9 +133,8 @@ public sealed class RiscVModel : ArchModel
     }
 
     /// <summary>Svade: a leaf with A clear, or a store through a leaf with D clear, raises a page fault.</summary>
-    public override string? CheckLeafAccess(ulong leafEntry, int level, bool write)
+    private static string? SvadeAccess(ulong leafEntry, int level, bool write)
     {
-        if (Ad != AdBehaviour.Svade) return null;
         if ((leafEntry & Sv39Pte.A) == 0) return "A bit clear: the hart (Svade) raises a page fault";
         if (write && (leafEntry & Sv39Pte.D) == 0) return "D bit clear on a store: the hart (Svade) raises a page fault";
         return null;

@@ -1,5 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.RiscV;
 
@@ -36,6 +37,11 @@ public sealed class Sv39Codec : IPteCodec
     }
 
     public PhysAddr OutputAddress(ulong raw, int level) => Sv39Pte.GetMfn(raw).ToPhysAddr();
+
+    /// <summary>R/W/X, G, PBMT as the memory type, and Svnapot's N bit as the contiguous hint.</summary>
+    public PteAttributes Attributes(ulong raw, int level) => new(
+        ((raw >> 61) & 3) switch { 0 => "PMA", 1 => "NC", 2 => "IO", _ => "reserved" }, Write: (raw & Sv39Pte.W) != 0, Execute: (raw & Sv39Pte.X) != 0,
+        Global: (raw & Sv39Pte.G) != 0, Contiguous: (raw >> 63) != 0);
 
     public DecodedPte Decode(ulong raw, int level)
     {

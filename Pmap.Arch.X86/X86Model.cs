@@ -1,6 +1,7 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.X86;
 
@@ -21,7 +22,6 @@ public sealed class X86Model : ArchModel
     private static readonly X86Codec Codec4 = new();
     private const ulong XenImageSize = 16UL << 20;
     private const ulong StaticTablesOffset = 8UL << 20;
-    private static readonly string[] StaticTableNames = ["idle_pg_table", "l3_xenmap", "l2_fixmap", "l1_fixmap"];
 
     private readonly FixmapLayout _fixmap;
 
@@ -36,6 +36,7 @@ public sealed class X86Model : ArchModel
         var ioApics = settings.GetInt("MaxIoApics", 128, 1, 4096);
         XenLoadAddress = settings.LoadAddress(new PhysAddr(0x200000), 2UL << 20);
         _fixmap = BuildFixedAddresses(settings.NumFixPmap, xhci, maxXhciPages, xenGuest, acpiPages, ioApics);
+        Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset, ("idle_pg_table", 1), ("l3_xenmap", 1), ("l2_fixmap", 1), ("l1_fixmap", 1));
     }
 
     public bool CpuHasNx { get; }
@@ -46,18 +47,14 @@ public sealed class X86Model : ArchModel
     public override PageTableFormat Format => Paging4;
     public override IPteCodec Codec => Codec4;
     public override FixmapLayout Fixmap => _fixmap;
-    public override PmapCommonVariant CommonCode => PmapCommonVariant.Upstream;
-    public override IReadOnlyList<string> MapOps => ["mov"];
-    public override IReadOnlyList<string> UnmapOps => ["mov", "invlpg"];
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 
     /// <summary>A QEMU q35-like bank above 4 GiB (below it sit the PCI hole and firmware).</summary>
     public override RamBank DefaultRam => new(new PhysAddr(0x100000000), 2UL << 30);
 
-    public override RamBank XenImage => new(XenLoadAddress, XenImageSize);
+    public override XenImage Image { get; }
 
-    public PhysAddr StaticTable(string name) =>
-        XenLoadAddress.Add(StaticTablesOffset + ((ulong)Array.IndexOf(StaticTableNames, name) << Page.Shift));
+    public PhysAddr StaticTable(string name) => Image.Table(name);
 
     public PhysAddr L1Fixmap => _l1Fixmap ??= StaticTable("l1_fixmap");
 
@@ -112,14 +109,23 @@ public sealed class X86Model : ArchModel
                 $"BUILD_BUG_ON(FIX_APIC_BASE - 1 > L1_PAGETABLE_ENTRIES - 1) fails: FIX_APIC_BASE would be {apicBase}, so early fixmap entries would leave the static l1_fixmap (at most index 511)");
         }
         var start = new VirtAddr(FixaddrTop.Value - ((ulong)end << Page.Shift)); // FIXADDR_START = FIXADDR_TOP - FIXADDR_SIZE
-        return new FixmapLayout("l1_fixmap", SlotDirection.Down, start, FixaddrTop, pmapBegin, pmapBegin + numFixPmap, numFixPmap, ranges, end,
-            "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", "arch/x86/include/asm/fixmap.h");
+        return new FixmapLayout
+        {
+            TableName = "l1_fixmap",
+            Direction = SlotDirection.Down,
+            FixaddrStart = start,
+            FixaddrTop = FixaddrTop,
+            FixPmapBegin = pmapBegin,
+            FixPmapEnd = pmapBegin + numFixPmap,
+            NumFixPmap = numFixPmap,
+            Ranges = ranges,
+            EndOfFixedAddresses = end,
+            VirtToFixSite = "arch/x86/include/asm/fixmap.h",
+        };
     }
 
-    /// <summary>l1_fixmap covers the 2 MiB ending at FIXADDR_TOP: index i sits in l1_fixmap[511 - i] for i below 512.</summary>
-    public override int? FixmapEntryIndex(int slot) => slot is >= 0 and < Page.EntriesPerTable ? Page.EntriesPerTable - 1 - slot : null;
-
-    public override ulong PmapEntry(Mfn mfn) => X86Pte.FromMfn(mfn, X86Pte.PageHypervisor(CpuHasNx));
+    /// <summary>The entry arch_pmap_map writes: PAGE_HYPERVISOR for the frame (with _PAGE_NX when the CPU has it).</summary>
+    private ulong PmapEntry(Mfn mfn) => X86Pte.FromMfn(mfn, X86Pte.PageHypervisor(CpuHasNx));
 
     /// <summary>
     /// The static hook-up of x86_64.S: idle_pg_table[261] → l3_xenmap; l3_xenmap[l3_table_offset(FIXADDR_TOP - 1)]
@@ -127,7 +133,6 @@ public sealed class X86Model : ArchModel
     /// </summary>
     public override void SetupPageTables(XenMachine m)
     {
-        foreach (var n in StaticTableNames) m.NameTable(StaticTable(n), n);
         var last = new VirtAddr(FixaddrTop.Value - 1);
         Link(m, "idle_pg_table", Format.Index(last, 4), "l3_xenmap");
         Link(m, "l3_xenmap", Format.Index(last, 3), "l2_fixmap");
@@ -183,8 +188,6 @@ public sealed class X86Model : ArchModel
         return 0;
     }
 
-    private const int EEXIST = 17;
-
     /// <summary>Walks from CR3 to <paramref name="target"/> through PMAP, creating tables, and writes the entry.</summary>
     private int WriteEntry(XenMachine m, VirtAddr va, int target, ulong entryValue)
     {
@@ -206,7 +209,7 @@ public sealed class X86Model : ArchModel
             {
                 m.Pmap.Unmap(table);
                 m.Printk($"map_pages_to_xen: {va} lies in a superpage at level {level}; the model does not shatter it");
-                return -EEXIST;
+                return -Errno.EEXIST;
             }
             m.Pmap.Unmap(table);
             table = m.Pmap.Map(new PhysAddr(e & X86Pte.AddressMask).ToMfn());
@@ -216,7 +219,7 @@ public sealed class X86Model : ArchModel
         if ((m.ReadVirt64(leaf) & X86Pte.Present) != 0)
         {
             m.Printk($"map_pages_to_xen: {va} is already mapped; the model does not replace present entries");
-            rc = -EEXIST;
+            rc = -Errno.EEXIST;
         }
         else m.WritePteVirt(leaf, entryValue, "mov");
         m.Pmap.Unmap(table);

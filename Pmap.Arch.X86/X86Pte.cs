@@ -1,5 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.X86;
 
@@ -48,6 +49,11 @@ public sealed class X86Codec : IPteCodec
         if (Classify(raw, level) == PteKind.Block) mask &= ~((1UL << (Page.Shift + 9 * (level - 1))) - 1); // bit 12 is PAT there
         return new PhysAddr(raw & mask);
     }
+
+    /// <summary>RW, NX, G, and the cache type from PCD/PWT (PAT index bit aside); x86 has no contiguous hint.</summary>
+    public PteAttributes Attributes(ulong raw, int level) => new(
+        (raw & (X86Pte.Pcd | X86Pte.Pwt)) switch { 0 => "WB", X86Pte.Pwt => "WT", X86Pte.Pcd => "UC-", _ => "UC" },
+        Write: (raw & X86Pte.Rw) != 0, Execute: (raw >> 63) == 0, Global: (raw & X86Pte.Global) != 0, Contiguous: false);
 
     public DecodedPte Decode(ulong raw, int level)
     {

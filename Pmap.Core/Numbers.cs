@@ -19,6 +19,10 @@ public readonly record struct Mfn(ulong Value) : IComparable<Mfn>
     public PhysAddr ToPhysAddr() => new(Value << Page.Shift);
     public Mfn Add(ulong n) => new(Value + n);
     public int CompareTo(Mfn other) => Value.CompareTo(other.Value);
+    public static bool operator <(Mfn a, Mfn b) => a.Value < b.Value;
+    public static bool operator >(Mfn a, Mfn b) => a.Value > b.Value;
+    public static bool operator <=(Mfn a, Mfn b) => a.Value <= b.Value;
+    public static bool operator >=(Mfn a, Mfn b) => a.Value >= b.Value;
     public override string ToString() => Hex.Format(Value);
     public static Mfn Parse(string text) => new(Hex.ParseNumber(text, "MFN"));
 }
@@ -30,6 +34,10 @@ public readonly record struct PhysAddr(ulong Value) : IComparable<PhysAddr>
     public ulong PageOffset => Value & (Page.Size - 1);
     public PhysAddr Add(ulong bytes) => new(Value + bytes);
     public int CompareTo(PhysAddr other) => Value.CompareTo(other.Value);
+    public static bool operator <(PhysAddr a, PhysAddr b) => a.Value < b.Value;
+    public static bool operator >(PhysAddr a, PhysAddr b) => a.Value > b.Value;
+    public static bool operator <=(PhysAddr a, PhysAddr b) => a.Value <= b.Value;
+    public static bool operator >=(PhysAddr a, PhysAddr b) => a.Value >= b.Value;
     public override string ToString() => Hex.Format(Value);
     public static PhysAddr Parse(string text) => new(Hex.ParseNumber(text, "physical address"));
 }
@@ -41,6 +49,10 @@ public readonly record struct VirtAddr(ulong Value) : IComparable<VirtAddr>
     public ulong PageOffset => Value & (Page.Size - 1);
     public VirtAddr Add(ulong bytes) => new(Value + bytes);
     public int CompareTo(VirtAddr other) => Value.CompareTo(other.Value);
+    public static bool operator <(VirtAddr a, VirtAddr b) => a.Value < b.Value;
+    public static bool operator >(VirtAddr a, VirtAddr b) => a.Value > b.Value;
+    public static bool operator <=(VirtAddr a, VirtAddr b) => a.Value <= b.Value;
+    public static bool operator >=(VirtAddr a, VirtAddr b) => a.Value >= b.Value;
     public override string ToString() => Hex.Format(Value);
     public static VirtAddr Parse(string text) => new(Hex.ParseNumber(text, "virtual address"));
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Pmap.Core.Hosting;
+using Pmap.Hosting;
 
 namespace Pmap.Host;
 
@@ -64,7 +64,7 @@ public sealed class CliContext
     {
         var configuration = BuildConfiguration(global);
         var services = new ServiceCollection();
-        services.AddPmapCore(configuration, BaseDirectory);
+        services.AddPmapHosting(configuration, BaseDirectory);
         return new CliContext(configuration, services.BuildServiceProvider(), global);
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Pmap.Core;
-using Pmap.Core.Plugins;
+using Pmap.Hosting;
 using Pmap.Host.Commands;
 
 namespace Pmap.Host;
@@ -75,12 +75,12 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     public GlobalOptionSet Global { get; } = global;
 
     /// <summary>Runs a command body with the documented exit codes; no exception reaches the user as a trace.</summary>
-    public int Execute(ParseResult p, Func<GlobalOptions, int> body)
+    public int Execute(ParseResult p, Func<CommandContext, int> body)
     {
         var json = p.GetValue(Global.Json);
         try
         {
-            return body(Global.Read(p));
+            return body(new CommandContext(this, Global.Read(p)));
         }
         catch (XenCrashException e)
         {
@@ -95,10 +95,6 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
             return Fail(ExitCodes.PluginOrConfig, "config", e.Message, json);
         }
         catch (PluginFolderException e)
-        {
-            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
-        }
-        catch (NoArchitecturesException e)
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
         }
@@ -122,7 +118,3 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         foreach (var f in catalog.Failures) Err.WriteLine($"pmap: plugin {f.Path}: {f.Error}");
     }
 }
-
-/// <summary>No architecture could be loaded from the plugins folder.</summary>
-public sealed class NoArchitecturesException(string folder)
-    : Exception($"no architecture plugins loaded from '{folder}' (expected plugins/<Name>/<Name>.dll)");

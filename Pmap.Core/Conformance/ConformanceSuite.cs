@@ -1,6 +1,7 @@
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Plugins;
+using Pmap.Core.Paging;
+using Pmap.Core.Scenarios;
 
 namespace Pmap.Core.Conformance;
 
@@ -18,12 +19,12 @@ public static class ConformanceSuite
     public const string SlotsInsideFixmap = "the PMAP slots sit inside the fixmap and inside the leaf table that backs them";
     public const string PteRoundTrip = "decode(encode(mfn)) gives the frame back, for random frames up to the PA limit";
     public const string TranslateThenFault = "every mapped slot translates to its frame and faults after unmap (no stale TLB entry)";
-    public const string DeclaredOps = "the operations the plugin declares are the ones it performs";
+    public const string OneEntryPerHook = "arch_pmap_map and arch_pmap_unmap each store one entry: the one that backs the slot, in the fixmap's leaf table";
     public const string BootScenarioCheck = "the boot scenario maps and verifies a RAM bank through PMAP";
     public const string RejectsOversizedLayout = "configuration validation rejects a layout that does not fit";
 
     public static IReadOnlyList<string> Checks { get; } =
-        [FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, DeclaredOps, BootScenarioCheck, RejectsOversizedLayout];
+        [FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, OneEntryPerHook, BootScenarioCheck, RejectsOversizedLayout];
 
     /// <summary>Runs every check on one profile (default: the architecture's default profile).</summary>
     public static IReadOnlyList<ConformanceResult> RunAll(IArchitecture arch, string? profile = null) =>
@@ -38,10 +39,10 @@ public static class ConformanceSuite
             {
                 FixmapInverse => CheckFixmapInverse(model),
                 SlotsMapAndUnmap => CheckSlotsMapAndUnmap(model),
-                SlotsInsideFixmap => PluginCatalog.LayoutProblem(model),
+                SlotsInsideFixmap => model.Fixmap.Problem(model.Format),
                 PteRoundTrip => CheckPteRoundTrip(model),
                 TranslateThenFault => CheckTranslateThenFault(model),
-                DeclaredOps => CheckDeclaredOps(model),
+                OneEntryPerHook => CheckOneEntryPerHook(model),
                 BootScenarioCheck => CheckBoot(model),
                 RejectsOversizedLayout => CheckRejectsOversized(arch, profile),
                 _ => throw new ArgumentException($"no check '{check}'", nameof(check)),
@@ -82,7 +83,7 @@ public static class ConformanceSuite
 
     private static string? CheckSlotsMapAndUnmap(ArchModel model)
     {
-        var m = XenMachine.Boot(model);
+        var m = model.Boot();
         var vas = new List<VirtAddr>();
         for (var i = 0; i < model.Fixmap.NumFixPmap; i++) vas.Add(m.Pmap.Map(new Mfn(0x100UL + (ulong)i)));
         if (vas.Distinct().Count() != vas.Count) return "a slot was handed out twice";
@@ -94,12 +95,16 @@ public static class ConformanceSuite
     {
         var rng = new Random(0x9e37);
         var leaf = model.Format.LeafLevel;
+        var m = model.Boot(new MachineOptions { TraceEnabled = false });
         for (var i = 0; i < 2000; i++)
         {
             var mfn = new Mfn(i == 0 ? model.Format.MaxMfn : (ulong)rng.NextInt64() % (model.Format.MaxMfn + 1));
-            var d = model.Codec.Decode(model.PmapEntry(mfn), leaf);
+            var va = m.Pmap.Map(mfn);
+            var pte = m.WalkDetailed(va).LeafEntry;
+            m.Pmap.Unmap(va);
+            var d = model.Codec.Decode(pte, leaf);
             if (d.Kind != PteKind.Page || !d.Valid || d.OutputAddress != mfn.ToPhysAddr())
-                return $"MFN {mfn}: entry {Hex.Format(model.PmapEntry(mfn))} decodes as {d.Kind} at {d.OutputAddress}";
+                return $"MFN {mfn}: entry {Hex.Format(pte)} decodes as {d.Kind} at {d.OutputAddress}";
             if (model.Codec.Classify(d.Raw, leaf) != PteKind.Page || model.Codec.OutputAddress(d.Raw, leaf) != mfn.ToPhysAddr())
                 return $"MFN {mfn}: Classify/OutputAddress disagree with Decode";
         }
@@ -108,7 +113,7 @@ public static class ConformanceSuite
 
     private static string? CheckTranslateThenFault(ArchModel model)
     {
-        var m = XenMachine.Boot(model);
+        var m = model.Boot();
         var mapped = Enumerable.Range(0, model.Fixmap.NumFixPmap).Select(i => (Mfn: new Mfn(0x200UL + (ulong)i), Va: default(VirtAddr))).ToList();
         for (var i = 0; i < mapped.Count; i++)
         {
@@ -133,28 +138,26 @@ public static class ConformanceSuite
         return null;
     }
 
-    private static string? CheckDeclaredOps(ArchModel model)
+    private static string? CheckOneEntryPerHook(ArchModel model)
     {
-        var m = XenMachine.Boot(model);
-        var va = m.Pmap.Map(new Mfn(0x12345));
-        var mapOps = Instructions(m.Trace.Events);
-        var mark = m.Trace.Count;
-        m.Pmap.Unmap(va);
-        var unmapOps = Instructions(m.Trace.Since(mark));
-        if (!mapOps.SequenceEqual(model.MapOps)) return $"map declares [{string.Join("; ", model.MapOps)}] but performs [{string.Join("; ", mapOps)}]";
-        if (!unmapOps.SequenceEqual(model.UnmapOps)) return $"unmap declares [{string.Join("; ", model.UnmapOps)}] but performs [{string.Join("; ", unmapOps)}]";
+        var seen = PmapSequence.Observe(model, new Mfn(0x12345));
+        var backing = model.Boot().WalkDetailed(seen.Va).Steps[^1];
+        foreach (var (hook, events) in new[] { ("arch_pmap_map", seen.MapEvents), ("arch_pmap_unmap", seen.UnmapEvents) })
+        {
+            var stores = events.Where(e => e.Kind == TraceKind.PteWrite).ToList();
+            if (stores.Count != 1) return $"{hook} stores {stores.Count} entries";
+            var expected = backing.Table.Add((ulong)backing.Index * Page.EntryBytes);
+            if (stores[0].Pa != expected || stores[0].Table != model.Fixmap.TableName)
+                return $"{hook} stores {stores[0].Table}[{stores[0].Entry}] at {stores[0].Pa}, not {model.Fixmap.TableName}[{backing.Index}] at {expected}";
+        }
         return null;
     }
-
-    /// <summary>The instructions in a stretch of trace: barriers, stores and TLB operations, by mnemonic.</summary>
-    public static List<string> Instructions(IEnumerable<TraceEvent> events) =>
-        events.Where(e => e.Kind is TraceKind.Barrier or TraceKind.PteWrite or TraceKind.TlbFlush).Select(e => e.Op ?? "?").ToList();
 
     private static string? CheckBoot(ArchModel model)
     {
         var bank = new RamBank(model.DefaultRam.Base, Math.Min(model.DefaultRam.Size, 256UL << 20));
-        var m = XenMachine.Boot(model, new MachineOptions { Ram = [bank], TraceEnabled = false });
-        var r = BootScenario.Run(m, bank);
+        var m = model.Boot(new MachineOptions { Ram = [bank], TraceEnabled = false });
+        var r = BootScenario.Run(model, m, bank);
         if (r.FirstMismatch is { } f) return $"verification failed: {f.Describe()}";
         if (r.VerifiedPages != r.Mapped.Pages || r.VerifiedPages == 0) return $"verified {r.VerifiedPages} of {r.Mapped.Pages} pages";
         return r.PmapSlotsInUseAfter == 0 ? null : $"{r.PmapSlotsInUseAfter} PMAP slots left in use after boot";
@@ -166,7 +169,7 @@ public static class ConformanceSuite
         try
         {
             var model = arch.Create(ArchSettings.For(profile, numFixPmap: 4096));
-            return PluginCatalog.LayoutProblem(model) is null ? "a 4096-slot PMAP was accepted" : null;
+            return model.Fixmap.Problem(model.Format) is null ? "a 4096-slot PMAP was accepted" : null;
         }
         catch (PmapConfigurationException)
         {

@@ -9,11 +9,6 @@ public sealed class BootAllocator
 {
     private readonly List<(ulong Start, ulong End)> _regions = []; // [Start, End) in MFNs
 
-    public IReadOnlyList<(Mfn Start, Mfn End)> Regions => _regions.Select(r => (new Mfn(r.Start), new Mfn(r.End))).ToList();
-
-    /// <summary>Frames handed out so far.</summary>
-    public ulong Allocated { get; private set; }
-
     /// <summary>init_boot_pages(ps, pe): adds [start, end) (physical addresses, rounded inwards to pages).</summary>
     public void InitBootPages(PhysAddr start, PhysAddr end)
     {
@@ -56,7 +51,6 @@ public sealed class BootAllocator
             _regions[i] = (rs, pg);
             if (pg + nr < re) Add(pg + nr, re); // bootmem_region_add(pg + nr, _e): the alignment tail
             if (rs == pg) _regions.Remove((rs, pg));
-            Allocated += nr;
             return new Mfn(pg);
         }
         throw new XenBugException("BUG()", "alloc_boot_pages", "common/page_alloc.c"); // nothing fits: Xen BUG()s

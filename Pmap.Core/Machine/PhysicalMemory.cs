@@ -117,13 +117,6 @@ public sealed class PhysicalMemory
         word = value;
         return old;
     }
-
-    /// <summary>Zeroes a whole frame (clear_page) without materialising one that was never written.</summary>
-    public void ClearFrame(Mfn mfn)
-    {
-        var frame = TryGetFrame(mfn);
-        if (frame is not null) Array.Clear(frame);
-    }
 }
 
 /// <summary>

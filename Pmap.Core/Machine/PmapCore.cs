@@ -1,5 +1,5 @@
 using System.Numerics;
-using Pmap.Core.Arch;
+using Pmap.Core.Paging;
 
 namespace Pmap.Core.Machine;
 

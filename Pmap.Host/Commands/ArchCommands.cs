@@ -1,5 +1,8 @@
+using Pmap.Core.Arch;
 using System.CommandLine;
 using Spectre.Console;
+
+using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
 
@@ -16,27 +19,26 @@ public static class ArchCommands
     {
         var arch = new Command("arch", "Architecture plugins");
         var list = new Command("list", "Every architecture found in the plugins folder, and every plugin that failed.\n\nExample:\n  pmap arch list --json");
-        list.SetAction(p => io.Execute(p, g => List(io, g)));
+        list.SetAction(p => io.Execute(p, c => List(io, c)));
         arch.Subcommands.Add(list);
         return arch;
     }
 
-    private static int List(CommandIo io, GlobalOptions g)
+    private static int List(CommandIo io, CommandContext c)
     {
-        var ctx = CliContext.Create(g);
-        var catalog = ctx.Registry.Catalog;
-        io.ReportPluginFailures(catalog);
+        var catalog = c.Registry.Catalog;
+        var g = c.Global;
         var dto = new ArchListDto(
             catalog.Architectures.Select(a => new ArchitectureDto(a.Architecture.Name, a.Architecture.Description, a.Plugin.Name,
-                a.Plugin.Version, Relative(catalog.Folder, a.Plugin.Path), a.Architecture.Profiles, a.Architecture.DefaultProfile)).ToList(),
+                a.Plugin.Version, Relative(catalog.Folder, a.Plugin.Path), a.Architecture.ProfileNames(), a.Architecture.DefaultProfile)).ToList(),
             catalog.Failures.Select(f => new FailureDto(Relative(catalog.Folder, f.Path), f.Error)).ToList());
 
         if (dto.Architectures.Count == 0)
         {
             // One JSON document even on failure: the listing with its error.
-            var none = new NoArchitecturesException(catalog.Folder);
-            if (g.Json) Json.Write(io.Out, dto with { Error = new ErrorDto("plugin", none.Message) });
-            return io.Fail(ExitCodes.PluginOrConfig, "plugin", none.Message, json: false);
+            var none = $"no architecture plugins loaded from '{catalog.Folder}' (expected plugins/<Name>/<Name>.dll)";
+            if (g.Json) Json.Write(io.Out, dto with { Error = new ErrorDto("plugin", none) });
+            return io.Fail(ExitCodes.PluginOrConfig, "plugin", none, json: false);
         }
         if (g.Json) Json.Write(io.Out, dto);
         else Render(io, dto);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Pmap.Core;
-using Pmap.Core.Workloads;
+using Pmap.Core.Scenarios;
+
+using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
 
@@ -12,21 +14,19 @@ public static class BenchCommand
         var workload = new Option<string>("--workload") { Description = "W1 (map+touch+unmap), W2 (walks, TLB bypassed) or W3 (boot-map at 4K)", Required = true };
         var n = new Option<string?>("--n") { Description = "Operations (W1, W2; default 20000000) or verifying walks (W3; default 1000000)" };
         var gib = new Option<string?>("--gib") { Description = "W3: GiB of RAM to map (default 1)" };
-        var cmd = new Command("bench", "Run one performance workload (as the C reference in bench-ref defines it) and print one JSON line.")
+        var cmd = new Command("bench", "Run one performance workload (as bench/README.md defines it) and print one JSON line.")
             .WithExamples("pmap bench --workload W1", "pmap bench --workload W3 --gib 16");
         cmd.Options.Add(workload);
         cmd.Options.Add(n);
         cmd.Options.Add(gib);
-        cmd.SetAction(p => io.Execute(p, g => Run(io, g, p.GetValue(workload)!, p.GetValue(n), p.GetValue(gib))));
+        cmd.SetAction(p => io.Execute(p, c => Run(io, c, p.GetValue(workload)!, p.GetValue(n), p.GetValue(gib))));
         return cmd;
     }
 
-    private static int Run(CommandIo io, GlobalOptions g, string workload, string? nText, string? gibText)
+    private static int Run(CommandIo io, CommandContext c, string workload, string? nText, string? gibText)
     {
-        var ctx = CliContext.Create(g);
-        io.ReportPluginFailures(ctx.Registry.Catalog);
-        var model = ctx.Registry.Create(g.Request());
-        var arch = ctx.Registry.Find(model.Name).Architecture;
+        var model = c.Model();
+        var arch = c.Registry.Find(model.Name).Architecture;
         var w = workload.ToUpperInvariant();
         if (!Workloads.Names.Contains(w)) throw new PmapUsageException($"--workload '{workload}' is not a workload: expected W1, W2 or W3");
         long? n = nText is null ? null : (long)Math.Min(Args.ParseNonNegative(nText, "--n"), long.MaxValue);
@@ -36,8 +36,8 @@ public static class BenchCommand
 
         // Warm up on the same workload, discarded: long enough (a few hundred ms) for tiered compilation to
         // promote the hot methods, so that the timed run measures optimised code.
-        for (var i = 0; i < 2; i++) _ = Run(arch, model.Settings, w, w == "W3" ? 100_000 : 2_000_000, 1);
-        var r = Run(arch, model.Settings, w, n, gib);
+        for (var i = 0; i < 2; i++) _ = Workloads.Run(w, arch, model.Settings, w == "W3" ? 100_000 : 2_000_000, 1);
+        var r = Workloads.Run(w, arch, model.Settings, n, gib);
         Json.WriteLine(io.Out, new
         {
             workload = r.Workload, arch = r.Arch, profile = r.Profile, gib = r.Gib, ops = r.Ops, nsPerOp = Math.Round(r.NsPerOp, 2),
@@ -46,11 +46,4 @@ public static class BenchCommand
         });
         return r.Check ? ExitCodes.Success : ExitCodes.XenCrash;
     }
-
-    private static WorkloadResult Run(Core.Arch.IArchitecture arch, Core.Arch.ArchSettings settings, string w, long? n, int gib) => w switch
-    {
-        "W1" => Workloads.W1(arch, settings, n ?? 20_000_000),
-        "W2" => Workloads.W2(arch, settings, n ?? 20_000_000),
-        _ => Workloads.W3(arch, settings, gib, n ?? 1_000_000),
-    };
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
-using Pmap.Core.Hosting;
+using Pmap.Hosting;
 using Spectre.Console;
+
+using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
 
@@ -15,13 +17,14 @@ public static class ConfigCommand
     {
         var cmd = new Command("config", "Show the effective configuration: every key, its value and where it came from (default, appsettings.json, --config file, environment, command line).")
             .WithExamples("pmap config", "PMAP_NUMFIXPMAP=16 pmap config --json");
-        cmd.SetAction(p => io.Execute(p, g => Run(io, g)));
+        cmd.SetAction(p => io.Execute(p, c => Run(c)));
         return cmd;
     }
 
-    private static int Run(CommandIo io, GlobalOptions g)
+    private static int Run(CommandContext c)
     {
-        var ctx = CliContext.Create(g);
+        // Configuration is what this command is about: plugin failures are not reported here.
+        var ctx = CliContext.Create(c.Global);
         var o = ctx.Registry.Options;
         var cfg = ctx.Configuration;
         ConfigEntryDto E(string key, string? effective) => new(key, effective, ConfigurationSources.Describe(cfg, key));
@@ -39,17 +42,14 @@ public static class ConfigCommand
             foreach (var child in section.GetChildren().Where(ch => ch.Key != "Profile" && ch.Value is not null))
                 settings.Add(E(child.Path, child.Value));
         }
-        var dto = new ConfigDto(ctx.Registry.Catalog.Folder, settings);
-        if (g.Json)
-        {
-            Json.Write(io.Out, dto);
-            return ExitCodes.Success;
-        }
-        var c = Terminal.Create(io.Out);
+        return c.Show(new ConfigDto(ctx.Registry.Catalog.Folder, settings), Render);
+    }
+
+    private static void Render(IAnsiConsole c, ConfigDto dto)
+    {
         var t = new Table().AddColumns("key", "value", "from");
-        foreach (var s in settings) t.AddRow(Markup.Escape(s.Key), Markup.Escape(s.Value ?? ""), Markup.Escape(s.Source));
+        foreach (var s in dto.Settings) t.AddRow(Markup.Escape(s.Key), Markup.Escape(s.Value ?? ""), Markup.Escape(s.Source));
         c.Write(t);
         c.MarkupLine($"plugins folder: {Markup.Escape(dto.PluginsFolder)}");
-        return ExitCodes.Success;
     }
 }

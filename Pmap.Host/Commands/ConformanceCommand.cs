@@ -2,6 +2,8 @@ using System.CommandLine;
 using Pmap.Core.Conformance;
 using Spectre.Console;
 
+using Pmap.Host.Views;
+
 namespace Pmap.Host.Commands;
 
 public sealed record ConformanceDto(string Arch, string Profile, bool Passed, IReadOnlyList<ConformanceResult> Checks);
@@ -13,28 +15,22 @@ public static class ConformanceCommand
     {
         var cmd = new Command("conformance", "Run the conformance checks every architecture plugin must pass, and print each with pass/fail and the reason (exit 0 all pass, 1 otherwise).")
             .WithExamples("pmap conformance --arch arm64 --profile upstream", "pmap conformance --arch x86 --json");
-        cmd.SetAction(p => io.Execute(p, g => Run(io, g)));
+        cmd.SetAction(p => io.Execute(p, c =>
+        {
+            var model = c.Model(); // validates the name and profile the usual way
+            var results = ConformanceSuite.RunAll(c.Registry.Find(model.Name).Architecture, model.Profile);
+            var dto = new ConformanceDto(model.Name, model.Profile, results.All(r => r.Passed), results);
+            return c.Show(dto, Render, dto.Passed ? ExitCodes.Success : ExitCodes.XenCrash);
+        }));
         return cmd;
     }
 
-    private static int Run(CommandIo io, GlobalOptions g)
+    private static void Render(IAnsiConsole c, ConformanceDto dto)
     {
-        var ctx = CliContext.Create(g);
-        io.ReportPluginFailures(ctx.Registry.Catalog);
-        var model = ctx.Registry.Create(g.Request()); // validates the name and profile the usual way
-        var arch = ctx.Registry.Find(model.Name).Architecture;
-        var results = ConformanceSuite.RunAll(arch, model.Profile);
-        var dto = new ConformanceDto(model.Name, model.Profile, results.All(r => r.Passed), results);
-        if (g.Json) Json.Write(io.Out, dto);
-        else
-        {
-            var c = Terminal.Create(io.Out);
-            var t = new Table().AddColumns("", "check", "detail");
-            foreach (var r in results)
-                t.AddRow(r.Passed ? "[green]pass[/]" : "[red]FAIL[/]", Markup.Escape(r.Check), Markup.Escape(r.Detail));
-            c.Write(t);
-            c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {results.Count(r => r.Passed)} of {results.Count} checks pass");
-        }
-        return dto.Passed ? ExitCodes.Success : ExitCodes.XenCrash;
+        var t = new Table().AddColumns("", "check", "detail");
+        foreach (var r in dto.Checks)
+            t.AddRow(r.Passed ? "[green]pass[/]" : "[red]FAIL[/]", Markup.Escape(r.Check), Markup.Escape(r.Detail));
+        c.Write(t);
+        c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {dto.Checks.Count(r => r.Passed)} of {dto.Checks.Count} checks pass");
     }
 }

@@ -1,16 +1,10 @@
 using System.CommandLine;
-using Pmap.Core;
-using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Spectre.Console;
+using Pmap.Core.Scenarios;
+
+using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
-
-public sealed record LevelDto(int Level, string Table, int Index, string Entry, string Kind);
-
-public sealed record FaultDto(int? Level, string Reason);
-
-public sealed record TranslateDto(string Arch, string Profile, string Va, string? Pa, FaultDto? Fault, IReadOnlyList<LevelDto> Levels, DecodedDto? Leaf);
 
 /// <summary>pmap translate: one table walk from the root, level by level.</summary>
 public static class TranslateCommand
@@ -25,39 +19,17 @@ public static class TranslateCommand
         cmd.Options.Add(va);
         cmd.Options.Add(mfn);
         cmd.Options.Add(bootRam);
-        cmd.SetAction(p => io.Execute(p, g => Run(io, g, p.GetValue(va)!, p.GetValue(mfn) ?? [], p.GetValue(bootRam))));
-        return cmd;
-    }
-
-    private static int Run(CommandIo io, GlobalOptions g, string vaText, string[] mfnTexts, string? bootRam)
-    {
-        var ctx = CliContext.Create(g);
-        io.ReportPluginFailures(ctx.Registry.Catalog);
-        var model = ctx.Registry.Create(g.Request());
-        var va = Args.Va(vaText, model);
-        var mfns = mfnTexts.Select(t => Args.MfnWithin(t, model)).ToList();
-        RamBank? bank = bootRam is null ? null : BootCommand.Bank(model, null, bootRam);
-        var m = XenMachine.Boot(model, new MachineOptions { Ram = bank is { } b ? [b] : null, TraceEnabled = false });
-        if (bank is { } bk) BootScenario.Run(m, bk);
-        foreach (var mfn in mfns) m.Pmap.Map(mfn);
-
-        var r = m.WalkDetailed(va);
-        var dto = new TranslateDto(model.Name, model.Profile, Hex.Format(va.Value), r.Pa is { } pa ? Hex.Format(pa.Value) : null,
-            r.Fault is { } f ? new FaultDto(f.Level, f.Reason) : null,
-            r.Steps.Select(s => new LevelDto(s.Level, Hex.Format(s.Table.Value), s.Index, Hex.Format(s.Entry), s.Kind.JsonName())).ToList(),
-            r.LeafLevel is { } leafLevel ? DecodedDto.From(model.Codec.Decode(r.LeafEntry, leafLevel)) : null);
-        if (g.Json)
+        cmd.SetAction(p => io.Execute(p, c =>
         {
-            Json.Write(io.Out, dto);
-            return ExitCodes.Success;
-        }
-        var c = Terminal.Create(io.Out);
-        var t = new Table().AddColumns("level", "table", "index", "entry", "kind");
-        foreach (var s in r.Steps) t.AddRow($"{s.Level}", Markup.Escape(m.TableName(s.Table)), $"{s.Index}", Hex.Format(s.Entry), s.Kind.JsonName());
-        c.Write(t);
-        c.MarkupLine(dto.Pa is not null ? $"{dto.Va} -> [bold]{dto.Pa}[/]" : $"{dto.Va}: [red]fault[/] {(dto.Fault!.Level is { } l ? $"at level {l}" : "")}: {Markup.Escape(dto.Fault.Reason)}");
-        if (dto.Leaf is { } leaf)
-            c.MarkupLine("leaf: " + Markup.Escape(string.Join(", ", leaf.Fields.Select(f => $"{f.Name}={f.Value}"))));
-        return ExitCodes.Success;
+            var model = c.Model();
+            var address = Args.Va(p.GetValue(va)!, model);
+            var mfns = (p.GetValue(mfn) ?? []).Select(t => Args.MfnWithin(t, model)).ToList();
+            RamBank? bank = p.GetValue(bootRam) is { } size ? Args.Bank(model, null, size) : null;
+            var m = model.Boot(new MachineOptions { Ram = bank is { } b ? [b] : null, TraceEnabled = false });
+            if (bank is { } bk) BootScenario.Run(model, m, bk);
+            foreach (var f in mfns) m.Pmap.Map(f);
+            return c.Show(TranslateView.From(model, m, m.WalkDetailed(address)), TranslateView.Render);
+        }));
+        return cmd;
     }
 }

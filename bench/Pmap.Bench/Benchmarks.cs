@@ -5,7 +5,7 @@ using Pmap.Arch.Arm64;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Workloads;
+using Pmap.Core.Scenarios;
 
 namespace Pmap.Bench;
 

@@ -2,6 +2,7 @@ using Pmap.Arch.Arm;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Scenarios;
 
 namespace Pmap.Arch.Arm64.Tests;
 
@@ -11,7 +12,7 @@ public class Arm64BootTests
     private static (XenMachine M, BootReport R) Boot(string profile, ulong ramBase, ulong ramSize)
     {
         var bank = new RamBank(new PhysAddr(ramBase), ramSize);
-        var m = XenMachine.Boot(new Arm64Architecture().Create(ArchSettings.For(profile)), new MachineOptions { Ram = [bank], TraceEnabled = false });
+        var m = new Arm64Architecture().Create(ArchSettings.For(profile)).Boot(new MachineOptions { Ram = [bank], TraceEnabled = false });
         return (m, BootScenario.Run(m, bank));
     }
 
@@ -74,7 +75,7 @@ public class Arm64BootTests
     public void Every_table_page_is_reached_through_pmap_only()
     {
         var bank = new RamBank(new PhysAddr(0x40000000), 4UL << 20);
-        var m = XenMachine.Boot(new Arm64Architecture().Create(ArchSettings.For("xen-4.17")), new MachineOptions { Ram = [bank] });
+        var m = new Arm64Architecture().Create(ArchSettings.For("xen-4.17")).Boot(new MachineOptions { Ram = [bank] });
         BootScenario.Run(m, bank);
         var writes = m.Trace.Events.Where(e => e.Kind == TraceKind.PteWrite && e.Table != "xen_fixmap").ToList();
         Assert.NotEmpty(writes);
@@ -97,19 +98,19 @@ public class Arm64BootTests
     public void Xen_refuses_to_replace_a_valid_entry_and_to_shatter_a_superpage()
     {
         var bank = new RamBank(new PhysAddr(0x40000000), 2UL << 30);
-        var m = XenMachine.Boot(new Arm64Architecture().Create(ArchSettings.For("xen-4.17")), new MachineOptions { Ram = [bank] });
+        var m = new Arm64Architecture().Create(ArchSettings.For("xen-4.17")).Boot(new MachineOptions { Ram = [bank] });
         var model = (Arm64Model)m.Arch;
         var pt = new XenPageTables(model, m);
         var va = new VirtAddr(0x0000900000000000);
         Assert.Equal(0, pt.MapPagesToXen(va, new Mfn(0x50000), 1, Lpae.PageHypervisorRw));
-        Assert.Equal(-XenPageTables.EINVAL, pt.MapPagesToXen(va, new Mfn(0x50001), 1, Lpae.PageHypervisorRw));
+        Assert.Equal(-Errno.EINVAL, pt.MapPagesToXen(va, new Mfn(0x50001), 1, Lpae.PageHypervisorRw));
         Assert.Equal("Changing MFN for a valid entry is not allowed (0x50000 -> 0x50001).", m.LastMessage);
 
         Assert.Equal(0, pt.MapPagesToXen(new VirtAddr(0x0000A00000000000), new Mfn(0x40000), 1UL << 18, Lpae.PageHypervisorRw | Lpae.PageBlock));
-        Assert.Equal(-XenPageTables.EOPNOTSUPP, pt.MapPagesToXen(new VirtAddr(0x0000A00000001000), new Mfn(0x60000), 1, Lpae.PageHypervisorRw));
+        Assert.Equal(-Errno.EOPNOTSUPP, pt.MapPagesToXen(new VirtAddr(0x0000A00000001000), new Mfn(0x60000), 1, Lpae.PageHypervisorRw));
         Assert.Equal("xen_pt_update_entry: Shattering superpage is not supported", m.LastMessage);
 
-        Assert.Equal(-XenPageTables.EINVAL, pt.MapPagesToXen(va, new Mfn(0x50000), 1, Lpae.PageNormal)); // neither RO nor XN
+        Assert.Equal(-Errno.EINVAL, pt.MapPagesToXen(va, new Mfn(0x50000), 1, Lpae.PageNormal)); // neither RO nor XN
         Assert.Equal("Mappings should not be both Writeable and Executable.", m.LastMessage);
         Assert.Equal(0, m.Pmap.InUse);
     }
@@ -122,7 +123,7 @@ public class Arm64BootTests
     [InlineData(Lpae.PageHypervisorWc, 0x0040000012345E67UL)] // AI 1 (normal NC), SH outer
     public void Four_k_leaves_carry_the_flags_xen_pt_update_entry_sets(uint flags, ulong expected)
     {
-        var m = XenMachine.Boot(new Arm64Architecture().Create(ArchSettings.For("xen-4.17")));
+        var m = new Arm64Architecture().Create(ArchSettings.For("xen-4.17")).Boot();
         var va = new VirtAddr(0x0000900000000000);
         Assert.Equal(0, new XenPageTables((Arm64Model)m.Arch, m).MapPagesToXen(va, new Mfn(0x12345), 1, flags));
         var walk = m.WalkDetailed(va);

@@ -3,6 +3,8 @@ using Pmap.Arch.Arm;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
+using Pmap.Core.Scenarios;
 
 namespace Pmap.Arch.Arm64.Tests;
 
@@ -29,7 +31,7 @@ public class Arm64CodecTests
     public void Pmap_entry_is_mfn_to_xen_entry_with_the_table_bit(ulong mfn, ulong expected)
     {
         var model = new Arm64Architecture().Create(ArchSettings.For("xen-4.17"));
-        Assert.Equal(expected, model.PmapEntry(new Mfn(mfn)));
+        Assert.Equal(expected, PmapSequence.Observe(model, new Mfn(mfn)).Pte);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Pmap.Arch.Arm;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm64.Tests;
 
@@ -12,7 +13,7 @@ public class Arm64WalkerTests
 
     private static XenMachine HandBuilt()
     {
-        var m = XenMachine.Boot(new Arm64Architecture().Create(ArchSettings.For("xen-4.17")));
+        var m = new Arm64Architecture().Create(ArchSettings.For("xen-4.17")).Boot();
         ulong Link(PhysAddr t) => Lpae.MfnToXenEntry(t.ToMfn(), Lpae.MtNormal, 48, true) | Lpae.Table;
         ulong Leaf(ulong pa) => Lpae.MfnToXenEntry(new Mfn(pa >> 12), Lpae.MtNormal, 48, true);
         // VA 0x0000_0080_0000_0000 + ...: L0[1] -> L1; L1[0] 1 GiB block; L1[1] -> L2; L2[0] 2 MiB block; L2[1] -> L3; L3[0] page.
@@ -74,7 +75,7 @@ public class Arm64WalkerTests
     {
         foreach (var (profile, l0, l2) in new[] { ("xen-4.17", 0, 2), ("upstream", 20, 5) })
         {
-            var m = XenMachine.Boot(new Arm64Architecture().Create(ArchSettings.For(profile)));
+            var m = new Arm64Architecture().Create(ArchSettings.For(profile)).Boot();
             var va = m.Pmap.Map(new Mfn(0x12345));
             var r = m.WalkDetailed(va);
             Assert.Equal(new[] { l0, 0, l2, 66 }, r.Steps.Select(s => s.Index));

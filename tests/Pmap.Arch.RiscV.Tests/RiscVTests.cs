@@ -3,6 +3,7 @@ using Pmap.Conformance;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Scenarios;
 
 namespace Pmap.Arch.RiscV.Tests;
 
@@ -36,7 +37,7 @@ public class RiscVTests
     [Fact]
     public void Map_writes_the_ppn_at_bit_10_with_a_plain_store_then_sfence_vma()
     {
-        var m = XenMachine.Boot(Model());
+        var m = Model().Boot();
         var va = m.Pmap.Map(new Mfn(0x12345));
         Assert.Equal(0xFFFFFFFFC1800000UL, va.Value);
         var ev = m.Trace.Events.Where(e => e.Kind != TraceKind.Map).ToList();
@@ -52,7 +53,7 @@ public class RiscVTests
     [Fact]
     public void Three_levels_through_the_fixmap_tables()
     {
-        var m = XenMachine.Boot(Model());
+        var m = Model().Boot();
         var walk = m.WalkDetailed(m.Pmap.Map(new Mfn(0x12345)));
         Assert.Equal(new[] { (2, 511), (1, 12), (0, 0) }, walk.Steps.Select(s => (s.Level, s.Index)));
         Assert.Equal(0x12345000UL, walk.Pa!.Value.Value);
@@ -64,7 +65,7 @@ public class RiscVTests
     {
         foreach (var (mapSfence, svvptc, faults) in new[] { (true, false, false), (false, false, true), (false, true, false) })
         {
-            var m = XenMachine.Boot(Model("upstream", ("MapSfence", mapSfence.ToString()), ("Svvptc", svvptc.ToString())));
+            var m = Model("upstream", ("MapSfence", mapSfence.ToString()), ("Svvptc", svvptc.ToString())).Boot();
             var va = m.Pmap.Map(new Mfn(0x41000));
             m.Pmap.Unmap(va);
             // Something (a speculative walk, a stray access) looks at the slot while it is invalid: a negative entry.
@@ -83,13 +84,13 @@ public class RiscVTests
     public void Under_svade_the_first_touch_of_a_pmap_slot_faults_and_boot_dies()
     {
         var model = Model("upstream", ("AdBehaviour", "svade"));
-        var m = XenMachine.Boot(model);
+        var m = model.Boot();
         var va = m.Pmap.Map(new Mfn(0x12345));
         var e = Assert.Throws<HypervisorFaultException>(() => m.ReadVirt64(va));
         Assert.Contains("A bit clear", e.Fault.Reason);
 
         var bank = new RamBank(new PhysAddr(0x80000000), 64UL << 20);
-        var boot = XenMachine.Boot(model, new MachineOptions { Ram = [bank] });
+        var boot = model.Boot(new MachineOptions { Ram = [bank] });
         Assert.Throws<HypervisorFaultException>(() => BootScenario.Run(boot, bank)); // map_table → pmap_map → first read
     }
 
@@ -98,7 +99,7 @@ public class RiscVTests
     {
         // QEMU virt RAM at 0x80000000: directmap_virt_start = SLOTN(200) - 0x80000000, so VA = SLOTN(200) for the base.
         var bank = new RamBank(new PhysAddr(0x80200000), 64UL << 20);
-        var m = XenMachine.Boot(Model(), new MachineOptions { Ram = [bank], TraceEnabled = false });
+        var m = Model().Boot(new MachineOptions { Ram = [bank], TraceEnabled = false });
         var r = BootScenario.Run(m, bank);
         Assert.Equal(200UL << 30 | 0x200000, r.Mapped.Va.Value);
         Assert.Equal((16384UL, 32L), (r.VerifiedPages, r.Mappings["2M"]));

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Scenarios;
+using Pmap.Core.Paging;
 
 namespace Pmap.Arch.X86.Tests;
 
@@ -15,7 +17,7 @@ public class X86Tests
     private static X86Model Model(int numFixPmap = 8, params (string Key, string Value)[] options) =>
         (X86Model)new X86Architecture().Create(Settings(numFixPmap, options));
 
-    private static XenMachine Boot(X86Model? model = null, MachineOptions? options = null) => XenMachine.Boot(model ?? Model(), options);
+    private static XenMachine Boot(X86Model? model = null, MachineOptions? options = null) => (model ?? Model()).Boot(options);
 
     [Fact]
     public void Default_layout_grows_down_with_pmap_at_4_to_11_and_a_dead_slot_12()
@@ -69,7 +71,7 @@ public class X86Tests
     [Fact]
     public void Without_nx_the_pte_has_no_bit_63()
     {
-        Assert.Equal(0x0000000012345163UL, Model(8, ("Nx", "false")).PmapEntry(new Mfn(0x12345)));
+        Assert.Equal(0x0000000012345163UL, PmapSequence.Observe(Model(8, ("Nx", "false")), new Mfn(0x12345)).Pte);
         Assert.Equal(0x8000000000000163UL, X86Pte.PutPteFlags(0x800163));
         Assert.Equal(0x800163u, X86Pte.GetPteFlags(0x8000000012345163));
     }

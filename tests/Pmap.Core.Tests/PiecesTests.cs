@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Pmap.Core;
 using Pmap.Core.Arch;
-using Pmap.Core.Hosting;
 using Pmap.Core.Machine;
-using Pmap.Core.Plugins;
 using Pmap.TestArch;
+using Pmap.Core.Paging;
 
 namespace Pmap.Core.Tests;
 
@@ -131,82 +130,16 @@ public class MachinePiecesTests
     [Fact]
     public void Fixmaps_up_and_down_are_inverse_and_bug_outside()
     {
-        var down = new FixmapLayout("l1_fixmap", SlotDirection.Down, new VirtAddr(0xffff82cfffced000), new VirtAddr(0xffff82cffffff000),
-            4, 12, 8, [new FixmapRange("FIX_PMAP", 4, 12)], 786, "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", null);
+        var down = new FixmapLayout
+        {
+            TableName = "l1_fixmap", Direction = SlotDirection.Down, FixaddrStart = new VirtAddr(0xffff82cfffced000), FixaddrTop = new VirtAddr(0xffff82cffffff000),
+            FixPmapBegin = 4, FixPmapEnd = 12, NumFixPmap = 8, Ranges = [new FixmapRange("FIX_PMAP", 4, 12)], EndOfFixedAddresses = 786, VirtToFixSite = null,
+        };
         Assert.Equal(0xffff82cfffffb000UL, down.FixToVirt(4).Value);
         for (var i = 1; i < 786; i++) Assert.Equal(i, down.VirtToFix(down.FixToVirt(i)));
         Assert.Throws<VirtToFixBugException>(() => down.VirtToFix(new VirtAddr(0xffff82cffffff000)));
         var up = new FakeArchitecture().Create(ArchSettings.For("plain")).Fixmap;
         for (var i = 0; i < up.EndOfFixedAddresses; i++) Assert.Equal(i, up.VirtToFix(up.FixToVirt(i)));
         Assert.Equal("FIX_PMAP[3]", up.NameOf(5));
-    }
-}
-
-public class ConfigurationTests
-{
-    private static IConfigurationRoot Memory(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
-
-    [Fact]
-    public void Defaults_and_valid_values()
-    {
-        var o = PmapOptions.Load(Memory());
-        Assert.Equal(("plugins", "arm64", 8, true), (o.PluginsPath, o.Architecture, o.NumFixPmap, o.Debug));
-        var p = PmapOptions.Load(Memory(("NumFixPmap", "100"), ("Debug", "false"), ("Architecture", "X86")));
-        Assert.Equal((100, false, "x86"), (p.NumFixPmap, p.Debug, p.Architecture));
-    }
-
-    [Theory]
-    [InlineData("NumFixPmap", "0")]
-    [InlineData("NumFixPmap", "abc")]
-    [InlineData("NumFixPmap", "100000")]
-    [InlineData("Debug", "maybe")]
-    [InlineData("PluginsPath", " ")]
-    public void Bad_values_name_the_key_and_the_source(string key, string value)
-    {
-        var e = Assert.Throws<PmapConfigurationException>(() => PmapOptions.Load(Memory((key, value))));
-        Assert.Equal(key, e.Key);
-        Assert.Contains($"'{value}'", e.Message);
-        Assert.Contains("command line", e.Message); // an in-memory provider is what the host uses for options
-    }
-
-    [Fact]
-    public void Environment_variables_are_named_as_such()
-    {
-        Environment.SetEnvironmentVariable("PMAPTEST_NUMFIXPMAP", "zero");
-        var c = new ConfigurationBuilder().AddEnvironmentVariables("PMAPTEST_").Build();
-        var e = Assert.Throws<PmapConfigurationException>(() => PmapOptions.Load(c));
-        Assert.Contains("environment variable PMAP_NUMFIXPMAP", e.Message);
-        Environment.SetEnvironmentVariable("PMAPTEST_NUMFIXPMAP", null);
-    }
-
-    private static ArchitectureRegistry Registry(IConfigurationRoot config)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "pmap-reg-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(Path.Combine(dir, "Pmap.TestPlugin.Good"));
-        foreach (var f in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "testplugins", "Pmap.TestPlugin.Good")))
-            File.Copy(f, Path.Combine(dir, "Pmap.TestPlugin.Good", Path.GetFileName(f)));
-        return new ArchitectureRegistry(PluginCatalog.Load(dir, config), PmapOptions.Load(config), config);
-    }
-
-    [Fact]
-    public void Registry_refuses_unknown_names_and_the_seed_v3_bitmap_overflow()
-    {
-        var r = Registry(Memory(("Architecture", "fake")));
-        Assert.Equal("plain", r.Create(new ArchRequest()).Profile);
-        Assert.Contains("unknown architecture 'sparc': loaded are fake", Assert.Throws<PmapUsageException>(() => r.Create(new ArchRequest("sparc"))).Message);
-        Assert.Contains("allowed are plain, seed-v3", Assert.Throws<PmapUsageException>(() => r.Create(new ArchRequest("fake", "nope"))).Message);
-        Assert.Equal(64, r.Create(new ArchRequest("fake", "seed-v3", 64)).Fixmap.NumFixPmap);
-        var e = Assert.Throws<PmapUsageException>(() => r.Create(new ArchRequest("fake", "seed-v3", 65)));
-        Assert.Contains("BUILD_BUG_ON(sizeof(inuse) * BITS_PER_BYTE < NUM_FIX_PMAP)", e.Message);
-
-        var fromConfig = Registry(Memory(("Architecture", "fake"), ("NumFixPmap", "65"), ("Architectures:fake:Profile", "seed-v3")));
-        var c = Assert.Throws<PmapConfigurationException>(() => fromConfig.Create(new ArchRequest()));
-        Assert.Equal("NumFixPmap", c.Key);
-
-        var unknownDefault = Registry(Memory(("Architecture", "sparc")));
-        Assert.Equal("Architecture", Assert.Throws<PmapConfigurationException>(() => unknownDefault.Create(new ArchRequest())).Key);
-        var badProfile = Registry(Memory(("Architectures:fake:Profile", "nope")));
-        Assert.Equal("Architectures:fake:Profile", Assert.Throws<PmapConfigurationException>(() => badProfile.Create(new ArchRequest("fake"))).Key);
     }
 }

@@ -2,6 +2,7 @@ using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 using Pmap.TestArch;
+using Pmap.Core.Scenarios;
 
 namespace Pmap.Core.Tests;
 
@@ -9,7 +10,7 @@ namespace Pmap.Core.Tests;
 public class PmapCommonTests
 {
     internal static XenMachine Boot(int numFixPmap = 8, bool debug = true, string profile = "plain", bool skipUnmapFlush = false) =>
-        XenMachine.Boot(new FakeArchitecture(skipUnmapFlush: skipUnmapFlush).Create(ArchSettings.For(profile, numFixPmap, debug)));
+        new FakeArchitecture(skipUnmapFlush: skipUnmapFlush).Create(ArchSettings.For(profile, numFixPmap, debug)).Boot();
 
     private static VirtAddr SlotVa(int slot) => new(0x400000UL + ((ulong)slot << 12));
 

@@ -17,7 +17,7 @@ public class PmapPropertyTests
     {
         Gen.Select(Op.Array[1, 60], Gen.Int[1, 12]).Sample((ops, n) =>
         {
-            var m = XenMachine.Boot(new FakeArchitecture().Create(ArchSettings.For("plain", n)));
+            var m = new FakeArchitecture().Create(ArchSettings.For("plain", n)).Boot();
             var fixmap = ((FakeModel)m.Arch).Fixmap3;
             var live = new List<(VirtAddr Va, Mfn Mfn)>();
             var unmapped = new List<VirtAddr>();

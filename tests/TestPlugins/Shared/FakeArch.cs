@@ -1,6 +1,7 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
 namespace Pmap.TestArch;
 
@@ -22,19 +23,25 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
     public override PageTableFormat Format => Fmt;
     public override IPteCodec Codec { get; } = new FakeCodec();
     public override PmapCommonVariant CommonCode => common;
-    public override FixmapLayout Fixmap { get; } = new("fake_fixmap", SlotDirection.Up, new VirtAddr(0x400000),
-        new VirtAddr(0x400000 + ((ulong)(FixPmapBegin + settings.NumFixPmap) << 12)), FixPmapBegin, FixPmapBegin + settings.NumFixPmap - 1,
-        settings.NumFixPmap, [new FixmapRange("FIX_A", 0, 0), new FixmapRange("FIX_B", 1, 1), new FixmapRange("FIX_PMAP", FixPmapBegin, FixPmapBegin + settings.NumFixPmap - 1)],
-        FixPmapBegin + settings.NumFixPmap, "vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", null);
+    public override FixmapLayout Fixmap { get; } = new()
+    {
+        TableName = "fake_fixmap",
+        Direction = SlotDirection.Up,
+        FixaddrStart = new VirtAddr(0x400000),
+        FixaddrTop = new VirtAddr(0x400000 + ((ulong)(FixPmapBegin + settings.NumFixPmap) << 12)),
+        FixPmapBegin = FixPmapBegin,
+        FixPmapEnd = FixPmapBegin + settings.NumFixPmap - 1,
+        NumFixPmap = settings.NumFixPmap,
+        Ranges = [new FixmapRange("FIX_A", 0, 0), new FixmapRange("FIX_B", 1, 1), new FixmapRange("FIX_PMAP", FixPmapBegin, FixPmapBegin + settings.NumFixPmap - 1)],
+        EndOfFixedAddresses = FixPmapBegin + settings.NumFixPmap,
+        VirtToFixSite = null,
+    };
 
-    public override IReadOnlyList<string> MapOps => ["st", "fence"];
-    public override IReadOnlyList<string> UnmapOps => skipUnmapFlush ? ["st", "fence"] : ["st", "fence", "tlbflush"];
     public override RamBank DefaultRam => new(new PhysAddr(0x40000000), 64UL << 20);
-    public override RamBank XenImage => new(Root, 64 * Page.Size);
-    public override ulong PmapEntry(Mfn mfn) => (mfn.Value << 12) | TableBit | Valid;
+    public override XenImage Image { get; } = XenImage.Packed(Root, 64 * Page.Size, 0, ("fake_root", 1), ("fake_l1", 1), ("fake_l2", 1), ("fake_fixmap", 1));
     public override VirtAddr? DirectmapVirtStart => new(0x0000100000000000);
 
-    public override int? FixmapEntryIndex(int slot) => slot < Page.EntriesPerTable ? slot : null; // 0x400000 is 2 MiB aligned
+    private static ulong PmapEntry(Mfn mfn) => (mfn.Value << 12) | TableBit | Valid;
 
     public override void SetupPageTables(XenMachine m)
     {
@@ -42,7 +49,6 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
         m.Memory.Write64(Root, Root.Add(Page.Size).Value | TableBit | Valid);
         m.Memory.Write64(Root.Add(Page.Size), Root.Add(2 * Page.Size).Value | TableBit | Valid);
         m.Memory.Write64(Root.Add(2 * Page.Size + 2 * 8), Fixmap3.Value | TableBit | Valid);
-        m.NameTable(Fixmap3, "fake_fixmap");
         m.Cpu.Root = Root;
     }
 
@@ -88,7 +94,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
             if ((m.ReadVirt64(leaf) & Valid) != 0)
             {
                 m.Pmap.Unmap(table);
-                return -22;
+                return -Errno.EINVAL;
             }
             m.WritePteVirt(leaf, PmapEntry(mfn.Add(i)), "st");
             m.Pmap.Unmap(table);
@@ -115,17 +121,10 @@ public sealed class FakeCodec : IPteCodec
         [new PteField("Valid", 0, 0, raw & 1, "valid"), new PteField("Table", 1, 1, (raw >> 1) & 1, "table/page"), new PteField("Address", 47, 12, raw & 0xFFFFFFFFF000, "address")]);
 }
 
-public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false) : IArchitecture
-{
-    public string Name => name;
-    public string Description => "a test architecture";
-    public IReadOnlyList<string> Profiles => ["plain", "seed-v3"];
-    public string DefaultProfile => "plain";
+public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
-    public ArchModel Create(ArchSettings settings) => settings.Profile switch
-    {
-        "plain" => new FakeModel(settings, name, skipUnmapFlush, PmapCommonVariant.Upstream),
-        "seed-v3" => new FakeModel(settings, name, skipUnmapFlush, PmapCommonVariant.SeedV3(64)),
-        _ => throw new PmapConfigurationException("Profile", $"'{settings.Profile}' is not a profile of {name}"),
-    };
+public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false) : Architecture<FakeProfile>(name, "a test architecture",
+    [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
+{
+    protected override ArchModel Create(ArchSettings settings, FakeProfile profile) => new FakeModel(settings, Name, skipUnmapFlush, profile.Common);
 }

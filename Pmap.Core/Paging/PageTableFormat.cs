@@ -1,4 +1,4 @@
-namespace Pmap.Core.Arch;
+namespace Pmap.Core.Paging;
 
 /// <summary>How the top bits of a virtual address above VaBits must look.</summary>
 public enum VaRange
@@ -60,6 +60,12 @@ public sealed record PageTableFormat(int RootLevel, int LeafLevel, int VaBits, i
                || (VaRange == VaRange.ZeroExtended && upper == 1);
     }
 
+    /// <summary>Equal when the five numbers are: the cached shifts follow from them.</summary>
+    public bool Equals(PageTableFormat? other) =>
+        other is not null && (RootLevel, LeafLevel, VaBits, PaBits, VaRange) == (other.RootLevel, other.LeafLevel, other.VaBits, other.PaBits, other.VaRange);
+
+    public override int GetHashCode() => HashCode.Combine(RootLevel, LeafLevel, VaBits, PaBits, VaRange);
+
     public string DescribeVaRange() => VaRange == VaRange.ZeroExtended
         ? $"0x0..{Hex.Format(VaBits >= 64 ? ulong.MaxValue : (1UL << VaBits) - 1)} ({VaBits}-bit VA)"
         : $"a canonical {VaBits}-bit address (bits 63..{VaBits - 1} all equal)";
@@ -91,6 +97,16 @@ public sealed record PteField(string Name, int High, int Low, ulong Value, strin
     public static PteField Bit(ulong raw, int bit, string name, Func<ulong, string> meaning) => Of(raw, bit, bit, name, meaning);
 }
 
+/// <summary>
+/// What a leaf entry lets the CPU do, in words common to every architecture (ptdump's columns): the
+/// memory type by its Xen name, write and execute permission, global, and a contiguous hint (Arm's
+/// Contiguous bit) that lets one TLB entry cover a run of leaves.
+/// </summary>
+public readonly record struct PteAttributes(string MemoryType, bool Write, bool Execute, bool Global, bool Contiguous)
+{
+    public static PteAttributes Unknown { get; } = new("?", false, false, false, false);
+}
+
 public sealed record DecodedPte(ulong Raw, int Level, PteKind Kind, bool Valid, PhysAddr? OutputAddress, IReadOnlyList<PteField> Fields);
 
 /// <summary>The architecture's page-table entry format: classify, extract the address, decode into named fields.</summary>
@@ -102,6 +118,9 @@ public interface IPteCodec
     PhysAddr OutputAddress(ulong raw, int level);
 
     DecodedPte Decode(ulong raw, int level);
+
+    /// <summary>The attributes of a leaf (block or page) entry; <see cref="PteAttributes.Unknown"/> when a port does not say.</summary>
+    PteAttributes Attributes(ulong raw, int level) => PteAttributes.Unknown;
 
     /// <summary>
     /// What the walker needs at one level in one call: the kind, and for a table, block or page its output address.
@@ -118,5 +137,4 @@ public interface IPteCodec
 public static class PteKinds
 {
     public static string JsonName(this PteKind k) => k.ToString().ToLowerInvariant();
-    public static bool IsLeaf(this PteKind k) => k is PteKind.Block or PteKind.Page;
 }

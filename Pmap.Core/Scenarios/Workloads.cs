@@ -2,14 +2,14 @@ using System.Diagnostics;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 
-namespace Pmap.Core.Workloads;
+namespace Pmap.Core.Scenarios;
 
 /// <summary>One workload run, with the counters the C reference reports.</summary>
 public sealed record WorkloadResult(string Workload, string Arch, string Profile, int Gib, long Ops, double NsPerOp, double Seconds,
     double VerifySeconds, long PeakRssBytes, long TlbMisses, long Tables, long Frames, bool Check);
 
 /// <summary>
-/// The benchmark workloads of the C reference (bench-ref README §2), run on the real Core and an architecture
+/// The benchmark workloads of the C reference (the benchmark definitions in bench/README.md), run on the real Core and an architecture
 /// plugin with the trace off: W1 pmap map + touch + unmap, W2 table walks with the TLB bypassed, W3 the
 /// early-boot map_pages_to_xen of G GiB at 4 KiB granularity. RAM, RNG, seed and checks are the reference's.
 /// </summary>
@@ -19,6 +19,7 @@ public static class Workloads
     public const ulong PagesPerGib = 1UL << 18;
     private const ulong HeadroomPages = 16384; // 64 MiB for page tables
     public const ulong Seed = 0x9e3779b97f4a7c15;
+    public const long DefaultOps = 20_000_000;
 
     public static IReadOnlyList<string> Names => ["W1", "W2", "W3"];
 
@@ -42,12 +43,20 @@ public static class Workloads
         arch.Create(settings with { XenLoadAddress = new PhysAddr((Ram(gib).End.Value - (4UL << 20)) & ~((2UL << 20) - 1)) });
 
     public static XenMachine FreshMachine(ArchModel model, int gib) =>
-        XenMachine.Boot(model, new MachineOptions { Ram = [Ram(gib)], TraceEnabled = false });
+        model.Boot(new MachineOptions { Ram = [Ram(gib)], TraceEnabled = false });
 
     private static VirtAddr Directmap(ArchModel model) => model.DirectmapVirtStart
         ?? throw new PmapUsageException($"{model.Name} has no directmap: W2 and W3 map RAM there");
 
     /// <summary>W1: for i in 0..N-1: va = pmap_map(0x40000 + (i &amp; 1023)); write64(va, i); pmap_unmap(va).</summary>
+    /// <summary>Runs workload W1, W2 or W3 by name; N is the operation count (W1, W2) and GiB the RAM (W3).</summary>
+    public static WorkloadResult Run(string name, IArchitecture arch, ArchSettings settings, long? n, int gib) => name switch
+    {
+        "W1" => W1(arch, settings, n ?? DefaultOps),
+        "W2" => W2(arch, settings, n ?? DefaultOps),
+        _ => W3(arch, settings, gib, n ?? 1_000_000),
+    };
+
     public static WorkloadResult W1(IArchitecture arch, ArchSettings settings, long n)
     {
         var model = Model(arch, settings, 1);

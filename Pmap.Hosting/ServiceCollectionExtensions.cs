@@ -2,9 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pmap.Core.Arch;
-using Pmap.Core.Plugins;
 
-namespace Pmap.Core.Hosting;
+
+namespace Pmap.Hosting;
 
 public static class ServiceCollectionExtensions
 {
@@ -13,7 +13,7 @@ public static class ServiceCollectionExtensions
     /// the plugins loaded from PluginsPath (relative to <paramref name="baseDirectory"/>), each architecture
     /// as a keyed <see cref="IArchitecture"/>, and the <see cref="ArchitectureRegistry"/>.
     /// </summary>
-    public static IServiceCollection AddPmapCore(this IServiceCollection services, IConfiguration configuration, string? baseDirectory = null)
+    public static IServiceCollection AddPmapHosting(this IServiceCollection services, IConfiguration configuration, string? baseDirectory = null)
     {
         var options = PmapOptions.Load(configuration);
         services.AddSingleton(configuration);

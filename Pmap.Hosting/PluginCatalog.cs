@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pmap.Core.Arch;
 
-namespace Pmap.Core.Plugins;
+namespace Pmap.Hosting;
 
 /// <summary>A plugin assembly that loaded.</summary>
 public sealed record PluginInfo(string Name, string Version, string Path);
@@ -174,42 +174,24 @@ public sealed class PluginCatalog
             if (string.IsNullOrWhiteSpace(name) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
                 return $"architecture name '{name}' must be lower-case letters, digits and '-'";
             if (arch.Profiles.Count == 0) return $"architecture '{name}' offers no profile";
-            if (!arch.Profiles.Contains(arch.DefaultProfile)) return $"architecture '{name}': default profile '{arch.DefaultProfile}' is not among its profiles";
+            if (!arch.ProfileNames().Contains(arch.DefaultProfile)) return $"architecture '{name}': default profile '{arch.DefaultProfile}' is not among its profiles";
         }
         catch (Exception e)
         {
             return $"architecture metadata threw {e.GetType().Name}: {e.Message}";
         }
-        foreach (var profile in arch.Profiles)
+        foreach (var profile in arch.ProfileNames())
         {
             try
             {
                 var model = arch.Create(ArchSettings.For(profile));
-                var layoutProblem = LayoutProblem(model);
+                var layoutProblem = model.Fixmap.Problem(model.Format);
                 if (layoutProblem is not null) return $"architecture '{name}' profile '{profile}': {layoutProblem}";
             }
             catch (Exception e)
             {
                 return $"architecture '{name}' profile '{profile}' cannot be built with default settings: {e.GetType().Name}: {e.Message}";
             }
-        }
-        return null;
-    }
-
-    /// <summary>Checks the fixmap against the format: PMAP slots inside the fixmap and inside its leaf table.</summary>
-    public static string? LayoutProblem(ArchModel model)
-    {
-        var f = model.Fixmap;
-        if (f.NumFixPmap < 1) return "NUM_FIX_PMAP is below 1";
-        if (f.FixaddrStart.Value >= f.FixaddrTop.Value) return "FIXADDR_START is not below FIXADDR_TOP";
-        for (var slot = f.FixPmapBegin; slot < f.FixPmapBegin + f.NumFixPmap; slot++)
-        {
-            var va = f.FixToVirt(slot);
-            if (!model.Format.IsValidVa(va)) return $"PMAP slot {slot} at {va} is outside the {model.Format.VaBits}-bit VA space";
-            if (va.Value < f.FixaddrStart.Value || va.Value > f.FixaddrTop.Value)
-                return $"PMAP slot {slot} at {va} is outside the fixmap [{f.FixaddrStart}, {f.FixaddrTop}]";
-            if (model.FixmapEntryIndex(slot) is not int e || e is < 0 or >= Page.EntriesPerTable)
-                return $"PMAP slot {slot} is not backed by the static {f.TableName}";
         }
         return null;
     }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Pmap.Core;
 
-namespace Pmap.Core.Hosting;
+namespace Pmap.Hosting;
 
 /// <summary>The root configuration keys of CLI.md (appsettings.json, PMAP_ environment variables, options).</summary>
 public sealed class PmapOptions

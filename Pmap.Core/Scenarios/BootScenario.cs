@@ -1,6 +1,8 @@
 using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 
-namespace Pmap.Core.Machine;
+namespace Pmap.Core.Scenarios;
 
 /// <summary>What the early-boot scenario did and found.</summary>
 public sealed record BootReport(
@@ -23,11 +25,29 @@ public sealed record BootReport(
 /// </summary>
 public static class BootScenario
 {
-    public static BootReport Run(XenMachine m, RamBank bank)
+    /// <summary>Boots a machine with <paramref name="bank"/> as its RAM and runs the scenario on it.</summary>
+    public static (XenMachine Machine, BootReport? Report, XenCrashException? Crash) Boot(ArchModel model, RamBank bank, MachineOptions? options = null)
+    {
+        var m = model.Boot((options ?? new MachineOptions { TraceEnabled = false }) with { Ram = [bank] });
+        try
+        {
+            return (m, Run(model, m, bank), null);
+        }
+        catch (XenCrashException e)
+        {
+            return (m, null, e);
+        }
+    }
+
+    /// <summary>The scenario on a machine booted from an <see cref="ArchModel"/>.</summary>
+    public static BootReport Run(XenMachine m, RamBank bank) =>
+        Run(m.Arch as ArchModel ?? throw new ArgumentException("the machine was not booted from an ArchModel", nameof(m)), m, bank);
+
+    public static BootReport Run(ArchModel model, XenMachine m, RamBank bank)
     {
         m.Cpu.SystemState = SystemState.EarlyBoot;
         var before = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
-        var mapped = m.Arch.SetupDirectmapMappings(m, bank);
+        var mapped = model.SetupDirectmapMappings(m, bank);
         var after = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
         var (verified, sizes, contiguous, mismatch) = Verify(m, mapped);
         return new BootReport(bank, mapped,
@@ -59,7 +79,7 @@ public static class BootScenario
             var leafSize = m.Format.LevelSize(level);
             if (page != 0 && (va.Value & (leafSize - 1)) != 0) continue;
             sizes[SizeName(leafSize)]++;
-            if (m.Arch.IsContiguousHint(leaf, level)) contiguous++;
+            if (m.Codec.Attributes(leaf, level).Contiguous) contiguous++;
         }
         return (verified, sizes, contiguous, mismatch);
     }

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Pmap.Core.Arch;
-using Pmap.Core.Plugins;
+using Pmap.Core;
 
-namespace Pmap.Core.Hosting;
+
+namespace Pmap.Hosting;
 
 /// <summary>Explicit choices from the command line; null means "take configuration".</summary>
 public sealed record ArchRequest(string? Architecture = null, string? Profile = null, int? NumFixPmap = null, bool? Debug = null);
@@ -48,14 +49,14 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         if (request.Profile is not null)
         {
             profile = request.Profile;
-            if (!arch.Profiles.Contains(profile))
-                throw new PmapUsageException($"unknown profile '{profile}' for {arch.Name}: allowed are {string.Join(", ", arch.Profiles)}");
+            if (!arch.ProfileNames().Contains(profile))
+                throw new PmapUsageException($"unknown profile '{profile}' for {arch.Name}: allowed are {string.Join(", ", arch.ProfileNames())}");
         }
         else
         {
             profile = section["Profile"] ?? arch.DefaultProfile;
-            if (!arch.Profiles.Contains(profile))
-                throw PmapOptions.Invalid(Configuration, profileKey, profile, $"a profile of {arch.Name} ({string.Join(", ", arch.Profiles)})");
+            if (!arch.ProfileNames().Contains(profile))
+                throw PmapOptions.Invalid(Configuration, profileKey, profile, $"a profile of {arch.Name} ({string.Join(", ", arch.ProfileNames())})");
         }
 
         var numFixPmap = request.NumFixPmap ?? Options.NumFixPmap;
@@ -84,7 +85,7 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         string? problem = null;
         if (model.CommonCode.BitmapBits is int bits && n > bits)
             problem = $"BUILD_BUG_ON(sizeof(inuse) * BITS_PER_BYTE < NUM_FIX_PMAP) fails: {model.CommonCode.Name}'s bitmap is one unsigned long ({bits} bits)";
-        problem ??= PluginCatalog.LayoutProblem(model);
+        problem ??= model.Fixmap.Problem(model.Format);
         if (problem is null) return;
         var message = $"NUM_FIX_PMAP {n} does not fit {model.Name} profile {model.Profile}: {problem}";
         if (fromCommandLine) throw new PmapUsageException("--num-fix-pmap: " + message);

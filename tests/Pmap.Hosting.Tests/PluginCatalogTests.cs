@@ -1,7 +1,7 @@
 using System.Runtime.Loader;
 using Microsoft.Extensions.Configuration;
 using Pmap.Core.Arch;
-using Pmap.Core.Plugins;
+using Pmap.Hosting;
 
 namespace Pmap.Core.Tests;
 

@@ -1,0 +1,86 @@
+using Pmap.Core.Machine;
+using Pmap.Core.Paging;
+
+namespace Pmap.Core.Arch;
+
+/// <summary>
+/// An architecture configured with one profile: the facts Core needs to run pmap.c, walk tables and boot.
+/// A port states only its facts; the mechanism (bitmap, walk, TLB, trace) is Core's, and what is displayed
+/// about a port (its instructions, the PTE it writes) is read off what its hooks do.
+/// </summary>
+public abstract class ArchModel(ArchSettings settings) : IMachineArch
+{
+    public ArchSettings Settings { get; } = settings;
+    public string Profile => Settings.Profile;
+    public bool Debug => Settings.Debug;
+
+    /// <summary>The architecture's name (arm64).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The radix-tree shape: levels, VA and PA bits.</summary>
+    public abstract PageTableFormat Format { get; }
+
+    /// <summary>The entry format: Xen's lpae_t, x86's l1_pgentry_t, RISC-V's pte_t.</summary>
+    public abstract IPteCodec Codec { get; }
+
+    /// <summary>asm/fixmap.h: the slots, FIXADDR_START/TOP, FIX_PMAP_BEGIN/END.</summary>
+    public abstract FixmapLayout Fixmap { get; }
+
+    /// <summary>The revision of xen/common/pmap.c the profile runs.</summary>
+    public virtual PmapCommonVariant CommonCode => PmapCommonVariant.Upstream;
+
+    /// <summary>Whether the TLB may hold invalid ("negative") translations (RISC-V without Svvptc).</summary>
+    public virtual bool CachesInvalidEntries => false;
+
+    /// <summary>Whether a new entry is used by later instructions only after a context-synchronising event (Arm: ISB).</summary>
+    public virtual bool NewEntriesNeedContextSync => false;
+
+    /// <summary>A check the MMU makes on a leaf it uses beyond validity (RISC-V Svade A/D), or null.</summary>
+    public virtual LeafAccessCheck? LeafAccess => null;
+
+    /// <summary>The RAM bank a plain machine of this architecture has (QEMU virt's, for instance).</summary>
+    public abstract RamBank DefaultRam { get; }
+
+    /// <summary>Xen's image: kept out of the boot allocator, holding the static page tables.</summary>
+    public abstract XenImage Image { get; }
+
+    /// <summary>Builds Xen's static page tables in simulated memory and sets the CPU's root (setup_pagetables / head.S).</summary>
+    public abstract void SetupPageTables(XenMachine m);
+
+    /// <summary>asm/pmap.h arch_pmap_map(slot, mfn).</summary>
+    public abstract void ArchPmapMap(XenMachine m, int slot, Mfn mfn);
+
+    /// <summary>asm/pmap.h arch_pmap_unmap(slot).</summary>
+    public abstract void ArchPmapUnmap(XenMachine m, int slot);
+
+    /// <summary>
+    /// The early-boot mapping of a RAM bank (setup_directmap_mappings / the xenheap on arm32), through
+    /// map_pages_to_xen with page-table pages reached through PMAP. Returns what was mapped.
+    /// </summary>
+    public abstract DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank);
+
+    /// <summary>
+    /// map_pages_to_xen(virt, mfn, nr, PAGE_HYPERVISOR_RW), with the architecture's superpage flag when
+    /// <paramref name="superpages"/> (Arm _PAGE_BLOCK); in early boot, tables reached through PMAP.
+    /// Returns Xen's rc: 0 or a negative errno.
+    /// </summary>
+    public virtual int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+        throw new NotSupportedException($"{Name} does not model map_pages_to_xen");
+
+    /// <summary>DIRECTMAP_VIRT_START, when the architecture has a directmap.</summary>
+    public virtual VirtAddr? DirectmapVirtStart => null;
+
+    /// <summary>Statements about the layout worth showing a reader (a dead slot, a known bug of the revision).</summary>
+    public virtual IReadOnlyList<string> Notes => [];
+
+    /// <summary>A freshly booted machine: RAM in the boot allocator less Xen's image, static tables built, early_boot.</summary>
+    public XenMachine Boot(MachineOptions? options = null)
+    {
+        var m = new XenMachine(this, options?.Ram ?? [DefaultRam], options);
+        m.BootAllocator.Reserve(Image.Bank.Base, Image.Bank.End);
+        Image.NameTables(m);
+        SetupPageTables(m);
+        m.Trace.Clear();
+        return m;
+    }
+}

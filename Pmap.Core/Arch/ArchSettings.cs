@@ -1,0 +1,48 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Pmap.Core.Arch;
+
+/// <summary>What a model is configured with: profile, PMAP size, debug build, and the architecture's own section.</summary>
+public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IConfiguration Section)
+{
+    /// <summary>Where Xen's image (with its static page tables) is loaded, when a caller decides it (the workloads do).</summary>
+    public PhysAddr? XenLoadAddress { get; init; }
+
+    /// <summary>The load address: <see cref="XenLoadAddress"/>, else the section's XenLoadAddress key, else the port's default.</summary>
+    public PhysAddr LoadAddress(PhysAddr defaultValue, ulong alignment) =>
+        XenLoadAddress ?? new PhysAddr(GetAddress("XenLoadAddress", defaultValue.Value, alignment));
+
+    public static IConfiguration EmptySection { get; } = new ConfigurationBuilder().Build();
+
+    public static ArchSettings For(string profile, int numFixPmap = 8, bool debug = true, IConfiguration? section = null) =>
+        new(profile, numFixPmap, debug, section ?? EmptySection);
+
+    /// <summary>Reads a boolean architecture option, refusing values that are not true/false.</summary>
+    public bool GetBool(string key, bool defaultValue) => Section[key] switch
+    {
+        null => defaultValue,
+        var s when bool.TryParse(s, out var b) => b,
+        var s => throw new PmapConfigurationException(key, $"'{s}' is not true or false"),
+    };
+
+    /// <summary>Reads an address option (0x hex or decimal) that must be a multiple of <paramref name="alignment"/>.</summary>
+    public ulong GetAddress(string key, ulong defaultValue, ulong alignment)
+    {
+        var s = Section[key];
+        if (s is null) return defaultValue;
+        if (!Hex.TryParseNumber(s, out var v) || v % alignment != 0)
+            throw new PmapConfigurationException(key, $"'{s}' is not an address aligned to {Hex.Format(alignment)}");
+        return v;
+    }
+
+    /// <summary>Reads a whole-number architecture option within [min, max].</summary>
+    public int GetInt(string key, int defaultValue, int min, int max)
+    {
+        var s = Section[key];
+        if (s is null) return defaultValue;
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+            throw new PmapConfigurationException(key, $"'{s}' is not a whole number from {min} to {max}");
+        return v;
+    }
+}

@@ -1,0 +1,36 @@
+using Pmap.Core.Paging;
+
+namespace Pmap.Core.Machine;
+
+/// <summary>A leaf access check beyond validity (RISC-V Svade: A or D clear faults): the reason it faults, or null.</summary>
+public delegate string? LeafAccessCheck(ulong leafEntry, int level, bool write);
+
+/// <summary>
+/// What the machine and pmap.c need of an architecture: its formats, the hooks pmap.c calls, and the few
+/// hardware facts that change what a translation may see. An architecture's model provides it.
+/// </summary>
+public interface IMachineArch
+{
+    PageTableFormat Format { get; }
+    IPteCodec Codec { get; }
+    FixmapLayout Fixmap { get; }
+    PmapCommonVariant CommonCode { get; }
+
+    /// <summary>A debug build of Xen: ASSERTs are evaluated.</summary>
+    bool Debug { get; }
+
+    /// <summary>Whether the TLB may hold invalid ("negative") translations (RISC-V without Svvptc).</summary>
+    bool CachesInvalidEntries { get; }
+
+    /// <summary>Whether a new entry is used by later instructions only after a context-synchronising event (Arm: ISB).</summary>
+    bool NewEntriesNeedContextSync { get; }
+
+    /// <summary>A check the MMU makes on a leaf it uses, or null when there is none.</summary>
+    LeafAccessCheck? LeafAccess { get; }
+
+    /// <summary>asm/pmap.h arch_pmap_map(slot, mfn).</summary>
+    void ArchPmapMap(XenMachine m, int slot, Mfn mfn);
+
+    /// <summary>asm/pmap.h arch_pmap_unmap(slot).</summary>
+    void ArchPmapUnmap(XenMachine m, int slot);
+}

@@ -1,0 +1,42 @@
+using Pmap.Core.Arch;
+using Pmap.Hosting;
+using Spectre.Console;
+
+namespace Pmap.Host;
+
+/// <summary>
+/// What every command starts from, written once: the global options, the configuration and plugins (loaded on
+/// first use, their failures reported once on stderr), the configured model, and one way to print a result.
+/// </summary>
+public sealed class CommandContext(CommandIo io, GlobalOptions global)
+{
+    private CliContext? _cli;
+
+    public CommandIo Io => io;
+    public GlobalOptions Global => global;
+
+    /// <summary>Configuration and plugins; plugin failures go to stderr unless <paramref name="quiet"/>.</summary>
+    public CliContext Cli
+    {
+        get
+        {
+            if (_cli is not null) return _cli;
+            _cli = CliContext.Create(global);
+            io.ReportPluginFailures(_cli.Registry.Catalog);
+            return _cli;
+        }
+    }
+
+    public ArchitectureRegistry Registry => Cli.Registry;
+
+    /// <summary>The model --arch/--profile (or configuration) ask for.</summary>
+    public ArchModel Model(string? arch = null) => Registry.Create(global.Request(arch));
+
+    /// <summary>The result as JSON with --json, else rendered for a person; exit code <paramref name="exitCode"/>.</summary>
+    public int Show<T>(T dto, Action<IAnsiConsole, T> render, int exitCode = ExitCodes.Success) where T : notnull
+    {
+        if (global.Json) Json.Write(io.Out, dto);
+        else render(Terminal.Create(io.Out), dto);
+        return exitCode;
+    }
+}

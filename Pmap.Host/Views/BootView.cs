@@ -1,0 +1,53 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+using Pmap.Core.Scenarios;
+using Spectre.Console;
+
+namespace Pmap.Host.Views;
+
+public sealed record RamDto(string Base, string Size);
+
+public sealed record DirectmapDto(string Va, string Pa, ulong Pages, string? Note);
+
+public sealed record BootDto(string Arch, string Profile, RamDto Ram, DirectmapDto? Directmap, long TablesAllocated, int MaxPmapSlotsInUse, int PmapSlotsInUseAfter,
+    IReadOnlyDictionary<string, long> Mappings, long PteWrites, long TlbFlushes, long Hazards, ulong VerifiedPages, ErrorDto? Error);
+
+/// <summary>The boot scenario as `pmap boot` shows it.</summary>
+public static class BootView
+{
+    public static BootDto From(ArchModel model, RamBank bank, XenMachine m, BootReport? r, XenCrashException? crash)
+    {
+        var ram = new RamDto(Hex.Format(bank.Base.Value), Hex.Format(bank.Size));
+        if (r is null)
+            return new BootDto(model.Name, model.Profile, ram, null, m.Counters.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse, new Dictionary<string, long>(),
+                m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards, 0,
+                crash is null ? null : new ErrorDto(crash.Kind.ToString().ToLowerInvariant(), crash.XenText, crash.Where));
+        // Leaf sizes up to 1 GiB: no modelled architecture maps 512 GiB leaves.
+        var mappings = r.Mappings.Where(kv => Hex.TryParseSize(kv.Key, out var size) && size <= 1UL << 30)
+            .OrderByDescending(kv => Hex.TryParseSize(kv.Key, out var v) ? v : 0).ToDictionary(kv => kv.Key, kv => kv.Value);
+        mappings["contiguous"] = r.Contiguous;
+        var mismatch = r.FirstMismatch is { } f ? new ErrorDto("bug", $"verification failed: {f.Describe()}") : null;
+        return new BootDto(model.Name, model.Profile, ram, new DirectmapDto(Hex.Format(r.Mapped.Va.Value), Hex.Format(r.Mapped.Pa.Value), r.Mapped.Pages, r.Mapped.Note),
+            r.TablesAllocated, r.MaxPmapSlotsInUse, r.PmapSlotsInUseAfter, mappings, r.PteWrites, r.TlbFlushes, r.Hazards, r.VerifiedPages, mismatch);
+    }
+
+    public static void Render(IAnsiConsole c, BootDto d, string? lastMessage)
+    {
+        c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)}: RAM {d.Ram.Base} + {Hex.FormatSize(Convert.ToUInt64(d.Ram.Size, 16))}");
+        var t = new Table().AddColumns("", "value");
+        if (d.Directmap is { } dm)
+        {
+            t.AddRow("mapped", $"{Hex.FormatSize(dm.Pages << Page.Shift)}: PA {dm.Pa} at VA {dm.Va}");
+            if (dm.Note is not null) t.AddRow("note", Markup.Escape(dm.Note));
+        }
+        foreach (var (k, v) in d.Mappings) t.AddRow(k == "contiguous" ? "entries with the contiguous hint" : $"{k} mappings", $"{v}");
+        t.AddRow("tables allocated", $"{d.TablesAllocated}");
+        t.AddRow("PMAP slots in use at most / after", $"{d.MaxPmapSlotsInUse} / {d.PmapSlotsInUseAfter}");
+        t.AddRow("PTE writes / TLB flushes", $"{d.PteWrites} / {d.TlbFlushes}");
+        t.AddRow("ordering hazards (walks of entries written with no synchronisation since)", $"{d.Hazards}");
+        t.AddRow("pages verified by the walker", $"{d.VerifiedPages}");
+        c.Write(t);
+        if (d.Error is { } e) c.MarkupLine($"[red]{Markup.Escape(e.Kind.ToUpperInvariant())}[/] {Markup.Escape(e.Where ?? "")}: {Markup.Escape(e.Message)}" + (lastMessage is null ? "" : $" ({Markup.Escape(lastMessage)})"));
+    }
+}

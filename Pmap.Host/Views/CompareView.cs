@@ -1,0 +1,65 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Scenarios;
+using Spectre.Console;
+
+namespace Pmap.Host.Views;
+
+public sealed record PmapSlotDto(int Slot, string Va);
+
+public sealed record CompareArchDto(string Arch, string Profile, int Levels, int VaBits, int PaBits, string FixmapBase, string FixaddrStart, string FixaddrTop,
+    string SlotDirection, string LeafTable, IReadOnlyList<PmapSlotDto> PmapSlots, string Pte, IReadOnlyList<string> MapOps, IReadOnlyList<string> UnmapOps,
+    bool FlushOnMap, bool FlushOnUnmap, bool CachesInvalidEntries, string StoreOp, string? TlbFlushOp, string PmapCode);
+
+public sealed record CompareDto(string Mfn, IReadOnlyList<CompareArchDto> Architectures);
+
+/// <summary>Architectures side by side as `pmap compare` shows them; what they execute is read off the trace.</summary>
+public static class CompareView
+{
+    public static CompareArchDto From(ArchModel model, PmapSequence seen)
+    {
+        var f = model.Fixmap;
+        var map = EventDto.Of(seen.MapEvents);
+        var unmap = EventDto.Of(seen.UnmapEvents);
+        var slots = Enumerable.Range(f.FixPmapBegin, f.NumFixPmap).Select(s => new PmapSlotDto(s, Hex.Format(f.FixToVirt(s).Value))).ToList();
+        return new CompareArchDto(model.Name, model.Profile, model.Format.Levels, model.Format.VaBits, model.Format.PaBits,
+            Hex.Format(f.FixToVirt(0).Value), Hex.Format(f.FixaddrStart.Value), Hex.Format(f.FixaddrTop.Value), f.Direction.ToString().ToLowerInvariant(), f.TableName,
+            slots, Hex.Format(seen.Pte), seen.MapOps, seen.UnmapOps,
+            map.Any(e => e.Kind == "tlb-flush"), unmap.Any(e => e.Kind == "tlb-flush"), model.CachesInvalidEntries,
+            map.First(e => e.Kind == "pte-write").Op!, unmap.FirstOrDefault(e => e.Kind == "tlb-flush")?.Op, model.CommonCode.Name);
+    }
+
+    public static void Render(IAnsiConsole c, CompareDto dto)
+    {
+        c.MarkupLine($"pmap_map({dto.Mfn}) on each architecture; [yellow]yellow[/] marks a value that differs from the first column.");
+        var archs = dto.Architectures;
+        var t = new Table().AddColumn("");
+        foreach (var a in archs) t.AddColumn($"[bold]{Markup.Escape(a.Arch)}[/]\n{Markup.Escape(a.Profile)}");
+        void Row(string name, Func<CompareArchDto, string> value)
+        {
+            var first = value(archs[0]);
+            t.AddRow(new[] { name }.Concat(archs.Select(a =>
+            {
+                var v = Markup.Escape(value(a));
+                return value(a) == first ? v : $"[yellow]{v}[/]";
+            })).ToArray());
+        }
+        Row("paging levels", a => $"{a.Levels}");
+        Row("VA / PA bits", a => $"{a.VaBits} / {a.PaBits}");
+        Row("fixmap grows", a => a.SlotDirection);
+        Row("fix_to_virt(0)", a => a.FixmapBase);
+        Row("FIXADDR_START..TOP", a => $"{a.FixaddrStart}..{a.FixaddrTop}");
+        Row("PMAP slots", a => $"{a.PmapSlots[0].Slot}..{a.PmapSlots[^1].Slot}");
+        Row("first PMAP VA", a => a.PmapSlots[0].Va);
+        Row("last PMAP VA", a => a.PmapSlots[^1].Va);
+        Row("leaf table", a => a.LeafTable);
+        Row("PTE written", a => a.Pte);
+        Row("PTE store", a => a.StoreOp);
+        Row("arch_pmap_map", a => string.Join("; ", a.MapOps));
+        Row("arch_pmap_unmap", a => string.Join("; ", a.UnmapOps));
+        Row("TLB flush on map / unmap", a => $"{(a.FlushOnMap ? "yes" : "no")} / {(a.FlushOnUnmap ? "yes" : "no")}");
+        Row("TLB may cache invalid entries", a => a.CachesInvalidEntries ? "yes" : "no");
+        Row("pmap.c revision", a => a.PmapCode);
+        c.Write(t);
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Text.Json.Serialization;
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+using Pmap.Core.Paging;
+
+namespace Pmap.Host.Views;
+
+/// <summary>One trace event as CLI.md prints it; fields that do not apply are left out.</summary>
+public sealed record EventDto(
+    string Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Op = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Table = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Entry = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Pa = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Old = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? New = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Va = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Mfn = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Level = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null)
+{
+    public static EventDto From(TraceEvent e) => new(TraceEvent.KindName(e.Kind), e.Op, e.Table, e.Entry, H(e.Pa?.Value), H(e.Old), H(e.New),
+        H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail);
+
+    private static string? H(ulong? v) => v is null ? null : Hex.Format(v.Value);
+
+    /// <summary>The instruction-level events of a step (map/unmap markers are the steps themselves).</summary>
+    public static List<EventDto> Of(IEnumerable<TraceEvent> events) =>
+        events.Where(e => e.Kind is not (TraceKind.Map or TraceKind.Unmap)).Select(From).ToList();
+
+    /// <summary>"dsb sy", "str", "tlbi vae2": what an event executes, or null for bookkeeping events.</summary>
+    [JsonIgnore]
+    public string? Instruction => Kind is "barrier" or "pte-write" or "tlb-flush" ? Op : null;
+}
+
+public sealed record PteFieldDto(string Name, string Bits, string Value, string Meaning);
+
+public sealed record DecodedDto(string Kind, bool Valid, string? OutputAddress, IReadOnlyList<PteFieldDto> Fields)
+{
+    public static DecodedDto From(DecodedPte d) => new(d.Kind.JsonName(), d.Valid, d.OutputAddress is { } pa ? Hex.Format(pa.Value) : null,
+        d.Fields.Select(f => new PteFieldDto(f.Name, f.Bits, Hex.Format(f.Value), f.Meaning)).ToList());
+}
