@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Pmap.Core;
-using Pmap.Hosting;
 using Pmap.Host.Commands;
+using Pmap.Hosting;
 
 namespace Pmap.Host;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Pmap.Core.Arch;
 using Pmap.Core;
+using Pmap.Core.Arch;
 
 
 namespace Pmap.Hosting;

@@ -68,7 +68,7 @@ public sealed class PhysicalMemory
 
     private ulong[] Insert(ulong mfn)
     {
-        if (mfn == EmptyKey) throw new ArgumentOutOfRangeException(nameof(mfn));
+        ArgumentOutOfRangeException.ThrowIfEqual(mfn, EmptyKey);
         if ((_count + 1) * 2 > _slots.Length) Grow();
         var frame = new ulong[Page.EntriesPerTable];
         var mask = _slots.Length - 1;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Pmap.Core.Machine;
 
 /// <summary>A cached translation of one 4 KiB virtual page.</summary>
-public struct TlbEntry
+internal struct TlbEntry
 {
     public ulong Vpn;
     public bool InUse;
@@ -36,7 +36,7 @@ public sealed class Tlb
     public int Size => _entries.Length;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TlbEntry Lookup(VirtAddr va, out bool hit)
+    internal ref TlbEntry Lookup(VirtAddr va, out bool hit)
     {
         var vpn = va.PageNumber;
         ref var e = ref _entries[(int)(vpn & (ulong)_mask)];
@@ -49,7 +49,12 @@ public sealed class Tlb
         var vpn = va.PageNumber;
         _entries[(int)(vpn & (ulong)_mask)] = new TlbEntry
         {
-            Vpn = vpn, InUse = true, PagePa = pagePa, LeafEntry = leafEntry, LeafLevel = leafLevel, Frame = frame,
+            Vpn = vpn,
+            InUse = true,
+            PagePa = pagePa,
+            LeafEntry = leafEntry,
+            LeafLevel = leafLevel,
+            Frame = frame,
         };
     }
 

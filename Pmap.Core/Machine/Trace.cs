@@ -69,11 +69,11 @@ public sealed class Trace
 /// <summary>Counters kept whether or not the trace is on.</summary>
 public sealed class MachineCounters
 {
-    public long PteWrites;
-    public long Barriers;
-    public long TlbFlushes;
-    public long TlbMisses;
-    public long TablesAllocated;
-    public long Walks;
-    public long Hazards;
+    public long PteWrites { get; set; }
+    public long Barriers { get; set; }
+    public long TlbFlushes { get; set; }
+    public long TlbMisses { get; set; }
+    public long TablesAllocated { get; set; }
+    public long Walks { get; set; }
+    public long Hazards { get; set; }
 }

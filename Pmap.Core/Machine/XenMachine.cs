@@ -111,7 +111,12 @@ public sealed class XenMachine
         var table = pa.Value & Page.Mask;
         Trace.Add(new TraceEvent(TraceKind.PteWrite)
         {
-            Op = storeOp, Table = TableName(new PhysAddr(table)), Entry = (int)((pa.Value - table) >> 3), Pa = pa, Old = old, New = value,
+            Op = storeOp,
+            Table = TableName(new PhysAddr(table)),
+            Entry = (int)((pa.Value - table) >> 3),
+            Pa = pa,
+            Old = old,
+            New = value,
         });
     }
 

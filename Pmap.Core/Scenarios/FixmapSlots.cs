@@ -18,7 +18,8 @@ public static class FixmapSlots
         {
             var va = f.FixToVirt(i);
             // The walk of a slot that is not mapped yet stops at its leaf entry when the static tables reach that far.
-            var last = m.WalkDetailed(va).Steps.LastOrDefault();
+            var steps = m.WalkDetailed(va).Steps;
+            var last = steps.Count > 0 ? steps[^1] : default;
             var backed = last.Level == model.Format.LeafLevel && m.TableName(last.Table) == f.TableName && model.Format.IsValidVa(va);
             slots.Add(new FixmapSlot(i, f.NameOf(i), va, backed ? f.TableName : null, backed ? last.Index : null));
         }

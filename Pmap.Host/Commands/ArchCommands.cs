@@ -1,8 +1,7 @@
-using Pmap.Core.Arch;
 using System.CommandLine;
-using Spectre.Console;
-
+using Pmap.Core.Arch;
 using Pmap.Host.Views;
+using Spectre.Console;
 
 namespace Pmap.Host.Commands;
 

@@ -40,9 +40,19 @@ public static class BenchCommand
         var r = Workloads.Run(w, arch, model.Settings, n, gib);
         Json.WriteLine(io.Out, new
         {
-            workload = r.Workload, arch = r.Arch, profile = r.Profile, gib = r.Gib, ops = r.Ops, nsPerOp = Math.Round(r.NsPerOp, 2),
-            seconds = Math.Round(r.Seconds, 4), verifySeconds = Math.Round(r.VerifySeconds, 4), peakRssBytes = r.PeakRssBytes,
-            tlbMisses = r.TlbMisses, tables = r.Tables, frames = r.Frames, check = r.Check ? "ok" : "FAILED",
+            workload = r.Workload,
+            arch = r.Arch,
+            profile = r.Profile,
+            gib = r.Gib,
+            ops = r.Ops,
+            nsPerOp = Math.Round(r.NsPerOp, 2),
+            seconds = Math.Round(r.Seconds, 4),
+            verifySeconds = Math.Round(r.VerifySeconds, 4),
+            peakRssBytes = r.PeakRssBytes,
+            tlbMisses = r.TlbMisses,
+            tables = r.Tables,
+            frames = r.Frames,
+            check = r.Check ? "ok" : "FAILED",
         });
         return r.Check ? ExitCodes.Success : ExitCodes.XenCrash;
     }

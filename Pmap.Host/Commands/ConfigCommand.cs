@@ -1,8 +1,7 @@
 using System.CommandLine;
+using Pmap.Host.Views;
 using Pmap.Hosting;
 using Spectre.Console;
-
-using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
 

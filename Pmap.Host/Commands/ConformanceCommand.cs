@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Pmap.Core.Conformance;
-using Spectre.Console;
-
 using Pmap.Host.Views;
+using Spectre.Console;
 
 namespace Pmap.Host.Commands;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Scenarios;
 using Pmap.Core.Paging;
+using Pmap.Core.Scenarios;
 
 namespace Pmap.Arch.X86.Tests;
 

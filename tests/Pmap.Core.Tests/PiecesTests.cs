@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.TestArch;
 using Pmap.Core.Paging;
+using Pmap.TestArch;
 
 namespace Pmap.Core.Tests;
 
@@ -132,8 +132,16 @@ public class MachinePiecesTests
     {
         var down = new FixmapLayout
         {
-            TableName = "l1_fixmap", Direction = SlotDirection.Down, FixaddrStart = new VirtAddr(0xffff82cfffced000), FixaddrTop = new VirtAddr(0xffff82cffffff000),
-            FixPmapBegin = 4, FixPmapEnd = 12, NumFixPmap = 8, Ranges = [new FixmapRange("FIX_PMAP", 4, 12)], EndOfFixedAddresses = 786, VirtToFixSite = null,
+            TableName = "l1_fixmap",
+            Direction = SlotDirection.Down,
+            FixaddrStart = new VirtAddr(0xffff82cfffced000),
+            FixaddrTop = new VirtAddr(0xffff82cffffff000),
+            FixPmapBegin = 4,
+            FixPmapEnd = 12,
+            NumFixPmap = 8,
+            Ranges = [new FixmapRange("FIX_PMAP", 4, 12)],
+            EndOfFixedAddresses = 786,
+            VirtToFixSite = null,
         };
         Assert.Equal(0xffff82cfffffb000UL, down.FixToVirt(4).Value);
         for (var i = 1; i < 786; i++) Assert.Equal(i, down.VirtToFix(down.FixToVirt(i)));

@@ -1,8 +1,8 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.TestArch;
 using Pmap.Core.Scenarios;
+using Pmap.TestArch;
 
 namespace Pmap.Core.Tests;
 

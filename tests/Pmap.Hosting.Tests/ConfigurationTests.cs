@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Pmap.Core;
 using Pmap.Core.Arch;
-using Pmap.Hosting;
 using Pmap.Core.Machine;
+using Pmap.Hosting;
 using Pmap.TestArch;
 
 namespace Pmap.Core.Tests;
