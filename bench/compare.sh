@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Runs the benchmark workloads of the C reference and of pmap side by side, alternately, several rounds,
-# and prints per workload the median ns/op of each, the ratio C#/C and the peak memory of each.
-# Usage: bench/compare.sh [REFERENCE_DIR] (default: ../shared/bench-ref beside the repo); ROUNDS=3 by default.
+# Runs the benchmark workloads of the C baseline (bench/cbench) and of pmap side by side, alternately, several
+# rounds, and prints per workload the median ns/op of each, the ratio C# / C, the peak memory of each, and whether
+# both counted the same TLB misses and page tables.
+# Usage: bench/compare.sh [C_DIR]; C_DIR (default bench/cbench) holds a cbench.c and Makefile taking the same
+# arguments and printing the same JSON line. ROUNDS=3 by default.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-ref="${1:-$repo/../shared/bench-ref}"
+src="${1:-$repo/bench/cbench}"
 rounds="${ROUNDS:-3}"
-[ -f "$ref/cbench.c" ] || { echo "compare.sh: no cbench.c in '$ref' (pass the reference folder as the first argument)" >&2; exit 2; }
+[ -f "$src/cbench.c" ] && [ -f "$src/Makefile" ] || { echo "compare.sh: no cbench.c and Makefile in '$src'" >&2; exit 2; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# Build the reference in a scratch folder: it is never copied into the repo.
-cp "$ref/cbench.c" "$ref/Makefile" "$work/"
+# Build in a scratch folder so that the source folder stays clean.
+cp "$src/cbench.c" "$src/Makefile" "$work/"
 make -s -C "$work" cbench >&2
 dotnet build "$repo/Pmap.Host" -c Release -v quiet -nologo >&2
 pmap=(dotnet "$repo/Pmap.Host/bin/Release/net10.0/pmap.dll")
@@ -39,12 +41,13 @@ for line in open(sys.argv[1]):
     ns = d.get("ns_per_op", d.get("nsPerOp"))
     mem = d["peak_rss_kib"] * 1024 if "peak_rss_kib" in d else d["peakRssBytes"]
     ok = d["check"] == "ok"
-    rows.setdefault(key, {}).setdefault(d["impl"], []).append((ns, mem, ok))
+    counters = (d.get("tlb_misses", d.get("tlbMisses")), d["tables"])
+    rows.setdefault(key, {}).setdefault(d["impl"], []).append((ns, mem, ok, counters))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-print(f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, {sys.argv[2]} rounds, medians; C is the reference's sparse backend")
+print(f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, {sys.argv[2]} rounds, medians; C is bench/cbench")
 print()
-print("| workload | C ns/op | C# ns/op | C# / C | C peak MiB | C# peak MiB | checks |")
-print("|---|---|---|---|---|---|---|")
+print("| workload | C ns/op | C# ns/op | C# / C | C peak MiB | C# peak MiB | checks | tlb misses, tables |")
+print("|---|---|---|---|---|---|---|---|")
 for (w, g), impls in rows.items():
     c, cs = impls.get("c", []), impls.get("cs", [])
     if not c or not cs:
@@ -53,5 +56,8 @@ for (w, g), impls in rows.items():
     cm, csm = st.median(x[1] for x in c) / 2**20, st.median(x[1] for x in cs) / 2**20
     name = {"W1": "W1 pmap map+touch+unmap", "W2": "W2 4-level walk, no TLB"}.get(w, f"W3 boot-map 4K, {g} GiB")
     ok = "ok" if all(x[2] for x in c + cs) else "FAILED"
-    print(f"| {name} | {cn:.1f} | {csn:.1f} | {csn / cn:.2f}x | {cm:.1f} | {csm:.1f} | {ok} |")
+    # The same workload must do the same work: both count every TLB miss and every table created.
+    counted = {x[3] for x in c + cs}
+    same = f"same ({c[0][3][0]}, {c[0][3][1]})" if len(counted) == 1 else "DIFFER: " + ", ".join(map(str, sorted(counted)))
+    print(f"| {name} | {cn:.1f} | {csn:.1f} | {csn / cn:.2f}x | {cm:.1f} | {csm:.1f} | {ok} | {same} |")
 PY
