@@ -57,32 +57,39 @@ internal sealed record ArmStub(uint[] Words, int DoneOffset, int VaBytes)
     public static ArmStub Arm32(bool write) => new(
     [
         0xEE11CF11, //  0: mrc  p15, 0, r12, c1, c1, 0   read SCR
-        0xE38CC001, //  1: orr  r12, r12, #1             SCR.NS
-        0xEE01CF11, //  2: mcr  p15, 0, r12, c1, c1, 0
-        0xF57FF06F, //  3: isb
-        0xEC432F42, //  4: mcrr p15, 4, r2, r3, c2       HTTBR
-        0xEE824F50, //  5: mcr  p15, 4, r4, c2, c0, 2    HTCR
-        0xEE8A5F12, //  6: mcr  p15, 4, r5, c10, c2, 0   HMAIR0
-        0xEE8A6F32, //  7: mcr  p15, 4, r6, c10, c2, 1   HMAIR1
-        0xF57FF06F, //  8: isb
-        0xEE817F10, //  9: mcr  p15, 4, r7, c1, c0, 0    HSCTLR
-        0xF57FF06F, // 10: isb
-        0xEE880F17, // 11: mcr  p15, 4, r0, c8, c7, 0    TLBIALLH
-        0xF57FF04F, // 12: dsb  sy
-        0xF57FF06F, // 13: isb
-        0xE3590000, // 14: loop: cmp r9, #0
-        0x0A000007, // 15: beq  done (+7 words past pc+8)
-        0xE4908004, // 16: ldr  r8, [r0], #4
-        write ? 0xEE878F38u   // 17: mcr p15, 4, r8, c7, c8, 1   ATS1HW
-              : 0xEE878F18u,  // 17: mcr p15, 4, r8, c7, c8, 0   ATS1HR
-        0xF57FF06F, // 18: isb
-        0xEC5BAF07, // 19: mrrc p15, 0, r10, r11, c7     64-bit PAR
-        0xE481A004, // 20: str  r10, [r1], #4
-        0xE481B004, // 21: str  r11, [r1], #4
-        0xE2499001, // 22: sub  r9, r9, #1
-        0xEAFFFFF5, // 23: b    loop
-        0xEAFFFFFE, // 24: done: b .
-    ], DoneOffset: 24 * 4, VaBytes: 4);
+        0xE3CCE001, //  1: bic  lr, r12, #1              lr = SCR with NS clear
+        0xE38CC001, //  2: orr  r12, r12, #1             r12 = SCR with NS set
+        0xEE01CF11, //  3: mcr  p15, 0, r12, c1, c1, 0
+        0xF57FF06F, //  4: isb
+        0xEC432F42, //  5: mcrr p15, 4, r2, r3, c2       HTTBR
+        0xEE824F50, //  6: mcr  p15, 4, r4, c2, c0, 2    HTCR
+        0xEE8A5F12, //  7: mcr  p15, 4, r5, c10, c2, 0   HMAIR0
+        0xEE8A6F32, //  8: mcr  p15, 4, r6, c10, c2, 1   HMAIR1
+        0xF57FF06F, //  9: isb
+        0xEE817F10, // 10: mcr  p15, 4, r7, c1, c0, 0    HSCTLR
+        0xF57FF06F, // 11: isb
+        0xEE880F17, // 12: mcr  p15, 4, r0, c8, c7, 0    TLBIALLH
+        0xF57FF04F, // 13: dsb  sy
+        0xF57FF06F, // 14: isb
+        0xE3590000, // 15: loop: cmp r9, #0
+        0x0A00000B, // 16: beq  done
+        0xE4908004, // 17: ldr  r8, [r0], #4
+        write ? 0xEE878F38u   // 18: mcr p15, 4, r8, c7, c8, 1   ATS1HW
+              : 0xEE878F18u,  // 18: mcr p15, 4, r8, c7, c8, 0   ATS1HR
+        0xF57FF06F, // 19: isb
+        // QEMU files the result in the Secure PAR (Monitor mode is Secure) but, with SCR.NS set, mrrc reads
+        // the Non-secure one: clear NS around the read.
+        0xEE01EF11, // 20: mcr  p15, 0, lr, c1, c1, 0
+        0xF57FF06F, // 21: isb
+        0xEC5BAF07, // 22: mrrc p15, 0, r10, r11, c7     64-bit PAR
+        0xEE01CF11, // 23: mcr  p15, 0, r12, c1, c1, 0
+        0xF57FF06F, // 24: isb
+        0xE481A004, // 25: str  r10, [r1], #4
+        0xE481B004, // 26: str  r11, [r1], #4
+        0xE2499001, // 27: sub  r9, r9, #1
+        0xEAFFFFF1, // 28: b    loop
+        0xEAFFFFFE, // 29: done: b .
+    ], DoneOffset: 29 * 4, VaBytes: 4);
 
     /// <summary>The AArch32 exception vectors (VBAR is 0 at reset): undefined, SVC, prefetch and data abort.</summary>
     public static readonly ulong[] Arm32VectorAddresses = [0x04, 0x08, 0x0C, 0x10, 0x18, 0x1C];
