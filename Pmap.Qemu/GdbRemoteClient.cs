@@ -34,9 +34,13 @@ public sealed class GdbRemoteClient : IDisposable
     public static GdbRemoteClient Connect(string socketPath, TimeSpan timeout, Func<bool>? giveUp = null)
     {
         var client = new GdbRemoteClient(UnixSocketChannel.Connect(socketPath, timeout, giveUp));
+        var replyTimeout = client.Timeout;
         try
         {
+            // The first answers count against the connect budget too.
+            client.Timeout = timeout;
             client.Handshake();
+            client.Timeout = replyTimeout;
             return client;
         }
         catch

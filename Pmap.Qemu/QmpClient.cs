@@ -38,9 +38,13 @@ public sealed class QmpClient : IDisposable
     public static QmpClient Connect(string socketPath, TimeSpan timeout, Func<bool>? giveUp = null)
     {
         var client = new QmpClient(UnixSocketChannel.Connect(socketPath, timeout, giveUp));
+        var replyTimeout = client.Timeout;
         try
         {
+            // The first answers count against the connect budget too.
+            client.Timeout = timeout;
             client.Handshake();
+            client.Timeout = replyTimeout;
             return client;
         }
         catch
