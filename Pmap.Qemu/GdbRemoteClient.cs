@@ -169,7 +169,10 @@ public sealed class GdbRemoteClient : IDisposable
         return GdbPacket.ParseRegisterHex(reply);
     }
 
-    /// <summary>Writes a register; its width comes from the target description (8 bytes if unknown).</summary>
+    /// <summary>
+    /// Writes a register; its width comes from the target description (8 bytes if unknown). QEMU 7.2 answers OK
+    /// to writes of Arm system registers (TTBR0_EL2, ...) but ignores them: set those from guest code.
+    /// </summary>
     public void WriteRegister(int number, ulong value)
     {
         int bytes = _description?.ByNumber(number) is { BitSize: > 0 and <= 64 } r ? r.BitSize / 8 : 8;

@@ -8,6 +8,9 @@ namespace Pmap.Qemu;
 /// <summary>How to start a <see cref="QemuInstance"/>.</summary>
 public sealed record QemuInstanceOptions
 {
+    /// <summary>Replaces the target's machine and CPU arguments (e.g. a virt board without secure=on for Xen).</summary>
+    public IReadOnlyList<string>? MachineArgs { get; init; }
+
     /// <summary>Guest RAM (<c>-m</c>), in bytes.</summary>
     public ulong MemoryBytes { get; init; } = QemuTarget.ProbeRamSize;
 
@@ -122,7 +125,7 @@ public sealed class QemuInstance : IDisposable
     /// <summary>The command line (after the binary) for a target, with sockets in <paramref name="directory"/>.</summary>
     public static IReadOnlyList<string> Arguments(QemuTarget target, QemuInstanceOptions options, string directory)
     {
-        var args = new List<string>(target.MachineArgs)
+        var args = new List<string>(options.MachineArgs ?? target.MachineArgs)
         {
             "-m", (options.MemoryBytes >> 20).ToString(CultureInfo.InvariantCulture) + "M",
             "-smp", options.Cpus.ToString(CultureInfo.InvariantCulture),
@@ -171,6 +174,7 @@ public sealed class QemuInstance : IDisposable
     /// <summary>A register by the name the gdbstub's target description gives it (e.g. "pc", "TTBR0_EL2", "cr3").</summary>
     public ulong ReadRegister(string name) => Gdb.ReadRegister(name);
 
+    /// <summary>Writes a register by name; see <see cref="GdbRemoteClient.WriteRegister(int, ulong)"/> for what QEMU ignores.</summary>
     public void WriteRegister(string name, ulong value) => Gdb.WriteRegister(name, value);
 
     public void Dispose()

@@ -17,19 +17,20 @@ internal sealed class FakeUnixServer : IDisposable
         SocketPath = Path.Combine(_directory, "s.sock");
         _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
         _listener.Listen(1);
-        _task = Task.Run(() =>
+        // Its own thread: pool threads may all be busy with other tests' blocking waits.
+        _task = Task.Factory.StartNew(() =>
         {
-            using var connection = _listener.Accept();
-            connection.ReceiveTimeout = 5000;
             try
             {
+                using var connection = _listener.Accept();
+                connection.ReceiveTimeout = 5000;
                 serve(connection);
             }
             catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
             {
                 // The client went away: the test decides what that means.
             }
-        });
+        }, TaskCreationOptions.LongRunning);
     }
 
     public void Dispose()

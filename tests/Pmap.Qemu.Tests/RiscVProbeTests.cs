@@ -47,4 +47,19 @@ public class RiscVProbeTests
             Assert.Equal("unmapped", r.FaultKind);
         });
     }
+
+    [QemuFact(QemuArch.RiscV64)]
+    public void Sv48_walks_four_levels()
+    {
+        var tables = new TableBuilder(0x8100_0000, 39, pa => Pte(pa, Valid))
+            .Map(0x4000_0044_2000, 12, Pte(0x1234_5000, Leaf))      // needs the fourth level
+            .Map(0x0080_0000_0000, 39, Pte(0x80_0000_0000, Leaf));  // 512 GiB terapage
+
+        var results = MmuProbe.Translate(QemuTarget.RiscV64, tables.Pages, tables.RootPa,
+            [0x4000_0044_2abc, 0x0080_1234_5678, 0x4000_0044_3000], new RegimeOptions { SatpMode = 9 });
+
+        Assert.Equal(0x1234_5abcUL, results[0].Pa);
+        Assert.Equal(0x80_1234_5678UL, results[1].Pa);
+        Assert.Null(results[2].Pa);
+    }
 }
