@@ -88,16 +88,7 @@ public static class MmuProbe
 
         gdb.WriteMemory(code, stub.Bytes());
         gdb.SetBreakpoint(code + (ulong)stub.DoneOffset);
-        var faultStops = new List<ulong>();
-        if (arm64)
-        {
-            var vectors = code + ArmStub.Arm64VectorsOffset;
-            var words = ArmStub.Arm64Vectors();
-            gdb.WriteMemory(vectors, new ArmStub(words, 0, 0).Bytes());
-            for (ulong entry = 0; entry < 16; entry++) faultStops.Add(vectors + entry * 0x80);
-        }
-        else faultStops.AddRange(ArmStub.Arm32VectorAddresses);
-        foreach (var address in faultStops) gdb.SetBreakpoint(address);
+        InstallFaultStops(gdb, arm64, code);
 
         var deadline = DateTime.UtcNow + options.Timeout;
         var results = new List<ProbeResult>(vas.Count);
@@ -119,6 +110,22 @@ public static class MmuProbe
                 results.Add(ArmPar.Decode(chunk[i], BitConverter.ToUInt64(pars, i * 8)));
         }
         return results;
+    }
+
+    /// <summary>
+    /// Breakpoints where an exception taken by the stub lands, so that it stops instead of running on: on AArch64
+    /// the stub points VBAR_EL3 at spinning vectors after itself; on AArch32 Secure VBAR is 0 from reset.
+    /// </summary>
+    internal static void InstallFaultStops(GdbRemoteClient gdb, bool arm64, ulong code)
+    {
+        if (!arm64)
+        {
+            foreach (var address in ArmStub.Arm32VectorAddresses) gdb.SetBreakpoint(address);
+            return;
+        }
+        var vectors = code + ArmStub.Arm64VectorsOffset;
+        gdb.WriteMemory(vectors, new ArmStub(ArmStub.Arm64Vectors(), 0, 0).Bytes());
+        for (ulong entry = 0; entry < 16; entry++) gdb.SetBreakpoint(vectors + entry * 0x80);
     }
 
     private static void WriteVaList(GdbRemoteClient gdb, ulong address, ulong[] vas, int vaBytes)
