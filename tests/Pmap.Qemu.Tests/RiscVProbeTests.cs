@@ -12,6 +12,8 @@ public class RiscVProbeTests
         .Map(0x44_2000, 12, Pte(0x1234_5000, Leaf))              // 4 KiB page
         .Map(0x44_4000, 12, Pte(0x1234_6000, Leaf & ~Valid))     // not valid
         .Map(0x44_5000, 12, Pte(0x1234_7000, Valid | 0x4))       // W without R: reserved
+        .Map(0x44_6000, 12, Pte(0x1234_8000, Leaf | 0x10))       // U: a debug walk allows it from S-mode too
+        .Map(0x44_7000, 12, Pte(0x1234_9000, Valid | 0x2))       // R only, A and D clear: a debug walk allows it
         .Map(0x20_0020_0000, 21, Pte(0x8060_0000, Leaf))         // 2 MiB megapage
         .Map(0x20_0040_0000, 21, Pte(0x8061_0000, Leaf))         // misaligned megapage
         .Map(0xC000_0000, 30, Pte(0x1_4000_0000, Leaf))          // 1 GiB gigapage
@@ -23,7 +25,7 @@ public class RiscVProbeTests
         var tables = Tables();
         ulong[] vas =
         [
-            0x44_2abc, 0x20_0020_1234, 0x20_003f_fff8, 0xC123_4567, 0xFFFF_FFC0_0040_0010,
+            0x44_2abc, 0x20_0020_1234, 0x20_003f_fff8, 0xC123_4567, 0xFFFF_FFC0_0040_0010, 0x44_7008, 0x44_6000,
             0x10_0000_0000,        // level-2 (root) entry empty
             0x60_0000,             // level-1 entry empty
             0x44_3000,             // level-0 entry empty
@@ -41,7 +43,9 @@ public class RiscVProbeTests
         Assert.Equal(0x807f_fff8UL, results[2].Pa);
         Assert.Equal(0x1_4123_4567UL, results[3].Pa);
         Assert.Equal(0x8020_5010UL, results[4].Pa);
-        Assert.All(results.Skip(5), r =>
+        Assert.Equal(0x1234_9008UL, results[5].Pa);
+        Assert.Equal(0x1234_8000UL, results[6].Pa);
+        Assert.All(results.Skip(7), r =>
         {
             Assert.Null(r.Pa);
             Assert.Equal("unmapped", r.FaultKind);

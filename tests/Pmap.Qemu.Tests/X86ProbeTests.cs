@@ -13,7 +13,8 @@ public class X86ProbeTests
         .Map(0x44_4000, 12, 0x1234_6000 | (Page & ~1UL))     // not present
         .Map(0x80_0020_0000, 21, 0x8060_0000 | Large)         // 2 MiB page
         .Map(0xC000_0000, 30, 0x1_4000_0000 | Large)          // 1 GiB page
-        .Map(0xFFFF_8000_0040_0000, 12, 0x5000 | Page);       // upper half
+        .Map(0xFFFF_8000_0040_0000, 12, 0x5000 | Page)        // upper half
+        .Map(0x44_5000, 12, 0x7000 | 0x5);                    // user, read-only, A/D clear: the debug walk allows it
 
     [QemuFact(QemuArch.X86_64)]
     public void Translates_4k_2m_1g_pages_and_reports_unmapped()
@@ -21,7 +22,7 @@ public class X86ProbeTests
         var tables = Tables();
         ulong[] vas =
         [
-            0x44_2abc, 0x80_0020_1234, 0x80_003f_fff8, 0xC123_4567, 0xFFFF_8000_0040_0010,
+            0x44_2abc, 0x80_0020_1234, 0x80_003f_fff8, 0xC123_4567, 0xFFFF_8000_0040_0010, 0x44_5008,
             0x0000_7000_0000_0000, // PML4 entry empty
             0x0000_0001_0000_0000, // PDPT entry empty
             0x60_0000,             // PD entry empty
@@ -37,7 +38,8 @@ public class X86ProbeTests
         Assert.Equal(0x807f_fff8UL, results[2].Pa);
         Assert.Equal(0x1_4123_4567UL, results[3].Pa);
         Assert.Equal(0x5010UL, results[4].Pa);
-        Assert.All(results.Skip(5), r =>
+        Assert.Equal(0x7008UL, results[5].Pa);
+        Assert.All(results.Skip(6), r =>
         {
             Assert.Null(r.Pa);
             Assert.Equal("unmapped", r.FaultKind);
