@@ -35,9 +35,15 @@ internal sealed class FakeUnixServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Dispose();
-        _task.Wait(TimeSpan.FromSeconds(5));
-        Directory.Delete(_directory, recursive: true);
+        try
+        {
+            _listener.Dispose();
+            _task.Wait(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 }
 
