@@ -1,0 +1,43 @@
+namespace Pmap.Qemu;
+
+/// <summary>One page of table entries at a guest physical address (written little-endian, 8 bytes an entry).</summary>
+public sealed record TablePage(ulong Pa, ulong[] Entries);
+
+/// <summary>
+/// What the MMU said about one virtual address: the physical address, or a fault. On Arm the fault kind and level
+/// come from PAR.FST (<c>translation</c>, <c>access-flag</c>, <c>permission</c>, <c>address-size</c>, ...); the
+/// monitor's walk on x86 and RISC-V only says <c>unmapped</c>, without a level.
+/// </summary>
+public sealed record ProbeResult(ulong Va, ulong? Pa, int? FaultLevel, string? FaultKind)
+{
+    /// <summary>The raw PAR the Arm stub read back (null on x86 and RISC-V).</summary>
+    public ulong? Par { get; init; }
+
+    public bool IsMapped => Pa is not null;
+
+    public override string ToString() => Pa is { } pa
+        ? $"0x{Va:x} -> 0x{pa:x}"
+        : $"0x{Va:x} -> {FaultKind} fault{(FaultLevel is { } l ? $" at level {l}" : "")}";
+}
+
+/// <summary>Translation regime settings; null members take the defaults Xen uses.</summary>
+public sealed record RegimeOptions
+{
+    /// <summary>Arm64: TCR_EL2. Arm32: HTCR.</summary>
+    public ulong? Tcr { get; init; }
+
+    /// <summary>Arm64: MAIR_EL2. Arm32: HMAIR1 in the high word, HMAIR0 in the low word.</summary>
+    public ulong? Mair { get; init; }
+
+    /// <summary>Arm64: SCTLR_EL2. Arm32: HSCTLR.</summary>
+    public ulong? Sctlr { get; init; }
+
+    /// <summary>Arm: ask for a write (<c>AT S1E2W</c> / <c>ATS1HW</c>) instead of a read.</summary>
+    public bool WriteAccess { get; init; }
+
+    /// <summary>RISC-V satp.MODE: 8 for Sv39, 9 for Sv48.</summary>
+    public int SatpMode { get; init; } = 8;
+
+    /// <summary>Limit for the whole batch once QEMU runs.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+}

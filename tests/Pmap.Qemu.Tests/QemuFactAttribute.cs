@@ -1,0 +1,14 @@
+using Pmap.Qemu;
+
+namespace Pmap.Qemu.Tests;
+
+/// <summary>
+/// A fact that needs a QEMU binary: reported as skipped, with the Debian package to install, when it is missing.
+/// </summary>
+public sealed class QemuFactAttribute : FactAttribute
+{
+    public QemuFactAttribute(QemuArch arch)
+    {
+        if (QemuLocator.MissingReason(QemuTarget.For(arch)) is { } reason) Skip = reason;
+    }
+}

@@ -1,0 +1,69 @@
+namespace Pmap.Qemu.Tests;
+
+/// <summary>RISC-V Sv39 answered by the QEMU monitor's <c>gva2gpa</c> in S-mode.</summary>
+public class RiscVProbeTests
+{
+    private const ulong Valid = 0x1;
+    private const ulong Leaf = 0xC7; // V, R, W, A, D
+
+    private static ulong Pte(ulong pa, ulong flags) => ((pa >> 12) << 10) | flags;
+
+    private static TableBuilder Tables() => new TableBuilder(0x8100_0000, 30, pa => Pte(pa, Valid))
+        .Map(0x44_2000, 12, Pte(0x1234_5000, Leaf))              // 4 KiB page
+        .Map(0x44_4000, 12, Pte(0x1234_6000, Leaf & ~Valid))     // not valid
+        .Map(0x44_5000, 12, Pte(0x1234_7000, Valid | 0x4))       // W without R: reserved
+        .Map(0x44_6000, 12, Pte(0x1234_8000, Leaf | 0x10))       // U: a debug walk allows it from S-mode too
+        .Map(0x44_7000, 12, Pte(0x1234_9000, Valid | 0x2))       // R only, A and D clear: a debug walk allows it
+        .Map(0x20_0020_0000, 21, Pte(0x8060_0000, Leaf))         // 2 MiB megapage
+        .Map(0x20_0040_0000, 21, Pte(0x8061_0000, Leaf))         // misaligned megapage
+        .Map(0xC000_0000, 30, Pte(0x1_4000_0000, Leaf))          // 1 GiB gigapage
+        .Map(0xFFFF_FFC0_0040_0000, 12, Pte(0x8020_5000, Leaf)); // upper half
+
+    [QemuFact(QemuArch.RiscV64)]
+    public void Translates_4k_2m_1g_pages_and_reports_unmapped()
+    {
+        var tables = Tables();
+        ulong[] vas =
+        [
+            0x44_2abc, 0x20_0020_1234, 0x20_003f_fff8, 0xC123_4567, 0xFFFF_FFC0_0040_0010, 0x44_7008, 0x44_6000,
+            0x10_0000_0000,        // level-2 (root) entry empty
+            0x60_0000,             // level-1 entry empty
+            0x44_3000,             // level-0 entry empty
+            0x44_4010,             // leaf not valid
+            0x44_5000,             // leaf W without R
+            0x20_0040_0000,        // misaligned megapage
+            0x0000_0080_0000_0000, // not sign-extended from bit 38
+        ];
+
+        var results = MmuProbe.Translate(QemuTarget.RiscV64, tables.Pages, tables.RootPa, vas);
+
+        Assert.Equal(vas, results.Select(r => r.Va));
+        Assert.Equal(0x1234_5abcUL, results[0].Pa);
+        Assert.Equal(0x8060_1234UL, results[1].Pa);
+        Assert.Equal(0x807f_fff8UL, results[2].Pa);
+        Assert.Equal(0x1_4123_4567UL, results[3].Pa);
+        Assert.Equal(0x8020_5010UL, results[4].Pa);
+        Assert.Equal(0x1234_9008UL, results[5].Pa);
+        Assert.Equal(0x1234_8000UL, results[6].Pa);
+        Assert.All(results.Skip(7), r =>
+        {
+            Assert.Null(r.Pa);
+            Assert.Equal("unmapped", r.FaultKind);
+        });
+    }
+
+    [QemuFact(QemuArch.RiscV64)]
+    public void Sv48_walks_four_levels()
+    {
+        var tables = new TableBuilder(0x8100_0000, 39, pa => Pte(pa, Valid))
+            .Map(0x4000_0044_2000, 12, Pte(0x1234_5000, Leaf))      // needs the fourth level
+            .Map(0x0080_0000_0000, 39, Pte(0x80_0000_0000, Leaf));  // 512 GiB terapage
+
+        var results = MmuProbe.Translate(QemuTarget.RiscV64, tables.Pages, tables.RootPa,
+            [0x4000_0044_2abc, 0x0080_1234_5678, 0x4000_0044_3000], new RegimeOptions { SatpMode = 9 });
+
+        Assert.Equal(0x1234_5abcUL, results[0].Pa);
+        Assert.Equal(0x80_1234_5678UL, results[1].Pa);
+        Assert.Null(results[2].Pa);
+    }
+}
