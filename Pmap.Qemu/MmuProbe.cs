@@ -75,7 +75,7 @@ public static class MmuProbe
         }
     }
 
-    private static IReadOnlyList<ProbeResult> TranslateWithStub(
+    private static List<ProbeResult> TranslateWithStub(
         QemuInstance qemu, ulong rootPa, IReadOnlyList<ulong> vas, RegimeOptions options)
     {
         var gdb = qemu.Gdb;
@@ -188,7 +188,7 @@ public static class MmuProbe
         return new InvalidOperationException($"the {qemu.Target.Arch} probe stub took an exception (pc 0x{pc:x}{detail})");
     }
 
-    private static IReadOnlyList<ProbeResult> TranslateX86(
+    private static List<ProbeResult> TranslateX86(
         QemuInstance qemu, ulong rootPa, IReadOnlyList<ulong> vas, RegimeOptions options)
     {
         var gdb = qemu.Gdb;
@@ -200,7 +200,7 @@ public static class MmuProbe
         return TranslateWithMonitor(qemu, vas, options);
     }
 
-    private static IReadOnlyList<ProbeResult> TranslateRiscV(
+    private static List<ProbeResult> TranslateRiscV(
         QemuInstance qemu, ulong rootPa, IReadOnlyList<ulong> vas, RegimeOptions options)
     {
         var gdb = qemu.Gdb;
@@ -213,7 +213,7 @@ public static class MmuProbe
     }
 
     /// <summary>One <c>gva2gpa</c> per VA: QEMU's debug walk with the CPU's current regime.</summary>
-    private static IReadOnlyList<ProbeResult> TranslateWithMonitor(
+    private static List<ProbeResult> TranslateWithMonitor(
         QemuInstance qemu, IReadOnlyList<ulong> vas, RegimeOptions options)
     {
         var deadline = DateTime.UtcNow + options.Timeout;
