@@ -11,6 +11,17 @@ namespace Pmap.Arch.Arm;
 /// differ only in what their subclasses state: levels, VA/PA bits, the store and TLB instructions,
 /// the chain of static tables and the boot mapping.
 /// </summary>
+/// <summary>
+/// What one Arm port states: its name, format and codec, the write_pte store and the local TLB invalidate, the
+/// RAM of a plain QEMU virt machine, Xen's default load address, and the static tables from the root down.
+/// </summary>
+public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Codec, string StoreOp, string TlbFlushVaOp, RamBank DefaultRam,
+    PhysAddr DefaultXenLoadAddress, IReadOnlyList<string> RootChain)
+{
+    /// <summary>The root chain's tables, then xen_fixmap and the xen_xenmap page(s), in image order.</summary>
+    public (string Name, int Pages)[] StaticTables(int xenmapPages) => [.. RootChain.Select(n => (n, 1)), ("xen_fixmap", 1), ("xen_xenmap", xenmapPages)];
+}
+
 public abstract class ArmModel : ArchModel
 {
     public const int NumFixmapAcpiPages = 64; // xen/include/xen/acpi.h
@@ -26,9 +37,10 @@ public abstract class ArmModel : ArchModel
 
     private readonly FixmapLayout _fixmap;
 
-    protected ArmModel(ArchSettings settings, ArmProfile profile) : base(settings)
+    protected ArmModel(ArchSettings settings, ArmProfile profile, ArmPort port) : base(settings, port.Name, port.Format, port.Codec)
     {
         ArmProfile = profile;
+        Port = port;
         var fixPmapEnd = FixPmapBegin + settings.NumFixPmap - 1; // inclusive, as Arm defines it
         var fixLast = fixPmapEnd;
         // 4.17: FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST), the off-by-one fe3412ab83 fixed; after it FIX_LAST + 1.
@@ -61,42 +73,31 @@ public abstract class ArmModel : ArchModel
     }
 
     public ArmProfile ArmProfile { get; }
+    public ArmPort Port { get; }
     public override FixmapLayout Fixmap => _fixmap;
     public override PmapCommonVariant CommonCode => ArmProfile.CommonCode;
     public override bool NewEntriesNeedContextSync => true;
 
-    /// <summary>The store write_pte uses: str (arm64), strd (arm32).</summary>
-    public abstract string StoreOp { get; }
-
-    /// <summary>The local TLB invalidate by VA: tlbi vae2 (arm64), TLBIMVAH (arm32).</summary>
-    public abstract string TlbFlushVaOp { get; }
-
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
     public int PaddrBits => _paddrBits ??= Format.PaBits;
 
-    // The port's constants, read once: arch_pmap_map/unmap use them on every call.
     private int? _paddrBits;
-    private string? _storeOp, _tlbFlushVaOp;
-    private string Store => _storeOp ??= StoreOp;
-    private string TlbOp => _tlbFlushVaOp ??= TlbFlushVaOp;
+    private string Store => Port.StoreOp;
+    private string TlbOp => Port.TlbFlushVaOp;
 
     /// <summary>FIXMAP_ADDR(n).</summary>
     public VirtAddr FixmapAddr(int n) => new(ArmProfile.FixmapBase + ((ulong)n << Page.Shift));
 
     /// <summary>Xen's load address (configuration key XenLoadAddress).</summary>
-    public PhysAddr XenLoadAddress => _xenLoadAddress ??= Settings.LoadAddress(DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
+    public PhysAddr XenLoadAddress => _xenLoadAddress ??= Settings.LoadAddress(Port.DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
 
     private PhysAddr? _xenLoadAddress;
     private PhysAddr? _xenFixmap;
 
-    protected abstract PhysAddr DefaultXenLoadAddress { get; }
-
-    public override XenImage Image => _image ??= XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset, [.. StaticTables]);
+    public override XenImage Image => _image ??= XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset,
+        Port.StaticTables(ArmProfile.XenmapPages));
 
     private XenImage? _image;
-
-    /// <summary>The static tables in Xen's image (DEFINE_PAGE_TABLE / DEFINE_BOOT_PAGE_TABLE), in image order.</summary>
-    protected abstract IReadOnlyList<(string Name, int Pages)> StaticTables { get; }
 
     /// <summary>Physical address of a static table page.</summary>
     public PhysAddr StaticTable(string name, int page = 0) => Image.Table(name, page);
@@ -104,8 +105,7 @@ public abstract class ArmModel : ArchModel
     /// <summary>Physical address of xen_fixmap.</summary>
     public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
 
-    /// <summary>The static tables from the root (TTBR) down to xen_second: xen_pgtable, xen_first, xen_second on arm64.</summary>
-    protected abstract IReadOnlyList<string> RootChain { get; }
+    public override RamBank DefaultRam => Port.DefaultRam;
 
     /// <summary>
     /// setup_pagetables (4.17 arch/arm/mm.c; HEAD mmu/setup.c): the root chain down to xen_second with xn
@@ -115,10 +115,10 @@ public abstract class ArmModel : ArchModel
     public override void SetupPageTables(XenMachine m)
     {
         var xenVirtStart = new VirtAddr(ArmProfile.XenVirtStart);
-        for (var i = 0; i + 1 < RootChain.Count; i++)
+        for (var i = 0; i + 1 < Port.RootChain.Count; i++)
         {
-            var parent = StaticTable(RootChain[i]);
-            m.Memory.Write64(Entry(parent, Format.Index(xenVirtStart, Format.RootLevel + i)), TableLink(StaticTable(RootChain[i + 1]), clearXn: true));
+            var parent = StaticTable(Port.RootChain[i]);
+            m.Memory.Write64(Entry(parent, Format.Index(xenVirtStart, Format.RootLevel + i)), TableLink(StaticTable(Port.RootChain[i + 1]), clearXn: true));
         }
         var second = StaticTable("xen_second");
         for (var i = 0; i < ArmProfile.XenmapPages; i++)
@@ -128,7 +128,7 @@ public abstract class ArmModel : ArchModel
         for (var i = 0; i < (int)(XenImageSize >> Page.Shift); i++)
             m.Memory.Write64(Entry(xenmap0, i), XenEntry(XenLoadAddress.Add((ulong)i << Page.Shift)) | Lpae.Table);
         m.Memory.Write64(Entry(second, Format.Index(FixmapAddr(0), 2)), TableLink(XenFixmap, clearXn: false));
-        m.Cpu.Root = StaticTable(RootChain[0]);
+        m.Cpu.Root = StaticTable(Port.RootChain[0]);
     }
 
     private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);

@@ -10,8 +10,15 @@ namespace Pmap.Arch.Arm32;
 /// Xen on Arm32 in Hyp mode: LPAE long descriptors, 3 levels (HYP_PT_ROOT_LEVEL 1), 32-bit VA in HTTBR,
 /// PADDR_BITS 40, write_pte with one <c>strd</c>, TLBIMVAH (<c>mcr p15, 4, Rt, c8, c7, 1</c>) for one VA.
 /// </summary>
-public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile)
+public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, Facts)
 {
+    /// <summary>
+    /// LPAE in Hyp mode (root level 1), strd, TLBIMVAH; cpu0_pgtable is CPU0's root (per_cpu(xen_pgtable, 0)). QEMU virt's RAM at
+    /// 0x40000000; 1 GiB keeps the bank inside a 32-bit VA-sized view.
+    /// </summary>
+    public static readonly ArmPort Facts = new(Arm32Architecture.ArchName, new(RootLevel: 1, LeafLevel: 3, VaBits: 32, PaBits: 40, VaRange.ZeroExtended),
+        new LpaeCodec(firstLevel: 1), "strd", "TLBIMVAH", new(new PhysAddr(0x40000000), 1UL << 30), new(0x40200000), ["cpu0_pgtable", "xen_second"]);
+
     /// <summary>XENHEAP_VIRT_START and its 1 GiB window (4.17 asm/config.h, arm32).</summary>
     public static readonly VirtAddr XenheapVirtStart = new(0x40000000);
     public const ulong XenheapVirtSize = 1UL << 30;
@@ -19,26 +26,6 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
     private const ulong XenheapAlign = 32UL << 20; // "must be 32 MiB aligned"
     private const ulong MinXenheapPages = 32UL << (20 - Page.Shift);
     private const ulong MaxXenheapPages = 1UL << (30 - Page.Shift);
-
-    private static readonly PageTableFormat LpaeHyp = new(RootLevel: 1, LeafLevel: 3, VaBits: 32, PaBits: 40, VaRange.ZeroExtended);
-    private static readonly LpaeCodec Lpae3Level = new(firstLevel: 1);
-
-    public override string Name => Arm32Architecture.ArchName;
-    public override PageTableFormat Format => LpaeHyp;
-    public override IPteCodec Codec => Lpae3Level;
-    public override string StoreOp => "strd";
-    public override string TlbFlushVaOp => "TLBIMVAH";
-
-    /// <summary>QEMU's virt machine for 32-bit guests: RAM at 0x40000000; 1 GiB keeps the bank inside a 32-bit VA-sized view.</summary>
-    public override RamBank DefaultRam => new(new PhysAddr(0x40000000), 1UL << 30);
-
-    protected override PhysAddr DefaultXenLoadAddress => new(0x40200000);
-
-    protected override IReadOnlyList<(string Name, int Pages)> StaticTables =>
-        [("cpu0_pgtable", 1), ("xen_second", 1), ("xen_fixmap", 1), ("xen_xenmap", ArmProfile.XenmapPages)];
-
-    /// <summary>cpu0_pgtable is CPU0's root (per_cpu(xen_pgtable, 0)); xen_second, xen_fixmap and xen_xenmap are shared.</summary>
-    protected override IReadOnlyList<string> RootChain => ["cpu0_pgtable", "xen_second"];
 
     /// <summary>xenheap_megabytes= on Xen's command line (0: let setup_mm size the xenheap).</summary>
     public ulong XenheapMegabytes => (ulong)Settings.GetInt("XenheapMegabytes", 0, 0, (int)(XenheapVirtSize >> 20));

@@ -10,32 +10,18 @@ namespace Pmap.Arch.Arm64;
 /// Xen on Arm64 at EL2: 4 levels (HYP_PT_ROOT_LEVEL 0), 48-bit VA in TTBR0_EL2, 48-bit PA,
 /// write_pte with <c>str</c>, local TLB invalidation with <c>tlbi vae2</c> (VA &gt;&gt; 12).
 /// </summary>
-public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile)
+public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, Facts)
 {
+    /// <summary>
+    /// VMSAv8-64 at EL2 (HYP_PT_ROOT_LEVEL 0), str, tlbi vae2; QEMU virt's 2 GiB at 0x40000000 with Xen 2 MiB aligned low in it.
+    /// </summary>
+    public static readonly ArmPort Facts = new(Arm64Architecture.ArchName, new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended),
+        new LpaeCodec(firstLevel: 0), "str", "tlbi vae2", new(new PhysAddr(0x40000000), 2UL << 30), new(0x40200000), ["xen_pgtable", "xen_first", "xen_second"]);
+
     /// <summary>SLOT0(256): DIRECTMAP_VIRT_START (arm64 asm/config.h).</summary>
     public static readonly VirtAddr DirectmapStart = new(256UL << 39);
 
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
-
-    private static readonly PageTableFormat Vmsav8_64 = new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended);
-    private static readonly LpaeCodec Lpae4Level = new(firstLevel: 0);
-
-    public override string Name => Arm64Architecture.ArchName;
-    public override PageTableFormat Format => Vmsav8_64;
-    public override IPteCodec Codec => Lpae4Level;
-    public override string StoreOp => "str";
-    public override string TlbFlushVaOp => "tlbi vae2";
-
-    /// <summary>QEMU's virt machine: RAM at 0x40000000, 2 GiB by default.</summary>
-    public override RamBank DefaultRam => new(new PhysAddr(0x40000000), 2UL << 30);
-
-    /// <summary>A 2 MiB-aligned load address low in the QEMU virt bank (Xen requires 2 MiB alignment on arm64).</summary>
-    protected override PhysAddr DefaultXenLoadAddress => new(0x40200000);
-
-    protected override IReadOnlyList<(string Name, int Pages)> StaticTables =>
-        [("xen_pgtable", 1), ("xen_first", 1), ("xen_second", 1), ("xen_fixmap", 1), ("xen_xenmap", ArmProfile.XenmapPages)];
-
-    protected override IReadOnlyList<string> RootChain => ["xen_pgtable", "xen_first", "xen_second"];
 
     /// <summary>
     /// setup_directmap_mappings (4.17 arch/arm/mm.c, arm64): the first bank fixes directmap_virt_start =

@@ -23,7 +23,6 @@ public sealed class RiscVModel : ArchModel
 {
     public const int FixPmapBegin = 0; // FIX_PMAP_BEGIN
     private static readonly PageTableFormat Sv39 = new(RootLevel: 2, LeafLevel: 0, VaBits: 39, PaBits: 56, VaRange.SignExtended);
-    private static readonly Sv39Codec Codec39 = new();
     private const ulong XenImageSize = 2UL << 20;
     private const ulong StaticTablesOffset = 1UL << 20;
 
@@ -33,7 +32,7 @@ public sealed class RiscVModel : ArchModel
     private readonly FixmapLayout _fixmap;
     private readonly ulong _fixmapBase;
 
-    public RiscVModel(ArchSettings settings, RiscVProfile profile) : base(settings)
+    public RiscVModel(ArchSettings settings, RiscVProfile profile) : base(settings, RiscVArchitecture.ArchName, Sv39, new Sv39Codec())
     {
         _fixmapBase = profile.FixmapBase;
         HasSvvptc = settings.GetBool("Svvptc", false);
@@ -76,9 +75,6 @@ public sealed class RiscVModel : ArchModel
     public AdBehaviour Ad { get; }
     public PhysAddr XenLoadAddress { get; }
 
-    public override string Name => RiscVArchitecture.ArchName;
-    public override PageTableFormat Format => Sv39;
-    public override IPteCodec Codec => Codec39;
     public override FixmapLayout Fixmap => _fixmap;
     public override bool CachesInvalidEntries => !HasSvvptc;
     public override bool NewEntriesNeedContextSync => !HasSvvptc;

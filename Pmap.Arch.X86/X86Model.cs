@@ -19,13 +19,12 @@ public sealed class X86Model : ArchModel
     public static readonly VirtAddr DirectmapStart = new(0xFFFF830000000000);
 
     private static readonly PageTableFormat Paging4 = new(RootLevel: 4, LeafLevel: 1, VaBits: 48, PaBits: 52, VaRange.SignExtended);
-    private static readonly X86Codec Codec4 = new();
     private const ulong XenImageSize = 16UL << 20;
     private const ulong StaticTablesOffset = 8UL << 20;
 
     private readonly FixmapLayout _fixmap;
 
-    public X86Model(ArchSettings settings) : base(settings)
+    public X86Model(ArchSettings settings) : base(settings, X86Architecture.ArchName, Paging4, new X86Codec())
     {
         CpuHasNx = settings.GetBool("Nx", true);
         CpuHasPage1Gb = settings.GetBool("Page1Gb", true);
@@ -43,9 +42,6 @@ public sealed class X86Model : ArchModel
     public bool CpuHasPage1Gb { get; }
     public PhysAddr XenLoadAddress { get; }
 
-    public override string Name => X86Architecture.ArchName;
-    public override PageTableFormat Format => Paging4;
-    public override IPteCodec Codec => Codec4;
     public override FixmapLayout Fixmap => _fixmap;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 

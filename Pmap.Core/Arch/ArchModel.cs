@@ -8,20 +8,18 @@ namespace Pmap.Core.Arch;
 /// A port states only its facts; the mechanism (bitmap, walk, TLB, trace) is Core's, and what is displayed
 /// about a port (its instructions, the PTE it writes) is read off what its hooks do.
 /// </summary>
-public abstract class ArchModel(ArchSettings settings) : IMachineArch
+/// <param name="name">The architecture's name (arm64).</param>
+/// <param name="format">The radix-tree shape: levels, VA and PA bits.</param>
+/// <param name="codec">The entry format: Xen's lpae_t, x86's l1_pgentry_t, RISC-V's pte_t.</param>
+public abstract class ArchModel(ArchSettings settings, string name, PageTableFormat format, IPteCodec codec) : IMachineArch
 {
     public ArchSettings Settings { get; } = settings;
     public string Profile => Settings.Profile;
     public bool Debug => Settings.Debug;
 
-    /// <summary>The architecture's name (arm64).</summary>
-    public abstract string Name { get; }
-
-    /// <summary>The radix-tree shape: levels, VA and PA bits.</summary>
-    public abstract PageTableFormat Format { get; }
-
-    /// <summary>The entry format: Xen's lpae_t, x86's l1_pgentry_t, RISC-V's pte_t.</summary>
-    public abstract IPteCodec Codec { get; }
+    public string Name => name;
+    public PageTableFormat Format => format;
+    public IPteCodec Codec => codec;
 
     /// <summary>asm/fixmap.h: the slots, FIXADDR_START/TOP, FIX_PMAP_BEGIN/END.</summary>
     public abstract FixmapLayout Fixmap { get; }

@@ -16,9 +16,7 @@ public static class BenchCommand
         var gib = new Option<string?>("--gib") { Description = "W3: GiB of RAM to map (default 1)" };
         var cmd = new Command("bench", "Run one performance workload (as bench/README.md defines it) and print one JSON line.")
             .WithExamples("pmap bench --workload W1", "pmap bench --workload W3 --gib 16");
-        cmd.Options.Add(workload);
-        cmd.Options.Add(n);
-        cmd.Options.Add(gib);
+        cmd.WithOptions(workload, n, gib);
         cmd.SetAction(p => io.Execute(p, c => Run(io, c, p.GetValue(workload)!, p.GetValue(n), p.GetValue(gib))));
         return cmd;
     }

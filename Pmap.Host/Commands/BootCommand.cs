@@ -17,9 +17,7 @@ public static class BootCommand
         var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached through PMAP), then verify every page through the walker.")
             .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json",
                 "pmap boot --arch arm64 --strict-ordering   # 4.17's missing isb, as a crash");
-        cmd.Options.Add(ramBase);
-        cmd.Options.Add(ramSize);
-        cmd.Options.Add(strict);
+        cmd.WithOptions(ramBase, ramSize, strict);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();

@@ -72,6 +72,13 @@ public static class Args
 
 public static class CommandExtensions
 {
+    /// <summary>Adds the command's own options.</summary>
+    public static Command WithOptions(this Command command, params Option[] options)
+    {
+        foreach (var o in options) command.Options.Add(o);
+        return command;
+    }
+
     /// <summary>Adds the "Example:" lines every command's help shows.</summary>
     public static Command WithExamples(this Command command, params string[] examples)
     {

@@ -16,8 +16,7 @@ public static class CompareCommand
         var mfn = new Option<string>("--mfn") { Description = "The MFN pmap_map maps on each (default 0x12345)", DefaultValueFactory = _ => "0x12345" };
         var cmd = new Command("compare", "The architectures side by side: paging levels, VA/PA bits, the fixmap and its direction, the PMAP slot addresses, the PTE pmap_map writes and the instructions arch_pmap_map / arch_pmap_unmap run.")
             .WithExamples("pmap compare", "pmap compare --arch arm64,arm32 --mfn 0x40000 --json");
-        cmd.Options.Add(archs);
-        cmd.Options.Add(mfn);
+        cmd.WithOptions(archs, mfn);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var frame = Args.Mfn(p.GetValue(mfn)!);

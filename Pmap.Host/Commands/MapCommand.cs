@@ -19,10 +19,7 @@ public static class MapCommand
         var cmd = new Command("map", "Run pmap_map (and pmap_unmap) on a freshly booted simulated machine, showing every PTE write, barrier and TLB flush.")
             .WithExamples("pmap map --arch arm64 --mfn 0x12345", "pmap map --arch arm64 --profile upstream --mfn 0x12345 --unmap --json",
                 "pmap map --arch arm64 --mfn 1 --mfn 2 --mfn 3 --mfn 4 --mfn 5 --mfn 6 --mfn 7 --mfn 8 --unmap   # the FIXADDR_TOP bug");
-        cmd.Options.Add(mfn);
-        cmd.Options.Add(unmap);
-        cmd.Options.Add(state);
-        cmd.Options.Add(inIrq);
+        cmd.WithOptions(mfn, unmap, state, inIrq);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();

@@ -16,9 +16,7 @@ public static class TranslateCommand
         var bootRam = new Option<string?>("--boot-ram") { Description = "Run the boot scenario first with a RAM bank of this size at the default base (e.g. 2G)" };
         var cmd = new Command("translate", "Walk the page tables of a freshly booted simulated machine for one virtual address (a fault is an answer: exit 0).")
             .WithExamples("pmap translate --arch arm64 --va 0x442000 --mfn 0x12345", "pmap translate --arch arm64 --va 0x800000001000 --boot-ram 2G --json");
-        cmd.Options.Add(va);
-        cmd.Options.Add(mfn);
-        cmd.Options.Add(bootRam);
+        cmd.WithOptions(va, mfn, bootRam);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();

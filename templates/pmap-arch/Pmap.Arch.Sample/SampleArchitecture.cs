@@ -22,14 +22,10 @@ public sealed class SampleArchitecture() : Architecture<SampleProfile>("sample-a
 /// The port's facts. Fill in each TODO from the architecture's asm/fixmap.h, asm/pmap.h and page-table code;
 /// `dotnet test` runs the conformance suite and says what is still missing.
 /// </summary>
-public sealed class SampleModel(ArchSettings settings) : ArchModel(settings)
+// TODO: levels as the architecture numbers them (root, leaf), VA bits, PA bits, canonical or zero-extended VAs.
+public sealed class SampleModel(ArchSettings settings) : ArchModel(settings, "sample-arch-name",
+    new PageTableFormat(RootLevel: 3, LeafLevel: 0, VaBits: 48, PaBits: 48, VaRange.SignExtended), new SampleCodec())
 {
-    public override string Name => "sample-arch-name";
-
-    // TODO: levels as the architecture numbers them (root, leaf), VA bits, PA bits, canonical or zero-extended VAs.
-    public override PageTableFormat Format { get; } = new(RootLevel: 3, LeafLevel: 0, VaBits: 48, PaBits: 48, VaRange.SignExtended);
-
-    public override IPteCodec Codec => throw new NotImplementedException("TODO: the PTE codec (Classify, OutputAddress, Decode)");
 
     // TODO: where the fixmap is, which way it grows, the named slots and FIX_PMAP_BEGIN/END as asm/fixmap.h defines them.
     public override FixmapLayout Fixmap { get; } = new()
@@ -58,4 +54,12 @@ public sealed class SampleModel(ArchSettings settings) : ArchModel(settings)
 
     public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank) =>
         throw new NotImplementedException("TODO: the early-boot mapping of a RAM bank through PMAP");
+}
+
+/// <summary>The entry format: which kind an entry is at a level, where it points, and its named fields.</summary>
+public sealed class SampleCodec : IPteCodec
+{
+    public PteKind Classify(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: classify an entry (invalid, table, block, page)");
+    public PhysAddr OutputAddress(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: the address an entry points to");
+    public DecodedPte Decode(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: an entry's named fields");
 }

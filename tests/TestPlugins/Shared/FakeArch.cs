@@ -10,7 +10,7 @@ namespace Pmap.TestArch;
 /// entry = address | table (bit 1) | valid (bit 0), an up-growing fixmap at 0x400000 with two named slots
 /// before the PMAP range. Its unmap flush can be left out to show what a missing flush does.
 /// </summary>
-public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common) : ArchModel(settings)
+public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common) : ArchModel(settings, name, Fmt, new FakeCodec())
 {
     public const ulong Valid = 1, TableBit = 2;
     public const int FixA = 0, FixB = 1, FixPmapBegin = 2;
@@ -19,9 +19,6 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
 
     private static readonly PageTableFormat Fmt = new(0, 3, 48, 48, VaRange.ZeroExtended);
 
-    public override string Name => name;
-    public override PageTableFormat Format => Fmt;
-    public override IPteCodec Codec { get; } = new FakeCodec();
     public override PmapCommonVariant CommonCode => common;
     public override FixmapLayout Fixmap { get; } = new()
     {
