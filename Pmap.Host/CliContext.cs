@@ -4,7 +4,7 @@ using Pmap.Hosting;
 
 namespace Pmap.Host;
 
-/// <summary>Options every command takes (CLI.md "Global options").</summary>
+/// <summary>Options every command takes (docs/CLI.md, global options).</summary>
 public sealed record GlobalOptions(string? Arch, string? Profile, string? Plugins, string? ConfigFile, bool Json, int? NumFixPmap, bool Release)
 {
     public ArchRequest Request(string? arch = null) => new(arch ?? Arch, Profile, NumFixPmap, Release ? false : null);

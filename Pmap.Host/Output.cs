@@ -5,7 +5,7 @@ using Pmap.Core;
 
 namespace Pmap.Host;
 
-/// <summary>Exit codes of CLI.md.</summary>
+/// <summary>Exit codes of docs/CLI.md.</summary>
 public static class ExitCodes
 {
     public const int Success = 0;
@@ -14,7 +14,7 @@ public static class ExitCodes
     public const int PluginOrConfig = 3;
 }
 
-/// <summary>The JSON "error" object of CLI.md.</summary>
+/// <summary>The JSON "error" object of docs/CLI.md.</summary>
 public sealed record ErrorDto(string Kind, string Message, string? Where = null);
 
 /// <summary>One place that writes machine output: the same result records human output is rendered from.</summary>
@@ -33,7 +33,7 @@ public static class Json
 
     private static readonly JsonSerializerOptions OneLine = new(Options) { WriteIndented = false };
 
-    /// <summary>One JSON document on one line (bench output, like the C reference's).</summary>
+    /// <summary>One JSON document on one line (bench output, like bench/cbench's).</summary>
     public static void WriteLine(TextWriter output, object document) =>
         output.WriteLine(JsonSerializer.Serialize(document, document.GetType(), OneLine));
 

@@ -4,7 +4,7 @@ using Pmap.Core;
 
 namespace Pmap.Hosting;
 
-/// <summary>The root configuration keys of CLI.md (appsettings.json, PMAP_ environment variables, options).</summary>
+/// <summary>The root configuration keys of docs/CLI.md (appsettings.json, PMAP_ environment variables, options).</summary>
 public sealed class PmapOptions
 {
     public const int DefaultNumFixPmap = 8; // xen/include/xen/pmap.h

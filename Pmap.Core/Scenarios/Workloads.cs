@@ -4,14 +4,14 @@ using Pmap.Core.Machine;
 
 namespace Pmap.Core.Scenarios;
 
-/// <summary>One workload run, with the counters the C reference reports.</summary>
+/// <summary>One workload run, with the counters bench/cbench reports too.</summary>
 public sealed record WorkloadResult(string Workload, string Arch, string Profile, int Gib, long Ops, double NsPerOp, double Seconds,
     double VerifySeconds, long PeakRssBytes, long TlbMisses, long Tables, long Frames, bool Check);
 
 /// <summary>
-/// The benchmark workloads of the C reference (the benchmark definitions in bench/README.md), run on the real Core and an architecture
+/// The benchmark workloads (their C twin is bench/cbench/cbench.c), run on the real Core and an architecture
 /// plugin with the trace off: W1 pmap map + touch + unmap, W2 table walks with the TLB bypassed, W3 the
-/// early-boot map_pages_to_xen of G GiB at 4 KiB granularity. RAM, RNG, seed and checks are the reference's.
+/// early-boot map_pages_to_xen of G GiB at 4 KiB granularity. RAM, RNG, seed and checks are cbench's.
 /// </summary>
 public static class Workloads
 {

@@ -6,7 +6,7 @@ using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
 
-/// <summary>pmap bench: one workload of the C reference on the real Core and plugin, trace off, one JSON line.</summary>
+/// <summary>pmap bench: one benchmark workload (bench/cbench is its C twin) on the real Core and plugin, trace off, one JSON line.</summary>
 public static class BenchCommand
 {
     public static Command Build(CommandIo io)

@@ -7,7 +7,7 @@ using Pmap.Core.Paging;
 
 namespace Pmap.Host.Views;
 
-/// <summary>One trace event as CLI.md prints it; fields that do not apply are left out.</summary>
+/// <summary>One trace event as docs/CLI.md prints it; fields that do not apply are left out.</summary>
 public sealed record EventDto(
     string Kind,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Op = null,

@@ -24,7 +24,7 @@ public class Arm32Tests
     {
         var m = Boot(profile);
         Assert.Equal(va, m.Pmap.Map(new Mfn(0x12345)).Value);
-        // The same 64-bit lpae_t as Arm64: 0x0040000012345f7f (XEN_FACTS §2.6), one 64-bit strd.
+        // The same 64-bit lpae_t as Arm64: 0x0040000012345f7f (docs/XEN_FACTS.md §3.6), one 64-bit strd.
         var write = m.Trace.Events.Single(e => e.Kind == TraceKind.PteWrite);
         Assert.Equal((0x0040000012345F7FUL, 66, "xen_fixmap"), (write.New!.Value, write.Entry!.Value, write.Table));
         Assert.Equal(ops, m.Trace.Events.Where(e => e.Kind is TraceKind.Barrier or TraceKind.PteWrite).Select(e => e.Op).ToArray());

@@ -11,7 +11,7 @@ public class Arm64PmapTests
         new Arm64Architecture().Create(ArchSettings.For(profile, numFixPmap, debug)).Boot(options);
 
     // 0xf7f = valid 0x1 | table 0x2 | AttrIndx 7<<2 (MT_NORMAL) | NS 0x20 | AP[1] 0x40 | SH inner 3<<8 | AF 0x400 | nG 0x800;
-    // XN is bit 54; MFN 0x12345 << 12 (XEN_FACTS §2.6).
+    // XN is bit 54; MFN 0x12345 << 12 (docs/XEN_FACTS.md §3.6).
     private const ulong PmapPte12345 = 0x0040000012345F7F;
 
     [Theory]

@@ -25,7 +25,7 @@ public class X86Tests
         var f = Model().Fixmap;
         Assert.Equal(SlotDirection.Down, f.Direction);
         Assert.Equal(0xFFFF82CFFFFFF000UL, f.FixaddrTop.Value);              // VMAP_VIRT_END - PAGE_SIZE
-        Assert.Equal((4, 12, 786), (f.FixPmapBegin, f.FixPmapEnd, f.EndOfFixedAddresses)); // XEN_FACTS §3.2 defaults
+        Assert.Equal((4, 12, 786), (f.FixPmapBegin, f.FixPmapEnd, f.EndOfFixedAddresses)); // docs/XEN_FACTS.md §4.2 defaults
         Assert.Equal(0xFFFF82CFFFCED000UL, f.FixaddrStart.Value);            // FIXADDR_TOP - 786 pages
         for (var i = 0; i < f.EndOfFixedAddresses; i++) Assert.Equal(f.FixaddrTop.Value - ((ulong)i << 12), f.FixToVirt(i).Value);
         Assert.Equal("FIX_APIC_BASE", f.NameOf(13));

@@ -6,7 +6,7 @@ using Pmap.TestArch;
 
 namespace Pmap.Core.Tests;
 
-/// <summary>xen/common/pmap.c against Xen's semantics (XEN_FACTS §1), on a plain test architecture.</summary>
+/// <summary>xen/common/pmap.c against Xen's semantics (docs/XEN_FACTS.md §2), on a plain test architecture.</summary>
 public class PmapCommonTests
 {
     internal static XenMachine Boot(int numFixPmap = 8, bool debug = true, string profile = "plain", bool skipUnmapFlush = false) =>

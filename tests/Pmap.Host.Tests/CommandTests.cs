@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Pmap.Host.Tests;
 
-/// <summary>Every command, for every architecture the plugins folder provides, against CLI.md's JSON shape.</summary>
+/// <summary>Every command, for every architecture the plugins folder provides, against docs/CLI.md's JSON shape.</summary>
 public class CommandTests
 {
     public static IEnumerable<object[]> Architectures() => Cli.Architectures();

@@ -16,6 +16,20 @@ public class PluginLoadingTests
         Assert.Equal("1.0.0", arm64.GetProperty("version").GetString());
     }
 
+    [Theory]
+    [InlineData("Pmap.Arch.Arm64")]
+    [InlineData("Pmap.Arch.Arm32")]
+    [InlineData("Pmap.Arch.X86")]
+    [InlineData("Pmap.Arch.RiscV")]
+    public void A_plugin_depends_on_the_contract_alone_not_on_the_host(string plugin)
+    {
+        // The plugin's dependency graph, as published: nothing of the loader, the command line or the console library.
+        var deps = File.ReadAllText(Path.Combine(Cli.PluginsFolder, plugin, plugin + ".deps.json"));
+        Assert.Contains("Pmap.Core", deps);
+        foreach (var hostOnly in new[] { "McMaster.NETCore.Plugins", "System.CommandLine", "Spectre.Console", "Pmap.Hosting" })
+            Assert.DoesNotContain(hostOnly, deps);
+    }
+
     [Fact]
     public void The_host_references_no_architecture_assembly()
     {
