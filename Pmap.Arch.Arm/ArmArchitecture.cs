@@ -10,9 +10,17 @@ public abstract class ArmArchitecture(string name, string description, IReadOnly
     /// <summary>The repeated-TLBI workaround exists on arm64 only (TLB_HELPER_VA); arm32 has no such column.</summary>
     private bool HasRepeatTlbi => bitsPerLong == 64;
 
+    /// <summary>The per-page local invalidate (the Arm models' TlbFlushVaOp).</summary>
+    private string Tlbi => bitsPerLong == 64 ? "tlbi vae2" : "TLBIMVAH";
+
     public IReadOnlyList<ReleaseFacts> Releases => _releases ??= ArmReleases.All.Select(Row).ToList();
 
     private IReadOnlyList<ReleaseFacts>? _releases;
+
+    public IReadOnlyList<string> ReleaseNotes => HasRepeatTlbi
+        ? ["repeat-TLBI workaround (cbfaf6ccd2): an ALTERNATIVE patched in at boot on affected CPUs; PMAP runs before "
+           + "apply_alternatives_all, so every profile executes one TLBI per page"]
+        : [];
 
     private ReleaseFacts Row(ArmRelease r)
     {
@@ -21,7 +29,7 @@ public abstract class ArmArchitecture(string name, string description, IReadOnly
         [
             new("FIXADDR_TOP", r.FixaddrTopFixed.Value ? "fixed" : "off by one", r.FixaddrTopFixed.Commit),
             new("isb after PMAP store", r.IsbAfterPmapWrite.Value ? "yes" : "no", r.IsbAfterPmapWrite.Commit),
-            new("unmap flush", r.LocalFlush.Value == ArmLocalFlush.Sy ? "dsb sy; tlbi; dsb sy; isb" : "dsb nshst; tlbi; dsb nsh; isb", r.LocalFlush.Commit),
+            new("unmap flush", r.LocalFlush.Value == ArmLocalFlush.Sy ? $"dsb sy; {Tlbi}; dsb sy; isb" : $"dsb nshst; {Tlbi}; dsb nsh; isb", r.LocalFlush.Commit),
         ];
         // Boot-time alternative patching: PMAP runs before it, so the model executes one TLBI; the table reports the code.
         if (HasRepeatTlbi) cells.Add(new("repeat-TLBI workaround", r.RepeatTlbi.Value ? "present" : "absent", r.RepeatTlbi.Commit));

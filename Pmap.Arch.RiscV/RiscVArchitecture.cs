@@ -19,6 +19,8 @@ public sealed class RiscVArchitecture() : Architecture<RiscVProfile>(ArchName,
     public IReadOnlyList<ReleaseFacts> Releases { get; } = RiscVReleases.All.Select(r => new ReleaseFacts(r.Release,
         XenRelease.ProfileName(r.Release), r.Commit, [new("fixmap base", Hex.Format(r.FixmapBase.Value), r.FixmapBase.Commit)])).ToList();
 
+    public IReadOnlyList<string> ReleaseNotes { get; } = ["FIXADDR_TOP = FIXMAP_ADDR(FIX_LAST + 1) in every release (13684f539e)"];
+
     protected override ArchModel Create(ArchSettings settings, RiscVProfile profile) => new RiscVModel(settings, profile);
 
     private static List<RiscVProfile> Derive()

@@ -66,4 +66,7 @@ public interface IReleaseHistory
 {
     /// <summary>Every modelled release, oldest first, then upstream.</summary>
     IReadOnlyList<ReleaseFacts> Releases { get; }
+
+    /// <summary>What a reader of the table needs to know (how a fact reaches the model).</summary>
+    IReadOnlyList<string> ReleaseNotes { get; }
 }
