@@ -29,7 +29,8 @@ public abstract class ArmArchitecture(string name, string description, IReadOnly
         [
             new("FIXADDR_TOP", r.FixaddrTopFixed.Value ? "fixed" : "off by one", r.FixaddrTopFixed.Commit),
             new("isb after PMAP store", r.IsbAfterPmapWrite.Value ? "yes" : "no", r.IsbAfterPmapWrite.Commit),
-            new("unmap flush", r.LocalFlush.Value == ArmLocalFlush.Sy ? $"dsb sy; {Tlbi}; dsb sy; isb" : $"dsb nshst; {Tlbi}; dsb nsh; isb", r.LocalFlush.Commit),
+            new("unmap flush", r.LocalFlush.Value == ArmLocalFlush.Sy ? $"dsb sy; {Tlbi}; dsb sy; isb" : $"dsb nshst; {Tlbi}; dsb nsh; isb",
+                r.LocalFlush.Commit),
         ];
         // Boot-time alternative patching: PMAP runs before it, so the model executes one TLBI; the table reports the code.
         if (HasRepeatTlbi) cells.Add(new("repeat-TLBI workaround", r.RepeatTlbi.Value ? "present" : "absent", r.RepeatTlbi.Commit));

@@ -32,7 +32,7 @@ public sealed record ArmProfile(
     public string SlotName(string suffix) => (FixNames ? "FIX_" : "FIXMAP_") + suffix;
 }
 
-/// <summary>The Arm profiles, derived once for both ports from <see cref="ArmReleases"/>: the ports differ only in layout and BITS_PER_LONG.</summary>
+/// <summary>The Arm profiles, derived once for both ports from <see cref="ArmReleases"/>: they differ in layout and BITS_PER_LONG.</summary>
 public static class ArmProfiles
 {
     /// <summary>
@@ -53,7 +53,8 @@ public static class ArmProfiles
         var aliases = XenRelease.BranchAliases(releases)
             .Select(a => byRelease[a.Release] with { Name = a.Alias, Summary = $"{XenRelease.ProfileName(a.Release)}, the newest {a.Alias[4..]}.z" });
         var newest = byRelease[ArmReleases.Newest.Release];
-        return [newest, byRelease[XenRelease.Upstream], seedV3, .. aliases, .. releases.Where(r => r != newest.Release.Release).Select(r => byRelease[r])];
+        var older = releases.Where(r => r != newest.Release.Release).Select(r => byRelease[r]);
+        return [newest, byRelease[XenRelease.Upstream], seedV3, .. aliases, .. older];
     }
 
     private static ArmProfile From(ArmRelease r, ArmLayout layout)

@@ -114,7 +114,10 @@ public static class ArmReleases
 
     // Timelines, oldest commit first; FirstIn is the first release of each branch holding the commit (X.Y.0: it was on staging).
     public static FactTimeline<bool> FixaddrTopFixed { get; } = new("FIXADDR_TOP",
-        [new(false, "4f17357b52f6", "4.17.0"), new(true, "fe3412ab83cc", "4.20.0"), new(true, "87d2cdd51327", "4.18.4"), new(true, "46a2ce35212c", "4.19.1")]);
+    [
+        new(false, "4f17357b52f6", "4.17.0"), new(true, "fe3412ab83cc", "4.20.0"),
+        new(true, "87d2cdd51327", "4.18.4"), new(true, "46a2ce35212c", "4.19.1"),
+    ]);
 
     public static FactTimeline<bool> IsbAfterPmapWrite { get; } = new("isb in arch_pmap_map",
         [new(false, "4f17357b52f6", "4.17.0"), new(true, "feaa9aca87fd", "4.18.0")]);

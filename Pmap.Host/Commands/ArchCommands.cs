@@ -55,7 +55,8 @@ public static class ArchCommands
         foreach (var a in dto.Architectures)
         {
             var profiles = new[] { a.DefaultProfile }.Concat(a.Profiles.Where(p => p != a.DefaultProfile));
-            table.AddRow(Markup.Escape(a.Name), Markup.Escape(Compact(profiles)), Markup.Escape(a.Plugin), Markup.Escape(a.Version), Markup.Escape(a.Description));
+            table.AddRow(Markup.Escape(a.Name), Markup.Escape(Compact(profiles)), Markup.Escape(a.Plugin), Markup.Escape(a.Version),
+                Markup.Escape(a.Description));
         }
         console.Write(table);
         foreach (var f in dto.Failures) console.MarkupLine($"[red]failed[/] {Markup.Escape(f.Path)}: {Markup.Escape(f.Error)}");
