@@ -3,13 +3,13 @@ using Pmap.Core.Machine;
 
 namespace Pmap.Arch.Arm;
 
-/// <summary>Where an Arm port's Xen puts its image and fixmap in one revision (asm/config.h).</summary>
-public sealed record ArmLayout(ulong FixmapBase, ulong XenVirtStart, int XenmapPages, string Since);
+/// <summary>Where an Arm port's Xen puts its image and fixmap in one layout era, and the commit that put them there.</summary>
+public sealed record ArmLayout(ulong FixmapBase, ulong XenVirtStart, int XenmapPages, string Commit);
 
 /// <summary>
 /// What distinguishes the modelled Xen revisions on Arm (docs/XEN_FACTS.md): where the fixmap sits, whether
 /// FIXADDR_TOP has the off-by-one, whether arch_pmap_map ends with an ISB, the barriers of
-/// flush_xen_tlb_range_va_local, and which pmap.c runs on top.
+/// flush_xen_tlb_range_va_local, and which pmap.c runs on top. Release is the row it was derived from.
 /// </summary>
 public sealed record ArmProfile(
     string Name,
@@ -21,7 +21,8 @@ public sealed record ArmProfile(
     string FlushBarrierBefore,
     string FlushBarrierAfter,
     PmapCommonVariant CommonCode,
-    bool FixNames) : IProfile
+    bool FixNames,
+    ArmRelease Release) : IProfile
 {
     public ulong FixmapBase => Layout.FixmapBase;
     public ulong XenVirtStart => Layout.XenVirtStart;
@@ -31,27 +32,40 @@ public sealed record ArmProfile(
     public string SlotName(string suffix) => (FixNames ? "FIX_" : "FIXMAP_") + suffix;
 }
 
-/// <summary>The Arm revisions, declared once for both ports: they differ only in layout and the width of an unsigned long.</summary>
+/// <summary>The Arm profiles, derived once for both ports from <see cref="ArmReleases"/>: they differ in layout and BITS_PER_LONG.</summary>
 public static class ArmProfiles
 {
-    /// <summary>xen-4.17 (the default), seed-v3 and upstream for a port with these layouts and BITS_PER_LONG.</summary>
-    public static IReadOnlyList<ArmProfile> For(ArmLayout release417, ArmLayout upstream, int bitsPerLong)
+    /// <summary>
+    /// The newest release first (the default), upstream, seed-v3, the branch aliases (xen-4.18 = newest 4.18.z), then
+    /// every release from 4.17.0 up.
+    /// </summary>
+    public static IReadOnlyList<ArmProfile> For(IReadOnlyDictionary<ArmLayoutEra, ArmLayout> layouts, int bitsPerLong)
     {
-        // RELEASE-4.17.0 as shipped through 4.17.7: FIXADDR_TOP off by one, no isb in arch_pmap_map.
-        var xen417 = new ArmProfile("xen-4.17", "RELEASE-4.17.0 (unchanged through 4.17.7)", release417,
-            FixaddrTopOffByOne: true, IsbAfterPmapWrite: false, IsbAfterPtUpdate: false, FlushBarrierBefore: "dsb sy", FlushBarrierAfter: "dsb sy",
-            PmapCommonVariant.Release417, FixNames: false);
-        // The v3 patch as posted (Feb 2022): 4.17's Arm side under v3's pmap.c, whose bitmap is one unsigned long.
-        var seedV3 = xen417 with
+        var byRelease = ArmReleases.All.ToDictionary(r => r.Release, r => From(r, layouts[r.Layout.Value]));
+        // The v3 patch as posted (Feb 2022): 4.17.0's Arm side under v3's pmap.c, whose bitmap is one unsigned long.
+        var seedV3 = byRelease["4.17.0"] with
         {
             Name = "seed-v3",
             Summary = $"[PATCH v3 14/19] as posted: local_irq_save, one {bitsPerLong}-bit unsigned long bitmap",
             CommonCode = PmapCommonVariant.SeedV3(bitsPerLong),
         };
-        // Today's Xen: both fixes (fe3412ab83, feaa9aca87), nsh barriers in the local flush.
-        var head = new ArmProfile("upstream", $"Xen HEAD ({upstream.Since} layout, fe3412ab83 and feaa9aca87 applied)", upstream,
-            FixaddrTopOffByOne: false, IsbAfterPmapWrite: true, IsbAfterPtUpdate: true, FlushBarrierBefore: "dsb nshst", FlushBarrierAfter: "dsb nsh",
-            PmapCommonVariant.Upstream, FixNames: true);
-        return [xen417, seedV3, head];
+        var releases = ArmReleases.All.Select(r => r.Release).Where(r => r != XenRelease.Upstream).ToList();
+        var aliases = XenRelease.BranchAliases(releases)
+            .Select(a => byRelease[a.Release] with { Name = a.Alias, Summary = $"{XenRelease.ProfileName(a.Release)}, the newest {a.Alias[4..]}.z" });
+        var newest = byRelease[ArmReleases.Newest.Release];
+        var older = releases.Where(r => r != newest.Release.Release).Select(r => byRelease[r]);
+        return [newest, byRelease[XenRelease.Upstream], seedV3, .. aliases, .. older];
+    }
+
+    private static ArmProfile From(ArmRelease r, ArmLayout layout)
+    {
+        var (before, after) = r.LocalFlush.Value == ArmLocalFlush.Sy ? ("dsb sy", "dsb sy") : ("dsb nshst", "dsb nsh");
+        var common = r.FixNames.Value ? PmapCommonVariant.Upstream : PmapCommonVariant.Release417;
+        var name = XenRelease.ProfileName(r.Release);
+        var what = r.Release == XenRelease.Upstream ? $"staging {ArmReleases.UpstreamCommit}" : $"RELEASE-{r.Release}";
+        var summary = $"{what}: FIXADDR_TOP {(r.FixaddrTopFixed.Value ? "fixed" : "off by one")}, " +
+                      $"{(r.IsbAfterPmapWrite.Value ? "isb" : "no isb")} after the PMAP store, {before}/{after} flush";
+        return new ArmProfile(name, summary, layout, !r.FixaddrTopFixed.Value, r.IsbAfterPmapWrite.Value, r.IsbAfterPtUpdate.Value,
+            before, after, common, r.FixNames.Value, r);
     }
 }

@@ -6,9 +6,13 @@ namespace Pmap.Arch.Arm32;
 
 /// <summary>The Arm32 port: the Arm profiles on ARMv7 LPAE in Hyp mode (docs/XEN_FACTS.md).</summary>
 public sealed class Arm32Architecture() : ArmArchitecture(ArchName, Summary,
-    release417: new ArmLayout(FixmapBase: 0x400000, XenVirtStart: 0x200000, XenmapPages: 1, Since: "4.17"),
-    // XEN_VIRT_SIZE 8 MiB from 4.18 puts the fixmap at 0x00a00000.
-    upstream: new ArmLayout(FixmapBase: 0x00A00000, XenVirtStart: 0x200000, XenmapPages: 4, Since: "4.18+"),
+    new Dictionary<ArmLayoutEra, ArmLayout>
+    {
+        [ArmLayoutEra.Xen417] = new(FixmapBase: 0x400000, XenVirtStart: 0x200000, XenmapPages: 1, Commit: "2b36ebd4a2ff"),
+        // XEN_VIRT_SIZE 8 MiB from 4.18 puts the fixmap at 0x00a00000; 4.19's move (6cd046c501) is arm64's only.
+        [ArmLayoutEra.Xen418] = new(FixmapBase: 0x00A00000, XenVirtStart: 0x200000, XenmapPages: 4, Commit: "abb1522832bb"),
+        [ArmLayoutEra.Xen419] = new(FixmapBase: 0x00A00000, XenVirtStart: 0x200000, XenmapPages: 4, Commit: "abb1522832bb"),
+    },
     bitsPerLong: 32)
 {
     public const string ArchName = "arm32";

@@ -9,7 +9,11 @@ namespace Pmap.Host;
 public sealed class GlobalOptionSet
 {
     public Option<string?> Arch { get; } = new("--arch") { Description = "Architecture name (default: configuration key Architecture)", Recursive = true };
-    public Option<string?> Profile { get; } = new("--profile") { Description = "Profile of the architecture (e.g. xen-4.17, seed-v3, upstream)", Recursive = true };
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "Profile of the architecture (e.g. xen-4.18.4, xen-4.17 for the newest 4.17.z, seed-v3, upstream)",
+        Recursive = true,
+    };
     public Option<string?> Plugins { get; } = new("--plugins") { Description = "Plugins folder (default: plugins/ beside the binary)", Recursive = true };
     public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON configuration file, read after appsettings.json", Recursive = true };
     public Option<bool> Json { get; } = new("--json") { Description = "Machine output: one JSON document on stdout", Recursive = true };
@@ -56,6 +60,7 @@ public static class PmapApp
     [
         ArchCommands.Build(io),
         LayoutCommand.Build(io),
+        VersionsCommand.Build(io),
         MapCommand.Build(io),
         DecodeCommand.Build(io),
         TranslateCommand.Build(io),

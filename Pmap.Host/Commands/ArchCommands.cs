@@ -55,9 +55,27 @@ public static class ArchCommands
         foreach (var a in dto.Architectures)
         {
             var profiles = new[] { a.DefaultProfile }.Concat(a.Profiles.Where(p => p != a.DefaultProfile));
-            table.AddRow(Markup.Escape(a.Name), Markup.Escape(string.Join(", ", profiles)), Markup.Escape(a.Plugin), Markup.Escape(a.Version), Markup.Escape(a.Description));
+            table.AddRow(Markup.Escape(a.Name), Markup.Escape(Compact(profiles)), Markup.Escape(a.Plugin), Markup.Escape(a.Version),
+                Markup.Escape(a.Description));
         }
         console.Write(table);
         foreach (var f in dto.Failures) console.MarkupLine($"[red]failed[/] {Markup.Escape(f.Path)}: {Markup.Escape(f.Error)}");
+    }
+
+    /// <summary>The releases of a branch as one entry (xen-4.18.{0..6}); the default and other names as they are.</summary>
+    private static string Compact(IEnumerable<string> profiles)
+    {
+        var names = profiles.ToList();
+        var parts = new List<string>();
+        foreach (var p in names)
+        {
+            var dots = p.StartsWith("xen-", StringComparison.Ordinal) ? p.Count(ch => ch == '.') : 0;
+            if (dots != 2 || p == names[0]) { parts.Add(p); continue; }
+            var branch = p[..p.LastIndexOf('.')];
+            var run = names.Skip(1).Where(n => n.StartsWith(branch + ".", StringComparison.Ordinal) && n.Count(ch => ch == '.') == 2).ToList();
+            if (run[0] != p) continue; // already written with the first of its branch
+            parts.Add(run.Count == 1 ? p : $"{branch}.{{{run[0][(branch.Length + 1)..]}..{run[^1][(branch.Length + 1)..]}}}");
+        }
+        return string.Join(", ", parts);
     }
 }

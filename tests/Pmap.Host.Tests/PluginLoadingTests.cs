@@ -11,8 +11,12 @@ public class PluginLoadingTests
         var arm64 = r.Json.GetProperty("architectures").EnumerateArray().Single(a => a.GetProperty("name").GetString() == "arm64");
         Assert.Equal("Pmap.Arch.Arm64", arm64.GetProperty("plugin").GetString());
         Assert.Equal("plugins/Pmap.Arch.Arm64/Pmap.Arch.Arm64.dll", arm64.GetProperty("path").GetString());
-        Assert.Equal(new[] { "xen-4.17", "seed-v3", "upstream" }, arm64.GetProperty("profiles").EnumerateArray().Select(p => p.GetString()));
-        Assert.Equal("xen-4.17", arm64.GetProperty("defaultProfile").GetString());
+        var profiles = arm64.GetProperty("profiles").EnumerateArray().Select(p => p.GetString()).ToList();
+        // The newest release first (the default), then upstream, seed-v3, the branch aliases and every release.
+        Assert.Equal(new[] { "xen-4.22.0", "upstream", "seed-v3", "xen-4.17" }, profiles.Take(4));
+        Assert.Equal(32 + 1 + 6, profiles.Count);
+        Assert.Contains("xen-4.17.0", profiles);
+        Assert.Equal("xen-4.22.0", arm64.GetProperty("defaultProfile").GetString());
         Assert.Equal("1.0.0", arm64.GetProperty("version").GetString());
     }
 

@@ -73,6 +73,14 @@ public class SchemaTests
 
     [Theory]
     [MemberData(nameof(Architectures))]
+    public void Versions(string arch)
+    {
+        var doc = Run("versions", 0, "versions", "--arch", arch, "--json");
+        Assert.Equal(arch == "x86", doc["releases"]!.AsArray().Count == 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
     public void Map_unmap_decode_translate(string arch)
     {
         var map = Run("map", 0, "map", "--arch", arch, "--mfn", "0x12345", "--unmap", "--json");
@@ -198,7 +206,7 @@ public class SchemaTests
     public void Every_command_has_a_schema()
     {
         var help = Cli.Process(null, "--help").Out;
-        var commands = new[] { "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance" };
+        var commands = new[] { "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance", "versions" };
         foreach (var c in commands) Assert.Contains("  " + c + " ", help);
         foreach (var c in commands) Assert.NotNull(Schema(c == "arch" ? "arch-list" : c));
     }
