@@ -37,9 +37,10 @@ public class ArmSharedTests
     [Fact]
     public void Both_ports_get_the_same_revisions_with_their_own_word_width()
     {
-        var layout = new ArmLayout(0x400000, 0x200000, 1, "4.17");
-        var p64 = ArmProfiles.For(layout, layout, 64);
-        var p32 = ArmProfiles.For(layout, layout, 32);
+        var layout = new ArmLayout(0x400000, 0x200000, 1, "2b36ebd4a2ff");
+        var layouts = Enum.GetValues<ArmLayoutEra>().ToDictionary(e => e, _ => layout);
+        var p64 = ArmProfiles.For(layouts, 64);
+        var p32 = ArmProfiles.For(layouts, 32);
         Assert.Equal(p64.Select(p => p.Name), p32.Select(p => p.Name));
         Assert.Equal(64, p64.Single(p => p.Name == "seed-v3").CommonCode.BitmapBits);
         Assert.Equal(32, p32.Single(p => p.Name == "seed-v3").CommonCode.BitmapBits);
