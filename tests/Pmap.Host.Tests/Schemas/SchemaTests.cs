@@ -151,7 +151,7 @@ public class SchemaTests
     [Fact]
     public void Bug_fixaddr_top_exits_1()
     {
-        var args = new List<string> { "map", "--arch", "arm64", "--unmap", "--json" };
+        var args = new List<string> { "map", "--arch", "arm64", "--profile", "xen-4.17", "--unmap", "--json" };
         for (var i = 1; i <= 8; i++) args.AddRange(["--mfn", $"{i}"]);
         var doc = Run("map", 1, [.. args]);
         Assert.Equal("vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START", Error(doc, "bug"));
@@ -159,7 +159,7 @@ public class SchemaTests
     }
 
     [Fact]
-    public void Strict_ordering_boot_exits_1() => Error(Run("boot", 1, "boot", "--arch", "arm64", "--strict-ordering", "--json"), "panic");
+    public void Strict_ordering_boot_exits_1() => Error(Run("boot", 1, "boot", "--arch", "arm64", "--profile", "xen-4.17", "--strict-ordering", "--json"), "panic");
 
     [Theory]
     [InlineData("map", new[] { "map", "--arch", "arm64", "--json" })]
