@@ -3,15 +3,23 @@ using Pmap.Core.Arch;
 
 namespace Pmap.Arch.Arm;
 
-/// <summary>What both Arm ports' IArchitecture share: the Arm profiles and the release table, declared once.</summary>
-public abstract class ArmArchitecture(string name, string description, IReadOnlyDictionary<ArmLayoutEra, ArmLayout> layouts, int bitsPerLong)
-    : Architecture<ArmProfile>(name, description, ArmProfiles.For(layouts, bitsPerLong)), IReleaseHistory
+/// <summary>
+/// Both Arm ports' IArchitecture: the Arm profiles and the release table, declared once, over one port's facts; the
+/// port supplies only how its model is built.
+/// </summary>
+public abstract class ArmArchitecture(ArmPort port, Func<ArchSettings, ArmProfile, ArchModel> create)
+    : Architecture<ArmProfile>(port.Name, port.Description, ArmProfiles.For(port.Layouts, port.BitsPerLong)), IReleaseHistory
 {
+    private readonly int bitsPerLong = port.BitsPerLong;
+    private readonly IReadOnlyDictionary<ArmLayoutEra, ArmLayout> layouts = port.Layouts;
+
+    protected sealed override ArchModel Create(ArchSettings settings, ArmProfile profile) => create(settings, profile);
+
     /// <summary>The repeated-TLBI workaround exists on arm64 only (TLB_HELPER_VA); arm32 has no such column.</summary>
     private bool HasRepeatTlbi => bitsPerLong == 64;
 
-    /// <summary>The per-page local invalidate (the Arm models' TlbFlushVaOp).</summary>
-    private string Tlbi => bitsPerLong == 64 ? "tlbi vae2" : "TLBIMVAH";
+    /// <summary>The per-page local invalidate.</summary>
+    private string Tlbi => port.TlbFlushVaOp;
 
     public IReadOnlyList<ReleaseFacts> Releases => _releases ??= ArmReleases.All.Select(Row).ToList();
 

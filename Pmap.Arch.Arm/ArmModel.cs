@@ -18,6 +18,15 @@ namespace Pmap.Arch.Arm;
 public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Codec, string StoreOp, string TlbFlushVaOp, RamBank DefaultRam,
     PhysAddr DefaultXenLoadAddress, IReadOnlyList<string> RootChain)
 {
+    /// <summary>One line for `pmap arch list`.</summary>
+    public required string Description { get; init; }
+
+    /// <summary>Where Xen and its fixmap sit in each layout era.</summary>
+    public required IReadOnlyDictionary<ArmLayoutEra, ArmLayout> Layouts { get; init; }
+
+    /// <summary>BITS_PER_LONG: the width of the v3 seed's one-word bitmap.</summary>
+    public required int BitsPerLong { get; init; }
+
     /// <summary>The root chain's tables, then xen_fixmap and the xen_xenmap page(s), in image order.</summary>
     public (string Name, int Pages)[] StaticTables(int xenmapPages) => [.. RootChain.Select(n => (n, 1)), ("xen_fixmap", 1), ("xen_xenmap", xenmapPages)];
 }

@@ -10,14 +10,15 @@ namespace Pmap.Arch.Arm32;
 /// Xen on Arm32 in Hyp mode: LPAE long descriptors, 3 levels (HYP_PT_ROOT_LEVEL 1), 32-bit VA in HTTBR,
 /// PADDR_BITS 40, write_pte with one <c>strd</c>, TLBIMVAH (<c>mcr p15, 4, Rt, c8, c7, 1</c>) for one VA.
 /// </summary>
-public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, Facts)
+public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, ArmPorts.Arm32)
 {
-    /// <summary>
-    /// LPAE in Hyp mode (root level 1), strd, TLBIMVAH; cpu0_pgtable is CPU0's root (per_cpu(xen_pgtable, 0)). QEMU virt's RAM at
-    /// 0x40000000; 1 GiB keeps the bank inside a 32-bit VA-sized view.
-    /// </summary>
-    public static readonly ArmPort Facts = new(Arm32Architecture.ArchName, new(RootLevel: 1, LeafLevel: 3, VaBits: 32, PaBits: 40, VaRange.ZeroExtended),
-        new LpaeCodec(firstLevel: 1), "strd", "TLBIMVAH", new(new PhysAddr(0x40000000), 1UL << 30), new(0x40200000), ["cpu0_pgtable", "xen_second"]);
+    /// <summary>The model, with its xenheap option read at once (a bad value is a start-up error).</summary>
+    public static Arm32Model Validated(ArchSettings settings, ArmProfile profile)
+    {
+        var model = new Arm32Model(settings, profile);
+        _ = model.XenheapMegabytes;
+        return model;
+    }
 
     /// <summary>XENHEAP_VIRT_START and its 1 GiB window (4.17 asm/config.h, arm32).</summary>
     public static readonly VirtAddr XenheapVirtStart = new(0x40000000);

@@ -10,14 +10,8 @@ namespace Pmap.Arch.Arm64;
 /// Xen on Arm64 at EL2: 4 levels (HYP_PT_ROOT_LEVEL 0), 48-bit VA in TTBR0_EL2, 48-bit PA,
 /// write_pte with <c>str</c>, local TLB invalidation with <c>tlbi vae2</c> (VA &gt;&gt; 12).
 /// </summary>
-public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, Facts)
+public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, ArmPorts.Arm64)
 {
-    /// <summary>
-    /// VMSAv8-64 at EL2 (HYP_PT_ROOT_LEVEL 0), str, tlbi vae2; QEMU virt's 2 GiB at 0x40000000 with Xen 2 MiB aligned low in it.
-    /// </summary>
-    public static readonly ArmPort Facts = new(Arm64Architecture.ArchName, new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended),
-        new LpaeCodec(firstLevel: 0), "str", "tlbi vae2", new(new PhysAddr(0x40000000), 2UL << 30), new(0x40200000), ["xen_pgtable", "xen_first", "xen_second"]);
-
     /// <summary>SLOT0(256): DIRECTMAP_VIRT_START (arm64 asm/config.h).</summary>
     public static readonly VirtAddr DirectmapStart = new(256UL << 39);
 
