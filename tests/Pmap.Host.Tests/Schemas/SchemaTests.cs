@@ -73,6 +73,18 @@ public class SchemaTests
 
     [Theory]
     [MemberData(nameof(Architectures))]
+    public void Fuzz(string arch)
+    {
+        var doc = Run("fuzz", 0, "fuzz", "--arch", arch, "--ops", "3000", "--seed", "5", "--json");
+        Assert.Null(doc["violation"]);
+        Assert.Equal(3000, (long)doc["ops"]!);
+    }
+
+    [Fact]
+    public void Fuzz_refuses_an_unbounded_run() => Error(Run("fuzz", 2, "fuzz", "--arch", "x86", "--ops", "1000000000000", "--json"), "usage");
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
     public void Versions(string arch)
     {
         var doc = Run("versions", 0, "versions", "--arch", arch, "--json");
@@ -206,7 +218,7 @@ public class SchemaTests
     public void Every_command_has_a_schema()
     {
         var help = Cli.Process(null, "--help").Out;
-        var commands = new[] { "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance", "versions" };
+        var commands = new[] { "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance", "versions", "fuzz" };
         foreach (var c in commands) Assert.Contains("  " + c + " ", help);
         foreach (var c in commands) Assert.NotNull(Schema(c == "arch" ? "arch-list" : c));
     }

@@ -10,7 +10,7 @@ namespace Pmap.TestArch;
 /// entry = address | table (bit 1) | valid (bit 0), an up-growing fixmap at 0x400000 with two named slots
 /// before the PMAP range. Its unmap flush can be left out to show what a missing flush does.
 /// </summary>
-public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common) : ArchModel(settings, name, Fmt, new FakeCodec())
+public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false) : ArchModel(settings, name, Fmt, new FakeCodec())
 {
     public const ulong Valid = 1, TableBit = 2;
     public const int FixA = 0, FixB = 1, FixPmapBegin = 2;
@@ -60,7 +60,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
 
     public override void ArchPmapUnmap(XenMachine m, int slot)
     {
-        m.WritePte(Entry(slot), 0, "st");
+        if (!skipUnmapStore) m.WritePte(Entry(slot), 0, "st");
         m.Barrier("fence");
         if (!skipUnmapFlush) m.FlushTlbVa("tlbflush", Fixmap.FixToVirt(slot));
     }
@@ -120,8 +120,8 @@ public sealed class FakeCodec : IPteCodec
 
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
-public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false) : Architecture<FakeProfile>(name, "a test architecture",
+public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false) : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
-    protected override ArchModel Create(ArchSettings settings, FakeProfile profile) => new FakeModel(settings, Name, skipUnmapFlush, profile.Common);
+    protected override ArchModel Create(ArchSettings settings, FakeProfile profile) => new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore);
 }

@@ -1,0 +1,48 @@
+using CsCheck;
+using Pmap.Arch.Arm32;
+using Pmap.Arch.Arm64;
+using Pmap.Arch.RiscV;
+using Pmap.Arch.X86;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+using Pmap.Core.Scenarios;
+
+namespace Pmap.Ports.Tests;
+
+/// <summary>
+/// Random pmap_map / pmap_unmap / touch / system_state / IRQ sequences on every shipped architecture and
+/// profile, with pmap.c's invariants checked after each operation (PmapFuzz) and CsCheck shrinking a failure
+/// to a minimal sequence. A quick size here; `pmap fuzz --ops N` runs long ones.
+/// </summary>
+public class RandomOperationsTests
+{
+    // Frames in a 16 MiB window, live indexes, early_boot or smp_boot, an IRQ count of 0 or 1.
+    private static readonly Gen<FuzzOp> Op = Gen.Int[0, 99].Select(Gen.ULong[0, 0xffff], (pick, arg) => pick switch
+    {
+        < 35 => new FuzzOp(FuzzOpKind.Map, 0x40000 + (arg & 0xfff)),
+        < 65 => new FuzzOp(FuzzOpKind.Unmap, arg),
+        < 94 => new FuzzOp(FuzzOpKind.Touch, arg),
+        < 97 => new FuzzOp(FuzzOpKind.State, (arg & 3) == 0 ? (ulong)SystemState.SmpBoot : (ulong)SystemState.EarlyBoot),
+        _ => new FuzzOp(FuzzOpKind.Irq, arg & 1),
+    });
+
+    public static TheoryData<string, string> Profiles()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var arch in Architectures())
+            foreach (var p in arch.Profiles) data.Add(arch.Name, p.Name);
+        return data;
+    }
+
+    private static IEnumerable<IArchitecture> Architectures() =>
+        [new Arm64Architecture(), new Arm32Architecture(), new X86Architecture(), new RiscVArchitecture()];
+
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public void Invariants_hold_under_random_operations(string arch, string profile)
+    {
+        var model = Architectures().Single(a => a.Name == arch).Create(ArchSettings.For(profile));
+        Op.Array[1, 80].Sample(ops => PmapFuzz.Check(model, ops) is null, iter: 25, threads: 1,
+            print: ops => string.Join("; ", ops) + " -> " + PmapFuzz.Check(model, ops));
+    }
+}
