@@ -86,6 +86,7 @@ public abstract class ArmModel : ArchModel
     public override FixmapLayout Fixmap => _fixmap;
     public override PmapCommonVariant CommonCode => ArmProfile.CommonCode;
     public override bool NewEntriesNeedContextSync => true;
+    public override bool ChecksFrameWidth => true;
 
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
     public int PaddrBits => _paddrBits ??= Format.PaBits;

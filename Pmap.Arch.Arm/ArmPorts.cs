@@ -22,7 +22,7 @@ public static class ArmPorts
     /// at 0x40000000; 1 GiB keeps the bank inside a 32-bit VA-sized view.
     /// </summary>
     public static ArmPort Arm32 { get; } = new("arm32", new(RootLevel: 1, LeafLevel: 3, VaBits: 32, PaBits: 40, VaRange.ZeroExtended),
-        new LpaeCodec(firstLevel: 1), "strd", "TLBIMVAH", new(new PhysAddr(0x40000000), 1UL << 30), new(0x40200000), ["cpu0_pgtable", "xen_second"])
+        new LpaeCodec(firstLevel: 1, paBits: 40), "strd", "TLBIMVAH", new(new PhysAddr(0x40000000), 1UL << 30), new(0x40200000), ["cpu0_pgtable", "xen_second"])
     {
         Description = "ARMv7-A in Hyp mode: LPAE long descriptors, 3 levels, 32-bit VA, 40-bit PA",
         Layouts = ArmLayouts.Arm32,

@@ -9,8 +9,13 @@ namespace Pmap.Arch.Arm;
 /// Level 0 has no block descriptor (4 KiB granule); level 3 needs the table bit (page) and treats
 /// its absence as reserved.
 /// </summary>
-public sealed class LpaeCodec(int firstLevel) : IPteCodec
+/// <param name="firstLevel">The root level: 0 on arm64, 1 on arm32.</param>
+/// <param name="paBits">PADDR_BITS: bits of the output address above it are RES0 (arm32: 47:40).</param>
+public sealed class LpaeCodec(int firstLevel, int paBits = 48) : IPteCodec
 {
+    // Output address bits (paBits-1):12; what lies between paBits and bit 51 is RES0.
+    private readonly ulong _addressMask = Lpae.BaseMask & ((1UL << paBits) - 1);
+
     public PteKind Classify(ulong raw, int level)
     {
         if (!Lpae.IsValid(raw)) return PteKind.Invalid;
@@ -28,12 +33,12 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
         if (level == 3)
         {
             if (!table) return PteKind.Reserved;
-            output = new PhysAddr(raw & Lpae.BaseMask);
+            output = new PhysAddr(raw & _addressMask);
             return PteKind.Page;
         }
         if (table)
         {
-            output = new PhysAddr(raw & Lpae.BaseMask);
+            output = new PhysAddr(raw & _addressMask);
             return PteKind.Table;
         }
         if (level == 0) return PteKind.Reserved;
@@ -43,9 +48,9 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
 
     public PhysAddr OutputAddress(ulong raw, int level)
     {
-        if (level == 3 || (raw & Lpae.Table) != 0) return new PhysAddr(raw & Lpae.BaseMask);
+        if (level == 3 || (raw & Lpae.Table) != 0) return new PhysAddr(raw & _addressMask);
         var shift = Page.Shift + Page.EntriesPerTableShift * (3 - level);
-        return new PhysAddr(raw & Lpae.BaseMask & ~((1UL << shift) - 1)); // a block: the low bits are RES0
+        return new PhysAddr(raw & _addressMask & ~((1UL << shift) - 1)); // a block: the low bits are RES0
     }
 
     /// <summary>EL2's stage-1 view: AP[2] read-only, XN, nG, the Contiguous bit, and the MAIR index by Xen's MT_ name.</summary>
@@ -103,7 +108,7 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
             f.Add(PteField.Bit(raw, 10, "AF", v => v != 0 ? "accessed" : "not accessed: first access faults"));
             f.Add(PteField.Bit(raw, 11, "nG", v => v != 0 ? "not global (ASID-tagged)" : "global"));
             f.Add(Address(raw, "OutputAddress", kind == PteKind.Block ? $"{Hex.FormatSize(1UL << (12 + 9 * (3 - level)))} block base" : "page base"));
-            f.Add(PteField.Of(raw, 51, 48, "RES0", v => v == 0 ? "zero" : "non-zero: reserved bits set"));
+            f.Add(PteField.Of(raw, 51, paBits, "RES0", v => v == 0 ? "zero" : $"non-zero: reserved bits set (beyond the {paBits}-bit PA)"));
             f.Add(PteField.Bit(raw, 52, "Contiguous", v => v != 0 ? "one of 16 adjacent entries that may share a TLB entry" : "no"));
             f.Add(PteField.Bit(raw, 53, "PXN", v => v != 0 ? "privileged execute-never" : "no"));
             f.Add(PteField.Bit(raw, 54, "XN", v => v != 0 ? "execute-never" : "executable"));
@@ -116,6 +121,5 @@ public sealed class LpaeCodec(int firstLevel) : IPteCodec
 
 
 
-    private static PteField Address(ulong raw, string name, string meaning) =>
-        new(name, 47, 12, raw & Lpae.BaseMask, meaning);
+    private PteField Address(ulong raw, string name, string meaning) => new(name, paBits - 1, 12, raw & _addressMask, meaning);
 }

@@ -81,6 +81,19 @@ public sealed class RiscVModel : ArchModel
     public override LeafAccessCheck? LeafAccess => Ad == AdBehaviour.Svade ? SvadeAccess : null;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 
+    /// <summary>
+    /// setup_directmap_mappings keeps VA and PA congruent modulo 1 GiB from SLOTN(200) and checks no end: a bank whose
+    /// directmap runs past 256 GiB leaves Sv39's canonical lower half, where the VAs Xen computes are not addresses.
+    /// </summary>
+    public override string? BankProblem(RamBank bank)
+    {
+        var end = DirectmapStart.Value - (bank.Base.Value & ~((1UL << 30) - 1)) + bank.End.Value;
+        return end > 1UL << 38
+            ? $"RAM bank {bank} would put the directmap up to VA {Hex.Format(end)}, past Sv39's 256 GiB canonical lower half "
+              + "(DIRECTMAP_VIRT_START = SLOTN(200)); Xen's setup_directmap_mappings does not check this"
+            : null;
+    }
+
     /// <summary>QEMU's RISC-V virt machine: RAM at 0x80000000.</summary>
     public override RamBank DefaultRam => new(new PhysAddr(0x80000000), 2UL << 30);
 
@@ -115,6 +128,8 @@ public sealed class RiscVModel : ArchModel
     /// <summary>asm/pmap.h arch_pmap_map: ASSERT invalid, write_pte (a plain sd), then flush_tlb_one_local = sfence.vma va.</summary>
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {
+        if (mfn.Value > Format.MaxMfn)
+            m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, pte_from_mfn drops its top bits (Xen has no check)");
         var entry = XenFixmap.Add((ulong)slot * 8);
         m.Assert(!Sv39Pte.IsValid(m.Memory.Read64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h");
         m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), "sd");

@@ -15,6 +15,14 @@ public sealed class X86Model : ArchModel
     /// <summary>VMAP_VIRT_END - PAGE_SIZE: the fixmap steals the top page of VMAP (asm/config.h).</summary>
     public static readonly VirtAddr FixaddrTop = new(0xFFFF82CFFFFFF000);
 
+    /// <summary>DIRECTMAP_SIZE = PML4_ENTRY_BYTES × (511 - 262) (asm/config.h): 249 × 512 GiB.</summary>
+    public const ulong DirectmapSize = (1UL << 39) * (511 - 262);
+
+    /// <summary>A bank wholly above DIRECTMAP_SIZE: setup_max_pdx drops all of it and Xen has no RAM left; it says nothing.</summary>
+    public override string? BankProblem(RamBank bank) => bank.Base.Value >= DirectmapSize
+        ? $"RAM bank {bank} starts above DIRECTMAP_SIZE ({Hex.FormatSize(DirectmapSize)}): setup_max_pdx would drop all of it"
+        : null;
+
     /// <summary>PML4_ADDR(262) (asm/config.h): the directmap.</summary>
     public static readonly VirtAddr DirectmapStart = new(0xFFFF830000000000);
 
@@ -144,6 +152,8 @@ public sealed class X86Model : ArchModel
     /// <summary>arch_pmap_map (series V4/v5 asm/pmap.h): ASSERT not present, then l1e_write: one 64-bit mov, no fence, no flush.</summary>
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {
+        if (mfn.Value > Format.MaxMfn)
+            m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, its bits spill into the entry's flags (Xen has no check)");
         var pl1e = Pl1e(slot);
         m.Assert((X86Pte.GetPteFlags(m.Memory.Read64(pl1e)) & X86Pte.Present) == 0, "!(l1e_get_flags(*pl1e) & _PAGE_PRESENT)", "arch_pmap_map",
             "arch/x86/include/asm/pmap.h");
@@ -226,7 +236,11 @@ public sealed class X86Model : ArchModel
     public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
     {
         var va = DirectmapStart.Add(bank.Base.Value);
-        var nr = bank.Size >> Page.Shift;
+        // setup_max_pdx: max_pdx is capped at DIRECTMAP_SIZE >> PAGE_SHIFT; RAM above it is not used.
+        var end = Math.Min(bank.End.Value, DirectmapSize);
+        var nr = (end - bank.Base.Value) >> Page.Shift;
+        if (end < bank.End.Value)
+            m.Printk($"setup_max_pdx: RAM above {Hex.Format(DirectmapSize)} (DIRECTMAP_SIZE) is not used; {Hex.FormatSize(bank.End.Value - end)} dropped");
         var rc = MapPagesToXen(m, va, bank.Base.ToMfn(), nr, superpages: true);
         if (rc != 0) throw new XenPanicException($"map_pages_to_xen of the directmap failed ({rc})", "setup_directmap");
         return new DirectmapMapping(va, bank.Base, nr, "the series' use: page tables built with no directmap yet, every table page reached through PMAP");

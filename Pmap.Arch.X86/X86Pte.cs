@@ -74,8 +74,14 @@ public sealed class X86Codec : IPteCodec
             PteField.Bit(raw, 8, "G", v => !leaf ? "ignored above a leaf" : v != 0 ? "global: survives a CR3 write" : "not global"),
             PteField.Of(raw, 11, 9, "AVAIL", v => v == 0 ? "none" : "software bits (_PAGE_AVAIL0..2)"),
         };
-        if (kind == PteKind.Block) f.Add(PteField.Bit(raw, 12, "PAT", v => v != 0 ? "PAT index bit set (large page)" : "PAT index bit clear (large page)"));
-        f.Add(new PteField("Address", 51, 12, OutputAddress(raw, level).Value, kind switch
+        // A 2 MiB or 1 GiB leaf: bit 12 is PAT, the bits up to the page size are reserved, the address starts above them.
+        var low = kind == PteKind.Block ? Page.Shift + 9 * (level - 1) : Page.Shift;
+        if (kind == PteKind.Block)
+        {
+            f.Add(PteField.Bit(raw, 12, "PAT", v => v != 0 ? "PAT index bit set (large page)" : "PAT index bit clear (large page)"));
+            f.Add(PteField.Of(raw, low - 1, 13, "Reserved", v => v == 0 ? "zero" : "non-zero: reserved bits set (the walk faults)"));
+        }
+        f.Add(new PteField("Address", 51, low, OutputAddress(raw, level).Value, kind switch
         {
             PteKind.Table => "next-level table",
             PteKind.Block => $"{(level == 3 ? "1 GiB" : "2 MiB")} page base",

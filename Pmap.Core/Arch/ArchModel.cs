@@ -36,6 +36,12 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// <summary>A check the MMU makes on a leaf it uses beyond validity (RISC-V Svade A/D), or null.</summary>
     public virtual LeafAccessCheck? LeafAccess => null;
 
+    /// <summary>
+    /// Whether arch_pmap_map itself stops a frame beyond PADDR_BITS (Arm: the ASSERT in mfn_to_xen_entry); where it
+    /// does not (x86, RISC-V), the frame bits would spill into the entry's flags and callers must refuse it.
+    /// </summary>
+    public virtual bool ChecksFrameWidth => false;
+
     /// <summary>The RAM bank a plain machine of this architecture has (QEMU virt's, for instance).</summary>
     public abstract RamBank DefaultRam { get; }
 
@@ -64,6 +70,12 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// </summary>
     public virtual int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
         throw new NotSupportedException($"{Name} does not model map_pages_to_xen");
+
+    /// <summary>
+    /// Why the model refuses a RAM bank that Xen would take without a check of its own and then mishandle (a
+    /// directmap past the VA range, say), naming the limit; null when the bank is fine or Xen checks it itself.
+    /// </summary>
+    public virtual string? BankProblem(RamBank bank) => null;
 
     /// <summary>DIRECTMAP_VIRT_START, when the architecture has a directmap.</summary>
     public virtual VirtAddr? DirectmapVirtStart => null;

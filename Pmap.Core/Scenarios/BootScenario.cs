@@ -28,6 +28,7 @@ public static class BootScenario
     /// <summary>Boots a machine with <paramref name="bank"/> as its RAM and runs the scenario on it.</summary>
     public static (XenMachine Machine, BootReport? Report, XenCrashException? Crash) Boot(ArchModel model, RamBank bank, MachineOptions? options = null)
     {
+        if (model.BankProblem(bank) is { } problem) throw new PmapUsageException(problem);
         var m = model.Boot((options ?? new MachineOptions { TraceEnabled = false }) with { Ram = [bank] });
         try
         {
@@ -45,6 +46,7 @@ public static class BootScenario
 
     public static BootReport Run(ArchModel model, XenMachine m, RamBank bank)
     {
+        if (model.BankProblem(bank) is { } problem) throw new PmapUsageException(problem);
         m.Cpu.SystemState = SystemState.EarlyBoot;
         var before = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
         var mapped = model.SetupDirectmapMappings(m, bank);

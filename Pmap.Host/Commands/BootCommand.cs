@@ -33,7 +33,7 @@ public static class BootCommand
             }
             if (dto.Error is null) return ExitCodes.Success;
             io.Err.WriteLine("pmap: " + dto.Error.Message);
-            return ExitCodes.XenCrash;
+            return ExitCodes.PluginOrConfig; // the model failed its own check: a fault of the plugin, not of Xen
         }));
         return cmd;
     }

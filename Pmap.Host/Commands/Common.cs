@@ -16,7 +16,7 @@ public static class Args
     public static Mfn Mfn(string text)
     {
         var v = ParseNonNegative(text, "MFN");
-        if (v >= 1UL << (64 - Page.Shift)) throw new PmapUsageException($"MFN '{text}' is too large: a frame number is below {Hex.Format(1UL << (64 - Page.Shift))}");
+        if (v >= 1UL << (64 - Page.Shift)) throw new PmapUsageException($"MFN '{Hex.Echo(text)}' is too large: a frame number is below {Hex.Format(1UL << (64 - Page.Shift))}");
         return new Mfn(v);
     }
 
@@ -25,27 +25,36 @@ public static class Args
     {
         var mfn = Mfn(text);
         if (mfn.Value > model.Format.MaxMfn)
-            throw new PmapUsageException($"MFN '{text}' is beyond {model.Name}'s {model.Format.PaBits}-bit physical addresses: the largest frame is {Hex.Format(model.Format.MaxMfn)}");
+            throw new PmapUsageException($"MFN '{Hex.Echo(text)}' is beyond {model.Name}'s {model.Format.PaBits}-bit physical addresses: the largest frame is {Hex.Format(model.Format.MaxMfn)}");
         return mfn;
+    }
+
+    /// <summary>An MFN for pmap_map: the port's own check decides where Xen has one, the PA width where it has none.</summary>
+    public static Mfn MfnToMap(string text, ArchModel model)
+    {
+        var mfn = Mfn(text);
+        if (model.ChecksFrameWidth || mfn.Value <= model.Format.MaxMfn) return mfn;
+        throw new PmapUsageException($"MFN '{Hex.Echo(text)}' is beyond {model.Name}'s {model.Format.PaBits}-bit physical addresses (largest frame "
+            + $"{Hex.Format(model.Format.MaxMfn)}): Xen's arch_pmap_map has no check and the frame bits would spill into the entry's flags");
     }
 
     public static VirtAddr Va(string text, ArchModel model)
     {
         var va = new VirtAddr(ParseNonNegative(text, "virtual address"));
         if (!model.Format.IsValidVa(va))
-            throw new PmapUsageException($"VA '{text}' is not a {model.Name} virtual address: expected {model.Format.DescribeVaRange()}");
+            throw new PmapUsageException($"VA '{Hex.Echo(text)}' is not a {model.Name} virtual address: expected {model.Format.DescribeVaRange()}");
         return va;
     }
 
     public static ulong ParseNonNegative(string text, string what)
     {
-        if (text.TrimStart().StartsWith('-')) throw new PmapUsageException($"{what} '{text}' is negative: expected 0x hex or decimal, 0 or more");
+        if (text.TrimStart().StartsWith('-')) throw new PmapUsageException($"{what} '{Hex.Echo(text)}' is negative: expected 0x hex or decimal, 0 or more");
         return Hex.ParseNumber(text, what);
     }
 
     public static ulong Size(string text, string what)
     {
-        if (text.TrimStart().StartsWith('-')) throw new PmapUsageException($"{what} '{text}' is negative");
+        if (text.TrimStart().StartsWith('-')) throw new PmapUsageException($"{what} '{Hex.Echo(text)}' is negative");
         return Hex.ParseSize(text, what);
     }
 
@@ -65,7 +74,7 @@ public static class Args
     public static int Level(string text, ArchModel model)
     {
         if (!int.TryParse(text, out var level) || !model.Format.IsLevel(level))
-            throw new PmapUsageException($"level '{text}' is not a {model.Name} page-table level: expected {string.Join(", ", model.Format.WalkOrder)}");
+            throw new PmapUsageException($"level '{Hex.Echo(text)}' is not a {model.Name} page-table level: expected {string.Join(", ", model.Format.WalkOrder)}");
         return level;
     }
 }

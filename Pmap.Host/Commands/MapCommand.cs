@@ -23,7 +23,7 @@ public static class MapCommand
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
-            var mfns = (p.GetValue(mfn) ?? []).Select(Args.Mfn).ToList();
+            var mfns = (p.GetValue(mfn) ?? []).Select(t => Args.MfnToMap(t, model)).ToList();
             var st = SystemState.EarlyBoot;
             if (p.GetValue(state) is { } text && !SystemStates.TryParse(text, out st))
                 throw new PmapUsageException($"--state '{text}' is not a system state: expected one of {SystemStates.Allowed}");

@@ -1,0 +1,85 @@
+namespace Pmap.Host.Tests;
+
+/// <summary>Inputs Xen itself would refuse or mishandle, each answered per the contract: one stderr line, the code, the JSON error.</summary>
+public class ReliabilityTests
+{
+    /// <summary>The run ends with <paramref name="code"/>, one stderr line and a JSON "error" of <paramref name="kind"/>; returns its message.</summary>
+    private static string Fails(int code, string kind, params string[] args)
+    {
+        var r = Cli.Process(null, [.. args, "--json"]);
+        r.AssertNoStackTrace();
+        Assert.True(code == r.Code, $"exit {r.Code}: {r.Err}");
+        Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var error = r.Json.GetProperty("error");
+        Assert.Equal(kind, error.GetProperty("kind").GetString());
+        return error.GetProperty("message").GetString()!;
+    }
+
+    [Theory]
+    // 57 GiB from 0x80000000: the directmap ends at SLOTN(200) - 2G + 2G + 57G = 257 GiB, past Sv39's 256 GiB lower half.
+    [InlineData("57G", "0x4040000000")]
+    [InlineData("1T", "0x13200000000")]
+    public void A_riscv_bank_whose_directmap_leaves_sv39_is_refused_at_input(string size, string end) =>
+        Assert.Contains($"directmap up to VA {end}, past Sv39's 256 GiB", Fails(2, "usage", "boot", "--arch", "riscv", "--ram-size", size));
+
+    [Fact]
+    public void A_riscv_bank_just_inside_sv39_boots()
+    {
+        // 54 GiB: the directmap ends at 254 GiB.
+        var r = Cli.Run("boot", "--arch", "riscv", "--ram-size", "54G", "--json");
+        Assert.Equal(0, r.Code);
+        Assert.Equal(54UL << 18, r.Json.GetProperty("verifiedPages").GetUInt64());
+    }
+
+    [Fact]
+    public void An_x86_bank_above_directmap_size_is_refused_and_one_across_it_is_cut_as_setup_max_pdx_does()
+    {
+        Assert.Contains("above DIRECTMAP_SIZE (127488G)", Fails(2, "usage", "boot", "--arch", "x86", "--ram-base", "0xfffffffff000", "--ram-size", "4K"));
+        // 249 × 512 GiB = 0x7c8000000000; a 2 MiB bank straddling it keeps the 1 MiB below.
+        var r = Cli.Run("boot", "--arch", "x86", "--ram-base", "0x7c7ffff00000", "--ram-size", "2M", "--json");
+        Assert.Equal(0, r.Code);
+        Assert.Equal(256UL, r.Json.GetProperty("verifiedPages").GetUInt64());
+    }
+
+    [Theory]
+    [InlineData("x86", "0xfffffffffffff", "52-bit")]
+    [InlineData("riscv", "0x100000000000", "56-bit")] // 2^44: one past the largest 56-bit frame
+    public void Map_refuses_a_frame_beyond_the_pa_where_xen_has_no_check(string arch, string mfn, string bits) =>
+        Assert.Contains($"{bits} physical addresses", Fails(2, "usage", "map", "--arch", arch, "--mfn", mfn));
+
+    [Fact]
+    public void Map_keeps_arms_own_paddr_assert()
+    {
+        // mfn_to_xen_entry: ASSERT(!(mfn_to_maddr(mfn) & ~PADDR_MASK)), arm32's PADDR_BITS 40.
+        Assert.Equal("!(mfn_to_maddr(mfn) & ~PADDR_MASK)", Fails(1, "assert", "map", "--arch", "arm32", "--mfn", "0x10000000"));
+    }
+
+    [Fact]
+    public void Values_echoed_in_errors_are_cut_to_a_readable_length()
+    {
+        var message = Fails(2, "usage", "map", "--arch", "x86", "--mfn", new string('7', 200));
+        Assert.Contains("'" + new string('7', 37) + "...'", message);
+        Assert.True(message.Length < 300, message);
+    }
+
+    [Fact]
+    public void Arm32_decode_shows_the_40_bit_address_and_flags_bits_above_it()
+    {
+        var fields = Cli.Run("decode", "--arch", "arm32", "0x0000ff0012345f7f", "--json").Json.GetProperty("fields").EnumerateArray().ToList();
+        var address = fields.Single(f => f.GetProperty("name").GetString() == "OutputAddress");
+        Assert.Equal(("39:12", "0x12345000"), (address.GetProperty("bits").GetString(), address.GetProperty("value").GetString()));
+        var res0 = fields.Single(f => f.GetProperty("name").GetString() == "RES0");
+        Assert.Equal(("51:40", "0xff"), (res0.GetProperty("bits").GetString(), res0.GetProperty("value").GetString()));
+    }
+
+    [Fact]
+    public void X86_large_leaves_show_pat_apart_from_the_address_and_flag_reserved_bits()
+    {
+        // 0x1e3 = P|RW|A|D|PSE|G; bit 12 PAT; bits 20:13 = 0xa2 reserved in a 2 MiB leaf; address 0x12200000.
+        var fields = Cli.Run("decode", "--arch", "x86", "--level", "2", "0x80000000123451e3", "--json").Json.GetProperty("fields").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("name").GetString()!, f => (f.GetProperty("bits").GetString(), f.GetProperty("value").GetString()));
+        Assert.Equal(("12", "0x1"), fields["PAT"]);
+        Assert.Equal(("20:13", "0xa2"), fields["Reserved"]);
+        Assert.Equal(("51:21", "0x12200000"), fields["Address"]);
+    }
+}
