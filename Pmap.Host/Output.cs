@@ -12,6 +12,9 @@ public static class ExitCodes
     public const int XenCrash = 1;
     public const int Usage = 2;
     public const int PluginOrConfig = 3;
+    public const int HazardsFound = 4;
+    /// <summary>SIGINT (Ctrl-C): 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
 }
 
 /// <summary>The JSON "error" object of docs/CLI.md.</summary>

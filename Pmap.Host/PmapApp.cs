@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Pmap.Core;
 using Pmap.Host.Commands;
 using Pmap.Hosting;
@@ -45,7 +46,12 @@ public static class PmapApp
         var io = new CommandIo(stdout, stderr, g);
         foreach (var c in Commands(io)) root.Subcommands.Add(c);
 
-        var parse = root.Parse(args);
+        // Response files (@file) stay off: an argument is what it says, never a file's first line.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (args.Contains("--json") && args.Any(a => a is "--help" or "-h" or "-?"))
+            return io.Fail(ExitCodes.Usage, "usage", "--help has no JSON form: run it without --json", json: true);
+        if (SwallowedOption(parse.RootCommandResult) is { } swallowed)
+            return io.Fail(ExitCodes.Usage, "usage", swallowed, args.Contains("--json"));
         if (parse.Errors.Count > 0)
         {
             var json = args.Contains("--json");
@@ -54,6 +60,18 @@ public static class PmapApp
             return io.Fail(ExitCodes.Usage, "usage", error.Message + " (see pmap --help)", json);
         }
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>An option that took the next option as its value (`--mfn --json`): a missing value, not a frame called "--json".</summary>
+    private static string? SwallowedOption(CommandResult result)
+    {
+        foreach (var child in result.Children)
+        {
+            if (child is OptionResult o && o.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } token)
+                return $"{o.Option.Name} needs a value, but the next word is the option {Hex.Echo(token.Value)} (see pmap --help)";
+            if (child is CommandResult sub && SwallowedOption(sub) is { } inner) return inner;
+        }
+        return null;
     }
 
     private static IEnumerable<Command> Commands(CommandIo io) =>

@@ -9,12 +9,18 @@ namespace Pmap.Host.Commands;
 /// <summary>pmap bench: one benchmark workload (bench/cbench is its C twin) on the real Core and plugin, trace off, one JSON line.</summary>
 public static class BenchCommand
 {
+    /// <summary>A billion operations is minutes of work; more is a typo.</summary>
+    public const long MaxCount = 1_000_000_000;
+
     public static Command Build(CommandIo io)
     {
         var workload = new Option<string>("--workload") { Description = "W1 (map+touch+unmap), W2 (walks, TLB bypassed) or W3 (boot-map at 4K)", Required = true };
-        var n = new Option<string?>("--n") { Description = "Operations (W1, W2; default 20000000) or verifying walks (W3; default 1000000)" };
+        var n = new Option<string?>("--count", "--n")
+        {
+            Description = $"Operations (W1, W2; default 20000000) or verifying walks (W3; default 1000000), at most {MaxCount}",
+        };
         var gib = new Option<string?>("--gib") { Description = "W3: GiB of RAM to map (default 1)" };
-        var cmd = new Command("bench", "Run one performance workload (as bench/README.md defines it) and print one JSON line.")
+        var cmd = new Command("bench", "Run one performance workload (W1–W3; bench/cbench is their C twin) and print one JSON line.")
             .WithExamples("pmap bench --workload W1", "pmap bench --workload W3 --gib 16");
         cmd.WithOptions(workload, n, gib);
         cmd.SetAction(p => io.Execute(p, c => Run(io, c, p.GetValue(workload)!, p.GetValue(n), p.GetValue(gib))));
@@ -27,8 +33,8 @@ public static class BenchCommand
         var arch = c.Registry.Find(model.Name).Architecture;
         var w = workload.ToUpperInvariant();
         if (!Workloads.Names.Contains(w)) throw new PmapUsageException($"--workload '{workload}' is not a workload: expected W1, W2 or W3");
-        long? n = nText is null ? null : (long)Math.Min(Args.ParseNonNegative(nText, "--n"), long.MaxValue);
-        if (n is 0) throw new PmapUsageException("--n 0: a workload needs at least one operation");
+        long? n = nText is null ? null : (long)Math.Min(Args.ParseNonNegative(nText, "--count"), long.MaxValue);
+        if (n is < 1 or > MaxCount) throw new PmapUsageException($"--count {n} is out of range: expected 1 to {MaxCount}");
         var gib = gibText is null ? 1 : (int)Math.Min(Args.ParseNonNegative(gibText, "--gib"), int.MaxValue);
         if (gib is < 1 or > 1024) throw new PmapUsageException($"--gib {gibText} is out of range: expected 1 to 1024");
 

@@ -16,7 +16,7 @@ public static class BootCommand
         var strict = new Option<bool>("--strict-ordering") { Description = "A CPU that sees a new PTE only after the architecture's synchronisation (isb, sfence.vma): a missing one faults" };
         var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached through PMAP), then verify every page through the walker.")
             .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json",
-                "pmap boot --arch arm64 --strict-ordering   # 4.17's missing isb, as a crash");
+                "pmap boot --arch arm64 --profile xen-4.17 --strict-ordering   # 4.17's missing isb, as a crash");
         cmd.WithOptions(ramBase, ramSize, strict);
         cmd.SetAction(p => io.Execute(p, c =>
         {

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Pmap.Host.Commands;
 
-public sealed record ConformanceDto(string Arch, string Profile, bool Passed, IReadOnlyList<ConformanceResult> Checks);
+public sealed record ConformanceDto(string Arch, string Profile, bool Passed, IReadOnlyList<ConformanceResult> Checks, ErrorDto? Error);
 
 /// <summary>pmap conformance: the conformance kit against one loaded architecture.</summary>
 public static class ConformanceCommand
@@ -18,8 +18,14 @@ public static class ConformanceCommand
         {
             var model = c.Model(); // validates the name and profile the usual way
             var results = ConformanceSuite.RunAll(c.Registry.Find(model.Name).Architecture, model.Profile);
-            var dto = new ConformanceDto(model.Name, model.Profile, results.All(r => r.Passed), results);
-            return c.Show(dto, Render, dto.Passed ? ExitCodes.Success : ExitCodes.XenCrash);
+            var failed = results.Count(r => !r.Passed);
+            var error = failed == 0 ? null
+                : new ErrorDto("conformance", $"{failed} of {results.Count} conformance checks fail for {model.Name} {model.Profile}; the first: "
+                    + results.First(r => !r.Passed).Check);
+            var code = c.Show(new ConformanceDto(model.Name, model.Profile, failed == 0, results, error), Render,
+                failed == 0 ? ExitCodes.Success : ExitCodes.XenCrash);
+            if (error is not null) io.Err.WriteLine("pmap: " + error.Message);
+            return code;
         }));
         return cmd;
     }

@@ -18,7 +18,7 @@ public static class MapCommand
         var inIrq = new Option<bool>("--in-irq") { Description = "Run as if inside an interrupt handler (local_irq_count = 1)" };
         var cmd = new Command("map", "Run pmap_map (and pmap_unmap) on a freshly booted simulated machine, showing every PTE write, barrier and TLB flush.")
             .WithExamples("pmap map --arch arm64 --mfn 0x12345", "pmap map --arch arm64 --profile upstream --mfn 0x12345 --unmap --json",
-                "pmap map --arch arm64 --mfn 1 --mfn 2 --mfn 3 --mfn 4 --mfn 5 --mfn 6 --mfn 7 --mfn 8 --unmap   # the FIXADDR_TOP bug");
+                "pmap map --arch arm64 --profile xen-4.17 --mfn 1 --mfn 2 --mfn 3 --mfn 4 --mfn 5 --mfn 6 --mfn 7 --mfn 8 --unmap   # the FIXADDR_TOP bug");
         cmd.WithOptions(mfn, unmap, state, inIrq);
         cmd.SetAction(p => io.Execute(p, c =>
         {

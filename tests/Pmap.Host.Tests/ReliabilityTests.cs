@@ -82,4 +82,44 @@ public class ReliabilityTests
         Assert.Equal(("20:13", "0xa2"), fields["Reserved"]);
         Assert.Equal(("51:21", "0x12200000"), fields["Address"]);
     }
+
+    [Fact]
+    public void Failing_conformance_is_exit_1_with_an_error_object_and_one_line() =>
+        Assert.Contains("conformance checks fail for arm64 xen-4.17; the first:", Fails(1, "conformance", "conformance", "--arch", "arm64", "--profile", "xen-4.17"));
+
+    [Theory]
+    [InlineData("map", "--arch", "x86", "--mfn")]
+    [InlineData("translate", "--arch", "x86", "--va")]
+    public void An_option_missing_its_value_does_not_take_the_next_option(params string[] args) =>
+        Assert.Contains("needs a value, but the next word is the option --json", Fails(2, "usage", args));
+
+    [Fact]
+    public void Help_has_no_json_form() => Assert.Contains("--help has no JSON form", Fails(2, "usage", "map", "--help"));
+
+    [Fact]
+    public void A_response_file_is_not_read()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "secret-first-line\n");
+        var message = Fails(2, "usage", "map", "--arch", "x86", "@" + file);
+        Assert.DoesNotContain("secret-first-line", message);
+        File.Delete(file);
+    }
+
+    [Fact]
+    public void Bench_count_is_bounded() => Assert.Contains("--count 1000000000000 is out of range", Fails(2, "usage", "bench", "--workload", "W1", "--count", "1000000000000"));
+
+    [Fact]
+    public async Task Ctrl_c_ends_with_one_line_and_130()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Cli.HostOutput };
+        foreach (var a in new[] { Path.Combine(Cli.HostOutput, "pmap.dll"), "fuzz", "--arch", "x86", "--ops", "100000000" }) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        await Task.Delay(3000);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(20_000));
+        Assert.Equal(130, p.ExitCode);
+        Assert.Equal("pmap: interrupted", (await err).Trim());
+    }
 }
