@@ -50,6 +50,8 @@ public abstract class ArmModel : ArchModel
     {
         ArmProfile = profile;
         Port = port;
+        // Read at once, so that a bad value stops the program at start with its key.
+        XenLoadAddress = settings.LoadAddress(port.DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
         var fixPmapEnd = FixPmapBegin + settings.NumFixPmap - 1; // inclusive, as Arm defines it
         var fixLast = fixPmapEnd;
         // 4.17: FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST), the off-by-one fe3412ab83 fixed; after it FIX_LAST + 1.
@@ -99,9 +101,7 @@ public abstract class ArmModel : ArchModel
     public VirtAddr FixmapAddr(int n) => new(ArmProfile.FixmapBase + ((ulong)n << Page.Shift));
 
     /// <summary>Xen's load address (configuration key XenLoadAddress).</summary>
-    public PhysAddr XenLoadAddress => _xenLoadAddress ??= Settings.LoadAddress(Port.DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
-
-    private PhysAddr? _xenLoadAddress;
+    public PhysAddr XenLoadAddress { get; }
     private PhysAddr? _xenFixmap;
 
     public override XenImage Image => _image ??= XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset,

@@ -37,7 +37,7 @@ public sealed class RiscVModel : ArchModel
         _fixmapBase = profile.FixmapBase;
         HasSvvptc = settings.GetBool("Svvptc", false);
         MapSfence = settings.GetBool("MapSfence", true);
-        Ad = settings.Section["AdBehaviour"] switch
+        Ad = settings.Value("AdBehaviour") switch
         {
             null => AdBehaviour.Hardware,
             var s when Enum.TryParse<AdBehaviour>(s, ignoreCase: true, out var b) => b,

@@ -38,9 +38,7 @@ public sealed class CliContext
             .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
         if (global.ConfigFile is not null)
         {
-            var path = Path.GetFullPath(global.ConfigFile);
-            if (!File.Exists(path)) throw new Core.PmapUsageException($"--config: file '{path}' does not exist");
-            builder.AddJsonFile(path, optional: false, reloadOnChange: false);
+            builder.AddJsonFile(ConfigFile(global.ConfigFile), optional: false, reloadOnChange: false);
         }
         builder.AddEnvironmentVariables("PMAP_");
         var overrides = new Dictionary<string, string?>();
@@ -58,6 +56,26 @@ public sealed class CliContext
         {
             throw new Core.PmapConfigurationException("configuration", $"a configuration file is not valid JSON: {e.Message}");
         }
+    }
+
+    /// <summary>The --config path, checked: not empty, not a directory, and readable at once (a FIFO with no writer would hang).</summary>
+    private static string ConfigFile(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new Core.PmapUsageException("--config needs a file path");
+        var path = Path.GetFullPath(text);
+        if (Directory.Exists(path)) throw new Core.PmapUsageException($"--config: '{path}' is a directory, not a JSON file");
+        if (!File.Exists(path)) throw new Core.PmapUsageException($"--config: file '{path}' does not exist");
+        var read = Task.Run(() => File.ReadAllBytes(path));
+        try
+        {
+            if (!read.Wait(TimeSpan.FromSeconds(2)))
+                throw new Core.PmapUsageException($"--config: '{path}' gave nothing to read within 2 s (a FIFO or device, not a file)");
+        }
+        catch (AggregateException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+        {
+            throw new Core.PmapUsageException($"--config: '{path}' cannot be read: {e.InnerException.Message}");
+        }
+        return path;
     }
 
     public static CliContext Create(GlobalOptions global)

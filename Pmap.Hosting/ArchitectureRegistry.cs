@@ -69,6 +69,13 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         {
             model = arch.Create(settings);
         }
+        catch (PmapConfigurationException e) when (e.Key == nameof(PmapOptions.NumFixPmap))
+        {
+            // NUM_FIX_PMAP is a root key: name where this value came from, the command line being a usage error.
+            var reason = e.Message[(e.Key.Length + 2)..];
+            if (request.NumFixPmap is not null) throw new PmapUsageException($"--num-fix-pmap {reason}");
+            throw new PmapConfigurationException(e.Key, $"{reason} (from {ConfigurationSources.Describe(Configuration, e.Key)})");
+        }
         catch (PmapConfigurationException e) when (!e.Key.Contains(':'))
         {
             var key = $"Architectures:{arch.Name}:{e.Key}";

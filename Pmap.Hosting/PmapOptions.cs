@@ -45,7 +45,14 @@ public sealed class PmapOptions
         return o;
     }
 
-    private static string? Read(IConfiguration c, string key) => c[key];
+    /// <summary>A root key's value; an object or array where a value belongs is refused, not ignored.</summary>
+    private static string? Read(IConfiguration c, string key)
+    {
+        var section = c.GetSection(key);
+        if (section.GetChildren().Any())
+            throw new PmapConfigurationException(key, $"is an object or array (from {ConfigurationSources.Describe(c, section.GetChildren().First().Path)}): expected a single value");
+        return section.Value;
+    }
 
     public static PmapConfigurationException Invalid(IConfiguration c, string key, string value, string allowed) =>
         new(key, $"'{value}' (from {ConfigurationSources.Describe(c, key)}) is not valid: expected {allowed}");

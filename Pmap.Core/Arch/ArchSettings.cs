@@ -15,11 +15,20 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
 
     public static IConfiguration EmptySection { get; } = new ConfigurationBuilder().Build();
 
+    /// <summary>An option's value; an object or array where a value belongs is refused, not ignored.</summary>
+    public string? Value(string key)
+    {
+        var section = Section.GetSection(key);
+        if (section.GetChildren().Any())
+            throw new PmapConfigurationException(key, "is an object or array: expected a single value");
+        return section.Value;
+    }
+
     public static ArchSettings For(string profile, int numFixPmap = 8, bool debug = true, IConfiguration? section = null) =>
         new(profile, numFixPmap, debug, section ?? EmptySection);
 
     /// <summary>Reads a boolean architecture option, refusing values that are not true/false.</summary>
-    public bool GetBool(string key, bool defaultValue) => Section[key] switch
+    public bool GetBool(string key, bool defaultValue) => Value(key) switch
     {
         null => defaultValue,
         var s when bool.TryParse(s, out var b) => b,
@@ -29,7 +38,7 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
     /// <summary>Reads an address option (0x hex or decimal) that must be a multiple of <paramref name="alignment"/>.</summary>
     public ulong GetAddress(string key, ulong defaultValue, ulong alignment)
     {
-        var s = Section[key];
+        var s = Value(key);
         if (s is null) return defaultValue;
         if (!Hex.TryParseNumber(s, out var v) || v % alignment != 0)
             throw new PmapConfigurationException(key, $"'{s}' is not an address aligned to {Hex.Format(alignment)}");
@@ -39,7 +48,7 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
     /// <summary>Reads a whole-number architecture option within [min, max].</summary>
     public int GetInt(string key, int defaultValue, int min, int max)
     {
-        var s = Section[key];
+        var s = Value(key);
         if (s is null) return defaultValue;
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
             throw new PmapConfigurationException(key, $"'{s}' is not a whole number from {min} to {max}");

@@ -122,4 +122,50 @@ public class ReliabilityTests
         Assert.Equal(130, p.ExitCode);
         Assert.Equal("pmap: interrupted", (await err).Trim());
     }
+
+    [Fact]
+    public void Num_fix_pmap_that_breaks_the_layout_is_usage_from_the_command_line_and_config_from_the_environment()
+    {
+        Assert.StartsWith("--num-fix-pmap 512 breaks BUILD_BUG_ON", Fails(2, "usage", "layout", "--arch", "arm64", "--num-fix-pmap", "512"));
+        var r = Cli.Process(new Dictionary<string, string> { ["PMAP_NUMFIXPMAP"] = "512" }, "layout", "--arch", "arm64", "--json");
+        Assert.Equal(3, r.Code);
+        Assert.Contains("(from environment variable PMAP_NUMFIXPMAP)", r.Json.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void Config_files_that_are_not_files_are_usage_errors()
+    {
+        Assert.Equal("--config needs a file path", Fails(2, "usage", "layout", "--config", ""));
+        Assert.Contains("is a directory, not a JSON file", Fails(2, "usage", "layout", "--config", Path.GetTempPath()));
+        var fifo = Path.Combine(Path.GetTempPath(), $"pmap-fifo-{Guid.NewGuid():n}");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", [fifo])) mk.WaitForExit();
+        try
+        {
+            Assert.Contains("gave nothing to read within 2 s", Fails(2, "usage", "layout", "--config", fifo));
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"NumFixPmap": {"a": 1}}""", "NumFixPmap: is an object or array")]
+    [InlineData("""{"NumFixPmap": [8]}""", "NumFixPmap: is an object or array")]
+    [InlineData("""{"Architectures": {"arm64": {"XenLoadAddress": "0x123"}}}""", "Architectures:arm64:XenLoadAddress: '0x123' is not an address")]
+    public void Config_values_of_the_wrong_shape_name_their_key_and_source(string json, string expected)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pmap-{Guid.NewGuid():n}.json");
+        File.WriteAllText(file, json);
+        try
+        {
+            var message = Fails(3, "config", "layout", "--arch", "arm64", "--config", file);
+            Assert.StartsWith(expected, message);
+            Assert.Contains($"(from file '{Path.GetFileName(file)}')", message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
