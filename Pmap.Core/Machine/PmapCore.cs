@@ -54,6 +54,8 @@ public sealed class PmapCore
 
         var va = _fixmap.FixToVirt(slot);
         if (_m.Trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
+        // Not set_fixmap(): its map_pages_to_xen would need page tables mapped on demand, through pmap_map again,
+        // a loop before map_domain_page works. The arch hook writes the PTE directly; so does pmap_unmap's.
         _m.Arch.ArchPmapMap(_m, slot, mfn);
         return va;
     }
