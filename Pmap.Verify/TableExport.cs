@@ -33,7 +33,11 @@ public static class TableExport
     public static TableSnapshot Export(XenMachine m) => Export(m.Memory, m.Format, m.Codec, m.Cpu.Root);
 
     /// <summary>Walks the tables breadth first from the root; a page linked from several entries is exported once.</summary>
-    public static TableSnapshot Export(PhysicalMemory memory, PageTableFormat format, IPteCodec codec, PhysAddr root)
+    public static TableSnapshot Export(PhysicalMemory memory, PageTableFormat format, IPteCodec codec, PhysAddr root) =>
+        Export(pa => memory.TryGetFrame(pa.ToMfn()) is { } frame ? (ulong[])frame.Clone() : new ulong[Page.EntriesPerTable], format, codec, root);
+
+    /// <summary>The same walk over pages read by <paramref name="readPage"/> (a real machine's RAM).</summary>
+    public static TableSnapshot Export(Func<PhysAddr, ulong[]> readPage, PageTableFormat format, IPteCodec codec, PhysAddr root)
     {
         var tables = new List<ExportedTable>();
         var seen = new HashSet<ulong>();
@@ -43,7 +47,7 @@ public static class TableExport
         while (queue.Count > 0)
         {
             var (pa, level) = queue.Dequeue();
-            var entries = memory.TryGetFrame(pa.ToMfn()) is { } frame ? (ulong[])frame.Clone() : new ulong[Page.EntriesPerTable];
+            var entries = readPage(pa);
             tables.Add(new ExportedTable(pa, level, entries));
             if (level == format.LeafLevel) continue;
             foreach (var raw in entries)

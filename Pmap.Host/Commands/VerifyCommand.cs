@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Pmap.Core;
 using Pmap.Host.Views;
 using Pmap.Qemu;
 using Pmap.Verify;
+using Pmap.Verify.RealXen;
 
 namespace Pmap.Host.Commands;
 
@@ -19,17 +21,29 @@ public static class VerifyCommand
             DefaultValueFactory = _ => "boot",
         };
         scenario.AcceptOnlyFromAmong("boot", "map");
+        var xenImage = new Option<string?>("--xen-image")
+        {
+            Description = "Boot this real Xen arm64 image under QEMU instead and compare its page tables, entry by entry, with the model's boot",
+        };
         var cmd = new Command("verify", "Run a scenario on the model, load its page tables into QEMU and compare QEMU's MMU translations "
                 + "with the model's for hundreds of VAs (exit 1 when any differ, 3 when QEMU is missing).")
-            .WithExamples("pmap verify --arch arm64", "pmap verify --arch x86 --scenario map --json");
-        cmd.WithOptions(scenario);
+            .WithExamples("pmap verify --arch arm64", "pmap verify --arch x86 --scenario map --json",
+                "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64");
+        cmd.WithOptions(scenario, xenImage);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
             var which = p.GetValue(scenario) == "map" ? VerifyScenario.Map : VerifyScenario.Boot;
+            var image = p.GetValue(xenImage);
+            if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
             VerifyReport report;
             try
             {
+                if (image is not null)
+                {
+                    var xen = XenDiffView.From(RealXenCheck.Run(model, image));
+                    return c.Show(xen, XenDiffView.Render, xen.Differences.Count == 0 ? ExitCodes.Success : Disagreement);
+                }
                 report = Verifier.Verify(model, which);
             }
             catch (QemuNotInstalledException e)

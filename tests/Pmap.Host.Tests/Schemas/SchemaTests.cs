@@ -172,6 +172,7 @@ public class SchemaTests
     [InlineData("config", new[] { "config", "--num-fix-pmap", "0", "--json" })]
     [InlineData("conformance", new[] { "conformance", "--arch", "mips", "--json" })]
     [InlineData("verify", new[] { "verify", "--arch", "arm64", "--scenario", "smp", "--json" })]
+    [InlineData("verify", new[] { "verify", "--arch", "arm64", "--xen-image", "/nonexistent/xen", "--json" })]
     [InlineData("compare", new[] { "compare", "--mfn", "-1", "--json" })]
     public void Usage_errors_exit_2(string schema, string[] args) => Error(Run(schema, 2, args), "usage");
 
@@ -183,6 +184,15 @@ public class SchemaTests
         var doc = Run("verify", 0, "verify", "--arch", arch, "--scenario", "map", "--json");
         Assert.Equal(0, (int)doc["disagreements"]!);
         Assert.Equal((int)doc["checked"]!, doc["checks"]!.AsArray().Count);
+    }
+
+    /// <summary>A real Xen's tables beside the model's: they differ (the model does not model everything), exit 1.</summary>
+    [XenImageFact]
+    public void Verify_against_a_real_xen()
+    {
+        var doc = Run("verify", 1, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!, "--json");
+        Assert.Equal("0x4032b000", (string?)doc["ttbr0El2"]);
+        Assert.NotEmpty(doc["differences"]!.AsArray());
     }
 
     [Fact]
