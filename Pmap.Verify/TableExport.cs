@@ -9,11 +9,8 @@ namespace Pmap.Verify;
 public sealed record ExportedTable(PhysAddr Pa, int Level, ulong[] Entries);
 
 /// <summary>Every table page reachable from a root, root first.</summary>
-public sealed record TableSnapshot(PhysAddr Root, IReadOnlyList<ExportedTable> Tables)
-{
-    /// <summary>A copy whose entries can be changed without touching this one.</summary>
-    public TableSnapshot DeepCopy() => new(Root, Tables.Select(t => t with { Entries = (ulong[])t.Entries.Clone() }).ToList());
-}
+/// <remarks>The entries are copies: changing them changes neither the model nor the machine they came from.</remarks>
+public sealed record TableSnapshot(PhysAddr Root, IReadOnlyList<ExportedTable> Tables);
 
 /// <summary>The snapshot as placed in the probe's RAM, and where each moved page went.</summary>
 public sealed record Placement(TableSnapshot Tables, IReadOnlyDictionary<ulong, ulong> Moves)
