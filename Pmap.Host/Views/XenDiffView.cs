@@ -6,7 +6,8 @@ namespace Pmap.Host.Views;
 
 public sealed record XenTableDto(string Table, int Level, string Va, string Model, string Real);
 
-public sealed record XenEntryDiffDto(string Va, int Level, string Table, int Index, string Model, string Real, string ModelMeaning, string RealMeaning);
+public sealed record XenEntryDiffDto(string Va, int Level, string Table, int Index, string Model, string Real,
+    string ModelMeaning, string RealMeaning);
 
 public sealed record XenDiffDto(string Arch, string Profile, string Image, string Ttbr0El2, string? Panic, int ModelTablePages, int RealTablePages,
     double XenSeconds, IReadOnlyList<XenTableDto> Tables, IReadOnlyList<XenEntryDiffDto> Differences);
@@ -20,9 +21,10 @@ public static class XenDiffView
         var panic = Array.FindIndex(lines, l => l.StartsWith("(XEN) Panic on CPU", StringComparison.Ordinal));
         return new XenDiffDto(r.Arch, r.Profile, r.Image, Hex.Format(r.Ttbr0El2), panic >= 0 && panic + 1 < lines.Length ? lines[panic + 1] : null,
             r.ModelTablePages, r.RealTablePages, Math.Round(r.XenTime.TotalSeconds, 3),
-            r.Comparison.Pairs.Select(p => new XenTableDto(p.Table, p.Level, Hex.Format(p.Va), Hex.Format(p.Model.Value), Hex.Format(p.Real.Value))).ToList(),
-            r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model), Hex.Format(d.Real),
-                d.ModelMeaning, d.RealMeaning)).ToList());
+            r.Comparison.Pairs.Select(p => new XenTableDto(p.Table, p.Level, Hex.Format(p.Va), Hex.Format(p.Model.Value),
+                Hex.Format(p.Real.Value))).ToList(),
+            r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model),
+                Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning)).ToList());
     }
 
     public static void Render(IAnsiConsole c, XenDiffDto d)

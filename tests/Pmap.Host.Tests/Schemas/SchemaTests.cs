@@ -237,7 +237,10 @@ public class SchemaTests
     public void Every_command_has_a_schema()
     {
         var help = Cli.Process(null, "--help").Out;
-        var commands = new[] { "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance", "versions", "verify" };
+        var commands = new[]
+        {
+            "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance", "versions", "verify",
+        };
         foreach (var c in commands) Assert.Contains("  " + c + " ", help);
         foreach (var c in commands) Assert.NotNull(Schema(c == "arch" ? "arch-list" : c));
     }
