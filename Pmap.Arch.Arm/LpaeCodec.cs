@@ -53,6 +53,13 @@ public sealed class LpaeCodec(int firstLevel, int paBits = 48) : IPteCodec
         return new PhysAddr(raw & _addressMask & ~((1UL << shift) - 1)); // a block: the low bits are RES0
     }
 
+    /// <summary>Bits 47:12 replaced; a block's low output bits stay as they were (RES0 to the walk).</summary>
+    public ulong WithOutputAddress(ulong raw, int level, PhysAddr pa)
+    {
+        if ((pa.Value & ~Lpae.BaseMask) != 0) throw new NotSupportedException($"{pa} does not fit an LPAE output address (bits 47:12)");
+        return (raw & ~Lpae.BaseMask) | pa.Value;
+    }
+
     /// <summary>EL2's stage-1 view: AP[2] read-only, XN, nG, the Contiguous bit, and the MAIR index by Xen's MT_ name.</summary>
     public PteAttributes Attributes(ulong raw, int level) => new(
         Lpae.MemoryTypeName((raw & Lpae.AiMask) >> Lpae.AiShift).Split(' ')[0], Write: (raw & Lpae.Ro) == 0, Execute: (raw & Lpae.Xn) == 0,

@@ -38,6 +38,14 @@ public sealed class Sv39Codec : IPteCodec
 
     public PhysAddr OutputAddress(ulong raw, int level) => Sv39Pte.GetMfn(raw).ToPhysAddr();
 
+    /// <summary>The PPN (bits 53:10) replaced: the address is stored shifted, so the interface default does not apply.</summary>
+    public ulong WithOutputAddress(ulong raw, int level, PhysAddr pa)
+    {
+        if (pa.PageOffset != 0 || Sv39Pte.FromMfn(pa.ToMfn(), 0) >> Sv39Pte.PpnShift != pa.ToMfn().Value)
+            throw new NotSupportedException($"{pa} does not fit a Sv39 PPN");
+        return (raw & ~Sv39Pte.PpnMask) | Sv39Pte.FromMfn(pa.ToMfn(), 0);
+    }
+
     /// <summary>R/W/X, G, PBMT as the memory type, and Svnapot's N bit as the contiguous hint.</summary>
     public PteAttributes Attributes(ulong raw, int level) => new(
         ((raw >> 61) & 3) switch { 0 => "PMA", 1 => "NC", 2 => "IO", _ => "reserved" }, Write: (raw & Sv39Pte.W) != 0, Execute: (raw & Sv39Pte.X) != 0,

@@ -50,6 +50,15 @@ public sealed class X86Codec : IPteCodec
         return new PhysAddr(raw & mask);
     }
 
+    /// <summary>Address bits 51:12 replaced (a large page's PAT bit 12 kept).</summary>
+    public ulong WithOutputAddress(ulong raw, int level, PhysAddr pa)
+    {
+        var mask = X86Pte.AddressMask;
+        if (Classify(raw, level) == PteKind.Block) mask &= ~((1UL << (Page.Shift + 9 * (level - 1))) - 1);
+        if ((pa.Value & ~mask) != 0) throw new NotSupportedException($"{pa} does not fit a level-{level} x86-64 output address");
+        return (raw & ~mask) | pa.Value;
+    }
+
     /// <summary>RW, NX, G, and the cache type from PCD/PWT (PAT index bit aside); x86 has no contiguous hint.</summary>
     public PteAttributes Attributes(ulong raw, int level) => new(
         (raw & (X86Pte.Pcd | X86Pte.Pwt)) switch { 0 => "WB", X86Pte.Pwt => "WT", X86Pte.Pcd => "UC-", _ => "UC" },

@@ -84,6 +84,7 @@ public static class PmapApp
         TranslateCommand.Build(io),
         CompareCommand.Build(io),
         BootCommand.Build(io),
+        VerifyCommand.Build(io),
         ConfigCommand.Build(io),
         BenchCommand.Build(io),
         ConformanceCommand.Build(io),

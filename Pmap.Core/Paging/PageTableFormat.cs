@@ -119,6 +119,19 @@ public interface IPteCodec
 
     DecodedPte Decode(ulong raw, int level);
 
+    /// <summary>
+    /// The entry with its output address replaced by <paramref name="pa"/>, every other bit kept (to move a table
+    /// page elsewhere and re-point the entries that link to it). The default suits formats that store the address
+    /// in place, unshifted (Arm, x86); a format that shifts it (RISC-V's PPN) overrides it.
+    /// </summary>
+    ulong WithOutputAddress(ulong raw, int level, PhysAddr pa)
+    {
+        var result = (raw & ~OutputAddress(raw, level).Value) | pa.Value;
+        if (OutputAddress(result, level) != pa)
+            throw new NotSupportedException($"this format cannot hold output address {pa} at level {level}");
+        return result;
+    }
+
     /// <summary>The attributes of a leaf (block or page) entry; <see cref="PteAttributes.Unknown"/> when a port does not say.</summary>
     PteAttributes Attributes(ulong raw, int level) => PteAttributes.Unknown;
 

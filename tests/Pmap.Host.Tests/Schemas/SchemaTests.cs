@@ -183,8 +183,38 @@ public class SchemaTests
     [InlineData("bench", new[] { "bench", "--workload", "W9", "--json" })]
     [InlineData("config", new[] { "config", "--num-fix-pmap", "0", "--json" })]
     [InlineData("conformance", new[] { "conformance", "--arch", "mips", "--json" })]
+    [InlineData("verify", new[] { "verify", "--arch", "arm64", "--scenario", "smp", "--json" })]
+    [InlineData("verify", new[] { "verify", "--arch", "arm64", "--xen-image", "/nonexistent/xen", "--json" })]
     [InlineData("compare", new[] { "compare", "--mfn", "-1", "--json" })]
     public void Usage_errors_exit_2(string schema, string[] args) => Error(Run(schema, 2, args), "usage");
+
+    /// <summary>verify on each architecture: every VA agrees (exit 0); skipped, naming the Debian package, without QEMU.</summary>
+    [QemuTheory]
+    [MemberData(nameof(Architectures))]
+    public void Verify(string arch)
+    {
+        var doc = Run("verify", 0, "verify", "--arch", arch, "--scenario", "map", "--json");
+        Assert.Equal(0, (int)doc["disagreements"]!);
+        Assert.Equal((int)doc["checked"]!, doc["checks"]!.AsArray().Count);
+    }
+
+    /// <summary>A real Xen's tables beside the model's: they differ (the model does not model everything), exit 1.</summary>
+    [XenImageFact]
+    public void Verify_against_a_real_xen()
+    {
+        var doc = Run("verify", 1, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!, "--json");
+        Assert.Equal("0x4032b000", (string?)doc["ttbr0El2"]);
+        Assert.NotEmpty(doc["differences"]!.AsArray());
+    }
+
+    [Fact]
+    public void Verify_without_qemu_exits_3_naming_the_package()
+    {
+        var r = Cli.Process(new Dictionary<string, string> { ["PATH"] = "/nonexistent" }, "verify", "--arch", "riscv", "--json");
+        Assert.Equal(3, r.Code);
+        AssertValid("verify", r.Out);
+        Assert.Equal("pmap: qemu-system-riscv64 not installed (Debian package qemu-system-misc)", r.Err.Trim());
+    }
 
     [Fact]
     public void No_plugins_exit_3()
@@ -210,6 +240,7 @@ public class SchemaTests
     [InlineData("decode", """{"arch":"x86","profile":"series-v5","level":1,"raw":"0x1","kind":"page","valid":true,"fields":[{"name":"P","bits":"0","value":"0x1","meaning":"present"}]}""")]
     [InlineData("map", """{"error":{"kind":"oops","message":"x","where":null}}""")]
     [InlineData("map", """{"error":{"kind":"usage","message":"x"}}""")]
+    [InlineData("verify", """{"arch":"x86","profile":"p","scenario":"smp","qemu":"q","tablePages":1,"tablePagesMoved":0,"checked":1,"disagreements":0,"firstDisagreement":null,"modelSeconds":0,"qemuSeconds":0,"checks":[{"va":"0x1","what":"w","model":"0x1","qemu":"0x1","agrees":true}]}""")]
     [InlineData("bench", """{"workload":"W1","arch":"arm64","profile":"xen-4.17","gib":1,"ops":1.5,"nsPerOp":1,"seconds":1,"verifySeconds":0,"peakRssBytes":1,"tlbMisses":1,"tables":0,"frames":1,"check":"ok"}""")]
     public void Schemas_refuse_what_the_contract_forbids(string command, string json) =>
         Assert.False(Schema(command).Evaluate(JsonNode.Parse(json)).IsValid);
@@ -218,7 +249,10 @@ public class SchemaTests
     public void Every_command_has_a_schema()
     {
         var help = Cli.Process(null, "--help").Out;
-        var commands = new[] { "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance", "versions", "fuzz" };
+        var commands = new[]
+        {
+            "arch", "layout", "map", "decode", "translate", "compare", "boot", "config", "bench", "conformance", "versions", "verify", "fuzz",
+        };
         foreach (var c in commands) Assert.Contains("  " + c + " ", help);
         foreach (var c in commands) Assert.NotNull(Schema(c == "arch" ? "arch-list" : c));
     }

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Pmap.Core;
+using Pmap.Host.Views;
+using Pmap.Qemu;
+using Pmap.Verify;
+using Pmap.Verify.RealXen;
+
+namespace Pmap.Host.Commands;
+
+/// <summary>pmap verify: the model's page tables checked against a real MMU (QEMU).</summary>
+public static class VerifyCommand
+{
+    /// <summary>Exit code when QEMU translates a VA differently from the model: a finding about the model.</summary>
+    public const int Disagreement = 1;
+
+    public static Command Build(CommandIo io)
+    {
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = "boot: the boot tables and directmap of the default RAM; map: every PMAP slot mapped",
+            DefaultValueFactory = _ => "boot",
+        };
+        scenario.AcceptOnlyFromAmong("boot", "map");
+        var xenImage = new Option<string?>("--xen-image")
+        {
+            Description = "Boot this real Xen arm64 image under QEMU instead and compare its page tables, entry by entry, with the model's boot",
+        };
+        var cmd = new Command("verify", "Run a scenario on the model, load its page tables into QEMU and compare QEMU's MMU translations "
+                + "with the model's for hundreds of VAs (exit 1 when any differ, 3 when QEMU is missing).")
+            .WithExamples("pmap verify --arch arm64", "pmap verify --arch x86 --scenario map --json",
+                "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64");
+        cmd.WithOptions(scenario, xenImage);
+        cmd.SetAction(p => io.Execute(p, c =>
+        {
+            var model = c.Model();
+            var which = p.GetValue(scenario) == "map" ? VerifyScenario.Map : VerifyScenario.Boot;
+            var image = p.GetValue(xenImage);
+            if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
+            VerifyReport report;
+            try
+            {
+                if (image is not null)
+                {
+                    var xen = XenDiffView.From(RealXenCheck.Run(model, image));
+                    return c.Show(xen, XenDiffView.Render, xen.Differences.Count == 0 ? ExitCodes.Success : Disagreement);
+                }
+                report = Verifier.Verify(model, which);
+            }
+            catch (QemuNotInstalledException e)
+            {
+                return io.Fail(ExitCodes.PluginOrConfig, "config", e.Message, c.Global.Json);
+            }
+            var dto = VerifyView.From(report);
+            if (!report.AllAgree)
+                io.Err.WriteLine($"pmap: QEMU disagrees with the model on {dto.Disagreements} of {dto.Checked} VAs, first {dto.FirstDisagreement}");
+            return c.Show(dto, VerifyView.Render, report.AllAgree ? ExitCodes.Success : Disagreement);
+        }));
+        return cmd;
+    }
+}

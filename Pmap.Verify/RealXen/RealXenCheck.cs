@@ -1,0 +1,41 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+using Pmap.Core.Scenarios;
+using Pmap.Qemu;
+
+namespace Pmap.Verify.RealXen;
+
+/// <summary>A real Xen's page tables at its final power-off beside the model's after booting the same RAM.</summary>
+public sealed record RealXenReport(string Arch, string Profile, string Image, ulong Ttbr0El2, string Console,
+    int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime);
+
+public static class RealXenCheck
+{
+    /// <summary>Boots <paramref name="image"/> under QEMU and compares its tables, entry by entry, with the model's.</summary>
+    public static RealXenReport Run(ArchModel model, string image, TimeSpan? timeout = null)
+    {
+        if (model.Name != "arm64")
+            throw new PmapUsageException($"--xen-image boots an arm64 Xen only, not {model.Name}");
+        var (m, _, crash) = BootScenario.Boot(model, new RamBank(new PhysAddr(XenBoot.RamBase), XenBoot.RamSize));
+        if (crash is not null) throw crash;
+        var modelTables = TableExport.Export(m);
+        var (real, state) = XenBoot.Run(image, (q, s) =>
+        {
+            // TTBR0_EL2 bits 47:1 hold the root's address (4K aligned here); CnP and the ASID field are not used at EL2.
+            var root = new PhysAddr(s.Ttbr0El2 & 0x0000_FFFF_FFFF_F000);
+            return (TableExport.Export(pa => ReadPage(q, pa), m.Format, m.Codec, root), s);
+        }, timeout);
+        var comparison = TableDiff.Compare(modelTables, real, m.Format, m.Codec, m.TableName);
+        return new RealXenReport(model.Name, model.Profile, Path.GetFileName(image), state.Ttbr0El2, state.Console,
+            modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed);
+    }
+
+    private static ulong[] ReadPage(QemuInstance q, PhysAddr pa)
+    {
+        var bytes = q.ReadPhysical(pa.Value, (int)Page.Size);
+        var entries = new ulong[Page.EntriesPerTable];
+        Buffer.BlockCopy(bytes, 0, entries, 0, bytes.Length);
+        return entries;
+    }
+}

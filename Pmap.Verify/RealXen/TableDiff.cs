@@ -1,0 +1,71 @@
+using Pmap.Core;
+using Pmap.Core.Paging;
+
+namespace Pmap.Verify.RealXen;
+
+/// <summary>One entry that differs between the model's tables and a real Xen's, both decoded.</summary>
+public sealed record EntryDiff(ulong Va, int Level, string Table, int Index, ulong Model, ulong Real, string ModelMeaning, string RealMeaning);
+
+/// <summary>Two table pages found at the same place in both trees (same level, same VA range).</summary>
+public sealed record TablePair(string Table, int Level, ulong Va, PhysAddr Model, PhysAddr Real);
+
+/// <summary>The differences, and which table pages were paired (their addresses may differ: only their place counts).</summary>
+public sealed record TableComparison(IReadOnlyList<EntryDiff> Differences, IReadOnlyList<TablePair> Pairs);
+
+/// <summary>
+/// Compares two table trees entry by entry, walking them side by side from their roots. Table links are compared
+/// with the address replaced by the paired page's (tables may sit elsewhere); leaves are compared whole.
+/// </summary>
+public static class TableDiff
+{
+    public static TableComparison Compare(TableSnapshot model, TableSnapshot real, PageTableFormat format, IPteCodec codec,
+        Func<PhysAddr, string> nameOf)
+    {
+        var m = model.Tables.ToDictionary(t => t.Pa.Value);
+        var r = real.Tables.ToDictionary(t => t.Pa.Value);
+        var diffs = new List<EntryDiff>();
+        var pairs = new List<TablePair>();
+        var seen = new HashSet<(ulong, ulong)>();
+        Pair(model.Root, real.Root, format.RootLevel, 0);
+        return new TableComparison(diffs, pairs);
+
+        void Pair(PhysAddr mPa, PhysAddr rPa, int level, ulong vaBase)
+        {
+            if (!seen.Add((mPa.Value, rPa.Value)) || !m.TryGetValue(mPa.Value, out var mt) || !r.TryGetValue(rPa.Value, out var rt)) return;
+            var name = nameOf(mPa);
+            pairs.Add(new TablePair(name, level, vaBase, mPa, rPa));
+            var size = format.LevelSize(level);
+            for (var i = 0; i < Page.EntriesPerTable; i++)
+            {
+                ulong me = mt.Entries[i], re = rt.Entries[i];
+                var va = vaBase + ((ulong)i * size);
+                var (mk, rk) = (codec.Classify(me, level), codec.Classify(re, level));
+                if (mk == PteKind.Table && rk == PteKind.Table && level != format.LeafLevel)
+                {
+                    var mChild = codec.OutputAddress(me, level);
+                    if (codec.WithOutputAddress(re, level, mChild) != me) diffs.Add(Diff(va, level, name, i, me, re));
+                    Pair(mChild, codec.OutputAddress(re, level), level + format.Step, va);
+                }
+                else if (me != re && !(mk == PteKind.Invalid && rk == PteKind.Invalid))
+                {
+                    diffs.Add(Diff(va, level, name, i, me, re));
+                }
+            }
+        }
+
+        EntryDiff Diff(ulong va, int level, string table, int index, ulong me, ulong re) =>
+            new(va, level, table, index, me, re, Meaning(me, level, format, codec), Meaning(re, level, format, codec));
+    }
+
+    /// <summary>A short decoding: kind, output address, memory type and permissions.</summary>
+    public static string Meaning(ulong raw, int level, PageTableFormat format, IPteCodec codec)
+    {
+        var kind = codec.Classify(raw, level);
+        if (kind is PteKind.Invalid or PteKind.Reserved) return kind.JsonName();
+        var output = codec.OutputAddress(raw, level);
+        if (kind == PteKind.Table) return $"table -> {output}";
+        var a = codec.Attributes(raw, level);
+        return $"{Hex.FormatSize(format.LevelSize(level))} {kind.JsonName()} -> {output} {a.MemoryType} {(a.Write ? "RW" : "RO")}"
+            + $"{(a.Execute ? "X" : "NX")}{(a.Contiguous ? " contiguous" : "")}";
+    }
+}

@@ -1,0 +1,29 @@
+using Pmap.Qemu;
+
+namespace Pmap.Host.Tests;
+
+/// <summary>A theory that runs QEMU for every architecture: skipped, naming the first missing Debian package.</summary>
+public sealed class QemuTheoryAttribute : TheoryAttribute
+{
+    public QemuTheoryAttribute()
+    {
+        foreach (var arch in Enum.GetValues<QemuArch>())
+            if (QemuLocator.MissingReason(QemuTarget.For(arch)) is { } reason)
+            {
+                Skip = reason;
+                return;
+            }
+    }
+}
+
+/// <summary>A fact that boots the real Xen arm64 image named by PMAP_XEN_IMAGE (.ci/run downloads it): skipped without it.</summary>
+public sealed class XenImageFactAttribute : FactAttribute
+{
+    public XenImageFactAttribute()
+    {
+        if (QemuLocator.MissingReason(QemuTarget.Arm64) is { } reason) Skip = reason;
+        else if (Image is null) Skip = "no Xen arm64 image: set PMAP_XEN_IMAGE to xen-4.17-arm64 from xen-hypervisor-4.17-arm64";
+    }
+
+    public static string? Image => Environment.GetEnvironmentVariable("PMAP_XEN_IMAGE") is { Length: > 0 } path && File.Exists(path) ? path : null;
+}
