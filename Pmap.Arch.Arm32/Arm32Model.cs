@@ -17,7 +17,10 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
     /// 0x40000000; 1 GiB keeps the bank inside a 32-bit VA-sized view.
     /// </summary>
     public static readonly ArmPort Facts = new(Arm32Architecture.ArchName, new(RootLevel: 1, LeafLevel: 3, VaBits: 32, PaBits: 40, VaRange.ZeroExtended),
-        new LpaeCodec(firstLevel: 1), "strd", "TLBIMVAH", new(new PhysAddr(0x40000000), 1UL << 30), new(0x40200000), ["cpu0_pgtable", "xen_second"]);
+        new LpaeCodec(firstLevel: 1), "strd", "TLBIMVAH", "TLBIMVAHIS", 0,
+        new(new PhysAddr(0x40000000), 1UL << 30), new(0x40200000), ["cpu0_pgtable", "xen_second"]);
+
+    public override int BitsPerLong => 32;
 
     /// <summary>XENHEAP_VIRT_START and its 1 GiB window (4.17 asm/config.h, arm32).</summary>
     public static readonly VirtAddr XenheapVirtStart = new(0x40000000);

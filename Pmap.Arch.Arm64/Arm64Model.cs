@@ -13,10 +13,13 @@ namespace Pmap.Arch.Arm64;
 public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, Facts)
 {
     /// <summary>
-    /// VMSAv8-64 at EL2 (HYP_PT_ROOT_LEVEL 0), str, tlbi vae2; QEMU virt's 2 GiB at 0x40000000 with Xen 2 MiB aligned low in it.
+    /// VMSAv8-64 at EL2 (HYP_PT_ROOT_LEVEL 0), str, tlbi vae2; QEMU virt's 2 GiB at 0x40000000 with Xen 2 MiB aligned low in it;
+    /// the image of Debian's 4.17.7 arm64 build.
     /// </summary>
     public static readonly ArmPort Facts = new(Arm64Architecture.ArchName, new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended),
-        new LpaeCodec(firstLevel: 0), "str", "tlbi vae2", new(new PhysAddr(0x40000000), 2UL << 30), new(0x40200000), ["xen_pgtable", "xen_first", "xen_second"]);
+        new LpaeCodec(firstLevel: 0), "str", "tlbi vae2", "tlbi vae2is", Page.Shift,
+        new(new PhysAddr(0x40000000), 2UL << 30), new(0x40200000), ["xen_pgtable", "xen_first", "xen_second"],
+        ArmImageLayout.Debian417Arm64);
 
     /// <summary>SLOT0(256): DIRECTMAP_VIRT_START (arm64 asm/config.h).</summary>
     public static readonly VirtAddr DirectmapStart = new(256UL << 39);

@@ -52,7 +52,7 @@ public static class MapView
     {
         "pte-write" => $"{e.Op,-10} {e.Table}[{e.Entry}] @ {e.Pa}: {e.Old} -> {e.New}",
         "barrier" => $"{e.Op}",
-        "tlb-flush" => $"{e.Op,-10} {e.Va}",
+        "tlb-flush" => e.Reg is { } reg ? $"{e.Op,-10} {reg}   (va {e.Va})" : $"{e.Op,-10} {e.Va}",
         "table-alloc" => $"alloc_boot_pages -> MFN {e.Mfn} (level {e.Level} table)",
         "fault" => $"FAULT at {e.Va}: {e.Detail}",
         "hazard" => $"hazard: {e.Detail}",

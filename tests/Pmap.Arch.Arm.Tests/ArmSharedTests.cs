@@ -29,7 +29,7 @@ public class ArmSharedTests
     [Fact]
     public void Static_tables_follow_the_root_chain_then_the_fixmap_and_xenmap()
     {
-        var port = new ArmPort("test", new PageTableFormat(0, 3, 48, 48, VaRange.ZeroExtended), new LpaeCodec(0), "str", "tlbi vae2",
+        var port = new ArmPort("test", new PageTableFormat(0, 3, 48, 48, VaRange.ZeroExtended), new LpaeCodec(0), "str", "tlbi vae2", "tlbi vae2is", 12,
             default, default, ["xen_pgtable", "xen_first", "xen_second"]);
         Assert.Equal([("xen_pgtable", 1), ("xen_first", 1), ("xen_second", 1), ("xen_fixmap", 1), ("xen_xenmap", 4)], port.StaticTables(4));
     }

@@ -41,6 +41,8 @@ public class Arm32Tests
         m.Pmap.Unmap(va);
         var ops = m.Trace.Since(mark).Where(e => e.Kind != TraceKind.Unmap).Select(e => e.Op!).ToArray();
         Assert.Equal(new[] { "dsb sy", "strd", "dsb sy", before, "TLBIMVAH", after, "isb" }, ops);
+        // TLBIMVAH (mcr p15, 4, Rt, c8, c7, 1) takes the MVA itself in Rt, unlike arm64's tlbi vae2 (VA >> 12).
+        Assert.Equal(va.Value, m.Trace.Since(mark).Single(e => e.Kind == TraceKind.TlbFlush).Reg);
     }
 
     [Fact]
