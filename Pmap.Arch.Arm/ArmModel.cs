@@ -65,7 +65,7 @@ public abstract class ArmModel : ArchModel
                 new FixmapRange(profile.SlotName("PMAP"), FixPmapBegin, fixPmapEnd),
             ],
             EndOfFixedAddresses = fixLast + 1,
-            VirtToFixSite = profile.FixNames ? "arch/arm/include/asm/fixmap.h" : "arch/arm/include/asm/fixmap.h:41",
+            VirtToFixSite = "arch/arm/include/asm/fixmap.h:41", // virt_to_fix's BUG_ON, line 41 in every release 4.17.0 to staging
         };
         ImageLayout = ReadImageLayout();
     }
@@ -209,7 +209,7 @@ public abstract class ArmModel : ArchModel
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {
         var entry = XenFixmap.Add((ulong)slot * Page.EntryBytes);
-        m.Assert(!Lpae.IsValid(m.Memory.Read64(entry)), "!lpae_is_valid(*entry)", "arch_pmap_map", "arch/arm/include/asm/pmap.h");
+        m.Assert(!Lpae.IsValid(m.Memory.Read64(entry)), "!lpae_is_valid(*entry)", "arch_pmap_map", "arch/arm/include/asm/pmap.h:13");
         // PAGE_HYPERVISOR_RW (a flags word) where an MT index is expected: ai = 0x2f & 7 = MT_NORMAL, sh = inner.
         var pte = Lpae.MfnToXenEntry(mfn, Lpae.PageHypervisorRw, PaddrBits, m.Debug) | Lpae.Table;
         WritePte(m, entry, pte);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pmap.Core;
 using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
 
@@ -29,6 +30,7 @@ public static class BootCommand
             if (crash is not null)
             {
                 if (m.LastMessage is { } msg) io.Err.WriteLine($"pmap: (XEN) {msg}");
+                foreach (var line in XenConsole.Lines(crash)) io.Err.WriteLine(line);
                 io.Err.WriteLine("pmap: " + crash.Message);
                 return ExitCodes.XenCrash;
             }
