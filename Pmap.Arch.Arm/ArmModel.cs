@@ -13,10 +13,13 @@ namespace Pmap.Arch.Arm;
 /// </summary>
 /// <summary>
 /// What one Arm port states: its name, format and codec, the write_pte store and the local TLB invalidate, the
-/// RAM of a plain QEMU virt machine, Xen's default load address, and the static tables from the root down.
+/// RAM of a plain QEMU virt machine, Xen's default load address, the static tables from the root down, and
+/// the image of a real build (by xen_xenmap pages) when one was examined.
 /// </summary>
-public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Codec, string StoreOp, string TlbFlushVaOp, RamBank DefaultRam,
-    PhysAddr DefaultXenLoadAddress, IReadOnlyList<string> RootChain)
+/// <param name="TlbiRegShift">What the TLBI register holds: VA &gt;&gt; 12 for tlbi vae2[is] (arm64), the VA itself for TLBIMVAH[IS].</param>
+public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Codec, string StoreOp, string TlbFlushVaOp, string TlbFlushVaBroadcastOp,
+    int TlbiRegShift, RamBank DefaultRam, PhysAddr DefaultXenLoadAddress, IReadOnlyList<string> RootChain,
+    Func<int, ArmImageLayout>? DefaultImage = null)
 {
     /// <summary>One line for `pmap arch list`.</summary>
     public required string Description { get; init; }
@@ -37,12 +40,6 @@ public abstract class ArmModel : ArchModel
     public const int FixConsole = 0, FixMisc = 1, FixAcpiBegin = 2;
     public const int FixAcpiEnd = FixAcpiBegin + NumFixmapAcpiPages - 1; // 65
     public const int FixPmapBegin = FixAcpiEnd + 1; // 66
-
-    /// <summary>Size of Xen's image in the model: the 2 MiB that one xen_xenmap page maps.</summary>
-    public const ulong XenImageSize = 2UL << 20;
-
-    /// <summary>Where the static tables sit inside the image (a model choice: the linker decides in Xen).</summary>
-    public const ulong StaticTablesOffset = 1UL << 20;
 
     private readonly FixmapLayout _fixmap;
 
@@ -79,8 +76,32 @@ public abstract class ArmModel : ArchModel
                 new FixmapRange(profile.SlotName("PMAP"), FixPmapBegin, fixPmapEnd),
             ],
             EndOfFixedAddresses = fixLast + 1,
-            VirtToFixSite = profile.FixNames ? "arch/arm/include/asm/fixmap.h" : "arch/arm/include/asm/fixmap.h:41",
+            VirtToFixSite = "arch/arm/include/asm/fixmap.h:41", // virt_to_fix's BUG_ON, line 41 in every release 4.17.0 to staging
         };
+        ImageLayout = ReadImageLayout();
+    }
+
+    /// <summary>Xen's sections and static tables: the build's symbols, else the port's examined build, then single keys over them.</summary>
+    public ArmImageLayout ImageLayout { get; }
+
+    private ArmImageLayout ReadImageLayout()
+    {
+        var tables = Port.StaticTables(ArmProfile.XenmapPages);
+        var symbols = Settings.Symbols();
+        var symbolsKey = Settings.SymbolsFile is null ? "SymbolsFile" : "--xen-syms";
+        var layout = symbols is not null
+            ? ArmImageLayout.FromSymbols(symbols, tables.Select(t => t.Name), symbolsKey)
+            : Port.DefaultImage?.Invoke(ArmProfile.XenmapPages) ?? ArmImageLayout.Packed(tables);
+        layout = layout.With(Settings);
+        try
+        {
+            layout.Check(tables, ArmProfile.XenmapPages);
+        }
+        catch (PmapConfigurationException e) when (symbols is not null)
+        {
+            throw new PmapConfigurationException(symbolsKey, $"{symbols.Source} does not fit profile {ArmProfile.Name}: {e.Message}");
+        }
+        return layout;
     }
 
     public ArmProfile ArmProfile { get; }
@@ -89,6 +110,7 @@ public abstract class ArmModel : ArchModel
     public override PmapCommonVariant CommonCode => ArmProfile.CommonCode;
     public override bool NewEntriesNeedContextSync => true;
     public override bool ChecksFrameWidth => true;
+    public override int BitsPerLong => Port.BitsPerLong;
 
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
     public int PaddrBits => _paddrBits ??= Format.PaBits;
@@ -104,8 +126,9 @@ public abstract class ArmModel : ArchModel
     public PhysAddr XenLoadAddress { get; }
     private PhysAddr? _xenFixmap;
 
-    public override XenImage Image => _image ??= XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset,
-        Port.StaticTables(ArmProfile.XenmapPages));
+    /// <summary>The image from _start to _end rounded up to a page, with the tables where the linker put them.</summary>
+    public override XenImage Image => _image ??= new XenImage(XenLoadAddress, (ImageLayout.End + Page.Size - 1) & ~(Page.Size - 1),
+        [.. Port.StaticTables(ArmProfile.XenmapPages).Select(t => new StaticTable(t.Name, XenLoadAddress.Add(ImageLayout.Tables[t.Name]), t.Pages))]);
 
     private XenImage? _image;
 
@@ -133,12 +156,32 @@ public abstract class ArmModel : ArchModel
         var second = StaticTable("xen_second");
         for (var i = 0; i < ArmProfile.XenmapPages; i++)
             m.Memory.Write64(Entry(second, Format.Index(xenVirtStart, 2) + i), TableLink(StaticTable("xen_xenmap", i), clearXn: false));
-        // Xen's image: 4 KiB pages with the table bit (the model does not split text, rodata and data).
-        var xenmap0 = StaticTable("xen_xenmap");
-        for (var i = 0; i < (int)(XenImageSize >> Page.Shift); i++)
-            m.Memory.Write64(Entry(xenmap0, i), XenEntry(XenLoadAddress.Add((ulong)i << Page.Shift)) | Lpae.Table);
+        MapXenImage(m);
         m.Memory.Write64(Entry(second, Format.Index(FixmapAddr(0), 2)), TableLink(XenFixmap, clearXn: false));
         m.Cpu.Root = StaticTable(Port.RootChain[0]);
+    }
+
+    /// <summary>
+    /// The "Break up the Xen mapping into 4k pages and protect them separately" loop: one entry per page while
+    /// is_kernel(va), MT_NORMAL with table = 1 and no contiguous bit; text and init text xn = 0 / ro = 1, rodata ro = 1.
+    /// 4.17–4.19 write the final entry at once; from e7a80636f1 (4.20) the first pass leaves xn = 0 and a second one after
+    /// switch_ttbr sets the same final values with write_pte. The model writes the final entry (the boot trace is not shown).
+    /// </summary>
+    private void MapXenImage(XenMachine m)
+    {
+        var entries = Math.Min((ImageLayout.End + Page.Size - 1) >> Page.Shift, (ulong)ArmProfile.XenmapPages << Page.EntriesPerTableShift);
+        for (var i = 0UL; i < entries; i++)
+        {
+            var pte = XenEntry(XenLoadAddress.Add(i << Page.Shift)) | Lpae.Table;
+            pte = ImageLayout.PermissionOf(i << Page.Shift) switch
+            {
+                XenPageKind.Text => (pte & ~Lpae.Xn) | Lpae.Ro,
+                XenPageKind.Rodata => pte | Lpae.Ro,
+                _ => pte,
+            };
+            var table = StaticTable("xen_xenmap", (int)(i >> Page.EntriesPerTableShift));
+            m.Memory.Write64(Entry(table, (int)(i & (Page.EntriesPerTable - 1))), pte);
+        }
     }
 
     private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);
@@ -177,7 +220,7 @@ public abstract class ArmModel : ArchModel
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {
         var entry = XenFixmap.Add((ulong)slot * Page.EntryBytes);
-        m.Assert(!Lpae.IsValid(m.Memory.Read64(entry)), "!lpae_is_valid(*entry)", "arch_pmap_map", "arch/arm/include/asm/pmap.h");
+        m.Assert(!Lpae.IsValid(m.Memory.Read64(entry)), "!lpae_is_valid(*entry)", "arch_pmap_map", "arch/arm/include/asm/pmap.h:13");
         // PAGE_HYPERVISOR_RW (a flags word) where an MT index is expected: ai = 0x2f & 7 = MT_NORMAL, sh = inner.
         var pte = Lpae.MfnToXenEntry(mfn, Lpae.PageHypervisorRw, PaddrBits, m.Debug) | Lpae.Table;
         WritePte(m, entry, pte);
@@ -195,8 +238,23 @@ public abstract class ArmModel : ArchModel
     public void FlushXenTlbRangeVaLocal(XenMachine m, VirtAddr va, ulong size)
     {
         m.Barrier(ArmProfile.FlushBarrierBefore);
-        for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(TlbOp, va.Add(off));
+        for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(TlbOp, va.Add(off), reg: va.Add(off).Value >> Port.TlbiRegShift);
         m.Barrier(ArmProfile.FlushBarrierAfter);
+        m.ContextSynchronize("isb");
+    }
+
+    /// <summary>
+    /// flush_xen_tlb_range_va, the broadcast (inner-shareable) flush: 4.17.0–4.17.6 dsb sy; tlbi vae2is ×N; dsb sy; isb (c9a82940af);
+    /// from 5e5d1a43e1 (4.18.0, 4.17.7 by 333c263bba) dsb ishst; tlbi vae2is ×N; dsb ish; isb. The repeat-TLBI forms
+    /// (cbfaf6ccd2, __tlb_repeat_sync from 7c502d7591) are ALTERNATIVEs left as nops in early boot (docs/XEN_FACTS.md).
+    /// </summary>
+    public void FlushXenTlbRangeVa(XenMachine m, VirtAddr va, ulong size)
+    {
+        var sy = ArmProfile.Release.LocalFlush.Value == ArmLocalFlush.Sy; // both helpers changed barriers in the same commits
+        m.Barrier(sy ? "dsb sy" : "dsb ishst");
+        for (var off = 0UL; off < size; off += Page.Size)
+            m.FlushTlbVa(Port.TlbFlushVaBroadcastOp, va.Add(off), reg: va.Add(off).Value >> Port.TlbiRegShift);
+        m.Barrier(sy ? "dsb sy" : "dsb ish");
         m.ContextSynchronize("isb");
     }
 }

@@ -24,6 +24,9 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
     /// <summary>map_pages_to_xen(virt, mfn, nr_mfns, flags).</summary>
     public int MapPagesToXen(VirtAddr virt, Mfn mfn, ulong nrMfns, uint flags) => XenPtUpdate(virt, mfn, nrMfns, flags);
 
+    /// <summary>destroy_xen_mappings(s, e): xen_pt_update(s, INVALID_MFN, (e - s) &gt;&gt; PAGE_SHIFT, 0), a non-insertion update.</summary>
+    public int DestroyXenMappings(VirtAddr start, VirtAddr end) => XenPtUpdate(start, InvalidMfn, (end.Value - start.Value) >> Page.Shift, 0);
+
     /// <summary>xen_map_table: pmap_map in early boot. The model runs only early boot.</summary>
     private VirtAddr XenMapTable(Mfn mfn)
     {
@@ -234,8 +237,8 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
         var insertion = (flags & Lpae.PagePresent) != 0 && mfn != InvalidMfn;
         if (!insertion)
         {
-            // flush_xen_tlb_range_va: the broadcast flush, here on the one CPU there is.
-            arch.FlushXenTlbRangeVaLocal(m, virt, Page.Size * nrMfns);
+            // flush_xen_tlb_range_va: the broadcast flush (tlbi vae2is), here reaching the one CPU there is.
+            arch.FlushXenTlbRangeVa(m, virt, Page.Size * nrMfns);
         }
         else if (arch.ArmProfile.IsbAfterPtUpdate)
         {

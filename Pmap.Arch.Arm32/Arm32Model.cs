@@ -60,7 +60,8 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
         if (e == 0) throw new XenPanicException("Not enough space for xenheap", "setup_mm", "arch/arm/setup.c");
 
         var start = new PhysAddr(e - (xenheapPages << Page.Shift));
-        var message = $"Xen heap: {Hex.Format(start.Value, 16)}-{Hex.Format(e, 16)} ({xenheapPages} pages{(fromCommandLine ? ", from command-line" : "")})";
+        // setup.c:877 printk("Xen heap: %"PRIpaddr"-%"PRIpaddr" ..."): arm32 PRIpaddr is "016llx", 16 hex digits and no 0x.
+        var message = $"Xen heap: {start.Value:x16}-{e:x16} ({xenheapPages} pages{(fromCommandLine ? ", from command-line" : "")})";
         m.Printk(message);
         m.BootAllocator.Reserve(start, new PhysAddr(e)); // populate_boot_allocator avoids the xenheap
 

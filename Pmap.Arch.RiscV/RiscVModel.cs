@@ -61,7 +61,7 @@ public sealed class RiscVModel : ArchModel
             NumFixPmap = n,
             Ranges = [new FixmapRange("FIX_PMAP", FixPmapBegin, fixPmapEnd), new FixmapRange("FIX_MISC", fixMisc, fixMisc)],
             EndOfFixedAddresses = fixLast + 1,
-            VirtToFixSite = "arch/riscv/include/asm/fixmap.h",
+            VirtToFixSite = "arch/riscv/include/asm/fixmap.h:44",
         };
         Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset, ("stage1_pgtbl_root", 1), ("stage1_pgtbl_nonroot", 1), ("xen_fixmap", 1));
     }
@@ -131,7 +131,7 @@ public sealed class RiscVModel : ArchModel
         if (mfn.Value > Format.MaxMfn)
             m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, pte_from_mfn drops its top bits (Xen has no check)");
         var entry = XenFixmap.Add((ulong)slot * 8);
-        m.Assert(!Sv39Pte.IsValid(m.Memory.Read64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h");
+        m.Assert(!Sv39Pte.IsValid(m.Memory.Read64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h:19");
         m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), "sd");
         if (MapSfence) m.FlushTlbVa("sfence.vma", FixmapAddr(slot), synchronizes: true);
     }

@@ -48,9 +48,10 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
             mfn = mfn.Add(pages);
             nr -= pages;
         }
-        // "Ensure that PTEs are all updated before flushing", then always flush: invalid entries can be in the TLB.
-        m.Barrier("fence rw, rw");
-        m.FlushTlbAll("sfence.vma", synchronizes: true);
+        // RISCV_FENCE(rw, rw) "fence rw,rw" (pt.c:384 in 4.20, :485 in 4.21+), then always flush_tlb_range_va(0, 0) (:400 / :501):
+        // sbi_remote_sfence_vma(NULL, 0, 0), an SBI RFENCE to every hart over the whole address space (invalid entries may be cached).
+        m.Barrier("fence rw,rw");
+        m.FlushTlbAll("sbi_remote_sfence_vma", synchronizes: true);
         return rc;
     }
 

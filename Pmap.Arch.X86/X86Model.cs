@@ -167,70 +167,9 @@ public sealed class X86Model : ArchModel
         m.FlushTlbVa("invlpg", Fixmap.FixToVirt(slot));
     }
 
-    /// <summary>
-    /// map_pages_to_xen (arch/x86/mm.c) in early boot, page tables reached through map_domain_page = pmap_map
-    /// (series v5 07/15): 1 GiB pages when cpu_has_page1gb and virt, mfn and the count allow, else 2 MiB pages
-    /// when they allow, else 4 KiB pages; new intermediate tables from the boot allocator with __PAGE_HYPERVISOR.
-    /// Replacing a present entry is refused here (-EEXIST stands in for Xen's replace-and-flush path, which
-    /// early boot never takes on fresh RAM).
-    /// </summary>
-    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
-    {
-        var flags = X86Pte.PageHypervisor(CpuHasNx);
-        while (nr != 0)
-        {
-            var mask = (virt.Value >> Page.Shift) | mfn.Value;
-            var level = 1;
-            if (superpages && CpuHasPage1Gb && (mask & ((1UL << 18) - 1)) == 0 && nr >= 1UL << 18) level = 3;
-            else if (superpages && (mask & ((1UL << 9) - 1)) == 0 && nr >= 1UL << 9) level = 2;
-
-            var rc = WriteEntry(m, virt, level, X86Pte.FromMfn(mfn, level == 1 ? flags : flags | X86Pte.Pse));
-            if (rc != 0) return rc;
-            var pages = 1UL << (9 * (level - 1));
-            virt = virt.Add(pages << Page.Shift);
-            mfn = mfn.Add(pages);
-            nr -= pages;
-        }
-        return 0;
-    }
-
-    /// <summary>Walks from CR3 to <paramref name="target"/> through PMAP, creating tables, and writes the entry.</summary>
-    private int WriteEntry(XenMachine m, VirtAddr va, int target, ulong entryValue)
-    {
-        var table = m.Pmap.Map(m.Cpu.Root.ToMfn());
-        for (var level = Format.RootLevel; level > target; level--)
-        {
-            var entry = table.Add((ulong)Format.Index(va, level) * Page.EntryBytes);
-            var e = m.ReadVirt64(entry);
-            if ((e & X86Pte.Present) == 0)
-            {
-                var mfn = m.AllocTablePage(level - 1); // alloc_xen_pagetable
-                var p = m.Pmap.Map(mfn);
-                m.ClearPageVirt(p);
-                m.Pmap.Unmap(p);
-                e = X86Pte.FromMfn(mfn, X86Pte.IntermediateFlags);
-                m.WritePteVirt(entry, e, "mov");
-            }
-            else if ((e & X86Pte.Pse) != 0)
-            {
-                m.Pmap.Unmap(table);
-                m.Printk($"map_pages_to_xen: {va} lies in a superpage at level {level}; the model does not shatter it");
-                return -Errno.EEXIST;
-            }
-            m.Pmap.Unmap(table);
-            table = m.Pmap.Map(new PhysAddr(e & X86Pte.AddressMask).ToMfn());
-        }
-        var leaf = table.Add((ulong)Format.Index(va, target) * Page.EntryBytes);
-        var rc = 0;
-        if ((m.ReadVirt64(leaf) & X86Pte.Present) != 0)
-        {
-            m.Printk($"map_pages_to_xen: {va} is already mapped; the model does not replace present entries");
-            rc = -Errno.EEXIST;
-        }
-        else m.WritePteVirt(leaf, entryValue, "mov");
-        m.Pmap.Unmap(table);
-        return rc;
-    }
+    /// <summary>map_pages_to_xen as the series runs it in early boot (see <see cref="X86PageTables"/>).</summary>
+    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+        new X86PageTables(this, m).MapPagesToXen(virt, mfn, nr, superpages);
 
     /// <summary>The directmap of the bank: DIRECTMAP_VIRT_START + PA, superpages where aligned.</summary>
     public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)

@@ -30,7 +30,7 @@ public sealed class CommandContext(CommandIo io, GlobalOptions global)
     public ArchitectureRegistry Registry => Cli.Registry;
 
     /// <summary>The model --arch/--profile (or configuration) ask for.</summary>
-    public ArchModel Model(string? arch = null) => Registry.Create(global.Request(arch));
+    public ArchModel Model(string? arch = null, string? xenSyms = null) => Registry.Create(global.Request(arch) with { SymbolsFile = xenSyms });
 
     /// <summary>The result as JSON with --json, else rendered for a person; exit code <paramref name="exitCode"/>.</summary>
     public int Show<T>(T dto, Action<IAnsiConsole, T> render, int exitCode = ExitCodes.Success) where T : notnull

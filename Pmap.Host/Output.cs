@@ -18,7 +18,18 @@ public static class ExitCodes
 }
 
 /// <summary>The JSON "error" object of docs/CLI.md.</summary>
-public sealed record ErrorDto(string Kind, string Message, string? Where = null);
+public sealed record ErrorDto(string Kind, string Message, string? Where = null)
+{
+    /// <summary>Xen's console lines for a Xen crash ("(XEN) ..."), when Xen's text is known; left out otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Console { get; init; }
+
+    public static ErrorDto Of(XenCrashException e)
+    {
+        var lines = XenConsole.Lines(e);
+        return new(e.Kind.ToString().ToLowerInvariant(), e.XenText, e.Where) { Console = lines.Count > 0 ? lines : null };
+    }
+}
 
 /// <summary>One place that writes machine output: the same result records human output is rendered from.</summary>
 public static class Json

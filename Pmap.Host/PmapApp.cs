@@ -109,7 +109,10 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         }
         catch (XenCrashException e)
         {
-            return Fail(ExitCodes.XenCrash, e.Kind.ToString().ToLowerInvariant(), e.XenText, json, e.Where, e.Message);
+            foreach (var line in XenConsole.Lines(e)) Err.WriteLine(line);
+            Err.WriteLine("pmap: " + e.Message);
+            if (json) Json.Write(Out, new { error = ErrorDto.Of(e) });
+            return ExitCodes.XenCrash;
         }
         catch (Exception e) when (e is PmapUsageException or FormatException or OverflowException)
         {

@@ -6,7 +6,11 @@ using Pmap.Core.Arch;
 namespace Pmap.Hosting;
 
 /// <summary>Explicit choices from the command line; null means "take configuration".</summary>
-public sealed record ArchRequest(string? Architecture = null, string? Profile = null, int? NumFixPmap = null, bool? Debug = null);
+public sealed record ArchRequest(string? Architecture = null, string? Profile = null, int? NumFixPmap = null, bool? Debug = null)
+{
+    /// <summary>--xen-syms: the nm / System.map listing of the xen-syms being modelled.</summary>
+    public string? SymbolsFile { get; init; }
+}
 
 /// <summary>
 /// The architectures the plugins provided, and the one place that turns configuration plus command-line
@@ -62,7 +66,7 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         var numFixPmap = request.NumFixPmap ?? Options.NumFixPmap;
         if (request.NumFixPmap is < 1 or > PmapOptions.MaxNumFixPmap)
             throw new PmapUsageException($"--num-fix-pmap {request.NumFixPmap} is out of range: expected 1 to {PmapOptions.MaxNumFixPmap}");
-        var settings = new ArchSettings(profile, numFixPmap, request.Debug ?? Options.Debug, section);
+        var settings = new ArchSettings(profile, numFixPmap, request.Debug ?? Options.Debug, section) { SymbolsFile = request.SymbolsFile };
 
         ArchModel model;
         try
@@ -76,7 +80,8 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
             if (request.NumFixPmap is not null) throw new PmapUsageException($"--num-fix-pmap {reason}");
             throw new PmapConfigurationException(e.Key, $"{reason} (from {ConfigurationSources.Describe(Configuration, e.Key)})");
         }
-        catch (PmapConfigurationException e) when (!e.Key.Contains(':'))
+        catch (PmapConfigurationException e)
+            when (!e.Key.StartsWith("Architectures:", StringComparison.Ordinal) && !e.Key.StartsWith("--", StringComparison.Ordinal))
         {
             var key = $"Architectures:{arch.Name}:{e.Key}";
             throw new PmapConfigurationException(key, $"{e.Message[(e.Key.Length + 2)..]} (from {ConfigurationSources.Describe(Configuration, key)})");

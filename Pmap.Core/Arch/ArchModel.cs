@@ -27,6 +27,9 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// <summary>The revision of xen/common/pmap.c the profile runs.</summary>
     public virtual PmapCommonVariant CommonCode => PmapCommonVariant.Upstream;
 
+    /// <summary>BITS_PER_LONG: DECLARE_BITMAP stores whole unsigned longs (64 on arm64, x86 and RV64; 32 on arm32).</summary>
+    public virtual int BitsPerLong => 64;
+
     /// <summary>Whether the TLB may hold invalid ("negative") translations (RISC-V without Svvptc).</summary>
     public virtual bool CachesInvalidEntries => false;
 

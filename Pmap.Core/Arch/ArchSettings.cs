@@ -9,6 +9,13 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
     /// <summary>Where Xen's image (with its static page tables) is loaded, when a caller decides it (the workloads do).</summary>
     public PhysAddr? XenLoadAddress { get; init; }
 
+    /// <summary>A xen-syms symbol list given on the command line (--xen-syms); it wins over the section's SymbolsFile key.</summary>
+    public string? SymbolsFile { get; init; }
+
+    /// <summary>The build's symbols (--xen-syms, else the SymbolsFile key), or null when neither is given.</summary>
+    public XenSymbols? Symbols() => SymbolsFile is { } cli ? XenSymbols.Load(cli, "--xen-syms")
+        : Section["SymbolsFile"] is { } file ? XenSymbols.Load(file, "SymbolsFile") : null;
+
     /// <summary>The load address: <see cref="XenLoadAddress"/>, else the section's XenLoadAddress key, else the port's default.</summary>
     public PhysAddr LoadAddress(PhysAddr defaultValue, ulong alignment) =>
         XenLoadAddress ?? new PhysAddr(GetAddress("XenLoadAddress", defaultValue.Value, alignment));

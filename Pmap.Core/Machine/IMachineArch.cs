@@ -19,6 +19,9 @@ public interface IMachineArch
     /// <summary>A debug build of Xen: ASSERTs are evaluated.</summary>
     bool Debug { get; }
 
+    /// <summary>BITS_PER_LONG: the word DECLARE_BITMAP stores the PMAP bitmap in.</summary>
+    int BitsPerLong { get; }
+
     /// <summary>Whether the TLB may hold invalid ("negative") translations (RISC-V without Svvptc).</summary>
     bool CachesInvalidEntries { get; }
 

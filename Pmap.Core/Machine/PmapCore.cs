@@ -84,8 +84,21 @@ public sealed class PmapCore
         }
         else
         {
-            // Release build: the range ASSERT is compiled out; __clear_bit(idx) writes outside the bitmap.
-            _m.Hazard($"__clear_bit({idx}) outside the {_numFixPmap}-bit PMAP bitmap (slot {slot} is {_fixmap.NameOf(slot)}, not a PMAP slot)", va);
+            // Release build (or FIX_PMAP_END one past the last slot): __clear_bit(idx) of a bit past NUM_FIX_PMAP. DECLARE_BITMAP
+            // stores whole unsigned longs, so a bit in the last word's spare bits is still inside `inuse`; only one past it is not.
+            var storage = (_numFixPmap + _m.Arch.BitsPerLong - 1) / _m.Arch.BitsPerLong * _m.Arch.BitsPerLong;
+            var what = $"slot {slot} is {_fixmap.NameOf(slot)}, not a PMAP slot";
+            if (idx >= 0 && idx < storage)
+            {
+                _inuse[idx >> 6] &= ~(1UL << (idx & 63));
+                _m.Hazard($"__clear_bit({idx}) past NUM_FIX_PMAP ({_numFixPmap}) but inside the bitmap's {storage / _m.Arch.BitsPerLong} " +
+                    $"unsigned long(s) of {_m.Arch.BitsPerLong} bits: it stays in storage and clears a bit pmap_map never uses ({what})", va);
+            }
+            else
+            {
+                _m.Hazard($"__clear_bit({idx}) outside the {storage}-bit storage of the {_numFixPmap}-bit PMAP bitmap: " +
+                    $"an out-of-bounds write ({what})", va);
+            }
         }
         _m.Arch.ArchPmapUnmap(_m, slot);
     }

@@ -32,6 +32,9 @@ public sealed record TraceEvent(TraceKind Kind)
     public int? Level { get; init; }
     public string? Detail { get; init; }
 
+    /// <summary>The value a TLB operation takes in its register when that is not the VA (tlbi vae2: VA &gt;&gt; PAGE_SHIFT).</summary>
+    public ulong? Reg { get; init; }
+
     public static string KindName(TraceKind kind) => kind switch
     {
         TraceKind.PteWrite => "pte-write",

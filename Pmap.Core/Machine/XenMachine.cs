@@ -140,12 +140,12 @@ public sealed class XenMachine
 
     /// <summary>Invalidate this CPU's TLB entry for one VA (tlbi vae2, TLBIMVAH, invlpg, sfence.vma).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false)
+    public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false, ulong? reg = null)
     {
         Counters.TlbFlushes++;
         Tlb.FlushVa(va);
         if (synchronizes) Ordering.ContextSynchronize();
-        if (Trace.Enabled) TraceOp(TraceKind.TlbFlush, op, va);
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va, Reg = reg });
     }
 
     public void FlushTlbAll(string op, bool synchronizes = false)

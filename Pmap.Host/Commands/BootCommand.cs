@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pmap.Core;
 using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
 
@@ -14,13 +15,14 @@ public static class BootCommand
         var ramBase = new Option<string?>("--ram-base") { Description = "Physical base of the RAM bank (default: the architecture's, e.g. 0x40000000)" };
         var ramSize = new Option<string?>("--ram-size") { Description = "Size of the RAM bank, e.g. 2G, 512M (default: the architecture's)" };
         var strict = new Option<bool>("--strict-ordering") { Description = "A CPU that sees a new PTE only after the architecture's synchronisation (isb, sfence.vma): a missing one faults" };
+        var xenSyms = CommandExtensions.XenSymsOption();
         var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached through PMAP), then verify every page through the walker.")
             .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json",
                 "pmap boot --arch arm64 --profile xen-4.17 --strict-ordering   # 4.17's missing isb, as a crash");
-        cmd.WithOptions(ramBase, ramSize, strict);
+        cmd.WithOptions(xenSyms, ramBase, ramSize, strict);
         cmd.SetAction(p => io.Execute(p, c =>
         {
-            var model = c.Model();
+            var model = c.Model(xenSyms: p.GetValue(xenSyms));
             var bank = Args.Bank(model, p.GetValue(ramBase), p.GetValue(ramSize));
             var (m, report, crash) = BootScenario.Boot(model, bank, new MachineOptions { TraceEnabled = false, StrictOrdering = p.GetValue(strict) });
             var dto = BootView.From(model, bank, m, report, crash);
@@ -28,6 +30,7 @@ public static class BootCommand
             if (crash is not null)
             {
                 if (m.LastMessage is { } msg) io.Err.WriteLine($"pmap: (XEN) {msg}");
+                foreach (var line in XenConsole.Lines(crash)) io.Err.WriteLine(line);
                 io.Err.WriteLine("pmap: " + crash.Message);
                 return ExitCodes.XenCrash;
             }

@@ -10,11 +10,13 @@ public static class LayoutCommand
 {
     public static Command Build(CommandIo io)
     {
+        var xenSyms = CommandExtensions.XenSymsOption();
         var cmd = new Command("layout", "The fixmap of an architecture: FIXADDR_START/TOP, the PMAP range and every named slot with its VA and backing entry.")
             .WithExamples("pmap layout --arch arm64", "pmap layout --arch arm64 --profile upstream --json");
+        cmd.WithOptions(xenSyms);
         cmd.SetAction(p => io.Execute(p, c =>
         {
-            var model = c.Model();
+            var model = c.Model(xenSyms: p.GetValue(xenSyms));
             return c.Show(LayoutView.From(model, FixmapSlots.Of(model)), LayoutView.Render);
         }));
         return cmd;

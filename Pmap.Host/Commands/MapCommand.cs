@@ -30,6 +30,7 @@ public static class MapCommand
             var run = MapScenario.Run(model, mfns, p.GetValue(unmap), st, p.GetValue(inIrq));
             var code = c.Show(MapView.From(run, st, p.GetValue(inIrq)), MapView.Render);
             if (run.Crash is null) return code;
+            foreach (var line in XenConsole.Lines(run.Crash)) io.Err.WriteLine(line);
             io.Err.WriteLine("pmap: " + run.Crash.Message);
             return ExitCodes.XenCrash;
         }));

@@ -22,7 +22,7 @@ public static class BootView
         if (r is null)
             return new BootDto(model.Name, model.Profile, ram, null, m.Counters.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse, new Dictionary<string, long>(),
                 m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards, 0,
-                crash is null ? null : new ErrorDto(crash.Kind.ToString().ToLowerInvariant(), crash.XenText, crash.Where));
+                crash is null ? null : ErrorDto.Of(crash));
         // Leaf sizes up to 1 GiB: no modelled architecture maps 512 GiB leaves.
         var mappings = r.Mappings.Where(kv => Hex.TryParseSize(kv.Key, out var size) && size <= 1UL << 30)
             .OrderByDescending(kv => Hex.TryParseSize(kv.Key, out var v) ? v : 0).ToDictionary(kv => kv.Key, kv => kv.Value);

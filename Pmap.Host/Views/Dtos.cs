@@ -19,10 +19,11 @@ public sealed record EventDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Va = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Mfn = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Level = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reg = null)
 {
     public static EventDto From(TraceEvent e) => new(TraceEvent.KindName(e.Kind), e.Op, e.Table, e.Entry, H(e.Pa?.Value), H(e.Old), H(e.New),
-        H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail);
+        H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg));
 
     private static string? H(ulong? v) => v is null ? null : Hex.Format(v.Value);
 

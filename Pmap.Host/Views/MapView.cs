@@ -20,7 +20,7 @@ public static class MapView
         var f = run.Model.Fixmap;
         var steps = run.Steps.Select(s => new MapStepDto(s.Op, H(s.Mfn?.Value), s.Slot, H(s.Va?.Value), H(s.Pte), EventDto.Of(s.Events), s.Decoded,
             s.Slot is { } slot ? f.NameOf(slot) : "")).ToList();
-        var error = run.Crash is { } e ? new ErrorDto(e.Kind.ToString().ToLowerInvariant(), e.XenText, e.Where) : null;
+        var error = run.Crash is { } e ? ErrorDto.Of(e) : null;
         return new MapResultDto(run.Model.Name, run.Model.Profile, state.XenName(), inIrq, steps, error);
     }
 
@@ -52,7 +52,7 @@ public static class MapView
     {
         "pte-write" => $"{e.Op,-10} {e.Table}[{e.Entry}] @ {e.Pa}: {e.Old} -> {e.New}",
         "barrier" => $"{e.Op}",
-        "tlb-flush" => $"{e.Op,-10} {e.Va}",
+        "tlb-flush" => e.Reg is { } reg ? $"{e.Op,-10} {reg}   (va {e.Va})" : $"{e.Op,-10} {e.Va}",
         "table-alloc" => $"alloc_boot_pages -> MFN {e.Mfn} (level {e.Level} table)",
         "fault" => $"FAULT at {e.Va}: {e.Detail}",
         "hazard" => $"hazard: {e.Detail}",

@@ -107,4 +107,17 @@ public class RiscVTests
         Assert.Equal(0xC7UL, leaf & 0x3FF); // V|R|W|A|D
         Assert.Equal(1, r.TablesAllocated); // one level-1 table under root[200]
     }
+
+    [Fact]
+    public void Pt_update_ends_with_fence_rw_rw_then_a_remote_sfence_vma_of_everything()
+    {
+        // pt.c pt_update: RISCV_FENCE(rw, rw) = "fence rw,rw" (system.h), then flush_tlb_range_va(0, 0) =
+        // sbi_remote_sfence_vma(NULL, 0, 0): an SBI RFENCE to every hart over the whole address space, insertions included.
+        var model = Model();
+        var m = model.Boot();
+        var mark = m.Trace.Count;
+        Assert.Equal(0, model.MapPagesToXen(m, RiscVModel.DirectmapStart, new Mfn(0x80000), 1, superpages: false));
+        var tail = m.Trace.Since(mark).Where(e => e.Kind is TraceKind.Barrier or TraceKind.TlbFlush).TakeLast(2).Select(e => (e.Kind, e.Op, e.Va));
+        Assert.Equal([(TraceKind.Barrier, "fence rw,rw", null), (TraceKind.TlbFlush, "sbi_remote_sfence_vma", (VirtAddr?)null)], tail);
+    }
 }

@@ -83,6 +83,7 @@ public class PmapCommonTests
         m.Pmap.Unmap(SlotVa(FakeModel.FixB));
         var hazard = Assert.Single(m.Trace.Events, e => e.Kind == TraceKind.Hazard);
         Assert.Contains("__clear_bit(-1)", hazard.Detail);
+        Assert.Contains("out-of-bounds write", hazard.Detail); // idx wraps to 0xffffffff: far past the one-long storage
         Assert.Contains(m.Trace.Events, e => e.Kind == TraceKind.PteWrite && e.Entry == FakeModel.FixB);
     }
 
