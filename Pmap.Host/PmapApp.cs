@@ -66,6 +66,7 @@ public static class PmapApp
         TranslateCommand.Build(io),
         CompareCommand.Build(io),
         BootCommand.Build(io),
+        DumpCommand.Build(io),
         ConfigCommand.Build(io),
         BenchCommand.Build(io),
         ConformanceCommand.Build(io),

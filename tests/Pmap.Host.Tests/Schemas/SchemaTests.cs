@@ -114,6 +114,15 @@ public class SchemaTests
 
     private static string DefaultProfile(string arch) => arch == "x86" ? "series-v5" : "upstream";
 
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Dump(string arch)
+    {
+        Assert.NotEmpty(Run("dump", 0, "dump", "--arch", arch, "--tables", "--json")["tables"]!.AsArray());
+        Assert.Contains(Run("dump", 0, "dump", "--arch", arch, "--after", "map", "--json")["ranges"]!.AsArray(),
+            r => ((string)r!["region"]!).EndsWith("(PMAP)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Compare_all() => Assert.Equal(4, Run("compare", 0, "compare", "--json")["architectures"]!.AsArray().Count);
 
@@ -172,6 +181,7 @@ public class SchemaTests
     [InlineData("config", new[] { "config", "--num-fix-pmap", "0", "--json" })]
     [InlineData("conformance", new[] { "conformance", "--arch", "mips", "--json" })]
     [InlineData("compare", new[] { "compare", "--mfn", "-1", "--json" })]
+    [InlineData("dump", new[] { "dump", "--arch", "arm64", "--after", "lunch", "--json" })]
     public void Usage_errors_exit_2(string schema, string[] args) => Error(Run(schema, 2, args), "usage");
 
     [Fact]
