@@ -67,6 +67,7 @@ public static class PmapApp
         CompareCommand.Build(io),
         BootCommand.Build(io),
         DumpCommand.Build(io),
+        ReportCommand.Build(io),
         ConfigCommand.Build(io),
         BenchCommand.Build(io),
         ConformanceCommand.Build(io),
