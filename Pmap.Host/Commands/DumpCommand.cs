@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Pmap.Core.Scenarios;
 
+using Pmap.Host.Report;
 using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
@@ -15,13 +16,21 @@ public static class DumpCommand
         var mfn = new Option<string>("--mfn") { Description = "MFN pmap_map maps with --after map (default 0x12345)", DefaultValueFactory = _ => "0x12345" };
         var tables = new Option<bool>("--tables") { Description = "Also list every page-table page: name, level and entries in use" };
         var cmd = new Command("dump", "Every mapping of Xen's address space after a scenario, runs merged: VA and PA ranges, page size, attributes, region.")
-            .WithExamples("pmap dump --arch arm64", "pmap dump --arch x86 --after map --tables", "pmap dump --arch riscv --json");
-        cmd.WithOptions(after, mfn, tables);
+            .WithExamples("pmap dump --arch arm64", "pmap dump --arch x86 --after map --tables", "pmap dump --arch riscv --json", "pmap dump --arch arm64 --format dot | dot -Tpng > tables.png");
+        var format = Formats.Option(dot: true);
+        cmd.WithOptions(after, mfn, tables, format);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
             var scenario = p.GetValue(after)!;
+            var picture = Formats.Read(p, format, dot: true, c.Global.Json);
             var space = AddressSpace.After(model, scenario, Args.Mfn(p.GetValue(mfn)!));
+            if (picture == "svg") return Formats.WriteSvg(io.Out, TreeSvg.Draw(space));
+            if (picture == "dot")
+            {
+                io.Out.Write(TreeSvg.Dot(space));
+                return ExitCodes.Success;
+            }
             if (!c.Global.Json)
             {
                 DumpView.WriteText(io.Out, space, scenario, p.GetValue(tables));

@@ -124,6 +124,21 @@ public class SchemaTests
     }
 
     [Fact]
+    public void Report()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pmap-report-{Guid.NewGuid():n}.html");
+        try
+        {
+            Assert.Equal(file, (string?)Run("report", 0, "report", "--arch", "arm64,riscv", "-o", file, "--json")["output"]);
+            Error(Run("report", 2, "report", "--profile", "arm64", "-o", Path.Combine(file, "no", "such.html"), "--json"), "usage");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Compare_all() => Assert.Equal(4, Run("compare", 0, "compare", "--json")["architectures"]!.AsArray().Count);
 
     [Theory]
