@@ -31,7 +31,7 @@ public partial class TerminalWidthTests
                 var next = lines[i + 1];
                 var at = m.Index;
                 var cut = at < next.Length && char.IsAsciiHexDigitLower(next[at]) && !next[at..].StartsWith("0x", StringComparison.Ordinal)
-                          && (at == 0 || next[at - 1] == ' ');
+                          && (at == 0 || next[at - 1] == ' ') && !AbbreviatedCommit().IsMatch(next[at..]);
                 Assert.False(cut, $"hex number cut across lines:\n{lines[i]}\n{next}");
             }
         }
@@ -49,6 +49,10 @@ public partial class TerminalWidthTests
         Assert.Contains("* marks", plain.Out, StringComparison.Ordinal);
         Assert.Equal(2, Cli.Run("compare", "--color", "sometimes").Code);
     }
+
+    // versions prints the 10-digit commit of a fact under its value: a line of its own, not a continuation.
+    [GeneratedRegex("^[0-9a-f]{10} ")]
+    private static partial Regex AbbreviatedCommit();
 
     [GeneratedRegex("0x[0-9a-f]+(?= │)")]
     private static partial Regex HexAtCellEnd();
