@@ -7,6 +7,9 @@ namespace Pmap.Host;
 /// <summary>Options every command takes (docs/CLI.md, global options).</summary>
 public sealed record GlobalOptions(string? Arch, string? Profile, string? Plugins, string? ConfigFile, bool Json, int? NumFixPmap, bool Release)
 {
+    /// <summary>--color auto|always|never (docs/CLI.md, global options).</summary>
+    public string Color { get; init; } = "auto";
+
     public ArchRequest Request(string? arch = null) => new(arch ?? Arch, Profile, NumFixPmap, Release ? false : null);
 }
 

@@ -36,7 +36,7 @@ public sealed class CommandContext(CommandIo io, GlobalOptions global)
     public int Show<T>(T dto, Action<IAnsiConsole, T> render, int exitCode = ExitCodes.Success) where T : notnull
     {
         if (global.Json) Json.Write(io.Out, dto);
-        else render(Terminal.Create(io.Out), dto);
+        else render(Terminal.Create(io.Out, global.Color), dto);
         return exitCode;
     }
 }

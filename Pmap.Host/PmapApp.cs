@@ -21,7 +21,14 @@ public sealed class GlobalOptionSet
     public Option<string?> NumFixPmap { get; } = new("--num-fix-pmap") { Description = "NUM_FIX_PMAP: number of PMAP slots (default 8)", Recursive = true };
     public Option<bool> Release { get; } = new("--release") { Description = "Model a release build of Xen: ASSERTs are not evaluated", Recursive = true };
 
-    public IEnumerable<Option> All => [Arch, Profile, Plugins, Config, Json, NumFixPmap, Release];
+    public Option<string> Color { get; } = new("--color")
+    {
+        Description = "Colour in human output: auto (on a terminal, unless NO_COLOR is set), always or never",
+        Recursive = true,
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public IEnumerable<Option> All => [Arch, Profile, Plugins, Config, Json, NumFixPmap, Release, Color];
 
     public GlobalOptions Read(ParseResult p)
     {
@@ -31,7 +38,12 @@ public sealed class GlobalOptionSet
             if (!int.TryParse(text, out var n) || n < 1) throw new PmapUsageException($"--num-fix-pmap '{text}' is not valid: expected a whole number from 1");
             num = n;
         }
-        return new GlobalOptions(p.GetValue(Arch), p.GetValue(Profile), p.GetValue(Plugins), p.GetValue(Config), p.GetValue(Json), num, p.GetValue(Release));
+        var color = p.GetValue(Color) ?? "auto";
+        if (!Terminal.ColorModes.Contains(color)) throw new PmapUsageException($"--color '{color}' is not valid: expected auto, always or never");
+        return new GlobalOptions(p.GetValue(Arch), p.GetValue(Profile), p.GetValue(Plugins), p.GetValue(Config), p.GetValue(Json), num, p.GetValue(Release))
+        {
+            Color = color,
+        };
     }
 }
 
@@ -85,6 +97,8 @@ public static class PmapApp
         CompareCommand.Build(io),
         BootCommand.Build(io),
         VerifyCommand.Build(io),
+        DumpCommand.Build(io),
+        ReportCommand.Build(io),
         ConfigCommand.Build(io),
         BenchCommand.Build(io),
         ConformanceCommand.Build(io),

@@ -1,22 +1,40 @@
+using System.Globalization;
 using Spectre.Console;
 
 namespace Pmap.Host;
 
-/// <summary>Spectre console over a writer: colour only on a terminal and never with NO_COLOR.</summary>
+/// <summary>
+/// Spectre console over a writer. Colour: --color always|never, else (auto) only on a terminal and never with NO_COLOR.
+/// Width: COLUMNS when set, else the terminal's; pipes and files get 200 so tables are not squashed to 80 columns.
+/// </summary>
 public static class Terminal
 {
-    public static IAnsiConsole Create(TextWriter writer)
+    public static readonly string[] ColorModes = ["auto", "always", "never"];
+
+    public static IAnsiConsole Create(TextWriter writer, string color = "auto")
     {
         var isConsole = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-        var color = isConsole && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var colour = color switch
+        {
+            "always" => true,
+            "never" => false,
+            _ => isConsole && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
+        };
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Ansi = colour ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = colour ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
             Out = new AnsiConsoleOutput(writer),
             Interactive = InteractionSupport.No,
         });
-        if (!isConsole) console.Profile.Width = 200; // pipes and files: do not squash tables to 80 columns
+        if (Columns() is { } columns) console.Profile.Width = columns;
+        else if (!isConsole) console.Profile.Width = 200;
         return console;
     }
+
+    /// <summary>Whether the console shows colour (a legend that names a colour is printed only then).</summary>
+    public static bool ShowsColor(IAnsiConsole console) => console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+
+    private static int? Columns() =>
+        int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 40 ? n : null;
 }

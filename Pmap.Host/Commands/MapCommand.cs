@@ -3,6 +3,7 @@ using Pmap.Core;
 using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
 
+using Pmap.Host.Report;
 using Pmap.Host.Views;
 
 namespace Pmap.Host.Commands;
@@ -19,7 +20,8 @@ public static class MapCommand
         var cmd = new Command("map", "Run pmap_map (and pmap_unmap) on a freshly booted simulated machine, showing every PTE write, barrier and TLB flush.")
             .WithExamples("pmap map --arch arm64 --mfn 0x12345", "pmap map --arch arm64 --profile upstream --mfn 0x12345 --unmap --json",
                 "pmap map --arch arm64 --profile xen-4.17 --mfn 1 --mfn 2 --mfn 3 --mfn 4 --mfn 5 --mfn 6 --mfn 7 --mfn 8 --unmap   # the FIXADDR_TOP bug");
-        cmd.WithOptions(mfn, unmap, state, inIrq);
+        var format = Formats.Option(dot: false);
+        cmd.WithOptions(mfn, unmap, state, inIrq, format);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
@@ -27,8 +29,9 @@ public static class MapCommand
             var st = SystemState.EarlyBoot;
             if (p.GetValue(state) is { } text && !SystemStates.TryParse(text, out st))
                 throw new PmapUsageException($"--state '{text}' is not a system state: expected one of {SystemStates.Allowed}");
+            var svg = Formats.Read(p, format, dot: false, c.Global.Json) == "svg";
             var run = MapScenario.Run(model, mfns, p.GetValue(unmap), st, p.GetValue(inIrq));
-            var code = c.Show(MapView.From(run, st, p.GetValue(inIrq)), MapView.Render);
+            var code = svg ? Formats.WriteSvg(io.Out, TimelineSvg.Draw(model.Name, run.Steps)) : c.Show(MapView.From(run, st, p.GetValue(inIrq)), MapView.Render);
             if (run.Crash is null) return code;
             foreach (var line in XenConsole.Lines(run.Crash)) io.Err.WriteLine(line);
             io.Err.WriteLine("pmap: " + run.Crash.Message);

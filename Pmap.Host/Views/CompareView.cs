@@ -31,24 +31,17 @@ public static class CompareView
 
     public static void Render(IAnsiConsole c, CompareDto dto)
     {
-        c.MarkupLine($"pmap_map({dto.Mfn}) on each architecture; [yellow]yellow[/] marks a value that differs from the first column.");
+        // The legend names the mark actually shown: yellow where there is colour, a trailing * where there is none.
+        var color = Terminal.ShowsColor(c);
+        c.MarkupLine($"pmap_map({dto.Mfn}) on each architecture; {(color ? "[yellow]yellow[/] marks" : "* marks")} a value that differs from the first column.");
         var archs = dto.Architectures;
-        var t = new Table().AddColumn("");
-        foreach (var a in archs) t.AddColumn($"[bold]{Markup.Escape(a.Arch)}[/]\n{Markup.Escape(a.Profile)}");
-        void Row(string name, Func<CompareArchDto, string> value)
-        {
-            var first = value(archs[0]);
-            t.AddRow(new[] { name }.Concat(archs.Select(a =>
-            {
-                var v = Markup.Escape(value(a));
-                return value(a) == first ? v : $"[yellow]{v}[/]";
-            })).ToArray());
-        }
+        var rows = new List<(string Name, Func<CompareArchDto, string> Value)>();
+        void Row(string name, Func<CompareArchDto, string> value) => rows.Add((name, value));
         Row("paging levels", a => $"{a.Levels}");
         Row("VA / PA bits", a => $"{a.VaBits} / {a.PaBits}");
         Row("fixmap grows", a => a.SlotDirection);
         Row("fix_to_virt(0)", a => a.FixmapBase);
-        Row("FIXADDR_START..TOP", a => $"{a.FixaddrStart}..{a.FixaddrTop}");
+        Row("FIXADDR_START..TOP", a => $"{a.FixaddrStart} .. {a.FixaddrTop}");
         Row("PMAP slots", a => $"{a.PmapSlots[0].Slot}..{a.PmapSlots[^1].Slot}");
         Row("first PMAP VA", a => a.PmapSlots[0].Va);
         Row("last PMAP VA", a => a.PmapSlots[^1].Va);
@@ -60,6 +53,20 @@ public static class CompareView
         Row("TLB flush on map / unmap", a => $"{(a.FlushOnMap ? "yes" : "no")} / {(a.FlushOnUnmap ? "yes" : "no")}");
         Row("TLB may cache invalid entries", a => a.CachesInvalidEntries ? "yes" : "no");
         Row("pmap.c revision", a => a.PmapCode);
-        c.Write(t);
+        string Cell(CompareArchDto a, Func<CompareArchDto, string> value)
+        {
+            var v = Markup.Escape(value(a));
+            return value(a) == value(archs[0]) ? v : color ? $"[yellow]{v}[/]" : v + " *";
+        }
+        // As many architectures per table as fit the console's width without cutting a word.
+        var widths = new List<int> { Fit.MinWidth(rows.Select(r => r.Name)) };
+        widths.AddRange(archs.Select(a => Fit.MinWidth(rows.Select(r => r.Value(a) + " *").Append(a.Arch).Append(a.Profile))));
+        foreach (var chunk in Fit.Chunks(c.Profile.Width, widths))
+        {
+            var t = new Table().AddColumn("");
+            foreach (var i in chunk) t.AddColumn($"[bold]{Markup.Escape(archs[i - 1].Arch)}[/]\n{Markup.Escape(archs[i - 1].Profile)}");
+            foreach (var (name, value) in rows) t.AddRow(new[] { name }.Concat(chunk.Select(i => Cell(archs[i - 1], value))).ToArray());
+            c.Write(t);
+        }
     }
 }

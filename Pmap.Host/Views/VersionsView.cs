@@ -36,10 +36,16 @@ public static class VersionsView
             // A fact with one value in every release says nothing about versions: its column is left out.
             var facts = dto.Releases[0].Facts.Select(f => f.Fact)
                 .Where(name => dto.Releases.Select(r => Cell(r, name)?.Value).Distinct().Count() > 1).ToList();
-            var t = new Table().AddColumns(["release", "commit", .. facts.Select(Markup.Escape)]);
-            foreach (var r in dto.Releases)
-                t.AddRow([Markup.Escape(r.Profile), r.Commit[..Math.Min(10, r.Commit.Length)], .. facts.Select(f => Format(Cell(r, f)))]);
-            c.Write(t);
+            // As many fact columns per table as fit the console without cutting a hash or a hex value.
+            var widths = new List<int> { Fit.MinWidth(dto.Releases.Select(r => r.Profile).Append("release").Append("0123456789")) };
+            widths.AddRange(facts.Select(f => Fit.MinWidth(dto.Releases.Select(r => Plain(Cell(r, f))).Append(f))));
+            foreach (var chunk in Fit.Chunks(c.Profile.Width, widths))
+            {
+                var t = new Table().AddColumns(["release", .. chunk.Select(i => Markup.Escape(facts[i - 1]))]);
+                foreach (var r in dto.Releases)
+                    t.AddRow([$"{Markup.Escape(r.Profile)}\n[dim]{r.Commit[..Math.Min(10, r.Commit.Length)]}[/]", .. chunk.Select(i => Format(Cell(r, facts[i - 1])))]);
+                c.Write(t);
+            }
         }
         if (dto.Aliases.Count > 0)
             c.MarkupLine("aliases: " + Markup.Escape(string.Join(", ", dto.Aliases.Select(a => $"{a.Alias} = {a.Profile}"))));
@@ -47,6 +53,8 @@ public static class VersionsView
     }
 
     private static FactDto? Cell(ReleaseDto r, string fact) => r.Facts.FirstOrDefault(f => f.Fact == fact);
+
+    private static string Plain(FactDto? f) => f is null ? "" : f.Value + (f.Commit is null ? "" : "\n" + f.Commit[..Math.Min(10, f.Commit.Length)]);
 
     private static string Format(FactDto? f) => f is null ? "" :
         Markup.Escape(f.Value) + (f.Commit is null ? "" : $"\n[dim]{Markup.Escape(f.Commit[..Math.Min(10, f.Commit.Length)])}[/]");

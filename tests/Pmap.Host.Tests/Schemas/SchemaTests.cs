@@ -126,6 +126,30 @@ public class SchemaTests
 
     private static string DefaultProfile(string arch) => arch == "x86" ? "series-v5" : "upstream";
 
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Dump(string arch)
+    {
+        Assert.NotEmpty(Run("dump", 0, "dump", "--arch", arch, "--tables", "--json")["tables"]!.AsArray());
+        Assert.Contains(Run("dump", 0, "dump", "--arch", arch, "--after", "map", "--json")["ranges"]!.AsArray(),
+            r => ((string)r!["region"]!).EndsWith("(PMAP)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Report()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"pmap-report-{Guid.NewGuid():n}.html");
+        try
+        {
+            Assert.Equal(file, (string?)Run("report", 0, "report", "--arch", "arm64,riscv", "-o", file, "--json")["output"]);
+            Error(Run("report", 2, "report", "--profile", "arm64", "-o", Path.Combine(file, "no", "such.html"), "--json"), "usage");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void Compare_all() => Assert.Equal(4, Run("compare", 0, "compare", "--json")["architectures"]!.AsArray().Count);
 
@@ -186,6 +210,7 @@ public class SchemaTests
     [InlineData("verify", new[] { "verify", "--arch", "arm64", "--scenario", "smp", "--json" })]
     [InlineData("verify", new[] { "verify", "--arch", "arm64", "--xen-image", "/nonexistent/xen", "--json" })]
     [InlineData("compare", new[] { "compare", "--mfn", "-1", "--json" })]
+    [InlineData("dump", new[] { "dump", "--arch", "arm64", "--after", "lunch", "--json" })]
     public void Usage_errors_exit_2(string schema, string[] args) => Error(Run(schema, 2, args), "usage");
 
     /// <summary>verify on each architecture: every VA agrees (exit 0); skipped, naming the Debian package, without QEMU.</summary>

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Pmap.Core;
+using Pmap.Core.Paging;
+using Pmap.Core.Scenarios;
+
+namespace Pmap.Host.Views;
+
+/// <summary>
+/// `pmap dump`: the address space in the style of Linux's ptdump, written range by range as the walk yields
+/// them, so a 1 TiB directmap never sits in memory as a listing.
+/// </summary>
+public static class DumpView
+{
+    /// <summary>"normal RW NX G CONT": the columns ptdump prints, from the codec's attributes.</summary>
+    public static string Flags(PteAttributes a) =>
+        $"{a.MemoryType} {(a.Write ? "RW" : "RO")} {(a.Execute ? "X" : "NX")}{(a.Global ? " G" : "")}{(a.Contiguous ? " CONT" : "")}";
+
+    /// <summary>Two lines a range, each under 80 columns: VA, size and region; then PA, leaf size and attributes.</summary>
+    public static void WriteText(TextWriter w, AddressSpace space, string after, bool tables)
+    {
+        var model = space.Model;
+        var vaDigits = (model.Format.VaBits >= 48 ? 64 : model.Format.VaBits + 3) / 4;
+        var paDigits = (model.Format.PaBits + 3) / 4;
+        w.WriteLine($"{model.Name} {model.Profile}: Xen's mappings after {after}");
+        var markers = new Queue<(VirtAddr Va, string Label)>(space.Markers());
+        void MarkersUpTo(ulong va)
+        {
+            while (markers.Count > 0 && markers.Peek().Va.Value <= va)
+            {
+                var (at, label) = markers.Dequeue();
+                w.WriteLine($"---[ {Hex.Format(at.Value, vaDigits)} {label} ]---");
+            }
+        }
+        foreach (var r in space.Ranges())
+        {
+            MarkersUpTo(r.Va.Value);
+            w.WriteLine($"{Hex.Format(r.Va.Value, vaDigits)}-{Hex.Format(r.VaEnd.Value, vaDigits)} {Hex.FormatSize(r.Size),6} {r.Region}");
+            var leaves = r.Leaves == 1 ? $"{Hex.FormatSize(r.LeafSize)}" : $"{r.Leaves}x{Hex.FormatSize(r.LeafSize)}";
+            w.WriteLine($"  -> {Hex.Format(r.Pa.Value, paDigits)}-{Hex.Format(r.PaEnd.Value, paDigits)} {leaves} L{r.Level} {Flags(r.Attributes)}");
+        }
+        MarkersUpTo(ulong.MaxValue);
+        if (!tables) return;
+        w.WriteLine("table pages (name, level, entries in use of 512, first VA):");
+        foreach (var t in space.Tables())
+            w.WriteLine($"  {t.Name} L{t.Level} {t.EntriesInUse}/512 {Hex.Format(t.FirstVa.Value, vaDigits)} at {Hex.Format(t.Address.Value)}");
+    }
+
+    /// <summary>One JSON document whose "ranges" array is streamed one object per range (docs/schemas/dump.schema.json).</summary>
+    public static void WriteJson(Stream output, AddressSpace space, string after, bool tables)
+    {
+        using var j = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = Json.Options.Encoder });
+        j.WriteStartObject();
+        j.WriteString("arch", space.Model.Name);
+        j.WriteString("profile", space.Model.Profile);
+        j.WriteString("after", after);
+        j.WriteStartArray("markers");
+        foreach (var (va, label) in space.Markers())
+        {
+            j.WriteStartObject();
+            j.WriteString("va", Hex.Format(va.Value));
+            j.WriteString("label", label);
+            j.WriteEndObject();
+        }
+        j.WriteEndArray();
+        j.WriteStartArray("ranges");
+        foreach (var r in space.Ranges())
+        {
+            j.WriteStartObject();
+            j.WriteString("va", Hex.Format(r.Va.Value));
+            j.WriteString("vaEnd", Hex.Format(r.VaEnd.Value));
+            j.WriteString("pa", Hex.Format(r.Pa.Value));
+            j.WriteString("paEnd", Hex.Format(r.PaEnd.Value));
+            j.WriteString("size", Hex.Format(r.Size));
+            j.WriteString("pageSize", Hex.FormatSize(r.LeafSize));
+            j.WriteNumber("level", r.Level);
+            j.WriteNumber("leaves", r.Leaves);
+            j.WriteString("region", r.Region);
+            j.WriteString("memoryType", r.Attributes.MemoryType);
+            j.WriteBoolean("write", r.Attributes.Write);
+            j.WriteBoolean("execute", r.Attributes.Execute);
+            j.WriteBoolean("global", r.Attributes.Global);
+            j.WriteBoolean("contiguous", r.Attributes.Contiguous);
+            j.WriteEndObject();
+            if (j.BytesPending > 16384) j.Flush();
+        }
+        j.WriteEndArray();
+        if (tables)
+        {
+            j.WriteStartArray("tables");
+            foreach (var t in space.Tables())
+            {
+                j.WriteStartObject();
+                j.WriteString("name", t.Name);
+                j.WriteNumber("level", t.Level);
+                j.WriteNumber("entriesInUse", t.EntriesInUse);
+                j.WriteString("address", Hex.Format(t.Address.Value));
+                j.WriteString("firstVa", Hex.Format(t.FirstVa.Value));
+                j.WriteEndObject();
+                if (j.BytesPending > 16384) j.Flush();
+            }
+            j.WriteEndArray();
+        }
+        j.WriteEndObject();
+        j.Flush();
+        output.WriteByte((byte)'\n');
+    }
+}

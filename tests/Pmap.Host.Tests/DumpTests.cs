@@ -1,0 +1,54 @@
+namespace Pmap.Host.Tests;
+
+/// <summary>`pmap dump`: the hypervisor's address space after the default boot, as ranges.</summary>
+public class DumpTests
+{
+    /// <summary>
+    /// arm64 default boot, 2 GiB at 0x40000000 (newest release): Xen's image is 2 MiB of 4K pages at XEN_VIRT_START
+    /// (0x00000a0000200000 = slot 20 << 39 + 2 MiB) from its load address 0x40200000; the directmap is RAM in
+    /// two 1 GiB level-1 blocks at DIRECTMAP_VIRT_START (slot 256 << 39 = 0x800000000000), PA 0x40000000..0xc0000000.
+    /// </summary>
+    [Fact]
+    public void Arm64_boot_lists_the_image_and_the_two_directmap_blocks()
+    {
+        var doc = Cli.Run("dump", "--arch", "arm64", "--json").Json;
+        var ranges = doc.GetProperty("ranges").EnumerateArray().ToList();
+        Assert.Equal(2, ranges.Count);
+        var (image, direct) = (ranges[0], ranges[1]);
+        Assert.Equal(("0xa0000200000", "0x40200000", "0x200000", "4K", 512L, "xen image"), Fields(image));
+        Assert.Equal(("0x800000000000", "0x40000000", "0x80000000", "1G", 2L, "directmap"), Fields(direct));
+        Assert.Equal("MT_NORMAL", direct.GetProperty("memoryType").GetString());
+        Assert.True(direct.GetProperty("write").GetBoolean());
+        Assert.False(direct.GetProperty("execute").GetBoolean());
+    }
+
+    private static (string?, string?, string?, string?, long, string?) Fields(System.Text.Json.JsonElement r) =>
+        (r.GetProperty("va").GetString(), r.GetProperty("pa").GetString(), r.GetProperty("size").GetString(), r.GetProperty("pageSize").GetString(),
+            r.GetProperty("leaves").GetInt64(), r.GetProperty("region").GetString());
+
+    /// <summary>The fixmap's named slots as markers: FIX_CONSOLE at FIXADDR_START, the PMAP slots 66..73 (arm64, NUM_FIX_PMAP 8).</summary>
+    [Fact]
+    public void Arm64_text_marks_the_fixmap_slots_and_a_mapped_pmap_slot()
+    {
+        var text = Cli.Run("dump", "--arch", "arm64").Out;
+        Assert.Contains("---[ 0x00000a0000a00000 fixmap slot 0 FIX_CONSOLE ]---", text);
+        Assert.Contains("fixmap slots 66..73 FIX_PMAP (PMAP)", text);
+        Assert.Contains("0x0000800000000000-0x0000800080000000     2G directmap", text);
+        // After one pmap_map, the first PMAP slot (66, FIX_PMAP_BEGIN) maps MFN 0x12345 as one 4K page.
+        var map = Cli.Run("dump", "--arch", "arm64", "--after", "map", "--json").Json.GetProperty("ranges").EnumerateArray()
+            .Single(r => r.GetProperty("region").GetString()!.Contains("PMAP", StringComparison.Ordinal));
+        Assert.Equal("0x12345000", map.GetProperty("pa").GetString());
+        Assert.Equal("fixmap FIX_PMAP[0] (PMAP)", map.GetProperty("region").GetString());
+    }
+
+    /// <summary>--tables names every table page: arm64's static tables and the one table the directmap's blocks needed.</summary>
+    [Fact]
+    public void Arm64_tables_are_named()
+    {
+        var tables = Cli.Run("dump", "--arch", "arm64", "--tables", "--json").Json.GetProperty("tables").EnumerateArray().ToList();
+        Assert.Equal("xen_pgtable", tables[0].GetProperty("name").GetString());
+        Assert.Equal(0, tables[0].GetProperty("level").GetInt32());
+        Assert.Contains(tables, t => t.GetProperty("name").GetString() == "xen_fixmap" && t.GetProperty("level").GetInt32() == 3);
+        Assert.Equal(512, tables.Single(t => t.GetProperty("name").GetString() == "xen_xenmap[0]").GetProperty("entriesInUse").GetInt32());
+    }
+}

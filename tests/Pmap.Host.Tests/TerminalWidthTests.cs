@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace Pmap.Host.Tests;
+
+/// <summary>Human output at COLUMNS=80: no line wider, and no hex number cut across lines by a table cell.</summary>
+public partial class TerminalWidthTests
+{
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        string[] commands = ["layout", "versions", "map --mfn 0x12345 --unmap", "decode 0x0", "translate --va 0x1000", "boot", "config",
+            "conformance", "arch list", "dump --tables", "compare"];
+        foreach (var arch in new[] { "arm64", "arm32", "x86", "riscv" })
+            foreach (var c in commands) data.Add(arch, c);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Fits_80_columns(string arch, string command)
+    {
+        var r = Cli.Process(new Dictionary<string, string> { ["COLUMNS"] = "80" }, [.. command.Split(' '), "--arch", arch]);
+        Assert.True(r.Code is 0 or 1, r.Err);
+        var lines = r.Out.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        for (var i = 0; i + 1 < lines.Count; i++)
+        {
+            // A hex number that runs into its cell's right edge and goes on in the same column of the next line was cut.
+            foreach (Match m in HexAtCellEnd().Matches(lines[i]))
+            {
+                var next = lines[i + 1];
+                var at = m.Index;
+                var cut = at < next.Length && char.IsAsciiHexDigitLower(next[at]) && !next[at..].StartsWith("0x", StringComparison.Ordinal)
+                          && (at == 0 || next[at - 1] == ' ') && !AbbreviatedCommit().IsMatch(next[at..]);
+                Assert.False(cut, $"hex number cut across lines:\n{lines[i]}\n{next}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Color_always_shows_the_yellow_legend_and_never_the_plain_one()
+    {
+        var colour = Cli.Run("compare", "--color", "always");
+        Assert.Contains("\u001b[", colour.Out, StringComparison.Ordinal);
+        Assert.Contains("yellow", colour.Out, StringComparison.Ordinal);
+        var plain = Cli.Run("compare", "--color", "never");
+        Assert.DoesNotContain("\u001b[", plain.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("yellow", plain.Out, StringComparison.Ordinal);
+        Assert.Contains("* marks", plain.Out, StringComparison.Ordinal);
+        Assert.Equal(2, Cli.Run("compare", "--color", "sometimes").Code);
+    }
+
+    // versions prints the 10-digit commit of a fact under its value: a line of its own, not a continuation.
+    [GeneratedRegex("^[0-9a-f]{10} ")]
+    private static partial Regex AbbreviatedCommit();
+
+    [GeneratedRegex("0x[0-9a-f]+(?= │)")]
+    private static partial Regex HexAtCellEnd();
+}
