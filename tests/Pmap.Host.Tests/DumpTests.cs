@@ -4,18 +4,26 @@ namespace Pmap.Host.Tests;
 public class DumpTests
 {
     /// <summary>
-    /// arm64 default boot, 2 GiB at 0x40000000 (newest release): Xen's image is 2 MiB of 4K pages at XEN_VIRT_START
-    /// (0x00000a0000200000 = slot 20 << 39 + 2 MiB) from its load address 0x40200000; the directmap is RAM in
-    /// two 1 GiB level-1 blocks at DIRECTMAP_VIRT_START (slot 256 << 39 = 0x800000000000), PA 0x40000000..0xc0000000.
+    /// arm64 default boot, 2 GiB at 0x40000000 (newest release): Xen's image (Debian's 4.17.7 build, its tables moved up the
+    /// 3 extra xen_xenmap pages of 4.18+: _end at 0x1390c8, 314 pages) is 4K pages at XEN_VIRT_START (0x00000a0000200000 =
+    /// slot 20 &lt;&lt; 39 + 2 MiB) from its load address 0x40200000, by section: text 0..0x7476c (117 pages, RX), rodata
+    /// 0x75000..0x92aac (30, RO), data (14, RW), init text 0xa1000..0xbb660 (27, RX), the rest (126, RW); the directmap is RAM
+    /// in two 1 GiB level-1 blocks at DIRECTMAP_VIRT_START (slot 256 &lt;&lt; 39 = 0x800000000000), PA 0x40000000..0xc0000000.
     /// </summary>
     [Fact]
     public void Arm64_boot_lists_the_image_and_the_two_directmap_blocks()
     {
         var doc = Cli.Run("dump", "--arch", "arm64", "--json").Json;
         var ranges = doc.GetProperty("ranges").EnumerateArray().ToList();
-        Assert.Equal(2, ranges.Count);
-        var (image, direct) = (ranges[0], ranges[1]);
-        Assert.Equal(("0xa0000200000", "0x40200000", "0x200000", "4K", 512L, "xen image"), Fields(image));
+        Assert.Equal(6, ranges.Count);
+        Assert.Equal(("0xa0000200000", "0x40200000", "0x75000", "4K", 117L, "xen image"), Fields(ranges[0]));
+        Assert.Equal(("0xa0000275000", "0x40275000", "0x1e000", "4K", 30L, "xen image"), Fields(ranges[1]));
+        Assert.Equal(("0xa0000293000", "0x40293000", "0xe000", "4K", 14L, "xen image"), Fields(ranges[2]));
+        Assert.Equal(("0xa00002a1000", "0x402a1000", "0x1b000", "4K", 27L, "xen image"), Fields(ranges[3]));
+        Assert.Equal(("0xa00002bc000", "0x402bc000", "0x7e000", "4K", 126L, "xen image"), Fields(ranges[4]));
+        Assert.Equal([false, false, true, false, true], ranges.Take(5).Select(r => r.GetProperty("write").GetBoolean()));
+        Assert.Equal([true, false, false, true, false], ranges.Take(5).Select(r => r.GetProperty("execute").GetBoolean()));
+        var direct = ranges[5];
         Assert.Equal(("0x800000000000", "0x40000000", "0x80000000", "1G", 2L, "directmap"), Fields(direct));
         Assert.Equal("MT_NORMAL", direct.GetProperty("memoryType").GetString());
         Assert.True(direct.GetProperty("write").GetBoolean());
@@ -49,6 +57,6 @@ public class DumpTests
         Assert.Equal("xen_pgtable", tables[0].GetProperty("name").GetString());
         Assert.Equal(0, tables[0].GetProperty("level").GetInt32());
         Assert.Contains(tables, t => t.GetProperty("name").GetString() == "xen_fixmap" && t.GetProperty("level").GetInt32() == 3);
-        Assert.Equal(512, tables.Single(t => t.GetProperty("name").GetString() == "xen_xenmap[0]").GetProperty("entriesInUse").GetInt32());
+        Assert.Equal(314, tables.Single(t => t.GetProperty("name").GetString() == "xen_xenmap[0]").GetProperty("entriesInUse").GetInt32());
     }
 }
