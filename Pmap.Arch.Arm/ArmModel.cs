@@ -77,6 +77,7 @@ public abstract class ArmModel : ArchModel
     public override FixmapLayout Fixmap => _fixmap;
     public override PmapCommonVariant CommonCode => ArmProfile.CommonCode;
     public override bool NewEntriesNeedContextSync => true;
+    public override MaintenanceRules Maintenance => ArmRules.All;
 
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
     public int PaddrBits => _paddrBits ??= Format.PaBits;

@@ -44,6 +44,7 @@ public sealed class X86Model : ArchModel
 
     public override FixmapLayout Fixmap => _fixmap;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
+    public override MaintenanceRules Maintenance => X86Rules.All;
 
     /// <summary>A QEMU q35-like bank above 4 GiB (below it sit the PCI hole and firmware).</summary>
     public override RamBank DefaultRam => new(new PhysAddr(0x100000000), 2UL << 30);
@@ -167,6 +168,7 @@ public sealed class X86Model : ArchModel
     public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
     {
         var flags = X86Pte.PageHypervisor(CpuHasNx);
+        using var hook = m.Hook("map_pages_to_xen", virt);
         while (nr != 0)
         {
             var mask = (virt.Value >> Page.Shift) | mfn.Value;

@@ -12,6 +12,7 @@ public static class ExitCodes
     public const int XenCrash = 1;
     public const int Usage = 2;
     public const int PluginOrConfig = 3;
+    public const int HazardsFound = 4;
 }
 
 /// <summary>The JSON "error" object of docs/CLI.md.</summary>

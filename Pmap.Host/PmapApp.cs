@@ -69,6 +69,7 @@ public static class PmapApp
         ConfigCommand.Build(io),
         BenchCommand.Build(io),
         ConformanceCommand.Build(io),
+        HazardsCommand.Build(io),
     ];
 }
 

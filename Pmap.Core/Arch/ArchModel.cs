@@ -36,6 +36,9 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// <summary>A check the MMU makes on a leaf it uses beyond validity (RISC-V Svade A/D), or null.</summary>
     public virtual LeafAccessCheck? LeafAccess => null;
 
+    /// <summary>The maintenance rules Core checks this port's sequences against; none by default.</summary>
+    public virtual MaintenanceRules Maintenance => MaintenanceRules.None;
+
     /// <summary>The RAM bank a plain machine of this architecture has (QEMU virt's, for instance).</summary>
     public abstract RamBank DefaultRam { get; }
 

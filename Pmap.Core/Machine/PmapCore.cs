@@ -54,7 +54,7 @@ public sealed class PmapCore
 
         var va = _fixmap.FixToVirt(slot);
         if (_m.Trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
-        _m.Arch.ArchPmapMap(_m, slot, mfn);
+        using (_m.Hook("arch_pmap_map", va)) _m.Arch.ArchPmapMap(_m, slot, mfn);
         return va;
     }
 
@@ -85,7 +85,7 @@ public sealed class PmapCore
             // Release build: the range ASSERT is compiled out; __clear_bit(idx) writes outside the bitmap.
             _m.Hazard($"__clear_bit({idx}) outside the {_numFixPmap}-bit PMAP bitmap (slot {slot} is {_fixmap.NameOf(slot)}, not a PMAP slot)", va);
         }
-        _m.Arch.ArchPmapUnmap(_m, slot);
+        using (_m.Hook("arch_pmap_unmap", va)) _m.Arch.ArchPmapUnmap(_m, slot);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
