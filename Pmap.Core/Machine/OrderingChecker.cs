@@ -22,6 +22,8 @@ public sealed record MachineOp(int Index, int Frame, MachineOpKind Kind, string 
     public bool All { get; init; }
     /// <summary>For an invalidation by VA: the entries its VA is translated through (so it covers stores to them).</summary>
     public IReadOnlyList<ulong> Covers { get; init; } = [];
+    /// <summary>The instruction (call site) of its hook that executed it; -1 outside a hook.</summary>
+    public int Site { get; init; } = -1;
 
     public bool Invalidates(ulong entryPa) => Kind == MachineOpKind.Invalidate && (All || Covers.Contains(entryPa));
 
@@ -33,6 +35,9 @@ public sealed record MachineOp(int Index, int Frame, MachineOpKind Kind, string 
         _ => Op,
     };
 }
+
+/// <summary>One operation of a hook's run: the operation, the hook that executed it, and whether that is the hook itself.</summary>
+public sealed record WindowOp(MachineOp Op, string Hook, bool Own);
 
 /// <summary>A rule the executed sequence breaks: at the end of the Xen function that should have made it safe, or at a use.</summary>
 /// <param name="Sequence">The function's own instructions in order, with "&lt;missing: ...&gt;" where the rule wants a step.</param>
@@ -73,13 +78,24 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
     public IReadOnlyDictionary<string, IReadOnlyList<string>> HookInstructions =>
         _siteText.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
 
-    internal void Begin(string hook, VirtAddr? va) => _frames.Push(new Frame(_nextFrame++, hook, _ops.Count, va));
+    internal void Begin(string hook, VirtAddr? va)
+    {
+        _frameNames[_nextFrame] = hook;
+        _frames.Push(new Frame(_nextFrame++, hook, _ops.Count, va));
+    }
+
+    private readonly Dictionary<int, string> _frameNames = [];
+    private readonly Dictionary<string, IReadOnlyList<WindowOp>> _windows = [];
+
+    /// <summary>Everything the CPU executed during each hook's first run, nested hooks included, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<WindowOp>> Windows => _windows;
 
     internal void End()
     {
         var f = _frames.Pop();
         var window = _ops.Skip(f.Start).ToList();
         _hookOps.TryAdd(f.Name, window.Where(o => o.Frame == f.Id).Select(o => o.Text).ToList());
+        _windows.TryAdd(f.Name, window.Select(o => new WindowOp(o, _frameNames.GetValueOrDefault(o.Frame, "(no hook)"), o.Frame == f.Id)).ToList());
         foreach (var store in window.Where(o => o.Frame == f.Id && o.Kind == MachineOpKind.Store))
             Analyse(f, window, store);
     }
@@ -155,10 +171,14 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
 
     private void Add(MachineOp op)
     {
-        _ops.Add(op);
-        if (!_frames.TryPeek(out var f) || f.Site is null || !_sites.TryGetValue(f.Name, out var sites)) return;
+        if (!_frames.TryPeek(out var f) || f.Site is null || !_sites.TryGetValue(f.Name, out var sites))
+        {
+            _ops.Add(op);
+            return;
+        }
         if (!_siteText.TryGetValue(f.Name, out var texts)) _siteText[f.Name] = texts = [];
         var k = sites.IndexOf(f.Site);
+        _ops.Add(op with { Site = k });
         while (texts.Count <= k) texts.Add("");
         if (texts[k].Length == 0) texts[k] = op.Text;
     }

@@ -6,7 +6,7 @@ namespace Pmap.Core.Scenarios;
 
 /// <summary>What the hazard scenarios found: every rule broken, each hook's own instructions, and any scenario that died.</summary>
 public sealed record HazardReport(IReadOnlyList<OrderingViolation> Violations, IReadOnlyDictionary<string, IReadOnlyList<string>> HookOps,
-    IReadOnlyList<string> Failures)
+    IReadOnlyList<string> Failures, IReadOnlyDictionary<string, IReadOnlyList<WindowOp>> Windows)
 {
     public bool Clean => Violations.Count == 0 && Failures.Count == 0;
 }
@@ -28,6 +28,7 @@ public static class HazardScenarios
         var seen = new HashSet<(string, string, bool)>();
         var hookOps = new Dictionary<string, IReadOnlyList<string>>();
         var failures = new List<string>();
+        var windows = new Dictionary<string, IReadOnlyList<WindowOp>>();
         var bank = model.DefaultRam with { Size = Math.Min(model.DefaultRam.Size, RamSize) };
         foreach (var name in Names)
         {
@@ -43,8 +44,9 @@ public static class HazardScenarios
             var c = m.Checker!;
             foreach (var v in c.Violations.Where(v => seen.Add((v.Rule.Id, v.Hook, v.AtUse)))) violations.Add(v);
             foreach (var (hook, ops) in c.HookInstructions) hookOps.TryAdd(hook, ops);
+            foreach (var (hook, ops) in c.Windows) windows.TryAdd(hook, ops);
         }
-        return new HazardReport(violations, hookOps, failures);
+        return new HazardReport(violations, hookOps, failures, windows);
     }
 
     private static string? RunOne(string name, ArchModel model, XenMachine m, RamBank bank)

@@ -1,21 +1,26 @@
 using Pmap.Core.Arch;
+using Pmap.Core.Machine;
 
 namespace Pmap.Core.Scenarios;
 
 /// <summary>What deleting one instruction of a hook does: the rules it breaks, or why nothing breaks.</summary>
 /// <param name="Verdict">needed, redundant or jointly-necessary.</param>
-public sealed record InstructionVerdict(string Hook, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason);
+public sealed record InstructionVerdict(string Hook, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason)
+{
+    /// <summary>A deletion nothing noticed and nothing explains: the rules or the scenarios miss something.</summary>
+    public bool Unexplained => Verdict == WhyAnalysis.Redundant && Reason == WhyAnalysis.NoReason;
+}
 
 /// <summary>
 /// pmap hazards --why: deletes each store, barrier, invalidation and ISB a port's hooks perform, one at a time, through the
 /// machine's primitives (so it serves any port), reruns the hazard scenarios and says what each deletion breaks. An instruction
-/// whose deletion breaks nothing is tried in pairs with the others of its hook: two that only break together are jointly
-/// necessary. Positions are those of a hook's first run; a hook whose runs differ in length (xen_pt_update over several
-/// entries) has its k-th operation deleted in every run.
+/// is a call site of the port's code inside the hook: deleting it deletes every execution of it in every run of the hook. One
+/// whose deletion breaks nothing is tried in pairs with the others of its hook: two that only break together are jointly necessary.
 /// </summary>
 public static class WhyAnalysis
 {
     public const string Needed = "needed", Redundant = "redundant", Joint = "jointly-necessary";
+    public const string NoReason = "nothing breaks without it and nothing later in the sequence supplies its effect";
 
     public static IReadOnlyList<InstructionVerdict> Run(ArchModel model, HazardReport? baseline = null)
     {
@@ -39,11 +44,13 @@ public static class WhyAnalysis
                     ? new InstructionVerdict(hook, k, ops[k], Joint, partners[0].rules,
                         $"not needed alone; jointly necessary with {string.Join(", ", partners.Select(p => $"#{p.j} `{ops[p.j]}`"))}: " +
                         $"without both, {string.Join("; ", partners[0].rules)}")
-                    : new InstructionVerdict(hook, k, ops[k], Redundant, [], RedundantReason(ops, k)));
+                    : new InstructionVerdict(hook, k, ops[k], Redundant, [], RedundantReason(baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
             }
         }
         return verdicts;
     }
+
+    private static string Of(WindowOp w) => w.Own ? "" : $" of {w.Hook}";
 
     private static HashSet<(string, string, bool)> Keys(HazardReport r) => r.Violations.Select(v => (v.Rule.Id, v.Hook, v.AtUse)).ToHashSet();
 
@@ -51,27 +58,31 @@ public static class WhyAnalysis
     private static List<string> Breaks(ArchModel model, HashSet<(string, string, bool)> baseKeys, IReadOnlyList<(string, int)> mutation)
     {
         var r = HazardScenarios.Run(model, mutation);
-        var rules = r.Violations.Where(v => !baseKeys.Contains((v.Rule.Id, v.Hook, v.AtUse)))
-            .Select(v => v.Rule.Id).Distinct().Select(id => id).ToList();
+        var rules = r.Violations.Where(v => !baseKeys.Contains((v.Rule.Id, v.Hook, v.AtUse))).Select(v => v.Rule.Id).Distinct().ToList();
         rules.AddRange(r.Failures.Select(f => $"the scenario fails ({f})"));
         return rules;
     }
 
-    private static string RedundantReason(IReadOnlyList<string> ops, int k)
+    /// <summary>Why a barrier nothing misses is not needed: it precedes every store of its run, or a later operation does its work.</summary>
+    private static string RedundantReason(IReadOnlyList<WindowOp> window, int site)
     {
-        var op = ops[k];
-        var same = Enumerable.Range(0, ops.Count).Where(j => j != k && ops[j] == op).ToList();
-        if (k + 1 < ops.Count && op.StartsWith("dsb", StringComparison.Ordinal) && ops.Skip(k + 1).FirstOrDefault(o => o.StartsWith("str", StringComparison.Ordinal)
-                || o.StartsWith("sd", StringComparison.Ordinal) || o.StartsWith("mov", StringComparison.Ordinal)) is not null
-            && Enumerable.Range(0, k).All(j => !IsStore(ops[j])))
-            return "it precedes the PTE store: no rule orders anything before the store, and every rule about the store is met by what follows it";
-        if (op.StartsWith("fence", StringComparison.Ordinal))
-            return "sfence.vma orders the hart's earlier page-table stores before its later implicit references itself";
-        return same.Count > 0
-            ? $"another `{op}` in the same function (#{same[0]}) already provides its effect"
-            : "no rule needs it in the scenarios: every rule about the stores around it is met without it";
+        // Its last execution in the hook's first run: the one nearest the end, where the hook must leave things ready.
+        var at = window.Select((w, i) => (w, i)).LastOrDefault(x => x.w.Own && x.w.Op.Site == site);
+        if (at.w is null) return NoReason;
+        var op = at.w.Op;
+        if (op.Kind == MachineOpKind.Store) return NoReason;
+        if (!window.Skip(at.i + 1).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store) && !window.Take(at.i).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store))
+            return NoReason;
+        if (!window.Take(at.i).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store))
+            return "it comes before the hook's first PTE store: every rule about a store asks for steps after it";
+        var effect = op.Effect & ~OpEffect.Broadcast;
+        bool Does(WindowOp w) => (w.Op.Effect & effect) == effect && w.Op.Effect != OpEffect.None;
+        var later = window.Skip(at.i + 1).FirstOrDefault(Does);
+        if (later is not null) return $"`{later.Op.Text}`{Of(later)}, which follows it, does its work ({effect})";
+        // Or one after the last store it could serve, before it: a second barrier with nothing left to order.
+        var sinceStore = window.Take(at.i).Reverse().TakeWhile(w => w.Op.Kind != MachineOpKind.Store).FirstOrDefault(Does);
+        return sinceStore is null
+            ? NoReason
+            : $"`{sinceStore.Op.Text}`{Of(sinceStore)} already did its work ({effect}) after the last PTE store, and no store comes between them";
     }
-
-    private static bool IsStore(string op) => op.StartsWith("str", StringComparison.Ordinal) || op.StartsWith("sd ", StringComparison.Ordinal)
-                                             || op.StartsWith("mov ", StringComparison.Ordinal);
 }
