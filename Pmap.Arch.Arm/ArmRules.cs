@@ -12,7 +12,7 @@ public static class ArmRules
 {
     private const string Tlb = "DDI 0487 L.a, D8.13 'Translation Lookaside Buffers'";
     private const string Ordering = Tlb + " / 'Ordering and completion of TLB maintenance instructions'";
-    private const string Bbm = "DDI 0487 L.a, D8.13 'Translation Lookaside Buffers' / 'Using break-before-make when updating translation table entries'";
+    private const string Bbm = Tlb + " / 'Using break-before-make when updating translation table entries'";
 
     public static MaintenanceRules All { get; } = new(
     [

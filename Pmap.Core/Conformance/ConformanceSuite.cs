@@ -23,7 +23,8 @@ public static class ConformanceSuite
     public const string BootScenarioCheck = "the boot scenario maps and verifies a RAM bank through PMAP";
     public const string RejectsOversizedLayout = "configuration validation rejects a layout that does not fit";
     public const string OrderingRules = "the map, unmap and table-update sequences break none of the architecture's maintenance rules";
-    public const string EveryInstructionExplained = "deleting any one store, barrier, invalidation or isb of those sequences breaks a rule or is explained";
+    public const string EveryInstructionExplained =
+        "deleting any one store, barrier, invalidation or isb of those sequences breaks a rule or is explained";
 
     public static IReadOnlyList<string> Checks { get; } =
         [

@@ -67,7 +67,7 @@ internal static class OrderingRules
 
     private static MachineOp? Tlbi(List<MachineOp> after, ulong pa) => First(after, o => o.Invalidates(pa));
 
-    /// <summary>The operation that completes the invalidation: itself when it completes itself, else a later completing barrier of its reach.</summary>
+    /// <summary>What completes the invalidation: itself when it completes itself, else a later completing barrier of its reach.</summary>
     private static MachineOp? Completion(List<MachineOp> after, MachineOp t) =>
         t.Effect.HasFlag(OpEffect.CompletesInvalidation)
             ? t
@@ -75,7 +75,8 @@ internal static class OrderingRules
                                 && (o.Effect.HasFlag(OpEffect.Broadcast) || !t.Effect.HasFlag(OpEffect.Broadcast)));
 
     private static int LastOrdering(List<MachineOp> after, MachineOp store) =>
-        after.Where(o => o.Kind == MachineOpKind.Barrier && o.Effect.HasFlag(OpEffect.OrdersStores)).Select(o => o.Index).DefaultIfEmpty(store.Index).First();
+        after.Where(o => o.Kind == MachineOpKind.Barrier && o.Effect.HasFlag(OpEffect.OrdersStores))
+            .Select(o => o.Index).DefaultIfEmpty(store.Index).First();
 
     private static int LastIndex(List<MachineOp> after, MachineOp store) => after.Count == 0 ? store.Index : after[^1].Index;
 

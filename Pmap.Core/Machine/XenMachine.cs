@@ -163,7 +163,8 @@ public sealed class XenMachine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Barrier(string op, [Member] string member = "", [Site] int line = 0)
     {
-        if (Checker is { } c && !NoteBarrier(c, op, OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast, member, line)) return;
+        const OpEffect unknown = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast; // an unlisted barrier: a full one
+        if (Checker is { } c && !NoteBarrier(c, op, unknown, member, line)) return;
         Counters.Barriers++;
         if (Trace.Enabled) TraceOp(TraceKind.Barrier, op, null);
     }

@@ -71,8 +71,7 @@ public static class WhyAnalysis
         if (at.w is null) return NoReason;
         var op = at.w.Op;
         if (op.Kind == MachineOpKind.Store) return NoReason;
-        if (!window.Skip(at.i + 1).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store) && !window.Take(at.i).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store))
-            return NoReason;
+        if (!window.Any(w => w.Own && w.Op.Kind == MachineOpKind.Store)) return NoReason;
         if (!window.Take(at.i).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store))
             return "it comes before the hook's first PTE store: every rule about a store asks for steps after it";
         var effect = op.Effect & ~OpEffect.Broadcast;

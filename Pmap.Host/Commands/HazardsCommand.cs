@@ -9,7 +9,10 @@ public static class HazardsCommand
 {
     public static Command Build(CommandIo io)
     {
-        var why = new Option<bool>("--why") { Description = "Delete each store, barrier, invalidation and isb of the hooks in turn and say which rule needs it" };
+        var why = new Option<bool>("--why")
+        {
+            Description = "Delete each store, barrier, invalidation and isb of the hooks in turn and say which rule needs it",
+        };
         var cmd = new Command("hazards",
                 "Run the standard scenarios under the architecture's translation-table maintenance rules and list every rule a sequence breaks " +
                 "(exit 0 clean, 4 hazards found).")

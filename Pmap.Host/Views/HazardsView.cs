@@ -10,8 +10,8 @@ public sealed record HazardDto(string Rule, string Statement, string Citation, s
 
 public sealed record VerdictDto(string Function, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason);
 
-public sealed record HazardsDto(string Arch, string Profile, IReadOnlyList<string> Scenarios, IReadOnlyList<string> Rules, IReadOnlyList<HazardDto> Hazards,
-    IReadOnlyList<string> Failures, IReadOnlyList<VerdictDto>? Why);
+public sealed record HazardsDto(string Arch, string Profile, IReadOnlyList<string> Scenarios, IReadOnlyList<string> Rules,
+    IReadOnlyList<HazardDto> Hazards, IReadOnlyList<string> Failures, IReadOnlyList<VerdictDto>? Why);
 
 /// <summary>The rule violations as `pmap hazards` shows them.</summary>
 public static class HazardsView
@@ -38,10 +38,13 @@ public static class HazardsView
         {
             var t = new Table().AddColumns("function", "#", "instruction", "verdict", "reason");
             foreach (var w in why)
-                t.AddRow(Markup.Escape(w.Function), $"{w.Index}", Markup.Escape(w.Instruction), w.Verdict == WhyAnalysis.Needed ? "[green]needed[/]" : w.Verdict,
-                    Markup.Escape(w.Reason));
+            {
+                var verdict = w.Verdict == WhyAnalysis.Needed ? "[green]needed[/]" : w.Verdict;
+                t.AddRow(Markup.Escape(w.Function), $"{w.Index}", Markup.Escape(w.Instruction), verdict, Markup.Escape(w.Reason));
+            }
             c.Write(t);
         }
-        c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {dto.Hazards.Count} hazard(s) against {dto.Rules.Count} rules in {dto.Scenarios.Count} scenarios");
+        c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {dto.Hazards.Count} hazard(s) against {dto.Rules.Count} rules " +
+                     $"in {dto.Scenarios.Count} scenarios");
     }
 }

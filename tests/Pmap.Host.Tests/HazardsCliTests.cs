@@ -16,13 +16,15 @@ public class HazardsCliTests
         Assert.Equal(0, Cli.Run("hazards", "--arch", arch, "--profile", "upstream").Code);
     }
 
+    private static Dictionary<string, string> Env(string key, string value) => new() { ["PMAP_ARCHITECTURES__RISCV__" + key] = value };
+
     [Fact]
     public void Riscv_without_the_map_sfence_or_with_svade_has_hazards_and_upstream_x86_have_none()
     {
-        var r = Cli.Process(new Dictionary<string, string> { ["PMAP_ARCHITECTURES__RISCV__MAPSFENCE"] = "false" }, "hazards", "--arch", "riscv", "--json");
+        var r = Cli.Process(Env("MAPSFENCE", "false"), "hazards", "--arch", "riscv", "--json");
         Assert.Equal(4, r.Code);
         Assert.Equal("RV-NEW-SFENCE", r.Json.GetProperty("hazards")[0].GetProperty("rule").GetString());
-        r = Cli.Process(new Dictionary<string, string> { ["PMAP_ARCHITECTURES__RISCV__ADBEHAVIOUR"] = "svade" }, "hazards", "--arch", "riscv", "--json");
+        r = Cli.Process(Env("ADBEHAVIOUR", "svade"), "hazards", "--arch", "riscv", "--json");
         Assert.Equal(4, r.Code);
         var svade = r.Json.GetProperty("hazards")[0];
         Assert.Equal(("RV-SVADE", "use"), (svade.GetProperty("rule").GetString(), svade.GetProperty("where").GetString()));
@@ -38,7 +40,8 @@ public class HazardsCliTests
         var unmap = r.Json.GetProperty("why").EnumerateArray().Where(w => w.GetProperty("function").GetString() == "arch_pmap_unmap")
             .Select(w => (w.GetProperty("instruction").GetString()!.Split(' ')[0] + " " + w.GetProperty("verdict").GetString())).ToList();
         // flush_xen_tlb_range_va_local upstream: dsb nshst; tlbi vae2; dsb nsh; isb, after write_pte's dsb sy; str; dsb sy.
-        Assert.Equal(["dsb redundant", "str needed", "dsb jointly-necessary", "dsb jointly-necessary", "tlbi needed", "dsb needed", "isb needed"], unmap);
+        Assert.Equal(
+            ["dsb redundant", "str needed", "dsb jointly-necessary", "dsb jointly-necessary", "tlbi needed", "dsb needed", "isb needed"], unmap);
     }
 
     [Fact]

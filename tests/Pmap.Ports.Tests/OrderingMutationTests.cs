@@ -81,7 +81,9 @@ public partial class OrderingMutationTests(ITestOutputHelper output)
 
     /// <summary>The rules, and the hooks' instructions with addresses, values and indices taken out: what a mutant of them deletes.</summary>
     private static string Signature(ArchModel model, HazardReport r) =>
-        string.Join(",", model.Maintenance.Rules.Select(x => x.Id)) + "\n" + string.Join("\n", r.HookOps.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + ": " + string.Join("; ", h.Value.Select(Shape))));
+        string.Join(",", model.Maintenance.Rules.Select(x => x.Id)) + "\n"
+        + string.Join("\n", r.HookOps.OrderBy(h => h.Key, StringComparer.Ordinal)
+            .Select(h => h.Key + ": " + string.Join("; ", h.Value.Select(Shape))));
 
     private static string Shape(string op) => Operands().Replace(op, "");
 

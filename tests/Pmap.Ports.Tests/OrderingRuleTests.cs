@@ -34,6 +34,20 @@ public class OrderingRuleTests
         return m.Checker.Violations.Skip(before).Select(v => v.Rule.Id).ToList();
     }
 
+    /// <summary>A store to <paramref name="e"/> (0 unless <paramref name="store"/>), then the named barriers, TLBIs and isb in order.</summary>
+    private static Action<XenMachine> Removal(PhysAddr e, VirtAddr va, params string[] steps) => Removal(e, va, steps, 0);
+
+    private static Action<XenMachine> Removal(PhysAddr e, VirtAddr va, string[] steps, ulong store) => m =>
+    {
+        m.WritePte(e, store, "str");
+        foreach (var step in steps)
+        {
+            if (step.StartsWith("tlbi", StringComparison.Ordinal)) m.FlushTlbVa(step, va);
+            else if (step == "isb") m.ContextSynchronize(step);
+            else m.Barrier(step);
+        }
+    };
+
     [Fact]
     public void Arm_new_entry_needs_dsb_then_isb()
     {
@@ -52,19 +66,19 @@ public class OrderingRuleTests
     {
         (XenMachine, PhysAddr, VirtAddr) Fresh() { var (m, e, va, _) = Arm(mapped: true); return (m, e, va); }
         var (m, e, va) = Fresh();
-        Assert.Empty(Run(m, va, m => { m.WritePte(e, 0, "str"); m.Barrier("dsb nshst"); m.FlushTlbVa("tlbi vae2", va); m.Barrier("dsb nsh"); m.ContextSynchronize("isb"); }));
+        Assert.Empty(Run(m, va, Removal(e, va, "dsb nshst", "tlbi vae2", "dsb nsh", "isb")));
         (m, e, va) = Fresh();
-        Assert.Equal(["ARM-RM-TLBI"], Run(m, va, m => { m.WritePte(e, 0, "str"); m.Barrier("dsb sy"); m.ContextSynchronize("isb"); }));
+        Assert.Equal(["ARM-RM-TLBI"], Run(m, va, Removal(e, va, "dsb sy", "isb")));
         (m, e, va) = Fresh();
-        Assert.Equal(["ARM-RM-DSB-BEFORE"], Run(m, va, m => { m.WritePte(e, 0, "str"); m.FlushTlbVa("tlbi vae2", va); m.Barrier("dsb sy"); m.ContextSynchronize("isb"); }));
+        Assert.Equal(["ARM-RM-DSB-BEFORE"], Run(m, va, Removal(e, va, "tlbi vae2", "dsb sy", "isb")));
         (m, e, va) = Fresh();
         // A DSB with ST waits for stores only: it does not complete the TLBI.
-        Assert.Equal(["ARM-RM-DSB-AFTER"], Run(m, va, m => { m.WritePte(e, 0, "str"); m.Barrier("dsb sy"); m.FlushTlbVa("tlbi vae2", va); m.Barrier("dsb nshst"); m.ContextSynchronize("isb"); }));
+        Assert.Equal(["ARM-RM-DSB-AFTER"], Run(m, va, Removal(e, va, "dsb sy", "tlbi vae2", "dsb nshst", "isb")));
         (m, e, va) = Fresh();
         // A broadcast TLBI is not completed by a DSB NSH.
-        Assert.Equal(["ARM-RM-DSB-AFTER"], Run(m, va, m => { m.WritePte(e, 0, "str"); m.Barrier("dsb sy"); m.FlushTlbVa("tlbi vae2is", va); m.Barrier("dsb nsh"); m.ContextSynchronize("isb"); }));
+        Assert.Equal(["ARM-RM-DSB-AFTER"], Run(m, va, Removal(e, va, "dsb sy", "tlbi vae2is", "dsb nsh", "isb")));
         (m, e, va) = Fresh();
-        Assert.Equal(["ARM-RM-ISB"], Run(m, va, m => { m.WritePte(e, 0, "str"); m.Barrier("dsb sy"); m.FlushTlbVa("tlbi vae2", va); m.Barrier("dsb sy"); }));
+        Assert.Equal(["ARM-RM-ISB"], Run(m, va, Removal(e, va, "dsb sy", "tlbi vae2", "dsb sy")));
     }
 
     [Fact]
@@ -72,17 +86,17 @@ public class OrderingRuleTests
     {
         var (m, e, va, _) = Arm(mapped: true);
         m.Cpu.SystemState = SystemState.SmpBoot;
-        Assert.Equal(["ARM-LOCAL-TLBI"], Run(m, va, m => { m.WritePte(e, 0, "str"); m.Barrier("dsb sy"); m.FlushTlbVa("tlbi vae2", va); m.Barrier("dsb sy"); m.ContextSynchronize("isb"); }));
+        Assert.Equal(["ARM-LOCAL-TLBI"], Run(m, va, Removal(e, va, "dsb sy", "tlbi vae2", "dsb sy", "isb")));
         (m, e, va, _) = Arm(mapped: true);
         m.Cpu.SystemState = SystemState.SmpBoot;
-        Assert.Empty(Run(m, va, m => { m.WritePte(e, 0, "str"); m.Barrier("dsb ishst"); m.FlushTlbVa("tlbi vae2is", va); m.Barrier("dsb ish"); m.ContextSynchronize("isb"); }));
+        Assert.Empty(Run(m, va, Removal(e, va, "dsb ishst", "tlbi vae2is", "dsb ish", "isb")));
     }
 
     [Fact]
     public void Arm_changing_the_output_address_of_a_valid_entry_needs_break_before_make()
     {
         var (m, e, va, pte) = Arm(mapped: true);
-        var full = (XenMachine m, ulong v) => { m.WritePte(e, v, "str"); m.Barrier("dsb sy"); m.FlushTlbVa("tlbi vae2", va); m.Barrier("dsb sy"); m.ContextSynchronize("isb"); };
+        var full = (XenMachine m, ulong v) => Removal(e, va, ["dsb sy", "tlbi vae2", "dsb sy", "isb"], v)(m);
         Assert.Contains("ARM-BBM", Run(m, va, m => full(m, pte + Page.Size))); // OA + 4 KiB
         (m, e, va, pte) = Arm(mapped: true);
         Assert.DoesNotContain("ARM-BBM", Run(m, va, m => full(m, pte | (1UL << 54)))); // XN only: same OA, same size

@@ -36,9 +36,15 @@ public class KitCatchesRealBugsTests
         {
             var failed = ConformanceSuite.RunAll(arch, profile).Where(r => !r.Passed).ToList();
             // Three from FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST); the fourth is arch_pmap_map's missing isb (feaa9aca87 added it).
-            Assert.Equal(new[] { ConformanceSuite.FixmapInverse, ConformanceSuite.SlotsMapAndUnmap, ConformanceSuite.TranslateThenFault, ConformanceSuite.OrderingRules },
+            Assert.Equal(
+                new[]
+                {
+                    ConformanceSuite.FixmapInverse, ConformanceSuite.SlotsMapAndUnmap, ConformanceSuite.TranslateThenFault,
+                    ConformanceSuite.OrderingRules,
+                },
                 failed.Select(r => r.Check));
-            Assert.Contains("ARM-NEW-ISB at the end of arch_pmap_map: dsb sy; str", failed[3].Detail.Replace("strd", "str", StringComparison.Ordinal));
+            var isb = failed[3].Detail.Replace("strd", "str", StringComparison.Ordinal);
+            Assert.Contains("ARM-NEW-ISB at the end of arch_pmap_map: dsb sy; str", isb);
             Assert.EndsWith("dsb sy; <missing: isb>", failed[3].Detail.Split(" | ")[0]);
             Assert.Contains("fix_to_virt(73) = 0x449000 is outside", failed[0].Detail);
             Assert.Contains("BUG_ON(vaddr >= FIXADDR_TOP || vaddr < FIXADDR_START)", failed[1].Detail);
