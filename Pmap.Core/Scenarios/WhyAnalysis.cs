@@ -44,7 +44,7 @@ public static class WhyAnalysis
                     ? new InstructionVerdict(hook, k, ops[k], Joint, partners[0].rules,
                         $"not needed alone; jointly necessary with {string.Join(", ", partners.Select(p => $"#{p.j} `{ops[p.j]}`"))}: " +
                         $"without both, {string.Join("; ", partners[0].rules)}")
-                    : new InstructionVerdict(hook, k, ops[k], Redundant, [], RedundantReason(baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
+                    : new InstructionVerdict(hook, k, ops[k], Redundant, [], RedundantReason(model, baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
             }
         }
         return verdicts;
@@ -64,7 +64,7 @@ public static class WhyAnalysis
     }
 
     /// <summary>Why a barrier nothing misses is not needed: it precedes every store of its run, or a later operation does its work.</summary>
-    private static string RedundantReason(IReadOnlyList<WindowOp> window, int site)
+    private static string RedundantReason(ArchModel model, IReadOnlyList<WindowOp> window, int site)
     {
         // Its last execution in the hook's first run: the one nearest the end, where the hook must leave things ready.
         var at = window.Select((w, i) => (w, i)).LastOrDefault(x => x.w.Own && x.w.Op.Site == site);
@@ -74,6 +74,10 @@ public static class WhyAnalysis
         if (!window.Any(w => w.Own && w.Op.Kind == MachineOpKind.Store)) return NoReason;
         if (!window.Take(at.i).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store))
             return "it comes before the hook's first PTE store: every rule about a store asks for steps after it";
+        // An invalidation after new entries only, on a hart whose rules do not cache invalid ones (RISC-V with Svvptc).
+        if (op.Kind == MachineOpKind.Invalidate && model.Maintenance.Find(RuleCheck.NewEntryInvalidate) is null
+            && window.Take(at.i).Where(w => w.Own && w.Op.Kind == MachineOpKind.Store).All(w => w.Op.Old == 0))
+            return $"every PTE store before it creates an entry, and no rule of this {model.Name} asks for an invalidation after a new entry";
         var effect = op.Effect & ~OpEffect.Broadcast;
         bool Does(WindowOp w) => (w.Op.Effect & effect) == effect && w.Op.Effect != OpEffect.None;
         var later = window.Skip(at.i + 1).FirstOrDefault(Does);
