@@ -44,7 +44,8 @@ public static class WhyAnalysis
                     ? new InstructionVerdict(hook, k, ops[k], Joint, partners[0].rules,
                         $"not needed alone; jointly necessary with {string.Join(", ", partners.Select(p => $"#{p.j} `{ops[p.j]}`"))}: " +
                         $"without both, {string.Join("; ", partners[0].rules)}")
-                    : new InstructionVerdict(hook, k, ops[k], Redundant, [], RedundantReason(model, baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
+                    : new InstructionVerdict(hook, k, ops[k], Redundant, [],
+                        RedundantReason(model, baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
             }
         }
         return verdicts;
