@@ -111,6 +111,7 @@ public abstract class ArmModel : ArchModel
     public override bool NewEntriesNeedContextSync => true;
     public override bool ChecksFrameWidth => true;
     public override int BitsPerLong => Port.BitsPerLong;
+    public override MaintenanceRules Maintenance => ArmRules.All;
 
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
     public int PaddrBits => _paddrBits ??= Format.PaBits;

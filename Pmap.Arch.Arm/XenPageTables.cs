@@ -215,6 +215,7 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
             return -Errno.EINVAL;
         }
 
+        using var hook = m.Hook("xen_pt_update", virt);
         var rc = 0;
         while (left != 0)
         {

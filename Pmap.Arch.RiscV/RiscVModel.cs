@@ -78,6 +78,7 @@ public sealed class RiscVModel : ArchModel
     public override FixmapLayout Fixmap => _fixmap;
     public override bool CachesInvalidEntries => !HasSvvptc;
     public override bool NewEntriesNeedContextSync => !HasSvvptc;
+    public override MaintenanceRules Maintenance => RiscVRules.For(HasSvvptc, Ad == AdBehaviour.Svade);
     public override LeafAccessCheck? LeafAccess => Ad == AdBehaviour.Svade ? SvadeAccess : null;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 

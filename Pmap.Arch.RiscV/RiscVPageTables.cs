@@ -36,6 +36,7 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
             m.Printk("The virtual address is not aligned to the page-size");
             return -EINVAL;
         }
+        using var hook = m.Hook("pt_update", virt);
         var vfn = virt.PageNumber;
         var rc = 0;
         while (nr != 0)

@@ -52,6 +52,7 @@ public sealed class X86Model : ArchModel
 
     public override FixmapLayout Fixmap => _fixmap;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
+    public override MaintenanceRules Maintenance => X86Rules.All;
 
     /// <summary>A QEMU q35-like bank above 4 GiB (below it sit the PCI hole and firmware).</summary>
     public override RamBank DefaultRam => new(new PhysAddr(0x100000000), 2UL << 30);

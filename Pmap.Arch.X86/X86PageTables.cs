@@ -93,6 +93,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
     /// <summary>map_pages_to_xen(virt, mfn, nr, PAGE_HYPERVISOR); <paramref name="superpages"/> false stands for MAP_SMALL_PAGES.</summary>
     public int MapPagesToXen(VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
     {
+        using var hook = m.Hook("map_pages_to_xen", virt);
         VirtAddr? pl3e = null, pl2e = null;
         var rc = 0;
         var flags = superpages ? _flags : 0u; // MAP_SMALL_PAGES makes flags != PAGE_HYPERVISOR: no merging

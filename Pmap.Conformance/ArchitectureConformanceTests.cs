@@ -30,4 +30,6 @@ public abstract class ArchitectureConformanceTests
     [Fact] public void Each_hook_stores_the_entry_that_backs_the_slot() => Check(ConformanceSuite.OneEntryPerHook);
     [Fact] public void Boot_scenario_maps_and_verifies_a_bank() => Check(ConformanceSuite.BootScenarioCheck);
     [Fact] public void Configuration_rejects_a_layout_that_does_not_fit() => Check(ConformanceSuite.RejectsOversizedLayout);
+    [Fact] public void Sequences_break_no_maintenance_rule() => Check(ConformanceSuite.OrderingRules);
+    [Fact] public void Every_deleted_instruction_is_caught_or_explained() => Check(ConformanceSuite.EveryInstructionExplained);
 }

@@ -103,6 +103,7 @@ public static class PmapApp
         BenchCommand.Build(io),
         ConformanceCommand.Build(io),
         FuzzCommand.Build(io),
+        HazardsCommand.Build(io),
     ];
 }
 

@@ -45,6 +45,9 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// </summary>
     public virtual bool ChecksFrameWidth => false;
 
+    /// <summary>The maintenance rules Core checks this port's sequences against; none by default.</summary>
+    public virtual MaintenanceRules Maintenance => MaintenanceRules.None;
+
     /// <summary>The RAM bank a plain machine of this architecture has (QEMU virt's, for instance).</summary>
     public abstract RamBank DefaultRam { get; }
 

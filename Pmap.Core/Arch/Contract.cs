@@ -6,8 +6,11 @@ namespace Pmap.Core.Arch;
 /// <summary>The version of this contract. A plugin reports the value it was compiled against.</summary>
 public static class PmapContract
 {
-    /// <summary>2: ArchModel without restated operations (MapOps, UnmapOps, PmapEntry), XenImage, IMachineArch.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 3: maintenance rules (ArchModel.Maintenance, IMachineArch.Maintenance), XenMachine.Hook, and the primitives take their call
+    /// site (a plugin built against 2 would call Barrier(string), which no longer exists). 2: ArchModel without restated operations.
+    /// </summary>
+    public const int Version = 3;
 }
 
 /// <summary>

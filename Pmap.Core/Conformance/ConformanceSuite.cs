@@ -22,9 +22,15 @@ public static class ConformanceSuite
     public const string OneEntryPerHook = "arch_pmap_map and arch_pmap_unmap each store one entry: the one that backs the slot, in the fixmap's leaf table";
     public const string BootScenarioCheck = "the boot scenario maps and verifies a RAM bank through PMAP";
     public const string RejectsOversizedLayout = "configuration validation rejects a layout that does not fit";
+    public const string OrderingRules = "the map, unmap and table-update sequences break none of the architecture's maintenance rules";
+    public const string EveryInstructionExplained =
+        "deleting any one store, barrier, invalidation or isb of those sequences breaks a rule or is explained";
 
     public static IReadOnlyList<string> Checks { get; } =
-        [FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, OneEntryPerHook, BootScenarioCheck, RejectsOversizedLayout];
+        [
+            FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, OneEntryPerHook, BootScenarioCheck,
+            RejectsOversizedLayout, OrderingRules, EveryInstructionExplained,
+        ];
 
     /// <summary>Runs every check on one profile (default: the architecture's default profile).</summary>
     public static IReadOnlyList<ConformanceResult> RunAll(IArchitecture arch, string? profile = null) =>
@@ -45,6 +51,8 @@ public static class ConformanceSuite
                 OneEntryPerHook => CheckOneEntryPerHook(model),
                 BootScenarioCheck => CheckBoot(model),
                 RejectsOversizedLayout => CheckRejectsOversized(arch, profile),
+                OrderingRules => CheckOrderingRules(model),
+                EveryInstructionExplained => CheckEveryInstructionExplained(model),
                 _ => throw new ArgumentException($"no check '{check}'", nameof(check)),
             };
             return new ConformanceResult(check, problem is null, problem ?? "ok");
@@ -175,5 +183,19 @@ public static class ConformanceSuite
         {
             return null;
         }
+    }
+
+    private static string? CheckOrderingRules(ArchModel model)
+    {
+        var r = HazardScenarios.Run(model);
+        if (r.Clean) return null;
+        var found = r.Violations.Select(v => $"{v.Rule.Id} {(v.AtUse ? "at a use" : "at the end")} of {v.Hook}: {string.Join("; ", v.Sequence)}");
+        return string.Join(" | ", found.Concat(r.Failures));
+    }
+
+    private static string? CheckEveryInstructionExplained(ArchModel model)
+    {
+        var unexplained = WhyAnalysis.Run(model).Where(v => v.Unexplained).ToList();
+        return unexplained.Count == 0 ? null : string.Join(" | ", unexplained.Select(v => $"{v.Hook} #{v.Index} `{v.Instruction}`: {v.Reason}"));
     }
 }

@@ -31,6 +31,9 @@ public interface IMachineArch
     /// <summary>A check the MMU makes on a leaf it uses, or null when there is none.</summary>
     LeafAccessCheck? LeafAccess { get; }
 
+    /// <summary>The architecture's translation-table maintenance rules and what its barrier and TLB mnemonics do.</summary>
+    MaintenanceRules Maintenance { get; }
+
     /// <summary>asm/pmap.h arch_pmap_map(slot, mfn).</summary>
     void ArchPmapMap(XenMachine m, int slot, Mfn mfn);
 

@@ -10,6 +10,9 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
     private readonly bool _cachesInvalid = arch.CachesInvalidEntries;
     private readonly LeafAccessCheck? _leafAccess = arch.LeafAccess;
 
+    /// <summary>Told when the leaf access check refuses an access (the ordering checker maps it to a rule).</summary>
+    public Action<VirtAddr, string>? OnDenied { get; set; }
+
     /// <summary>The physical address a load (or store) of <paramref name="va"/> reaches.</summary>
     public PhysAddr Translate(VirtAddr va, bool write = false)
     {
@@ -53,7 +56,11 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
             if (_cachesInvalid) tlb.FillNegative(va);
             throw Fault(fault!, write);
         }
-        if (_leafAccess?.Invoke(leaf, level, write) is { } denied) throw Fault(new TranslationFault(va, level, denied), write);
+        if (_leafAccess?.Invoke(leaf, level, write) is { } denied)
+        {
+            OnDenied?.Invoke(va, denied);
+            throw Fault(new TranslationFault(va, level, denied), write);
+        }
         pagePa = new PhysAddr(pa.Value.Value & Page.Mask);
         var frame = memory.GetOrCreateFrame(pagePa.ToMfn());
         tlb.Fill(va, pagePa, leaf, level, frame);

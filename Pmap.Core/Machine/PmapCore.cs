@@ -56,7 +56,7 @@ public sealed class PmapCore
         if (_m.Trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
         // Not set_fixmap(): its map_pages_to_xen would need page tables mapped on demand, through pmap_map again,
         // a loop before map_domain_page works. The arch hook writes the PTE directly; so does pmap_unmap's.
-        _m.Arch.ArchPmapMap(_m, slot, mfn);
+        using (_m.Hook("arch_pmap_map", va)) _m.Arch.ArchPmapMap(_m, slot, mfn);
         return va;
     }
 
@@ -100,7 +100,7 @@ public sealed class PmapCore
                     $"an out-of-bounds write ({what})", va);
             }
         }
-        _m.Arch.ArchPmapUnmap(_m, slot);
+        using (_m.Hook("arch_pmap_unmap", va)) _m.Arch.ArchPmapUnmap(_m, slot);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

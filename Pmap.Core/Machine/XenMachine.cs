@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Pmap.Core.Paging;
+using Member = System.Runtime.CompilerServices.CallerMemberNameAttribute;
+using Site = System.Runtime.CompilerServices.CallerLineNumberAttribute;
 
 namespace Pmap.Core.Machine;
 
@@ -12,6 +14,16 @@ public sealed record MachineOptions
     public int TlbEntries { get; init; } = 64;
     /// <summary>When set, a walk that uses a PTE not yet made visible (no ISB / fence since the write) sees the old value.</summary>
     public bool StrictOrdering { get; init; }
+    /// <summary>Check every hook's sequence against the architecture's maintenance rules (<see cref="XenMachine.Checker"/>).</summary>
+    public bool CheckOrdering { get; init; }
+    /// <summary>A mutant: delete the operations at these positions of every run of these hooks (implies <see cref="CheckOrdering"/>).</summary>
+    public IReadOnlyList<(string Hook, int Index)>? Mutation { get; init; }
+}
+
+/// <summary>A Xen function's extent, for the ordering checker: disposing it ends the function.</summary>
+public readonly struct HookScope(OrderingChecker? checker) : IDisposable
+{
+    public void Dispose() => checker?.End();
 }
 
 /// <summary>A RAM bank: base and size in bytes.</summary>
@@ -42,6 +54,11 @@ public sealed class XenMachine
         Trace = new Trace { Enabled = Options.TraceEnabled };
         Walker = new Walker(Memory, arch.Format, arch.Codec, Ordering, Counters) { OnUnsynchronised = UnsynchronisedEntry };
         Mmu = new Mmu(Cpu, Memory, Walker, arch, Trace, Counters);
+        if (Options.CheckOrdering || Options.Mutation is not null)
+        {
+            Checker = new OrderingChecker(arch, TableName) { Mutation = Options.Mutation };
+            Mmu.OnDenied = Checker.AccessDenied;
+        }
         Pmap = new PmapCore(this);
         foreach (var bank in ram) BootAllocator.InitBootPages(bank.Base, bank.End);
     }
@@ -63,6 +80,19 @@ public sealed class XenMachine
     public Walker Walker { get; }
     public Mmu Mmu { get; }
     public PmapCore Pmap { get; }
+
+    /// <summary>The ordering checker, when <see cref="MachineOptions.CheckOrdering"/> or a mutation asks for one.</summary>
+    public OrderingChecker? Checker { get; }
+
+    /// <summary>
+    /// Brackets a Xen function that must leave its mappings ready for use (Core brackets arch_pmap_map/unmap; a port brackets its
+    /// xen_pt_update): <c>using var _ = m.Hook("xen_pt_update", virt);</c>. At its end the checker applies the rules.
+    /// </summary>
+    public HookScope Hook(string name, VirtAddr? va = null)
+    {
+        Checker?.Begin(name, va);
+        return new HookScope(Checker);
+    }
 
     /// <summary>ASSERT(condition): evaluated only in a debug build.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,11 +117,16 @@ public sealed class XenMachine
     }
 
     /// <summary>A PTE store straight into physical memory (Xen writing its static tables through its image mapping).</summary>
-    public void WritePte(PhysAddr entryPa, ulong value, string storeOp) => NotePteWrite(entryPa, Memory.Write64(entryPa, value), value, storeOp);
+    public void WritePte(PhysAddr entryPa, ulong value, string storeOp, [Member] string member = "", [Site] int line = 0)
+    {
+        if (Checker?.Skip(member, line) == true) return;
+        NotePteWrite(entryPa, Memory.Write64(entryPa, value), value, storeOp);
+    }
 
     /// <summary>A PTE store through a virtual address (a table reached through PMAP): translated, then stored.</summary>
-    public void WritePteVirt(VirtAddr entryVa, ulong value, string storeOp)
+    public void WritePteVirt(VirtAddr entryVa, ulong value, string storeOp, [Member] string member = "", [Site] int line = 0)
     {
+        if (Checker?.Skip(member, line) == true) return;
         var old = Mmu.Write64(entryVa, value, out var pa);
         NotePteWrite(pa, old, value, storeOp);
     }
@@ -101,6 +136,7 @@ public sealed class XenMachine
     {
         Counters.PteWrites++;
         if (_needsContextSync && old != value) Ordering.NoteWrite(pa.Value, old);
+        Checker?.Store(pa, old, value, storeOp, Cpu.SystemState);
         if (Trace.Enabled) TracePteWrite(pa, old, value, storeOp);
     }
 
@@ -123,33 +159,56 @@ public sealed class XenMachine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void TraceOp(TraceKind kind, string op, VirtAddr? va) => Trace.Add(new TraceEvent(kind) { Op = op, Va = va });
 
-    /// <summary>A barrier that orders memory accesses only (dsb, fence).</summary>
+    /// <summary>A barrier (dsb sy, dsb nshst, fence): what it orders is the port's <see cref="MaintenanceRules.Ops"/> entry for it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Barrier(string op)
+    public void Barrier(string op, [Member] string member = "", [Site] int line = 0)
     {
+        const OpEffect unknown = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast; // an unlisted barrier: a full one
+        if (Checker is { } c && !NoteBarrier(c, op, unknown, member, line)) return;
         Counters.Barriers++;
         if (Trace.Enabled) TraceOp(TraceKind.Barrier, op, null);
     }
 
     /// <summary>A context-synchronising barrier (isb): later translations see every completed PTE write.</summary>
-    public void ContextSynchronize(string op)
+    public void ContextSynchronize(string op, [Member] string member = "", [Site] int line = 0)
     {
-        Barrier(op);
+        if (Checker is { } c && !NoteBarrier(c, op, OpEffect.ContextSync, member, line)) return;
+        Counters.Barriers++;
+        if (Trace.Enabled) TraceOp(TraceKind.Barrier, op, null);
         Ordering.ContextSynchronize();
+    }
+
+    private bool NoteBarrier(OrderingChecker c, string op, OpEffect unknown, string member, int line)
+    {
+        if (c.Skip(member, line)) return false;
+        c.Barrier(op, unknown, Cpu.SystemState);
+        return true;
+    }
+
+    /// <summary>Notes an invalidation for the checker; false when the mutant deletes it.</summary>
+    private bool NoteInvalidate(OrderingChecker c, string op, VirtAddr? va, bool synchronizes, string member, int line)
+    {
+        if (c.Skip(member, line)) return false;
+        var covers = va is { } v ? WalkDetailed(v).Steps.Select(s => s.Table.Value + ((ulong)s.Index * Page.EntryBytes)).ToList() : [];
+        var unknown = synchronizes ? OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync : OpEffect.None;
+        c.Invalidate(op, va, covers, unknown, Cpu.SystemState);
+        return true;
     }
 
     /// <summary>Invalidate this CPU's TLB entry for one VA (tlbi vae2, TLBIMVAH, invlpg, sfence.vma).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false, ulong? reg = null)
+    public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false, ulong? reg = null, [Member] string member = "", [Site] int line = 0)
     {
+        if (Checker is { } c && !NoteInvalidate(c, op, va, synchronizes, member, line)) return;
         Counters.TlbFlushes++;
         Tlb.FlushVa(va);
         if (synchronizes) Ordering.ContextSynchronize();
         if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va, Reg = reg });
     }
 
-    public void FlushTlbAll(string op, bool synchronizes = false)
+    public void FlushTlbAll(string op, bool synchronizes = false, [Member] string member = "", [Site] int line = 0)
     {
+        if (Checker is { } c && !NoteInvalidate(c, op, null, synchronizes, member, line)) return;
         Counters.TlbFlushes++;
         Tlb.FlushAll();
         if (synchronizes) Ordering.ContextSynchronize();
@@ -200,6 +259,7 @@ public sealed class XenMachine
     private ulong UnsynchronisedEntry(VirtAddr va, PhysAddr table, int index, ulong entry, ulong before)
     {
         Counters.Hazards++;
+        Checker?.UseOfPending(va, table.Add((ulong)index * Page.EntryBytes), before);
         if (Trace.Enabled)
             Trace.Add(new TraceEvent(TraceKind.Hazard)
             {

@@ -1,0 +1,25 @@
+using Pmap.Core.Machine;
+
+namespace Pmap.Arch.X86;
+
+/// <summary>Intel's rules for the TLB and paging-structure caches (SDM vol. 3A §4.10), and what invlpg does.</summary>
+public static class X86Rules
+{
+    private const string Sdm = "Intel SDM vol. 3A (Dec 2024), 4.10.4 'Invalidation of TLBs and Paging-Structure Caches'";
+
+    public static MaintenanceRules All { get; } = new(
+    [
+        new("X86-NEW", "not-present entries are not cached: a new entry needs no invalidation",
+            "Intel SDM vol. 3A (Dec 2024), 4.10.2.3 'Details of TLB Use' / 4.10.4.3 'Optional Invalidation'", RuleCheck.NoRequirement, "-"),
+        new("X86-RM-INVLPG", "a removed or changed present entry stays usable until INVLPG of its linear address (or a CR3 write)",
+            Sdm, RuleCheck.RemovalInvalidate, "invlpg of the linear address"),
+        new("X86-PAGE-SIZE", "a change of page size must invalidate the whole range the old and new entries cover",
+            Sdm + " / 4.10.4.2 'Recommended Invalidation'", RuleCheck.BreakBeforeMake, "invalidation of the whole range"),
+    ],
+    new Dictionary<string, OpEffect>
+    {
+        // invlpg is serializing for the address: the store before it is seen and the flush is complete when it retires.
+        ["invlpg"] = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync,
+        ["mov cr3"] = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync,
+    });
+}

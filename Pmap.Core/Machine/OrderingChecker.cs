@@ -1,0 +1,234 @@
+using Pmap.Core.Paging;
+
+namespace Pmap.Core.Machine;
+
+/// <summary>What a primitive operation was: a PTE store, a barrier (dsb, fence, isb) or a TLB invalidation.</summary>
+public enum MachineOpKind
+{
+    Store,
+    Barrier,
+    Invalidate,
+}
+
+/// <summary>One primitive operation the CPU executed, in program order, with what the rules need of it.</summary>
+public sealed record MachineOp(int Index, int Frame, MachineOpKind Kind, string Op, OpEffect Effect, SystemState State)
+{
+    public PhysAddr? EntryPa { get; init; }
+    public string? Entry { get; init; }
+    public ulong Old { get; init; }
+    public ulong New { get; init; }
+    public VirtAddr? Va { get; init; }
+    /// <summary>An invalidation of every VA (tlbi alle2, sfence.vma with no operand, a CR3 write).</summary>
+    public bool All { get; init; }
+    /// <summary>For an invalidation by VA: the entries its VA is translated through (so it covers stores to them).</summary>
+    public IReadOnlyList<ulong> Covers { get; init; } = [];
+    /// <summary>The instruction (call site) of its hook that executed it; -1 outside a hook.</summary>
+    public int Site { get; init; } = -1;
+
+    public bool Invalidates(ulong entryPa) => Kind == MachineOpKind.Invalidate && (All || Covers.Contains(entryPa));
+
+    public string Text => Kind switch
+    {
+        MachineOpKind.Store => $"{Op} {Entry} = {Hex.Format(New)}",
+        MachineOpKind.Invalidate when All => Op,
+        MachineOpKind.Invalidate => $"{Op} {Va}",
+        _ => Op,
+    };
+}
+
+/// <summary>One operation of a hook's run: the operation, the hook that executed it, and whether that is the hook itself.</summary>
+public sealed record WindowOp(MachineOp Op, string Hook, bool Own);
+
+/// <summary>A rule the executed sequence breaks: at the end of the Xen function that should have made it safe, or at a use.</summary>
+/// <param name="Sequence">The function's own instructions in order, with "&lt;missing: ...&gt;" where the rule wants a step.</param>
+public sealed record OrderingViolation(TranslationRule Rule, string Hook, bool AtUse, IReadOnlyList<string> Sequence, VirtAddr? Va,
+    PhysAddr? EntryPa, PhysAddr? Pa, string Consequence);
+
+/// <summary>
+/// Follows the primitives a port's hooks execute, frame by frame (arch_pmap_map, arch_pmap_unmap, xen_pt_update, ...), and
+/// applies the architecture's <see cref="MaintenanceRules"/> at the end of each frame and at each use of an entry the rules do
+/// not yet guarantee. It can also delete one operation of a named hook (a mutant), to find out which rule needs it.
+/// </summary>
+public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> tableName)
+{
+    private sealed record Frame(int Id, string Name, int Start, VirtAddr? Va)
+    {
+        public string? Site { get; set; }
+    }
+
+    private readonly List<MachineOp> _ops = [];
+    private readonly Stack<Frame> _frames = new();
+    private readonly List<OrderingViolation> _violations = [];
+    private readonly HashSet<(string, string, bool)> _seen = [];
+    private readonly Dictionary<ulong, (string Hook, IReadOnlyList<string> Sequence)> _lastSequence = [];
+    private readonly Dictionary<string, IReadOnlyList<string>> _hookOps = [];
+    private int _nextFrame;
+
+    public MaintenanceRules Rules { get; } = arch.Maintenance;
+
+    /// <summary>The mutant: skip the operations at these positions (0-based) of every run of these hooks.</summary>
+    public IReadOnlyList<(string Hook, int Index)>? Mutation { get; init; }
+
+    public IReadOnlyList<OrderingViolation> Violations => _violations;
+
+    /// <summary>Each hook's own operations, as its first run executed them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> HookOps => _hookOps;
+
+    /// <summary>Each hook's instructions (distinct call sites, in first-reached order), each shown as its first execution.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> HookInstructions =>
+        _siteText.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
+
+    internal void Begin(string hook, VirtAddr? va)
+    {
+        _frameNames[_nextFrame] = hook;
+        _frames.Push(new Frame(_nextFrame++, hook, _ops.Count, va));
+    }
+
+    private readonly Dictionary<int, string> _frameNames = [];
+    private readonly Dictionary<string, IReadOnlyList<WindowOp>> _windows = [];
+
+    /// <summary>Everything the CPU executed during each hook's first run, nested hooks included, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<WindowOp>> Windows => _windows;
+
+    internal void End()
+    {
+        var f = _frames.Pop();
+        var window = _ops.Skip(f.Start).ToList();
+        _hookOps.TryAdd(f.Name, window.Where(o => o.Frame == f.Id).Select(o => o.Text).ToList());
+        _windows.TryAdd(f.Name, window.Select(o => new WindowOp(o, _frameNames.GetValueOrDefault(o.Frame, "(no hook)"), o.Frame == f.Id)).ToList());
+        foreach (var store in window.Where(o => o.Frame == f.Id && o.Kind == MachineOpKind.Store))
+            Analyse(f, window, store);
+    }
+
+    /// <summary>
+    /// Called before each primitive with the port's call site (an instruction of the port's code): true when the mutant deletes it.
+    /// A hook's instructions are its distinct call sites, numbered in the order its runs first reach them.
+    /// </summary>
+    internal bool Skip(string member, int line)
+    {
+        if (!_frames.TryPeek(out var f)) return false;
+        var site = $"{member}:{line}";
+        f.Site = site;
+        if (!_sites.TryGetValue(f.Name, out var sites)) _sites[f.Name] = sites = [];
+        var k = sites.IndexOf(site);
+        if (k < 0)
+        {
+            k = sites.Count;
+            sites.Add(site);
+        }
+        return Mutation is { } mu && mu.Contains((f.Name, k));
+    }
+
+    private readonly Dictionary<string, List<string>> _sites = [];
+
+    internal void Store(PhysAddr pa, ulong old, ulong value, string op, SystemState state) =>
+        Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Store, op, OpEffect.None, state)
+        {
+            EntryPa = pa,
+            Entry = $"{tableName(new PhysAddr(pa.Value & Page.Mask))}[{(pa.Value & ~Page.Mask) >> 3}]",
+            Old = old,
+            New = value,
+        });
+
+    internal void Barrier(string op, OpEffect unknown, SystemState state) =>
+        Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Barrier, op, Rules.EffectOf(op, unknown), state));
+
+    internal void Invalidate(string op, VirtAddr? va, IReadOnlyList<ulong> covers, OpEffect unknown, SystemState state) =>
+        Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Invalidate, op, Rules.EffectOf(op, unknown), state)
+        {
+            Va = va,
+            All = va is null,
+            Covers = covers,
+        });
+
+    /// <summary>A hardware walk used an entry whose new value the rules do not yet guarantee.</summary>
+    internal void UseOfPending(VirtAddr va, PhysAddr entryPa, ulong before)
+    {
+        var rule = Rules.Find(RuleCheck.NewEntryContextSync) ?? Rules.Find(RuleCheck.NewEntryInvalidate) ?? Rules.Find(RuleCheck.NewEntryBarrier);
+        if (rule is null) return;
+        var (hook, seq) = _lastSequence.TryGetValue(entryPa.Value, out var s) ? s : ("(no hook)", []);
+        Report(new OrderingViolation(rule, hook, true, seq, va, entryPa, null,
+            $"the access to {va} may still see the entry before the store ({Hex.Format(before)}): a translation fault"));
+    }
+
+    /// <summary>A scenario saw a translation the rules say is gone (a load through an unmapped or remapped VA reached the old frame).</summary>
+    public void StaleUse(VirtAddr va, string consequence)
+    {
+        if (Rules.Find(RuleCheck.RemovalInvalidate) is not { } rule) return;
+        var (hook, seq) = _lastSequence.Count > 0 ? _lastSequence.Values.Last() : ("(no hook)", []);
+        Report(new OrderingViolation(rule, hook, true, seq, va, null, null, consequence));
+    }
+
+    /// <summary>The MMU refused a leaf for a reason a rule states (Svade A/D).</summary>
+    internal void AccessDenied(VirtAddr va, string reason)
+    {
+        if (Rules.Find(RuleCheck.AccessedDirty) is not { } rule) return;
+        var (hook, seq) = _lastSequence.Count > 0 ? _lastSequence.Values.Last() : ("(no hook)", []);
+        Report(new OrderingViolation(rule, hook, true, seq, va, null, null, $"the access to {va} faults: {reason}"));
+    }
+
+    private int CurrentFrame => _frames.TryPeek(out var f) ? f.Id : -1;
+
+    private void Add(MachineOp op)
+    {
+        if (!_frames.TryPeek(out var f) || f.Site is null || !_sites.TryGetValue(f.Name, out var sites))
+        {
+            _ops.Add(op);
+            return;
+        }
+        if (!_siteText.TryGetValue(f.Name, out var texts)) _siteText[f.Name] = texts = [];
+        var k = sites.IndexOf(f.Site);
+        _ops.Add(op with { Site = k });
+        while (texts.Count <= k) texts.Add("");
+        if (texts[k].Length == 0) texts[k] = op.Text;
+    }
+
+    private readonly Dictionary<string, List<string>> _siteText = [];
+
+    private void Report(OrderingViolation v)
+    {
+        if (_seen.Add((v.Rule.Id, v.Hook, v.AtUse))) _violations.Add(v);
+    }
+
+    private void Analyse(Frame f, List<MachineOp> window, MachineOp store)
+    {
+        var pa = store.EntryPa!.Value;
+        var oldValid = Valid(store.Old);
+        var newValid = Valid(store.New);
+        if (store.Old == store.New || (!oldValid && !newValid)) return;
+        var after = window.Where(o => o.Index > store.Index).ToList();
+        var own = window.Where(o => o.Frame == f.Id).ToList();
+        _lastSequence[pa.Value] = (f.Name, Sequence(own, null, null));
+        foreach (var rule in Rules.Rules)
+        {
+            var missingAfter = OrderingRules.Missing(rule.Check, store, after, oldValid, newValid, arch);
+            if (missingAfter is not { } at) continue;
+            var va = f.Va ?? after.FirstOrDefault(o => o.Invalidates(pa.Value))?.Va;
+            var output = arch.Codec.OutputAddress(newValid ? store.New : store.Old, arch.Format.LeafLevel);
+            Report(new OrderingViolation(rule, f.Name, false, Sequence(own, at, rule), va, pa, output,
+                OrderingRules.Consequence(rule.Check, va, newValid)));
+        }
+    }
+
+    // The store's level is not known here: an entry is valid when it reads as a table, block or page at a middle level or at the leaf level.
+    private bool Valid(ulong raw) =>
+        arch.Codec.Classify(raw, arch.Format.RootLevel + arch.Format.Step) is PteKind.Table or PteKind.Block or PteKind.Page
+        || arch.Codec.Classify(raw, arch.Format.LeafLevel) is PteKind.Page or PteKind.Block;
+
+    private static List<string> Sequence(List<MachineOp> own, int? missingAfter, TranslationRule? rule)
+    {
+        var seq = new List<string>();
+        var placed = missingAfter is null;
+        foreach (var o in own)
+        {
+            if (!placed && o.Index > missingAfter)
+            {
+                seq.Add($"<missing: {rule!.Missing}>");
+                placed = true;
+            }
+            seq.Add(o.Text);
+        }
+        if (!placed) seq.Add($"<missing: {rule!.Missing}>");
+        return seq;
+    }
+}

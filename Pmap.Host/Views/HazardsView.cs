@@ -1,0 +1,50 @@
+using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Scenarios;
+using Spectre.Console;
+
+namespace Pmap.Host.Views;
+
+public sealed record HazardDto(string Rule, string Statement, string Citation, string Function, string Where, IReadOnlyList<string> Sequence,
+    string? Va, string? Entry, string? Pa, string Consequence);
+
+public sealed record VerdictDto(string Function, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason);
+
+public sealed record HazardsDto(string Arch, string Profile, IReadOnlyList<string> Scenarios, IReadOnlyList<string> Rules,
+    IReadOnlyList<HazardDto> Hazards, IReadOnlyList<string> Failures, IReadOnlyList<VerdictDto>? Why);
+
+/// <summary>The rule violations as `pmap hazards` shows them.</summary>
+public static class HazardsView
+{
+    public static HazardsDto From(ArchModel model, HazardReport report, IReadOnlyList<InstructionVerdict>? why) => new(
+        model.Name, model.Profile, HazardScenarios.Names, model.Maintenance.Rules.Select(r => r.Id).ToList(),
+        report.Violations.Select(v => new HazardDto(v.Rule.Id, v.Rule.Statement, v.Rule.Citation, v.Hook, v.AtUse ? "use" : "end-of-function",
+            v.Sequence, v.Va is { } va ? va.ToString() : null, v.EntryPa is { } e ? Hex.Format(e.Value) : null,
+            v.Pa is { } pa ? Hex.Format(pa.Value) : null, v.Consequence)).ToList(),
+        report.Failures,
+        why?.Select(w => new VerdictDto(w.Hook, w.Index, w.Instruction, w.Verdict, w.Rules, w.Reason)).ToList());
+
+    public static void Render(IAnsiConsole c, HazardsDto dto)
+    {
+        foreach (var h in dto.Hazards)
+        {
+            var at = h.Where == "use" ? $"at a use of {h.Va}" : $"at the end of {h.Function}";
+            c.MarkupLine($"[red]{h.Rule}[/] {Markup.Escape(at)}: {Markup.Escape(h.Consequence)}");
+            c.MarkupLine($"  {Markup.Escape(h.Function)}: {Markup.Escape(string.Join("; ", h.Sequence))}");
+            c.MarkupLine($"  [grey]{Markup.Escape(h.Statement)} ({Markup.Escape(h.Citation)})[/]");
+        }
+        foreach (var f in dto.Failures) c.MarkupLine($"[red]scenario failed[/] {Markup.Escape(f)}");
+        if (dto.Why is { } why)
+        {
+            var t = new Table().AddColumns("function", "#", "instruction", "verdict", "reason");
+            foreach (var w in why)
+            {
+                var verdict = w.Verdict == WhyAnalysis.Needed ? "[green]needed[/]" : w.Verdict;
+                t.AddRow(Markup.Escape(w.Function), $"{w.Index}", Markup.Escape(w.Instruction), verdict, Markup.Escape(w.Reason));
+            }
+            c.Write(t);
+        }
+        c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {dto.Hazards.Count} hazard(s) against {dto.Rules.Count} rules " +
+                     $"in {dto.Scenarios.Count} scenarios");
+    }
+}
