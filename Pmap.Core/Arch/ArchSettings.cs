@@ -13,8 +13,10 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
     public PhysAddr LoadAddress(PhysAddr defaultValue, ulong alignment) =>
         XenLoadAddress ?? new PhysAddr(GetAddress("XenLoadAddress", defaultValue.Value, alignment));
 
+    /// <summary>An empty configuration section: the defaults of every port option.</summary>
     public static IConfiguration EmptySection { get; } = new ConfigurationBuilder().Build();
 
+    /// <summary>Settings for <paramref name="profile"/> with the defaults of pmap.h (NUM_FIX_PMAP 8) and a debug build.</summary>
     public static ArchSettings For(string profile, int numFixPmap = 8, bool debug = true, IConfiguration? section = null) =>
         new(profile, numFixPmap, debug, section ?? EmptySection);
 
