@@ -9,6 +9,7 @@ public readonly record struct WalkStep(int Level, PhysAddr Table, int Index, ulo
 /// <summary>Why a translation failed, and at which level.</summary>
 public sealed record TranslationFault(VirtAddr Va, int? Level, string Reason)
 {
+    /// <summary>One line saying where the walk faulted and why.</summary>
     public string Describe() => Level is null ? $"translation fault at VA {Va}: {Reason}" : $"translation fault at VA {Va}, level {Level}: {Reason}";
 }
 
