@@ -20,6 +20,7 @@ public enum XenCheckKind
 public abstract class XenCrashException(XenCheckKind kind, string xenText, string where, string? site)
     : Exception(Describe(kind, xenText, where, site))
 {
+    /// <summary>ASSERT, BUG_ON or panic.</summary>
     public XenCheckKind Kind { get; } = kind;
     /// <summary>The unexpanded condition of the ASSERT/BUG_ON, or the panic message.</summary>
     public string XenText { get; } = xenText;
@@ -75,6 +76,7 @@ public sealed class VirtToFixBugException(string condition, string? site)
 public sealed class HypervisorFaultException(TranslationFault fault, string where)
     : XenPanicException($"{fault.Describe()} in hypervisor context", where)
 {
+    /// <summary>The fault the access took.</summary>
     public TranslationFault Fault { get; } = fault;
 }
 
@@ -84,5 +86,6 @@ public sealed class PmapUsageException(string message) : Exception(message);
 /// <summary>Invalid configuration: the key, where its value came from, and what is allowed.</summary>
 public sealed class PmapConfigurationException(string key, string message) : Exception($"{key}: {message}")
 {
+    /// <summary>The configuration key at fault.</summary>
     public string Key { get; } = key;
 }

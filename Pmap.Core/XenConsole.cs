@@ -9,7 +9,10 @@ namespace Pmap.Core;
 /// </summary>
 public static class XenConsole
 {
+    /// <summary>What Xen's console puts before every line.</summary>
     public const string Prefix = "(XEN) ";
+
+    /// <summary>The row of stars around the panic banner.</summary>
     public static readonly string Stars = new('*', 40);
 
     /// <summary>Xen's lines for a crash; empty when Xen's text is not known (no source line for the check, or a model-made fault).</summary>

@@ -14,8 +14,8 @@ public sealed record GlobalOptions(string? Arch, string? Profile, string? Plugin
 }
 
 /// <summary>
-/// Configuration (appsettings.json beside the binary, then --config FILE, then PMAP_ environment variables,
-/// then the command line) and the service provider over Core and every plugin.
+/// Configuration (appsettings.json beside the binary, then the per-user PMAP_HOME/appsettings.json, then --config FILE,
+/// then PMAP_ environment variables, then the command line) and the service provider over Core and every plugin.
 /// </summary>
 public sealed class CliContext
 {
@@ -38,7 +38,8 @@ public sealed class CliContext
     {
         var builder = new ConfigurationBuilder()
             .SetBasePath(BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+            .AddJsonFile(PmapHome.Settings, optional: true, reloadOnChange: false);
         if (global.ConfigFile is not null)
         {
             builder.AddJsonFile(ConfigFile(global.ConfigFile), optional: false, reloadOnChange: false);

@@ -6,8 +6,22 @@ using Pmap.Core.Arch;
 
 namespace Pmap.Hosting;
 
+/// <summary>Where a plugins folder comes from, in the order they are searched.</summary>
+public enum PluginSource
+{
+    /// <summary>plugins/ beside the binary: the plugins the tool ships with.</summary>
+    Bundled,
+    /// <summary>The per-user folder (PMAP_HOME/plugins, default ~/.pmap/plugins).</summary>
+    User,
+    /// <summary>PluginsPath: --plugins, PMAP_PLUGINSPATH or a configuration file.</summary>
+    Configured,
+}
+
+/// <summary>One folder of plugins/&lt;Name&gt;/&lt;Name&gt;.dll; an optional one that does not exist is skipped.</summary>
+public sealed record PluginFolder(string Path, PluginSource Source, bool Required);
+
 /// <summary>A plugin assembly that loaded.</summary>
-public sealed record PluginInfo(string Name, string Version, string Path);
+public sealed record PluginInfo(string Name, string Version, string Path, PluginSource Source = PluginSource.Configured);
 
 /// <summary>An architecture and the plugin that provides it.</summary>
 public sealed record LoadedArchitecture(IArchitecture Architecture, PluginInfo Plugin);
@@ -19,7 +33,7 @@ public sealed record PluginFailure(string Path, string Error);
 public sealed class PluginFolderException(string message) : Exception(message);
 
 /// <summary>
-/// Loads every <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> with McMaster.NETCore.Plugins, one load context each,
+/// Loads every <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> of each folder in turn (the first to provide an architecture wins) with McMaster.NETCore.Plugins, one load context each,
 /// sharing the contract (Pmap.Core) and the Microsoft.Extensions abstractions with the host. Every
 /// plugin is validated; a bad one is reported with its path and reason and never stops the others.
 /// </summary>
@@ -36,37 +50,57 @@ public sealed class PluginCatalog
     private readonly List<PluginFailure> _failures = [];
     private readonly List<ServiceDescriptor> _services = [];
 
-    private PluginCatalog(string folder) => Folder = folder;
+    private PluginCatalog(IReadOnlyList<PluginFolder> folders) => Folders = folders;
 
-    public string Folder { get; }
+    /// <summary>The folders searched, in order (those that exist).</summary>
+    public IReadOnlyList<PluginFolder> Folders { get; }
+
+    /// <summary>The last folder searched: the configured one when there is one.</summary>
+    public string Folder => Folders.Count > 0 ? Folders[^1].Path : "";
     public IReadOnlyList<LoadedArchitecture> Architectures => _architectures;
     public IReadOnlyList<PluginFailure> Failures => _failures;
 
     /// <summary>Services the plugins registered besides their architectures.</summary>
     public IReadOnlyList<ServiceDescriptor> OtherServices => _services;
 
-    /// <summary>Loads every plugin under <paramref name="folder"/> (an absolute path).</summary>
-    public static PluginCatalog Load(string folder, IConfiguration configuration)
+    /// <summary>Loads every plugin under <paramref name="folder"/> (an absolute path, which must exist).</summary>
+    public static PluginCatalog Load(string folder, IConfiguration configuration) =>
+        Load([new PluginFolder(folder, PluginSource.Configured, Required: true)], configuration);
+
+    /// <summary>Loads the folders in order; a duplicate architecture is refused naming the plugin that provides it.</summary>
+    public static PluginCatalog Load(IEnumerable<PluginFolder> folders, IConfiguration configuration)
     {
-        var full = Path.GetFullPath(folder);
-        if (!Directory.Exists(full))
-            throw new PluginFolderException($"plugins folder '{full}' does not exist (set --plugins, PluginsPath or PMAP_PLUGINSPATH)");
-        string[] dirs;
-        try
+        var searched = new List<PluginFolder>();
+        var plugins = new List<(string Dir, PluginSource Source)>();
+        foreach (var f in folders)
         {
-            dirs = Directory.GetDirectories(full);
+            var full = Path.GetFullPath(f.Path);
+            if (searched.Any(s => s.Path == full)) continue;
+            if (!Directory.Exists(full))
+            {
+                if (f.Required)
+                    throw new PluginFolderException($"plugins folder '{full}' does not exist (set --plugins, PluginsPath or PMAP_PLUGINSPATH)");
+                continue;
+            }
+            string[] dirs;
+            try
+            {
+                dirs = Directory.GetDirectories(full);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new PluginFolderException($"plugins folder '{full}' cannot be read: {e.Message}");
+            }
+            Array.Sort(dirs, StringComparer.Ordinal);
+            searched.Add(f with { Path = full });
+            plugins.AddRange(dirs.Select(d => (d, f.Source)));
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            throw new PluginFolderException($"plugins folder '{full}' cannot be read: {e.Message}");
-        }
-        Array.Sort(dirs, StringComparer.Ordinal);
-        var catalog = new PluginCatalog(full);
-        foreach (var dir in dirs) catalog.LoadOne(dir, configuration);
+        var catalog = new PluginCatalog(searched);
+        foreach (var (dir, source) in plugins) catalog.LoadOne(dir, source, configuration);
         return catalog;
     }
 
-    private void LoadOne(string dir, IConfiguration configuration)
+    private void LoadOne(string dir, PluginSource source, IConfiguration configuration)
     {
         var name = Path.GetFileName(dir);
         var path = Path.Combine(dir, name + ".dll");
@@ -77,7 +111,7 @@ public sealed class PluginCatalog
         }
         try
         {
-            LoadAssembly(path, configuration);
+            LoadAssembly(path, source, configuration);
         }
         catch (Exception e)
         {
@@ -85,7 +119,7 @@ public sealed class PluginCatalog
         }
     }
 
-    private void LoadAssembly(string path, IConfiguration configuration)
+    private void LoadAssembly(string path, PluginSource source, IConfiguration configuration)
     {
         AssemblyName assemblyName;
         try
@@ -122,7 +156,7 @@ public sealed class PluginCatalog
         var info = new PluginInfo(assemblyName.Name ?? Path.GetFileNameWithoutExtension(path),
             assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
                 ?? assemblyName.Version?.ToString() ?? "0.0.0",
-            path);
+            path, source);
 
         foreach (var entryType in entries)
         {

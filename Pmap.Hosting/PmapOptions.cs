@@ -10,8 +10,11 @@ public sealed class PmapOptions
     public const int DefaultNumFixPmap = 8; // xen/include/xen/pmap.h
     public const int MaxNumFixPmap = 4096;
 
-    /// <summary>Folder of plugins/&lt;Name&gt;/&lt;Name&gt;.dll; relative to the binary's folder.</summary>
-    public string PluginsPath { get; set; } = "plugins";
+    /// <summary>
+    /// A further folder of plugins/&lt;Name&gt;/&lt;Name&gt;.dll, searched after the bundled and per-user ones;
+    /// relative to the binary's folder.
+    /// </summary>
+    public string? PluginsPath { get; set; }
     public string Architecture { get; set; } = "arm64";
     public int NumFixPmap { get; set; } = DefaultNumFixPmap;
     /// <summary>A debug build of Xen: ASSERTs are evaluated.</summary>
@@ -71,6 +74,10 @@ public static class ConfigurationSources
             if (type.StartsWith("EnvironmentVariables", StringComparison.Ordinal))
                 return "environment variable PMAP_" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
             if (type.StartsWith("Memory", StringComparison.Ordinal)) return "command line";
+            // A file beside the binary by its name; any other (the per-user file, --config) by its full path.
+            if (provider is FileConfigurationProvider file && file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? "").PhysicalPath is { } full
+                && Path.GetDirectoryName(full) is { } dir && Path.GetFullPath(dir) != Path.GetFullPath(AppContext.BaseDirectory))
+                return $"file '{full}'";
             return provider.ToString() is { } s && s.Contains('\'') ? "file " + s[s.IndexOf('\'')..(s.LastIndexOf('\'') + 1)] : type;
         }
         return "default";

@@ -10,7 +10,8 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers Pmap's core services: validated <see cref="PmapOptions"/> (bad values throw here, at start),
-    /// the plugins loaded from PluginsPath (relative to <paramref name="baseDirectory"/>), each architecture
+    /// the plugins loaded from plugins/ beside the binary (<paramref name="baseDirectory"/>), then the per-user folder,
+    /// then PluginsPath (relative to <paramref name="baseDirectory"/>), each architecture
     /// as a keyed <see cref="IArchitecture"/>, and the <see cref="ArchitectureRegistry"/>.
     /// </summary>
     public static IServiceCollection AddPmapHosting(this IServiceCollection services, IConfiguration configuration, string? baseDirectory = null)
@@ -20,10 +21,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<IOptions<PmapOptions>>(Microsoft.Extensions.Options.Options.Create(options));
 
-        var folder = Path.IsPathRooted(options.PluginsPath)
-            ? options.PluginsPath
-            : Path.Combine(baseDirectory ?? AppContext.BaseDirectory, options.PluginsPath);
-        var catalog = PluginCatalog.Load(folder, configuration);
+        var catalog = PluginCatalog.Load(PluginFolders(options, baseDirectory ?? AppContext.BaseDirectory), configuration);
         services.AddSingleton(catalog);
         foreach (var loaded in catalog.Architectures)
         {
@@ -33,5 +31,21 @@ public static class ServiceCollectionExtensions
         foreach (var d in catalog.OtherServices) services.Add(d);
         services.AddSingleton<ArchitectureRegistry>();
         return services;
+    }
+
+    /// <summary>Bundled, then per-user (both optional), then the configured folder (which must exist).</summary>
+    public static IReadOnlyList<PluginFolder> PluginFolders(PmapOptions options, string baseDirectory)
+    {
+        var folders = new List<PluginFolder>
+        {
+            new(Path.Combine(baseDirectory, "plugins"), PluginSource.Bundled, Required: false),
+            new(PmapHome.Plugins, PluginSource.User, Required: false),
+        };
+        if (options.PluginsPath is { } configured)
+        {
+            var path = Path.IsPathRooted(configured) ? configured : Path.Combine(baseDirectory, configured);
+            folders.Add(new(path, PluginSource.Configured, Required: true));
+        }
+        return folders;
     }
 }

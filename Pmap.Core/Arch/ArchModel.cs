@@ -8,17 +8,24 @@ namespace Pmap.Core.Arch;
 /// A port states only its facts; the mechanism (bitmap, walk, TLB, trace) is Core's, and what is displayed
 /// about a port (its instructions, the PTE it writes) is read off what its hooks do.
 /// </summary>
+/// <param name="settings">The configuration this model was built with (profile, NUM_FIX_PMAP, debug).</param>
 /// <param name="name">The architecture's name (arm64).</param>
 /// <param name="format">The radix-tree shape: levels, VA and PA bits.</param>
 /// <param name="codec">The entry format: Xen's lpae_t, x86's l1_pgentry_t, RISC-V's pte_t.</param>
 public abstract class ArchModel(ArchSettings settings, string name, PageTableFormat format, IPteCodec codec) : IMachineArch
 {
+    /// <summary>The settings this model was built with.</summary>
     public ArchSettings Settings { get; } = settings;
+    /// <summary>The profile (Xen revision) modelled.</summary>
     public string Profile => Settings.Profile;
+    /// <summary>A debug build of Xen: ASSERTs are evaluated.</summary>
     public bool Debug => Settings.Debug;
 
+    /// <summary>The architecture's name (arm64).</summary>
     public string Name => name;
+    /// <summary>The radix-tree shape: levels, VA and PA bits.</summary>
     public PageTableFormat Format => format;
+    /// <summary>The entry format: classify, output address, decode.</summary>
     public IPteCodec Codec => codec;
 
     /// <summary>asm/fixmap.h: the slots, FIXADDR_START/TOP, FIX_PMAP_BEGIN/END.</summary>

@@ -20,6 +20,7 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
     public PhysAddr LoadAddress(PhysAddr defaultValue, ulong alignment) =>
         XenLoadAddress ?? new PhysAddr(GetAddress("XenLoadAddress", defaultValue.Value, alignment));
 
+    /// <summary>An empty configuration section: the defaults of every port option.</summary>
     public static IConfiguration EmptySection { get; } = new ConfigurationBuilder().Build();
 
     /// <summary>An option's value; an object or array where a value belongs is refused, not ignored.</summary>
@@ -31,6 +32,7 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
         return section.Value;
     }
 
+    /// <summary>Settings for <paramref name="profile"/> with the defaults of pmap.h (NUM_FIX_PMAP 8) and a debug build.</summary>
     public static ArchSettings For(string profile, int numFixPmap = 8, bool debug = true, IConfiguration? section = null) =>
         new(profile, numFixPmap, debug, section ?? EmptySection);
 

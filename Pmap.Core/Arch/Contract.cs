@@ -34,8 +34,10 @@ public interface IArchitecturePlugin
 public abstract class ArchitecturePlugin<TArchitecture>(int contractVersion) : IArchitecturePlugin
     where TArchitecture : class, IArchitecture
 {
+    /// <inheritdoc/>
     public int ContractVersion => contractVersion;
 
+    /// <inheritdoc/>
     public virtual void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
         services.AddSingleton<IArchitecture, TArchitecture>();
 }
@@ -55,8 +57,11 @@ public interface IArchitecture
 {
     /// <summary>Lower-case name used by --arch and configuration (arm64, x86).</summary>
     string Name { get; }
+    /// <summary>One line on what the architecture models.</summary>
     string Description { get; }
+    /// <summary>The modelled Xen revisions, the default first.</summary>
     IReadOnlyList<IProfile> Profiles { get; }
+    /// <summary>The profile used when none is chosen.</summary>
     string DefaultProfile { get; }
 
     /// <summary>Builds the model for these settings; throws <see cref="PmapConfigurationException"/> on bad settings.</summary>
@@ -67,11 +72,16 @@ public interface IArchitecture
 public abstract class Architecture<TProfile>(string name, string description, IReadOnlyList<TProfile> profiles) : IArchitecture
     where TProfile : IProfile
 {
+    /// <inheritdoc/>
     public string Name => name;
+    /// <inheritdoc/>
     public string Description => description;
+    /// <inheritdoc/>
     public IReadOnlyList<IProfile> Profiles { get; } = profiles.Cast<IProfile>().ToList();
+    /// <inheritdoc/>
     public virtual string DefaultProfile => profiles[0].Name;
 
+    /// <inheritdoc/>
     public ArchModel Create(ArchSettings settings)
     {
         var profile = profiles.FirstOrDefault(p => p.Name == settings.Profile)
@@ -87,6 +97,7 @@ public abstract class Architecture<TProfile>(string name, string description, IR
 /// <summary>What an architecture's setup_directmap_mappings (or xenheap mapping) decided to map.</summary>
 public sealed record DirectmapMapping(VirtAddr Va, PhysAddr Pa, ulong Pages, string? Note = null);
 
+/// <summary>Helpers over <see cref="IArchitecture"/>.</summary>
 public static class ArchitectureExtensions
 {
     /// <summary>The names --profile accepts for this architecture, the default first.</summary>

@@ -21,6 +21,7 @@ public sealed record FactTimeline<T>(string Name, IReadOnlyList<FactChange<T>> C
 /// <summary>Release tags as Pmap spells them (4.18.4, upstream) and which commits they contain.</summary>
 public static class XenRelease
 {
+    /// <summary>The name of the newest, unreleased code (Xen's staging branch).</summary>
     public const string Upstream = "upstream";
 
     /// <summary>

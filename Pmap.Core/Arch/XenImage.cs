@@ -11,8 +11,11 @@ public sealed record StaticTable(string Name, PhysAddr Address, int Pages = 1);
 /// </summary>
 public sealed class XenImage(PhysAddr load, ulong size, IReadOnlyList<StaticTable> tables)
 {
+    /// <summary>The physical address Xen is loaded at.</summary>
     public PhysAddr Load { get; } = load;
+    /// <summary>The RAM the image occupies.</summary>
     public RamBank Bank => new(Load, size);
+    /// <summary>Xen's static page tables (DEFINE_PAGE_TABLE) and where the linker put them.</summary>
     public IReadOnlyList<StaticTable> Tables { get; } = tables;
 
     /// <summary>Tables laid out one after another from <paramref name="tablesOffset"/> into the image, in the order given.</summary>

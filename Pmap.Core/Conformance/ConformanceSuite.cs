@@ -14,18 +14,29 @@ public sealed record ConformanceResult(string Check, bool Passed, string Detail)
 /// </summary>
 public static class ConformanceSuite
 {
+    /// <summary>Check: fix_to_virt and virt_to_fix are inverse.</summary>
     public const string FixmapInverse = "fix_to_virt and virt_to_fix are inverse over the fixmap and BUG outside it";
+    /// <summary>Check: every PMAP slot maps and unmaps.</summary>
     public const string SlotsMapAndUnmap = "every PMAP slot maps and unmaps";
+    /// <summary>Check: the PMAP slots sit in the fixmap and in one leaf table.</summary>
     public const string SlotsInsideFixmap = "the PMAP slots sit inside the fixmap and inside the leaf table that backs them";
+    /// <summary>Check: the codec decodes the frame the port stored.</summary>
     public const string PteRoundTrip = "decode(encode(mfn)) gives the frame back, for random frames up to the PA limit";
+    /// <summary>Check: a mapped slot translates, and faults after unmap.</summary>
     public const string TranslateThenFault = "every mapped slot translates to its frame and faults after unmap (no stale TLB entry)";
+    /// <summary>Check: each hook stores the entry that backs the slot.</summary>
     public const string OneEntryPerHook = "arch_pmap_map and arch_pmap_unmap each store one entry: the one that backs the slot, in the fixmap's leaf table";
+    /// <summary>Check: the boot scenario maps and verifies a RAM bank.</summary>
     public const string BootScenarioCheck = "the boot scenario maps and verifies a RAM bank through PMAP";
+    /// <summary>Check: an oversized NUM_FIX_PMAP is rejected.</summary>
     public const string RejectsOversizedLayout = "configuration validation rejects a layout that does not fit";
+    /// <summary>Check: the port's own sequences break none of its maintenance rules.</summary>
     public const string OrderingRules = "the map, unmap and table-update sequences break none of the architecture's maintenance rules";
+    /// <summary>Check: every instruction of those sequences is needed, or redundant for a stated reason.</summary>
     public const string EveryInstructionExplained =
         "deleting any one store, barrier, invalidation or isb of those sequences breaks a rule or is explained";
 
+    /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> Checks { get; } =
         [
             FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, OneEntryPerHook, BootScenarioCheck,
@@ -36,6 +47,7 @@ public static class ConformanceSuite
     public static IReadOnlyList<ConformanceResult> RunAll(IArchitecture arch, string? profile = null) =>
         Checks.Select(c => Run(c, arch, profile ?? arch.DefaultProfile)).ToList();
 
+    /// <summary>Runs one check on one profile; an exception from the port is a failed result naming it.</summary>
     public static ConformanceResult Run(string check, IArchitecture arch, string profile)
     {
         try

@@ -1,3 +1,4 @@
+#pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 namespace Pmap.Core.Machine;
 
 /// <summary>Xen's enum system_state (xen/include/xen/kernel.h); the order matters: PMAP needs &lt; SmpBoot.</summary>

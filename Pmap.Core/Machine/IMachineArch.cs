@@ -11,9 +11,13 @@ public delegate string? LeafAccessCheck(ulong leafEntry, int level, bool write);
 /// </summary>
 public interface IMachineArch
 {
+    /// <summary>The radix-tree shape: levels, VA and PA bits.</summary>
     PageTableFormat Format { get; }
+    /// <summary>The entry format the walker reads.</summary>
     IPteCodec Codec { get; }
+    /// <summary>Where the fixmap and its PMAP slots are.</summary>
     FixmapLayout Fixmap { get; }
+    /// <summary>The pmap.c revision this profile runs.</summary>
     PmapCommonVariant CommonCode { get; }
 
     /// <summary>A debug build of Xen: ASSERTs are evaluated.</summary>

@@ -1,3 +1,4 @@
+#pragma warning disable CS1591 // Not yet documented member by member; the types say what they are.
 using Pmap.Core.Paging;
 
 namespace Pmap.Core.Machine;
@@ -40,6 +41,13 @@ public sealed record MachineOp(int Index, int Frame, MachineOpKind Kind, string 
 public sealed record WindowOp(MachineOp Op, string Hook, bool Own);
 
 /// <summary>A rule the executed sequence breaks: at the end of the Xen function that should have made it safe, or at a use.</summary>
+/// <param name="Rule">The rule broken.</param>
+/// <param name="Hook">The Xen function (arch_pmap_map, xen_pt_update...).</param>
+/// <param name="AtUse">Seen at a use of the entry rather than at the function's end.</param>
+/// <param name="Va">The virtual address concerned.</param>
+/// <param name="EntryPa">Where the entry sits.</param>
+/// <param name="Pa">What it maps.</param>
+/// <param name="Consequence">What the architecture allows the CPU to see.</param>
 /// <param name="Sequence">The function's own instructions in order, with "&lt;missing: ...&gt;" where the rule wants a step.</param>
 public sealed record OrderingViolation(TranslationRule Rule, string Hook, bool AtUse, IReadOnlyList<string> Sequence, VirtAddr? Va,
     PhysAddr? EntryPa, PhysAddr? Pa, string Consequence);

@@ -16,6 +16,7 @@ public sealed class PhysicalMemory
     private int _shift;
     private int _count;
 
+    /// <summary>Empty memory with room for <paramref name="initialCapacity"/> frames before it grows.</summary>
     public PhysicalMemory(int initialCapacity = 4096)
     {
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, initialCapacity));

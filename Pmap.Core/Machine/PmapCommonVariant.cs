@@ -18,6 +18,7 @@ public sealed record PmapCommonVariant(
     /// <summary>The v3 patch as posted: local_irq_save/restore, one unsigned long bitmap guarded by BUILD_BUG_ON.</summary>
     public static PmapCommonVariant SeedV3(int bitsPerLong) => new("seed-v3", "FIXMAP_PMAP_BEGIN", "FIXMAP_PMAP_END", false, bitsPerLong, false);
 
+    /// <summary>The ASSERT on a slot's range as this revision of pmap.c writes it.</summary>
     public string SlotRangeCondition => $"slot >= {BeginName} && slot <= {EndName}";
 
     /// <summary>"common/pmap.c:NN" for revisions whose line numbers are known.</summary>

@@ -25,6 +25,7 @@ public sealed class PmapCore
         _inuse = new ulong[(_numFixPmap + 63) / 64];
     }
 
+    /// <summary>NUM_FIX_PMAP: the number of slots.</summary>
     public int NumFixPmap => _numFixPmap;
 
     /// <summary>Slots in use now.</summary>
@@ -33,6 +34,7 @@ public sealed class PmapCore
     /// <summary>Most slots in use at once since boot.</summary>
     public int MaxInUse { get; private set; }
 
+    /// <summary>The slot's bit in the inuse bitmap is set.</summary>
     public bool IsInUse(int idx) => (_inuse[idx >> 6] & (1UL << (idx & 63))) != 0;
 
     /// <summary>void *pmap_map(mfn_t mfn).</summary>

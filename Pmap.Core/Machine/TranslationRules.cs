@@ -31,6 +31,7 @@ public enum RuleCheck
 /// <param name="Id">Stable id (ARM-NEW-ISB).</param>
 /// <param name="Statement">The rule in one line.</param>
 /// <param name="Citation">Document, revision and section.</param>
+/// <param name="Check">What Core checks for this rule.</param>
 /// <param name="Missing">The step a sequence that breaks it lacks, as the marker shows it (isb, sfence.vma).</param>
 public sealed record TranslationRule(string Id, string Statement, string Citation, RuleCheck Check, string Missing);
 
@@ -38,6 +39,7 @@ public sealed record TranslationRule(string Id, string Statement, string Citatio
 [Flags]
 public enum OpEffect
 {
+    /// <summary>No effect on translation (an ordinary store's barrier the port does not describe).</summary>
     None = 0,
     /// <summary>Earlier stores (to page tables) are complete before later translation activity (DSB, fence, sfence.vma, invlpg).</summary>
     OrdersStores = 1,
@@ -55,6 +57,7 @@ public sealed record MaintenanceRules(IReadOnlyList<TranslationRule> Rules, IRea
     /// <summary>No rules: nothing is checked (a port that states none).</summary>
     public static MaintenanceRules None { get; } = new([], new Dictionary<string, OpEffect>());
 
+    /// <summary>The rule that makes this check, or null when the port states none.</summary>
     public TranslationRule? Find(RuleCheck check) => Rules.FirstOrDefault(r => r.Check == check);
 
     /// <summary>The effect of a mnemonic; an unknown barrier is taken as a full one, an unknown invalidation as local and incomplete.</summary>

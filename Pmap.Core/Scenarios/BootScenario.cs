@@ -44,6 +44,7 @@ public static class BootScenario
     public static BootReport Run(XenMachine m, RamBank bank) =>
         Run(m.Arch as ArchModel ?? throw new ArgumentException("the machine was not booted from an ArchModel", nameof(m)), m, bank);
 
+    /// <summary>The boot scenario on <paramref name="bank"/>: the early-boot mapping through PMAP, then its verification.</summary>
     public static BootReport Run(ArchModel model, XenMachine m, RamBank bank)
     {
         if (model.BankProblem(bank) is { } problem) throw new PmapUsageException(problem);
@@ -86,5 +87,6 @@ public static class BootScenario
         return (verified, sizes, contiguous, mismatch);
     }
 
+    /// <summary>A size in bytes as the reports print it (Hex.FormatSize).</summary>
     public static string SizeName(ulong bytes) => Hex.FormatSize(bytes);
 }

@@ -9,6 +9,7 @@ public sealed record FixmapSlot(int Index, string Name, VirtAddr Va, string? Tab
 /// <summary>The fixmap of a freshly booted machine, every index with the entry the boot tables give it.</summary>
 public static class FixmapSlots
 {
+    /// <summary>Every fixmap slot of the model, with its name and address.</summary>
     public static IReadOnlyList<FixmapSlot> Of(ArchModel model)
     {
         var m = model.Boot(new MachineOptions { TraceEnabled = false });

@@ -13,6 +13,7 @@ public sealed record MapRun(ArchModel Model, XenMachine Machine, IReadOnlyList<P
 /// <summary>pmap_map for each MFN in order on a freshly booted machine, then (optionally) pmap_unmap in reverse.</summary>
 public static class MapScenario
 {
+    /// <summary>Maps each frame through pmap_map (and unmaps when asked), recording every step.</summary>
     public static MapRun Run(ArchModel model, IReadOnlyList<Mfn> mfns, bool unmap, SystemState state = SystemState.EarlyBoot, bool inIrq = false,
         MachineOptions? options = null)
     {

@@ -1,10 +1,16 @@
+#pragma warning disable CS1591 // Not yet documented member by member; the types say what they are.
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 
 namespace Pmap.Core.Scenarios;
 
 /// <summary>What deleting one instruction of a hook does: the rules it breaks, or why nothing breaks.</summary>
+/// <param name="Hook">The Xen function the instruction is in.</param>
+/// <param name="Index">Its place among the function's instructions.</param>
+/// <param name="Instruction">The mnemonic.</param>
 /// <param name="Verdict">needed, redundant or jointly-necessary.</param>
+/// <param name="Rules">The rules broken without it.</param>
+/// <param name="Reason">Why, in words.</param>
 public sealed record InstructionVerdict(string Hook, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason)
 {
     /// <summary>A deletion nothing noticed and nothing explains: the rules or the scenarios miss something.</summary>

@@ -5,7 +5,8 @@ using Spectre.Console;
 
 namespace Pmap.Host.Commands;
 
-public sealed record ArchitectureDto(string Name, string Description, string Plugin, string Version, string Path, IReadOnlyList<string> Profiles, string DefaultProfile);
+public sealed record ArchitectureDto(string Name, string Description, string Plugin, string Version, string Path, string Source,
+    IReadOnlyList<string> Profiles, string DefaultProfile);
 
 public sealed record FailureDto(string Path, string Error);
 
@@ -17,7 +18,8 @@ public static class ArchCommands
     public static Command Build(CommandIo io)
     {
         var arch = new Command("arch", "Architecture plugins");
-        var list = new Command("list", "Every architecture found in the plugins folder, and every plugin that failed.\n\nExample:\n  pmap arch list --json");
+        var list = new Command("list", "Every architecture found in the plugins folders (bundled, user, configured), and every plugin that failed."
+            + "\n\nExample:\n  pmap arch list --json");
         list.SetAction(p => io.Execute(p, c => List(io, c)));
         arch.Subcommands.Add(list);
         return arch;
@@ -29,13 +31,15 @@ public static class ArchCommands
         var g = c.Global;
         var dto = new ArchListDto(
             catalog.Architectures.Select(a => new ArchitectureDto(a.Architecture.Name, a.Architecture.Description, a.Plugin.Name,
-                a.Plugin.Version, Relative(catalog.Folder, a.Plugin.Path), a.Architecture.ProfileNames(), a.Architecture.DefaultProfile)).ToList(),
-            catalog.Failures.Select(f => new FailureDto(Relative(catalog.Folder, f.Path), f.Error)).ToList());
+                a.Plugin.Version, Relative(catalog, a.Plugin.Path), a.Plugin.Source.ToString().ToLowerInvariant(),
+                a.Architecture.ProfileNames(), a.Architecture.DefaultProfile)).ToList(),
+            catalog.Failures.Select(f => new FailureDto(Relative(catalog, f.Path), f.Error)).ToList());
 
         if (dto.Architectures.Count == 0)
         {
             // One JSON document even on failure: the listing with its error.
-            var none = $"no architecture plugins loaded from '{catalog.Folder}' (expected plugins/<Name>/<Name>.dll)";
+            var searched = catalog.Folders.Count == 0 ? "no plugins folder exists" : string.Join(", ", catalog.Folders.Select(f => $"'{f.Path}'"));
+            var none = $"no architecture plugins loaded from {searched} (expected plugins/<Name>/<Name>.dll)";
             if (g.Json) Json.Write(io.Out, dto with { Error = new ErrorDto("plugin", none) });
             return io.Fail(ExitCodes.PluginOrConfig, "plugin", none, json: false);
         }
@@ -44,19 +48,24 @@ public static class ArchCommands
         return ExitCodes.Success;
     }
 
-    /// <summary>plugins/&lt;Name&gt;/&lt;Name&gt;.dll: relative to the folder that holds the plugins folder.</summary>
-    private static string Relative(string pluginsFolder, string path) =>
-        Path.GetRelativePath(Path.GetDirectoryName(pluginsFolder) ?? pluginsFolder, path).Replace('\\', '/');
+    /// <summary>plugins/&lt;Name&gt;/&lt;Name&gt;.dll: relative to the folder that holds its plugins folder.</summary>
+    private static string Relative(Hosting.PluginCatalog catalog, string path)
+    {
+        var folder = catalog.Folders.Select(f => f.Path)
+            .FirstOrDefault(f => path.StartsWith(f + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            ?? catalog.Folder;
+        return Path.GetRelativePath(Path.GetDirectoryName(folder) ?? folder, path).Replace('\\', '/');
+    }
 
     private static void Render(CommandIo io, ArchListDto dto)
     {
         var console = Terminal.Create(io.Out);
-        var table = new Table().AddColumns("arch", "profiles (default first)", "plugin", "version", "description");
+        var table = new Table().AddColumns("arch", "profiles (default first)", "plugin", "version", "source", "description");
         foreach (var a in dto.Architectures)
         {
             var profiles = new[] { a.DefaultProfile }.Concat(a.Profiles.Where(p => p != a.DefaultProfile));
             table.AddRow(Markup.Escape(a.Name), Markup.Escape(Compact(profiles)), Markup.Escape(a.Plugin), Markup.Escape(a.Version),
-                Markup.Escape(a.Description));
+                Markup.Escape(a.Source), Markup.Escape(a.Description));
         }
         console.Write(table);
         foreach (var f in dto.Failures) console.MarkupLine($"[red]failed[/] {Markup.Escape(f.Path)}: {Markup.Escape(f.Error)}");

@@ -7,14 +7,17 @@ namespace Pmap.Host.Commands;
 
 public sealed record ConfigEntryDto(string Key, string? Value, string Source);
 
-public sealed record ConfigDto(string PluginsFolder, IReadOnlyList<ConfigEntryDto> Settings);
+public sealed record PluginFolderDto(string Path, string Source);
+
+public sealed record ConfigDto(string PluginsFolder, IReadOnlyList<PluginFolderDto> PluginsFolders, IReadOnlyList<ConfigEntryDto> Settings);
 
 /// <summary>pmap config: the effective configuration and where each value came from.</summary>
 public static class ConfigCommand
 {
     public static Command Build(CommandIo io)
     {
-        var cmd = new Command("config", "Show the effective configuration: every key, its value and where it came from (default, appsettings.json, --config file, environment, command line).")
+        var cmd = new Command("config", "Show the effective configuration: every key, its value and where it came from (default, appsettings.json, "
+            + "PMAP_HOME/appsettings.json, --config file, environment, command line).")
             .WithExamples("pmap config", "PMAP_NUMFIXPMAP=16 pmap config --json");
         cmd.SetAction(p => io.Execute(p, c => Run(c)));
         return cmd;
@@ -41,7 +44,8 @@ public static class ConfigCommand
             foreach (var child in section.GetChildren().Where(ch => ch.Key != "Profile" && ch.Value is not null))
                 settings.Add(E(child.Path, child.Value));
         }
-        return c.Show(new ConfigDto(ctx.Registry.Catalog.Folder, settings), Render);
+        var folders = ctx.Registry.Catalog.Folders.Select(f => new PluginFolderDto(f.Path, f.Source.ToString().ToLowerInvariant())).ToList();
+        return c.Show(new ConfigDto(ctx.Registry.Catalog.Folder, folders, settings), Render);
     }
 
     private static void Render(IAnsiConsole c, ConfigDto dto)
@@ -49,6 +53,6 @@ public static class ConfigCommand
         var t = new Table().AddColumns("key", "value", "from");
         foreach (var s in dto.Settings) t.AddRow(Markup.Escape(s.Key), Markup.Escape(s.Value ?? ""), Markup.Escape(s.Source));
         c.Write(t);
-        c.MarkupLine($"plugins folder: {Markup.Escape(dto.PluginsFolder)}");
+        foreach (var f in dto.PluginsFolders) c.MarkupLine($"plugins folder ({f.Source}): {Markup.Escape(f.Path)}");
     }
 }

@@ -42,10 +42,24 @@ public static class Cli
     }
 
     /// <summary>The built binary as a separate process (environment variables, appsettings.json beside it).</summary>
-    public static CliResult Process(IDictionary<string, string>? env, params string[] args)
+    public static CliResult Process(IDictionary<string, string>? env, params string[] args) => ProcessIn(HostOutput, env, args);
+
+    /// <summary>A copy of the built binary without its bundled plugins/ folder: only --plugins provides architectures.</summary>
+    public static string BareHost => BareHostCopy.Value;
+
+    private static readonly Lazy<string> BareHostCopy = new(() =>
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = HostOutput };
-        psi.ArgumentList.Add(Path.Combine(HostOutput, "pmap.dll"));
+        var dir = Directory.CreateTempSubdirectory("pmap-bare-host-").FullName;
+        foreach (var f in Directory.GetFiles(HostOutput)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        return dir;
+    });
+
+    /// <summary>The binary in <paramref name="host"/> as a process, with no per-user folder (PMAP_HOME points nowhere).</summary>
+    public static CliResult ProcessIn(string host, IDictionary<string, string>? env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = host };
+        psi.ArgumentList.Add(Path.Combine(host, "pmap.dll"));
+        psi.Environment["PMAP_HOME"] = Path.Combine(Path.GetTempPath(), "pmap-no-home-" + Guid.NewGuid().ToString("n"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;

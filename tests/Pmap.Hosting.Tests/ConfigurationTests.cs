@@ -16,7 +16,7 @@ public class ConfigurationTests
     public void Defaults_and_valid_values()
     {
         var o = PmapOptions.Load(Memory());
-        Assert.Equal(("plugins", "arm64", 8, true), (o.PluginsPath, o.Architecture, o.NumFixPmap, o.Debug));
+        Assert.Equal(((string?)null, "arm64", 8, true), (o.PluginsPath, o.Architecture, o.NumFixPmap, o.Debug));
         var p = PmapOptions.Load(Memory(("NumFixPmap", "100"), ("Debug", "false"), ("Architecture", "X86")));
         Assert.Equal((100, false, "x86"), (p.NumFixPmap, p.Debug, p.Architecture));
     }

@@ -88,6 +88,31 @@ public class PluginCatalogTests
     }
 
     [Fact]
+    public void Folders_load_in_order_the_first_wins_and_an_optional_missing_folder_is_skipped()
+    {
+        // Bundled (Good), user (Duplicate: the same architecture name), configured (Good again).
+        var bundled = Folder("Pmap.TestPlugin.Good");
+        var user = Folder("Pmap.TestPlugin.Duplicate");
+        var configured = Folder("Pmap.TestPlugin.Good");
+        var c = PluginCatalog.Load([new PluginFolder(bundled, PluginSource.Bundled, false),
+            new PluginFolder(Path.Combine(user, "absent"), PluginSource.User, false),
+            new PluginFolder(user, PluginSource.User, false), new PluginFolder(configured, PluginSource.Configured, true)], Config);
+
+        var kept = Assert.Single(c.Architectures);
+        Assert.Equal((PluginSource.Bundled, Path.Combine(bundled, "Pmap.TestPlugin.Good", "Pmap.TestPlugin.Good.dll")),
+            (kept.Plugin.Source, kept.Plugin.Path));
+        Assert.Equal([bundled, user, configured], c.Folders.Select(f => f.Path));
+        Assert.Equal(2, c.Failures.Count);
+        Assert.All(c.Failures, f => Assert.Equal($"architecture 'fake' is already provided by {kept.Plugin.Path}", f.Error));
+        Assert.Equal([Path.Combine(user, "Pmap.TestPlugin.Duplicate", "Pmap.TestPlugin.Duplicate.dll"),
+            Path.Combine(configured, "Pmap.TestPlugin.Good", "Pmap.TestPlugin.Good.dll")], c.Failures.Select(f => f.Path));
+
+        // A configured folder is required.
+        var absent = new PluginFolder(Path.Combine(user, "absent"), PluginSource.Configured, Required: true);
+        Assert.Throws<PluginFolderException>(() => PluginCatalog.Load([absent], Config));
+    }
+
+    [Fact]
     public void A_folder_without_its_dll_and_a_missing_folder()
     {
         var dir = Folder("Pmap.TestPlugin.Good");

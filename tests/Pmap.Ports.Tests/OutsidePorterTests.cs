@@ -7,7 +7,8 @@ namespace Pmap.Ports.Tests;
 /// <summary>The path an outside porter takes: build a plugin on its own, drop it in, run the unchanged host.</summary>
 public class OutsidePorterTests
 {
-    private static string Meta(string key) => typeof(OutsidePorterTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+    private static string Meta(string key) =>
+        typeof(OutsidePorterTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
     private static readonly string Repo = Meta("RepoRoot");
     private static readonly string HostOutput = Path.Combine(Repo, "Pmap.Host", "bin", Meta("Configuration"), "net10.0");
 
@@ -18,6 +19,7 @@ public class OutsidePorterTests
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["PMAP_HOME"] = Path.Combine(Path.GetTempPath(), "pmap-no-home"); // no per-user plugins or settings
         using var p = Process.Start(psi)!;
         var o = p.StandardOutput.ReadToEndAsync();
         var e = p.StandardError.ReadToEndAsync();
@@ -45,36 +47,58 @@ public class OutsidePorterTests
         }
         Assert.False(File.Exists(Path.Combine(plugins, "Pmap.Arch.RiscV", "Pmap.Core.dll"))); // the contract is the host's
 
+        // The built host without its bundled plugins: the ones built alone are the ones it loads.
         var hostStamp = File.GetLastWriteTimeUtc(Path.Combine(HostOutput, "pmap.dll"));
-        var r = Run("dotnet", HostOutput, Path.Combine(HostOutput, "pmap.dll"), "compare", "--json", "--plugins", plugins);
+        var host = Temp("host");
+        foreach (var f in Directory.GetFiles(HostOutput)) File.Copy(f, Path.Combine(host, Path.GetFileName(f)));
+        var r = Run("dotnet", host, Path.Combine(host, "pmap.dll"), "compare", "--json", "--plugins", plugins);
         Assert.True(r.Code == 0, r.Err);
-        var archs = JsonDocument.Parse(r.Out).RootElement.GetProperty("architectures").EnumerateArray().Select(a => a.GetProperty("arch").GetString()).ToList();
+        var archs = JsonDocument.Parse(r.Out).RootElement.GetProperty("architectures").EnumerateArray()
+            .Select(a => a.GetProperty("arch").GetString()).ToList();
         Assert.Equal(new[] { "arm32", "arm64", "riscv", "x86" }, archs.Order());
         Assert.Equal(hostStamp, File.GetLastWriteTimeUtc(Path.Combine(HostOutput, "pmap.dll"))); // no rebuild of the host
 
-        var map = Run("dotnet", HostOutput, Path.Combine(HostOutput, "pmap.dll"), "map", "--arch", "riscv", "--mfn", "0x12345", "--json", "--plugins", plugins);
+        var list = JsonDocument.Parse(Run("dotnet", host, Path.Combine(host, "pmap.dll"), "arch", "list", "--json", "--plugins", plugins).Out);
+        Assert.All(list.RootElement.GetProperty("architectures").EnumerateArray(),
+            a => Assert.Equal("configured", a.GetProperty("source").GetString()));
+        var map = Run("dotnet", host, Path.Combine(host, "pmap.dll"), "map", "--arch", "riscv", "--mfn", "0x12345", "--json", "--plugins", plugins);
         var step = JsonDocument.Parse(map.Out).RootElement.GetProperty("steps")[0];
-        Assert.Equal(("0xffffffffc1800000", "0x48d1407", 0), (step.GetProperty("va").GetString(), step.GetProperty("pte").GetString(), step.GetProperty("slot").GetInt32()));
+        Assert.Equal(("0xffffffffc1800000", "0x48d1407", 0),
+            (step.GetProperty("va").GetString(), step.GetProperty("pte").GetString(), step.GetProperty("slot").GetInt32()));
     }
 
     [Fact]
-    public void The_template_instantiates_into_a_plugin_that_builds_and_fails_its_conformance_honestly()
+    public void The_template_names_everything_after_the_port_and_references_the_packages_by_version()
     {
+        // Building against the packages is Pmap.Packaging.Tests' job; here: what the template writes.
         var hive = Temp("hive");
         var work = Temp("port");
-        var template = Path.Combine(Repo, "templates", "pmap-arch");
-        var install = Run("dotnet", work, "new", "install", template, "--debug:custom-hive", hive);
+        var install = Run("dotnet", work, "new", "install", Path.Combine(Repo, "templates", "pmap-arch"), "--debug:custom-hive", hive);
         Assert.True(install.Code == 0, install.Out + install.Err);
-        var create = Run("dotnet", work, "new", "pmap-arch", "-n", "Pmap.Arch.Toy", "-o", Path.Combine(work, "toy"),
-            "--PmapRoot", Repo, "--ArchName", "toy", "--debug:custom-hive", hive);
+        var create = Run("dotnet", work, "new", "pmap-arch", "-n", "Contoso.Arch.Mips", "--PmapVersion", "9.8.7", "--debug:custom-hive", hive);
         Assert.True(create.Code == 0, create.Out + create.Err);
-        Assert.True(File.Exists(Path.Combine(work, "toy", "Pmap.Arch.Toy", "Pmap.Arch.Toy.csproj")));
 
-        var test = Run("dotnet", Path.Combine(work, "toy"), "test", Path.Combine(work, "toy", "Pmap.Arch.Toy.Tests"));
-        var output = test.Out + test.Err;
-        Assert.DoesNotContain("error CS", output);               // it builds
-        Assert.NotEqual(0, test.Code);                           // and fails, honestly
-        Assert.Contains("TODO: arch_pmap_map", output);          // saying what is missing
-        Assert.Matches(@"Failed:\s+[1-8],", output);
+        var port = Path.Combine(work, "Contoso.Arch.Mips");
+        var files = Directory.GetFiles(port, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(port, f).Replace('\\', '/')).Order();
+        Assert.Equal(new[] { "Contoso.Arch.Mips.Tests/ConformanceTests.cs", "Contoso.Arch.Mips.Tests/Contoso.Arch.Mips.Tests.csproj",
+            "Contoso.Arch.Mips.slnx", "Contoso.Arch.Mips/Contoso.Arch.Mips.csproj", "Contoso.Arch.Mips/MipsArchitecture.cs",
+            "Directory.Build.props", "Directory.Packages.props" }, files);
+        var code = File.ReadAllText(Path.Combine(port, "Contoso.Arch.Mips", "MipsArchitecture.cs"));
+        Assert.Contains("public sealed class MipsPlugin() : ArchitecturePlugin<MipsArchitecture>(PmapContract.Version);", code);
+        Assert.Contains("Architecture<MipsProfile>(\"mips\",", code); // --arch name: the last part of -n, lower case
+        Assert.Contains("namespace Contoso.Arch.Mips.Tests;", File.ReadAllText(Path.Combine(port, "Contoso.Arch.Mips.Tests", "ConformanceTests.cs")));
+        Assert.DoesNotContain(Directory.GetFiles(port, "*", SearchOption.AllDirectories),
+            f => File.ReadAllText(f).Contains("Template", StringComparison.Ordinal));
+
+        Assert.Contains("<PmapVersion>9.8.7</PmapVersion>", File.ReadAllText(Path.Combine(port, "Directory.Build.props")));
+        Assert.Contains("<PackageReference Include=\"Pmap.Core\" Version=\"$(PmapVersion)\" ExcludeAssets=\"runtime\" />",
+            File.ReadAllText(Path.Combine(port, "Contoso.Arch.Mips", "Contoso.Arch.Mips.csproj")));
+        Assert.Contains("<PackageReference Include=\"Pmap.Conformance\" Version=\"$(PmapVersion)\" />",
+            File.ReadAllText(Path.Combine(port, "Contoso.Arch.Mips.Tests", "Contoso.Arch.Mips.Tests.csproj")));
+
+        var named = Run("dotnet", work, "new", "pmap-arch", "-n", "Acme.Sparc", "--ArchName", "sparc64", "--debug:custom-hive", hive);
+        Assert.True(named.Code == 0, named.Out + named.Err);
+        var sparc = File.ReadAllText(Path.Combine(work, "Acme.Sparc", "Acme.Sparc", "SparcArchitecture.cs"));
+        Assert.Contains("Architecture<SparcProfile>(\"sparc64\",", sparc);
     }
 }

@@ -35,9 +35,11 @@ public class SchemaTests
     }
 
     /// <summary>Runs the built pmap binary and checks its exit code and its stdout against the command's schema.</summary>
-    private static JsonNode Run(string schema, int expectedCode, params string[] args)
+    private static JsonNode Run(string schema, int expectedCode, params string[] args) => RunIn(Cli.HostOutput, schema, expectedCode, args);
+
+    private static JsonNode RunIn(string host, string schema, int expectedCode, params string[] args)
     {
-        var r = Cli.Process(null, args);
+        var r = Cli.ProcessIn(host, null, args);
         Assert.True(r.Code == expectedCode, $"pmap {string.Join(' ', args)} exited {r.Code}, expected {expectedCode}\n{r.Err}{r.Out}");
         r.AssertNoStackTrace();
         AssertValid(schema, r.Out);
@@ -247,10 +249,11 @@ public class SchemaTests
         var empty = Directory.CreateTempSubdirectory("pmap-empty-plugins-").FullName;
         try
         {
-            var list = Run("arch-list", 3, "arch", "list", "--plugins", empty, "--json");
+            // The binary without its bundled plugins: the empty configured folder is all there is.
+            var list = RunIn(Cli.BareHost, "arch-list", 3, "arch", "list", "--plugins", empty, "--json");
             Error(list, "plugin");
             Assert.Empty(list["architectures"]!.AsArray());
-            var layout = Run("layout", 3, "layout", "--plugins", empty, "--json");
+            var layout = RunIn(Cli.BareHost, "layout", 3, "layout", "--plugins", empty, "--json");
             Assert.Contains((string?)layout["error"]!["kind"], new[] { "plugin", "config" });
         }
         finally

@@ -3,19 +3,19 @@ using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 using Pmap.Core.Paging;
 
-namespace Pmap.Arch.Sample;
+namespace Pmap.Arch.Template;
 
-/// <summary>The plugin's entry type: the host finds it in plugins/Pmap.Arch.Sample/Pmap.Arch.Sample.dll.</summary>
-public sealed class SamplePlugin() : ArchitecturePlugin<SampleArchitecture>(PmapContract.Version);
+/// <summary>The plugin's entry type: the host finds it in plugins/Pmap.Arch.Template/Pmap.Arch.Template.dll.</summary>
+public sealed class ArchTemplatePlugin() : ArchitecturePlugin<ArchTemplateArchitecture>(PmapContract.Version);
 
 /// <summary>A modelled Xen revision of this port.</summary>
-public sealed record SampleProfile(string Name, string Summary) : IProfile;
+public sealed record ArchTemplateProfile(string Name, string Summary) : IProfile;
 
 /// <summary>The architecture's names and profiles (one profile per modelled Xen revision, the default first).</summary>
-public sealed class SampleArchitecture() : Architecture<SampleProfile>("sample-arch-name", "TODO: one line saying what this port models",
+public sealed class ArchTemplateArchitecture() : Architecture<ArchTemplateProfile>("arch-template-name", "TODO: one line saying what this port models",
     [new("upstream", "TODO: the Xen revision this profile models")])
 {
-    protected override ArchModel Create(ArchSettings settings, SampleProfile profile) => new SampleModel(settings);
+    protected override ArchModel Create(ArchSettings settings, ArchTemplateProfile profile) => new ArchTemplateModel(settings);
 }
 
 /// <summary>
@@ -23,8 +23,8 @@ public sealed class SampleArchitecture() : Architecture<SampleProfile>("sample-a
 /// `dotnet test` runs the conformance suite and says what is still missing.
 /// </summary>
 // TODO: levels as the architecture numbers them (root, leaf), VA bits, PA bits, canonical or zero-extended VAs.
-public sealed class SampleModel(ArchSettings settings) : ArchModel(settings, "sample-arch-name",
-    new PageTableFormat(RootLevel: 3, LeafLevel: 0, VaBits: 48, PaBits: 48, VaRange.SignExtended), new SampleCodec())
+public sealed class ArchTemplateModel(ArchSettings settings) : ArchModel(settings, "arch-template-name",
+    new PageTableFormat(RootLevel: 3, LeafLevel: 0, VaBits: 48, PaBits: 48, VaRange.SignExtended), new ArchTemplateCodec())
 {
 
     // TODO: where the fixmap is, which way it grows, the named slots and FIX_PMAP_BEGIN/END as asm/fixmap.h defines them.
@@ -57,7 +57,7 @@ public sealed class SampleModel(ArchSettings settings) : ArchModel(settings, "sa
 }
 
 /// <summary>The entry format: which kind an entry is at a level, where it points, and its named fields.</summary>
-public sealed class SampleCodec : IPteCodec
+public sealed class ArchTemplateCodec : IPteCodec
 {
     public PteKind Classify(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: classify an entry (invalid, table, block, page)");
     public PhysAddr OutputAddress(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: the address an entry points to");
