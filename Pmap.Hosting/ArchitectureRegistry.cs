@@ -30,8 +30,24 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         All.FirstOrDefault(a => string.Equals(a.Architecture.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The architecture by name; an unknown name is a usage error listing the loaded ones.</summary>
-    public LoadedArchitecture Find(string name) =>
-        TryFind(name) ?? throw new PmapUsageException($"unknown architecture '{name}': loaded are {string.Join(", ", Names)}");
+    public LoadedArchitecture Find(string name) => TryFind(name) ?? throw Unknown(name);
+
+    /// <summary>
+    /// An architecture that is not loaded: a usage error when every plugin loaded (a misspelt name), a plugin error naming
+    /// the failures when some did not (the one asked for may be among them) or when none loaded at all.
+    /// </summary>
+    private Exception Unknown(string name)
+    {
+        if (All.Count == 0)
+            return new PluginFolderException($"no architecture plugins loaded from {string.Join(", ", Catalog.Folders.Select(f => $"'{f.Path}'"))}"
+                + Failed());
+        if (Catalog.Failures.Count > 0)
+            return new PluginFolderException($"architecture '{name}' is not loaded (loaded are {string.Join(", ", Names)})" + Failed());
+        return new PmapUsageException($"unknown architecture '{name}': loaded are {string.Join(", ", Names)}");
+    }
+
+    private string Failed() => Catalog.Failures.Count == 0 ? ""
+        : $"; {Catalog.Failures.Count} plugin(s) failed, the first: {Catalog.Failures[0].Path}: {Catalog.Failures[0].Error}";
 
     public ArchModel Create(ArchRequest request)
     {
@@ -39,8 +55,10 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         if (request.Architecture is not null) loaded = Find(request.Architecture);
         else
         {
-            loaded = TryFind(Options.Architecture) ?? throw PmapOptions.Invalid(Configuration, nameof(PmapOptions.Architecture),
-                Options.Architecture, $"one of the loaded architectures ({string.Join(", ", Names)})");
+            loaded = TryFind(Options.Architecture) ?? throw (All.Count == 0 || Catalog.Failures.Count > 0
+                ? Unknown(Options.Architecture)
+                : PmapOptions.Invalid(Configuration, nameof(PmapOptions.Architecture), Options.Architecture,
+                    $"one of the loaded architectures ({string.Join(", ", Names)})"));
         }
         return Create(loaded.Architecture, request);
     }

@@ -71,6 +71,7 @@ public sealed class PluginCatalog
     public static PluginCatalog Load(IEnumerable<PluginFolder> folders, IConfiguration configuration)
     {
         var searched = new List<PluginFolder>();
+        var linkFailures = new List<PluginFailure>();
         var plugins = new List<(string Dir, PluginSource Source)>();
         foreach (var f in folders)
         {
@@ -82,23 +83,48 @@ public sealed class PluginCatalog
                     throw new PluginFolderException($"plugins folder '{full}' does not exist (set --plugins, PluginsPath or PMAP_PLUGINSPATH)");
                 continue;
             }
-            string[] dirs;
+            FileSystemInfo[] entries;
             try
             {
-                dirs = Directory.GetDirectories(full);
+                entries = new DirectoryInfo(full).GetFileSystemInfos();
             }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            catch (UnauthorizedAccessException)
             {
-                throw new PluginFolderException($"plugins folder '{full}' cannot be read: {e.Message}");
+                throw new PluginFolderException($"plugins folder '{full}' cannot be read: permission denied");
             }
-            Array.Sort(dirs, StringComparer.Ordinal);
+            catch (IOException e)
+            {
+                throw new PluginFolderException($"plugins folder '{full}' cannot be read: {FirstLine(e.Message)}");
+            }
             searched.Add(f with { Path = full });
-            plugins.AddRange(dirs.Select(d => (d, f.Source)));
+            foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                if (LinkProblem(entry) is { } problem) linkFailures.Add(new PluginFailure(entry.FullName, problem));
+                else if (entry is DirectoryInfo) plugins.Add((entry.FullName, f.Source));
+            }
         }
         var catalog = new PluginCatalog(searched);
+        catalog._failures.AddRange(linkFailures);
         foreach (var (dir, source) in plugins) catalog.LoadOne(dir, source, configuration);
         return catalog;
     }
+
+    /// <summary>A symbolic link in the plugins folder that leads nowhere (dangling) or back to itself (a loop), or null.</summary>
+    private static string? LinkProblem(FileSystemInfo entry)
+    {
+        if (entry.LinkTarget is null) return null;
+        try
+        {
+            var target = entry.ResolveLinkTarget(returnFinalTarget: true);
+            return target is null || !target.Exists ? $"dangling symbolic link to '{entry.LinkTarget}'" : null;
+        }
+        catch (IOException)
+        {
+            return $"symbolic link loop through '{entry.LinkTarget}'";
+        }
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     private void LoadOne(string dir, PluginSource source, IConfiguration configuration)
     {
@@ -195,7 +221,9 @@ public sealed class PluginCatalog
     private string? Duplicate(IArchitecture arch)
     {
         var first = _architectures.FirstOrDefault(a => string.Equals(a.Architecture.Name, arch.Name, StringComparison.OrdinalIgnoreCase));
-        return first is null ? null : $"architecture '{arch.Name}' is already provided by {first.Plugin.Path}";
+        // Deterministic: the first copy found is used (bundled, user, configured folders, each by plugin folder name); both are named.
+        return first is null ? null
+            : $"architecture '{arch.Name}' is provided twice: {first.Plugin.Path} was found first and is used; this copy is not";
     }
 
     /// <summary>A sane architecture: a usable name, profiles that build, a fixmap that holds its PMAP slots.</summary>
@@ -234,9 +262,11 @@ public sealed class PluginCatalog
     {
         PluginLoadException p => p.Message,
         FileNotFoundException f => $"a dependency is missing: {f.FileName ?? f.Message}",
-        FileLoadException f => $"cannot be loaded: {f.Message}",
-        BadImageFormatException => "not a .NET assembly",
-        _ => $"{e.GetType().Name}: {e.Message}",
+        FileLoadException f => $"cannot be loaded: {FirstLine(f.Message)}",
+        BadImageFormatException b => $"a damaged .NET assembly: {FirstLine(b.Message)}",
+        InvalidOperationException o when o.Message.Contains("Detailed error: ", StringComparison.Ordinal) =>
+            $"its dependencies cannot be resolved: {FirstLine(o.Message[(o.Message.IndexOf("Detailed error: ", StringComparison.Ordinal) + 16)..])}",
+        _ => FirstLine(e.Message),
     };
 
     private sealed class PluginLoadException(string message) : Exception(message);

@@ -41,12 +41,12 @@ public class PluginFoldersTests
         var failures = r.Json.GetProperty("failures").EnumerateArray().Select(f => f.GetProperty("error").GetString()!).ToList();
         Assert.Equal(2, failures.Count);
         var bundledRiscV = Path.Combine(Cli.PluginsFolder, "Pmap.Arch.RiscV");
-        Assert.Contains(failures, f => f.StartsWith("architecture 'riscv' is already provided by " + bundledRiscV, StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("architecture 'x86' is already provided by ", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("architecture 'riscv' is provided twice: " + bundledRiscV, StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("architecture 'x86' is provided twice: ", StringComparison.Ordinal));
 
         var table = Cli.Process(Env(home), "arch", "list", "--plugins", configured);
         Assert.Contains("source", table.Out);
-        Assert.Contains("failed plugins/Pmap.Arch.RiscV/Pmap.Arch.RiscV.dll: architecture 'riscv' is already provided by", table.Out);
+        Assert.Contains("failed plugins/Pmap.Arch.RiscV/Pmap.Arch.RiscV.dll: architecture 'riscv' is provided twice", table.Out);
     }
 
     [Fact]

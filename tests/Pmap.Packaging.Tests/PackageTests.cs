@@ -69,7 +69,7 @@ public class PackageTests(PackedRepository packed) : IClassFixture<PackedReposit
 
         var conformance = _box.Tool(_box.PmapHome, "conformance", "--arch", "x86");
         Assert.True(conformance.Code == 0, conformance.All);
-        Assert.Contains("8 of 8 checks pass", conformance.Out);
+        Assert.Matches(@"(\d+) of \1 checks pass", conformance.Out);
 
         var list = JsonDocument.Parse(_box.Tool(_box.PmapHome, "arch", "list", "--json").Out).RootElement;
         Assert.All(list.GetProperty("architectures").EnumerateArray(), a => Assert.Equal("bundled", a.GetProperty("source").GetString()));
