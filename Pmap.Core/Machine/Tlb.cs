@@ -76,6 +76,13 @@ public sealed class Tlb
     public void FlushAll() => Array.Clear(_entries);
 
     /// <summary>True if a translation (positive or negative) for this VA is cached.</summary>
+    /// <summary>Whether a load of <paramref name="va"/> would hit a translation here (a negative entry faults instead).</summary>
+    public bool Translates(VirtAddr va)
+    {
+        ref var e = ref Lookup(va, out var hit);
+        return hit && !e.Negative;
+    }
+
     public bool Contains(VirtAddr va)
     {
         Lookup(va, out var hit);

@@ -171,7 +171,7 @@ public static class PmapFuzz
             {
                 // The model's Xen stopped here; a check that fires must not have changed anything first.
                 _crashes++;
-                return Snapshot() == before ? Invariants(op) : $"{op}: Xen's check fired after the state had changed";
+                return Snapshot().SequenceEqual(before) ? Invariants(op) : $"{op}: Xen's check fired after the state had changed";
             }
             return Invariants(op);
         }
@@ -184,12 +184,18 @@ public static class PmapFuzz
             return frame >= image.Base.ToMfn().Value && frame < image.End.ToMfn().Value ? new Mfn(frame + pages) : new Mfn(frame);
         }
 
-        private string Snapshot()
+        /// <summary>The bitmap and the PMAP slots' entries: what a check that fires must leave as it was.</summary>
+        private ulong[] Snapshot()
         {
             var f = _model.Fixmap;
-            var bits = string.Concat(Enumerable.Range(0, f.NumFixPmap).Select(i => _m.Pmap.IsInUse(i) ? '1' : '0'));
-            var ptes = string.Join(",", Enumerable.Range(f.FixPmapBegin, f.NumFixPmap).Select(s => Leaf(f.FixToVirt(s))));
-            return bits + "|" + ptes;
+            var state = new ulong[(2 * f.NumFixPmap) + 1];
+            for (var i = 0; i < f.NumFixPmap; i++)
+            {
+                state[i] = _m.Pmap.IsInUse(i) ? 1UL : 0;
+                state[f.NumFixPmap + i] = Leaf(f.FixToVirt(f.FixPmapBegin + i));
+            }
+            state[^1] = (ulong)_m.Pmap.InUse;
+            return state;
         }
 
         private ulong Leaf(VirtAddr va) => _m.WalkFast(va, out var leaf, out _, out _) is null ? 0 : leaf;
@@ -210,14 +216,9 @@ public static class PmapFuzz
             }
             foreach (var va in _unmapped)
             {
-                try
-                {
-                    _m.ReadVirt64(va);
-                    return $"after {op}: {va} still translates after pmap_unmap (a stale TLB entry)";
-                }
-                catch (HypervisorFaultException)
-                {
-                }
+                // Neither the TLB nor a walk may still translate it (asked without faulting, which would cost an exception).
+                if (_m.Tlb.Translates(va)) return $"after {op}: {va} still translates after pmap_unmap (a stale TLB entry)";
+                if (_m.WalkFast(va, out _, out _, out _) is not null) return $"after {op}: {va} still has a valid entry after pmap_unmap";
             }
             return null;
         }
