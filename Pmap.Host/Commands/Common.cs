@@ -78,27 +78,3 @@ public static class Args
         return level;
     }
 }
-
-public static class CommandExtensions
-{
-    /// <summary>--xen-syms FILE: the image (sections, static tables) of a real build, from nm or System.map of its xen-syms.</summary>
-    public static Option<string?> XenSymsOption() => new("--xen-syms")
-    {
-        Description = "nm or System.map listing of the xen-syms to model: its sections and static page tables (Arm; "
-            + "default: configuration key Architectures:<arch>:SymbolsFile, else the port's built-in build)",
-    };
-
-    /// <summary>Adds the command's own options.</summary>
-    public static Command WithOptions(this Command command, params Option[] options)
-    {
-        foreach (var o in options) command.Options.Add(o);
-        return command;
-    }
-
-    /// <summary>Adds the "Example:" lines every command's help shows.</summary>
-    public static Command WithExamples(this Command command, params string[] examples)
-    {
-        command.Description += "\n\nExamples:\n" + string.Join("\n", examples.Select(e => "  " + e));
-        return command;
-    }
-}
