@@ -83,7 +83,7 @@ public class PluginCatalogTests
         var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.Good", "Pmap.TestPlugin.Duplicate"), Config);
         Assert.Equal("Pmap.TestPlugin.Duplicate", Assert.Single(c.Architectures).Plugin.Name);
         var f = FailureOf(c, "Pmap.TestPlugin.Good.dll");
-        Assert.Contains("architecture 'fake' is already provided by", f.Error);
+        Assert.Contains("architecture 'fake' is provided twice: ", f.Error);
         Assert.Contains("Pmap.TestPlugin.Duplicate.dll", f.Error);
     }
 
@@ -103,7 +103,7 @@ public class PluginCatalogTests
             (kept.Plugin.Source, kept.Plugin.Path));
         Assert.Equal([bundled, user, configured], c.Folders.Select(f => f.Path));
         Assert.Equal(2, c.Failures.Count);
-        Assert.All(c.Failures, f => Assert.Equal($"architecture 'fake' is already provided by {kept.Plugin.Path}", f.Error));
+        Assert.All(c.Failures, f => Assert.Equal($"architecture 'fake' is provided twice: {kept.Plugin.Path} was found first and is used; this copy is not", f.Error));
         Assert.Equal([Path.Combine(user, "Pmap.TestPlugin.Duplicate", "Pmap.TestPlugin.Duplicate.dll"),
             Path.Combine(configured, "Pmap.TestPlugin.Good", "Pmap.TestPlugin.Good.dll")], c.Failures.Select(f => f.Path));
 
