@@ -13,7 +13,7 @@ public sealed record GdbStopReply(string Raw, int Signal);
 /// A client for the gdb remote serial protocol over a UNIX socket, in acknowledged mode: every packet is
 /// checksummed and acknowledged, every wait has a deadline.
 /// </summary>
-public sealed class GdbRemoteClient : IDisposable
+public sealed class GdbRemoteClient : IDisposable, IHandshakeClient
 {
     private const int MaxRetransmits = 3;
     private readonly UnixSocketChannel _channel;
@@ -31,26 +31,10 @@ public sealed class GdbRemoteClient : IDisposable
     internal GdbRemoteClient(UnixSocketChannel channel) => _channel = channel;
 
     /// <summary>Connects to a gdbstub listening on a UNIX socket and exchanges qSupported.</summary>
-    public static GdbRemoteClient Connect(string socketPath, TimeSpan timeout, Func<bool>? giveUp = null)
-    {
-        var client = new GdbRemoteClient(UnixSocketChannel.Connect(socketPath, timeout, giveUp));
-        var replyTimeout = client.Timeout;
-        try
-        {
-            // The first answers count against the connect budget too.
-            client.Timeout = timeout;
-            client.Handshake();
-            client.Timeout = replyTimeout;
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public static GdbRemoteClient Connect(string socketPath, TimeSpan timeout, Func<bool>? giveUp = null) =>
+        HandshakeClient.Open(new GdbRemoteClient(UnixSocketChannel.Connect(socketPath, timeout, giveUp)), timeout);
 
-    internal void Handshake()
+    void IHandshakeClient.Handshake()
     {
         var reply = Request("qSupported:swbreak+;hwbreak+;xmlRegisters=arm,i386,riscv");
         StubFeatures = reply.Split(';', StringSplitOptions.RemoveEmptyEntries);

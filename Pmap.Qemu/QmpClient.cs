@@ -17,7 +17,7 @@ public sealed class QmpException(string errorClass, string description)
 /// A client for the QEMU Machine Protocol over a UNIX socket: one JSON object per line, commands matched to
 /// replies by id, asynchronous events kept aside.
 /// </summary>
-public sealed class QmpClient : IDisposable
+public sealed class QmpClient : IDisposable, IHandshakeClient
 {
     private readonly UnixSocketChannel _channel;
     private readonly List<JsonObject> _events = [];
@@ -35,26 +35,10 @@ public sealed class QmpClient : IDisposable
     internal QmpClient(UnixSocketChannel channel) => _channel = channel;
 
     /// <summary>Connects, reads the greeting and leaves capabilities negotiation mode.</summary>
-    public static QmpClient Connect(string socketPath, TimeSpan timeout, Func<bool>? giveUp = null)
-    {
-        var client = new QmpClient(UnixSocketChannel.Connect(socketPath, timeout, giveUp));
-        var replyTimeout = client.Timeout;
-        try
-        {
-            // The first answers count against the connect budget too.
-            client.Timeout = timeout;
-            client.Handshake();
-            client.Timeout = replyTimeout;
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public static QmpClient Connect(string socketPath, TimeSpan timeout, Func<bool>? giveUp = null) =>
+        HandshakeClient.Open(new QmpClient(UnixSocketChannel.Connect(socketPath, timeout, giveUp)), timeout);
 
-    internal void Handshake()
+    void IHandshakeClient.Handshake()
     {
         var greeting = ReadMessage(DateTime.UtcNow + Timeout);
         if (greeting["QMP"] is null) throw new QmpException("ProtocolError", $"unexpected greeting {greeting.ToJsonString()}");
