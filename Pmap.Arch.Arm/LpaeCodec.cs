@@ -5,13 +5,12 @@ using Pmap.Core.Paging;
 namespace Pmap.Arch.Arm;
 
 /// <summary>
-/// Classifies and decodes LPAE descriptors with a 4 KiB granule at levels <c>firstLevel</c>..3.
+/// Classifies and decodes LPAE descriptors with a 4 KiB granule at levels 0 (arm64) or 1 (arm32) to 3.
 /// Level 0 has no block descriptor (4 KiB granule); level 3 needs the table bit (page) and treats
 /// its absence as reserved.
 /// </summary>
-/// <param name="firstLevel">The root level: 0 on arm64, 1 on arm32.</param>
 /// <param name="paBits">PADDR_BITS: bits of the output address above it are RES0 (arm32: 47:40).</param>
-public sealed class LpaeCodec(int firstLevel, int paBits = 48) : IPteCodec
+public sealed class LpaeCodec(int paBits = 48) : IPteCodec
 {
     // Output address bits (paBits-1):12; what lies between paBits and bit 51 is RES0.
     private readonly ulong _addressMask = Lpae.BaseMask & ((1UL << paBits) - 1);
@@ -65,13 +64,11 @@ public sealed class LpaeCodec(int firstLevel, int paBits = 48) : IPteCodec
         Lpae.MemoryTypeName((raw & Lpae.AiMask) >> Lpae.AiShift).Split(' ')[0], Write: (raw & Lpae.Ro) == 0, Execute: (raw & Lpae.Xn) == 0,
         Global: (raw & Lpae.Ng) == 0, Contiguous: (raw & Lpae.Contig) != 0);
 
-    public DecodedPte Decode(ulong raw, int level)
+    public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind)
     {
-        if (level < firstLevel || level > 3) throw new PmapUsageException($"level {level} is not an LPAE level here: expected {firstLevel} to 3");
-        var kind = Classify(raw, level);
         var f = new List<PteField>
         {
-            PteField.Bit(raw, 0, "Valid", v => v != 0 ? "valid" : "invalid: the walk faults here"),
+            PteFlags.Valid(raw, 0, "Valid"),
             PteField.Bit(raw, 1, level == 3 ? "Page" : "Table", v => (level, v) switch
             {
                 (3, 1) => "page descriptor",
@@ -88,8 +85,8 @@ public sealed class LpaeCodec(int firstLevel, int paBits = 48) : IPteCodec
             f.Add(PteField.Of(raw, 11, 5, "LowerAttributes", _ => ignored));
             f.Add(Address(raw, "NextLevelTable", "address of the next-level table"));
             f.Add(PteField.Of(raw, 58, 52, "Ignored", _ => "ignored in a table descriptor (Xen's xn bit 54 lands here)"));
-            f.Add(PteField.Bit(raw, 59, "PXNTable", v => v != 0 ? "privileged execute-never below" : "no restriction"));
-            f.Add(PteField.Bit(raw, 60, "XNTable", v => v != 0 ? "execute-never below" : "no restriction"));
+            f.Add(PteFlags.Flag(raw, 59, "PXNTable", "privileged execute-never below", "no restriction"));
+            f.Add(PteFlags.Flag(raw, 60, "XNTable", "execute-never below", "no restriction"));
             f.Add(PteField.Of(raw, 62, 61, "APTable", v => v switch
             {
                 0 => "no restriction",
@@ -97,14 +94,14 @@ public sealed class LpaeCodec(int firstLevel, int paBits = 48) : IPteCodec
                 2 => "read-only below",
                 _ => "read-only, no EL0 access below",
             }));
-            f.Add(PteField.Bit(raw, 63, "NSTable", v => v != 0 ? "next level is non-secure" : "as this level"));
+            f.Add(PteFlags.Flag(raw, 63, "NSTable", "next level is non-secure", "as this level"));
         }
         else
         {
             f.Add(PteField.Of(raw, 4, 2, "AttrIndx", Lpae.MemoryTypeName));
-            f.Add(PteField.Bit(raw, 5, "NS", v => v != 0 ? "non-secure" : "secure"));
-            f.Add(PteField.Bit(raw, 6, "AP[1]", v => v != 0 ? "set (RES1 at EL2; Xen's 'up')" : "clear"));
-            f.Add(PteField.Bit(raw, 7, "AP[2]", v => v != 0 ? "read-only" : "read-write"));
+            f.Add(PteFlags.Flag(raw, 5, "NS", "non-secure", "secure"));
+            f.Add(PteFlags.Flag(raw, 6, "AP[1]", "set (RES1 at EL2; Xen's 'up')", "clear"));
+            f.Add(PteFlags.ReadOnly(raw, 7, "AP[2]"));
             f.Add(PteField.Of(raw, 9, 8, "SH", v => v switch
             {
                 Lpae.ShNonShareable => "non-shareable",
@@ -112,18 +109,17 @@ public sealed class LpaeCodec(int firstLevel, int paBits = 48) : IPteCodec
                 Lpae.ShOuter => "outer shareable",
                 _ => "inner shareable",
             }));
-            f.Add(PteField.Bit(raw, 10, "AF", v => v != 0 ? "accessed" : "not accessed: first access faults"));
-            f.Add(PteField.Bit(raw, 11, "nG", v => v != 0 ? "not global (ASID-tagged)" : "global"));
+            f.Add(PteFlags.Accessed(raw, 10, "AF", note: ": first access faults"));
+            f.Add(PteFlags.NotGlobal(raw, 11, "nG", " (ASID-tagged)"));
             f.Add(Address(raw, "OutputAddress", kind == PteKind.Block ? $"{Hex.FormatSize(1UL << (12 + 9 * (3 - level)))} block base" : "page base"));
             f.Add(PteField.Of(raw, 51, paBits, "RES0", v => v == 0 ? "zero" : $"non-zero: reserved bits set (beyond the {paBits}-bit PA)"));
-            f.Add(PteField.Bit(raw, 52, "Contiguous", v => v != 0 ? "one of 16 adjacent entries that may share a TLB entry" : "no"));
-            f.Add(PteField.Bit(raw, 53, "PXN", v => v != 0 ? "privileged execute-never" : "no"));
-            f.Add(PteField.Bit(raw, 54, "XN", v => v != 0 ? "execute-never" : "executable"));
+            f.Add(PteFlags.Flag(raw, 52, "Contiguous", "one of 16 adjacent entries that may share a TLB entry", "no"));
+            f.Add(PteFlags.Flag(raw, 53, "PXN", "privileged execute-never", "no"));
+            f.Add(PteFlags.ExecuteNever(raw, 54, "XN"));
             f.Add(PteField.Of(raw, 58, 55, "Software", v => v == 0 ? "none" : "software-defined bits (Xen's avail)"));
             f.Add(PteField.Of(raw, 63, 59, "Ignored", v => v == 0 ? "zero" : "ignored by hardware"));
         }
-        var valid = kind != PteKind.Invalid;
-        return new DecodedPte(raw, level, kind, valid, kind is PteKind.Table or PteKind.Block or PteKind.Page ? OutputAddress(raw, level) : null, f);
+        return f;
     }
 
 

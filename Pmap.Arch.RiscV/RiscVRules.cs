@@ -11,9 +11,8 @@ public static class RiscVRules
         "a hart may cache invalid entries: a new entry is guaranteed used only after an sfence.vma covering its VA (unless Svvptc)",
         Sfence + "; 'Svvptc' extension", RuleCheck.NewEntryInvalidate, "sfence.vma of the VA");
 
-    private static readonly TranslationRule Removal = new("RV-RM-SFENCE",
-        "a removed or changed entry stays usable until an sfence.vma covering its VA (which also orders the earlier store)",
-        Sfence, RuleCheck.RemovalInvalidate, "sfence.vma of the VA");
+    private static readonly TranslationRule Removal = TranslationRule.RemovalInvalidate("RV-RM-SFENCE",
+        "an sfence.vma covering its VA (which also orders the earlier store)", Sfence, "sfence.vma of the VA");
 
     private static readonly TranslationRule Svade = new("RV-SVADE",
         "under Svade an access through a leaf with A clear, or a store through one with D clear, raises a page fault",

@@ -51,27 +51,20 @@ public sealed class Sv39Codec : IPteCodec
         ((raw >> 61) & 3) switch { 0 => "PMA", 1 => "NC", 2 => "IO", _ => "reserved" }, Write: (raw & Sv39Pte.W) != 0, Execute: (raw & Sv39Pte.X) != 0,
         Global: (raw & Sv39Pte.G) != 0, Contiguous: (raw >> 63) != 0);
 
-    public DecodedPte Decode(ulong raw, int level)
-    {
-        if (level is < 0 or > 2) throw new PmapUsageException($"level {level} is not an Sv39 level: expected 2 (root) to 0");
-        var kind = Classify(raw, level);
-        var leaf = kind is PteKind.Page or PteKind.Block;
-        var f = new List<PteField>
-        {
-            PteField.Bit(raw, 0, "V", v => v != 0 ? "valid" : "invalid: the walk faults here"),
-            PteField.Bit(raw, 1, "R", v => v != 0 ? "readable" : "not readable"),
-            PteField.Bit(raw, 2, "W", v => v != 0 ? "writable" : "not writable"),
-            PteField.Bit(raw, 3, "X", v => v != 0 ? "executable" : "not executable"),
-            PteField.Bit(raw, 4, "U", v => v != 0 ? "user" : "supervisor"),
-            PteField.Bit(raw, 5, "G", v => v != 0 ? "global" : "not global"),
-            PteField.Bit(raw, 6, "A", v => !leaf ? "unused above a leaf" : v != 0 ? "accessed" : "not accessed: a hart with Svade faults on access"),
-            PteField.Bit(raw, 7, "D", v => !leaf ? "unused above a leaf" : v != 0 ? "dirty" : "clean: a hart with Svade faults on a store"),
+    public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind) =>
+    [
+            PteFlags.Valid(raw, 0, "V"),
+            PteFlags.Flag(raw, 1, "R", "readable", "not readable"),
+            PteFlags.Writable(raw, 2, "W"),
+            PteFlags.Executable(raw, 3, "X"),
+            PteFlags.User(raw, 4, "U"),
+            PteFlags.Global(raw, 5, "G"),
+            PteFlags.Accessed(raw, 6, "A", kind.IsLeaf(), ": a hart with Svade faults on access"),
+            PteFlags.Dirty(raw, 7, "D", kind.IsLeaf(), ": a hart with Svade faults on a store"),
             PteField.Of(raw, 9, 8, "RSW", v => v == 0 ? "none" : "reserved for software"),
             new("PPN", 53, 10, Sv39Pte.GetMfn(raw).ToPhysAddr().Value, kind == PteKind.Table ? "next-level table" : "page frame (shown as the address)"),
             PteField.Of(raw, 60, 54, "Reserved", v => v == 0 ? "zero" : "reserved bits set"),
             PteField.Of(raw, 62, 61, "PBMT", v => v switch { 0 => "PMA", 1 => "NC (non-cacheable)", 2 => "IO", _ => "reserved" }),
-            PteField.Bit(raw, 63, "N", v => v != 0 ? "NAPOT (Svnapot)" : "no"),
-        };
-        return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind is PteKind.Invalid or PteKind.Reserved ? null : OutputAddress(raw, level), f);
-    }
+            PteFlags.Flag(raw, 63, "N", "NAPOT (Svnapot)", "no"),
+    ];
 }

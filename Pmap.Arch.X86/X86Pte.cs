@@ -64,30 +64,28 @@ public sealed class X86Codec : IPteCodec
         (raw & (X86Pte.Pcd | X86Pte.Pwt)) switch { 0 => "WB", X86Pte.Pwt => "WT", X86Pte.Pcd => "UC-", _ => "UC" },
         Write: (raw & X86Pte.Rw) != 0, Execute: (raw >> 63) == 0, Global: (raw & X86Pte.Global) != 0, Contiguous: false);
 
-    public DecodedPte Decode(ulong raw, int level)
+    public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind)
     {
-        if (level is < 1 or > 4) throw new PmapUsageException($"level {level} is not an x86-64 level: expected 4 (PML4) to 1");
-        var kind = Classify(raw, level);
-        var leaf = kind is PteKind.Page or PteKind.Block;
+        var leaf = kind.IsLeaf();
         var f = new List<PteField>
         {
-            PteField.Bit(raw, 0, "P", v => v != 0 ? "present" : "not present: the walk faults here"),
-            PteField.Bit(raw, 1, "RW", v => v != 0 ? "writable" : "read-only"),
-            PteField.Bit(raw, 2, "US", v => v != 0 ? "user accessible" : "supervisor only"),
-            PteField.Bit(raw, 3, "PWT", v => v != 0 ? "write-through" : "write-back"),
-            PteField.Bit(raw, 4, "PCD", v => v != 0 ? "cache disabled" : "cacheable"),
-            PteField.Bit(raw, 5, "A", v => v != 0 ? "accessed" : "not accessed"),
-            PteField.Bit(raw, 6, "D", v => !leaf ? "ignored above a leaf" : v != 0 ? "dirty" : "clean"),
+            PteFlags.Present(raw, 0, "P"),
+            PteFlags.Writable(raw, 1, "RW"),
+            PteFlags.User(raw, 2, "US"),
+            PteFlags.Flag(raw, 3, "PWT", "write-through", "write-back"),
+            PteFlags.Flag(raw, 4, "PCD", "cache disabled", "cacheable"),
+            PteFlags.Accessed(raw, 5, "A"),
+            PteFlags.Dirty(raw, 6, "D", leaf),
             PteField.Bit(raw, 7, level == 1 ? "PAT" : "PSE", v => level == 1 ? (v != 0 ? "PAT index bit set" : "PAT index bit clear")
                 : v != 0 ? (level == 4 ? "reserved in a PML4 entry" : $"{(level == 3 ? "1 GiB" : "2 MiB")} page") : "points to a table"),
-            PteField.Bit(raw, 8, "G", v => !leaf ? "ignored above a leaf" : v != 0 ? "global: survives a CR3 write" : "not global"),
+            PteFlags.Global(raw, 8, "G", leaf, ": survives a CR3 write"),
             PteField.Of(raw, 11, 9, "AVAIL", v => v == 0 ? "none" : "software bits (_PAGE_AVAIL0..2)"),
         };
         // A 2 MiB or 1 GiB leaf: bit 12 is PAT, the bits up to the page size are reserved, the address starts above them.
         var low = kind == PteKind.Block ? Page.Shift + 9 * (level - 1) : Page.Shift;
         if (kind == PteKind.Block)
         {
-            f.Add(PteField.Bit(raw, 12, "PAT", v => v != 0 ? "PAT index bit set (large page)" : "PAT index bit clear (large page)"));
+            f.Add(PteFlags.Flag(raw, 12, "PAT", "PAT index bit set (large page)", "PAT index bit clear (large page)"));
             f.Add(PteField.Of(raw, low - 1, 13, "Reserved", v => v == 0 ? "zero" : "non-zero: reserved bits set (the walk faults)"));
         }
         f.Add(new PteField("Address", 51, low, OutputAddress(raw, level).Value, kind switch
@@ -98,7 +96,7 @@ public sealed class X86Codec : IPteCodec
         }));
         f.Add(PteField.Of(raw, 58, 52, "AVAIL-HIGH", v => v == 0 ? "none" : "Xen flag bits 12..18 (software)"));
         f.Add(PteField.Of(raw, 62, 59, "PKEY", v => $"protection key {v}" + ((raw >> 62 & 1) != 0 ? " (bit 62 is also Xen's _PAGE_GNTTAB in debug builds)" : "")));
-        f.Add(PteField.Bit(raw, 63, "NX", v => v != 0 ? "no-execute" : "executable"));
-        return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind is PteKind.Invalid or PteKind.Reserved ? null : OutputAddress(raw, level), f);
+        f.Add(PteFlags.ExecuteNever(raw, 63, "NX"));
+        return f;
     }
 }

@@ -11,8 +11,7 @@ public static class X86Rules
     [
         new("X86-NEW", "not-present entries are not cached: a new entry needs no invalidation",
             "Intel SDM vol. 3A (Dec 2024), 4.10.2.3 'Details of TLB Use' / 4.10.4.3 'Optional Invalidation'", RuleCheck.NoRequirement, "-"),
-        new("X86-RM-INVLPG", "a removed or changed present entry stays usable until INVLPG of its linear address (or a CR3 write)",
-            Sdm, RuleCheck.RemovalInvalidate, "invlpg of the linear address"),
+        TranslationRule.RemovalInvalidate("X86-RM-INVLPG", "INVLPG of its linear address (or a CR3 write)", Sdm, "invlpg of the linear address"),
         new("X86-PAGE-SIZE", "a change of page size must invalidate the whole range the old and new entries cover",
             Sdm + " / 4.10.4.2 'Recommended Invalidation'", RuleCheck.BreakBeforeMake, "invalidation of the whole range"),
     ],

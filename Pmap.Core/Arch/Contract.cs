@@ -7,10 +7,11 @@ namespace Pmap.Core.Arch;
 public static class PmapContract
 {
     /// <summary>
+    /// 4: IPteCodec.Fields replaces Decode, which Core now builds from it (a plugin built against 3 lacks Fields).
     /// 3: maintenance rules (ArchModel.Maintenance, IMachineArch.Maintenance), XenMachine.Hook, and the primitives take their call
     /// site (a plugin built against 2 would call Barrier(string), which no longer exists). 2: ArchModel without restated operations.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 }
 
 /// <summary>

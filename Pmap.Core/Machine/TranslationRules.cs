@@ -33,7 +33,19 @@ public enum RuleCheck
 /// <param name="Citation">Document, revision and section.</param>
 /// <param name="Check">What Core checks for this rule.</param>
 /// <param name="Missing">The step a sequence that breaks it lacks, as the marker shows it (isb, sfence.vma).</param>
-public sealed record TranslationRule(string Id, string Statement, string Citation, RuleCheck Check, string Missing);
+public sealed record TranslationRule(string Id, string Statement, string Citation, RuleCheck Check, string Missing)
+{
+    /// <summary>
+    /// The rule every architecture has in the same words, since Core checks it the same way for all: a removed or
+    /// changed entry stays usable from the TLB until the port's invalidation of its VA.
+    /// </summary>
+    /// <param name="id">Stable id.</param>
+    /// <param name="invalidation">The instruction and what it must cover, as the manual names it ("a TLBI of its VA").</param>
+    /// <param name="citation">Document, revision and section.</param>
+    /// <param name="missing">The step as the marker shows it.</param>
+    public static TranslationRule RemovalInvalidate(string id, string invalidation, string citation, string missing) =>
+        new(id, $"a removed or changed entry stays usable from the TLB until {invalidation}", citation, RuleCheck.RemovalInvalidate, missing);
+}
 
 /// <summary>What an instruction does for the rules: a port maps each of its barrier and invalidation mnemonics to these.</summary>
 [Flags]

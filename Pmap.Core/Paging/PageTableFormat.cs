@@ -118,7 +118,18 @@ public interface IPteCodec
     /// <summary>The output address of a table, block or page entry (base of the next table or of the mapped region).</summary>
     PhysAddr OutputAddress(ulong raw, int level);
 
-    DecodedPte Decode(ulong raw, int level);
+    /// <summary>The entry's named bit fields, low bits first, as the architecture manual draws them.</summary>
+    IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind);
+
+    /// <summary>
+    /// The entry classified, with its output address (a table, block or page only) and its fields. The level must be one of
+    /// the format's (<see cref="PageTableFormat.IsLevel"/>): callers check it, so that each port does not.
+    /// </summary>
+    DecodedPte Decode(ulong raw, int level)
+    {
+        var kind = Classify(raw, level);
+        return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind.HasOutput() ? OutputAddress(raw, level) : null, Fields(raw, level, kind));
+    }
 
     /// <summary>
     /// The entry with its output address replaced by <paramref name="pa"/>, every other bit kept (to move a table
@@ -143,12 +154,18 @@ public interface IPteCodec
     PteKind WalkStep(ulong raw, int level, out PhysAddr output)
     {
         var kind = Classify(raw, level);
-        output = kind is PteKind.Table or PteKind.Block or PteKind.Page ? OutputAddress(raw, level) : default;
+        output = kind.HasOutput() ? OutputAddress(raw, level) : default;
         return kind;
     }
 }
 
 public static class PteKinds
 {
+    /// <summary>A block or page: the walk stops here with an output address.</summary>
+    public static bool IsLeaf(this PteKind kind) => kind is PteKind.Block or PteKind.Page;
+
+    /// <summary>An entry that points somewhere: a table, block or page.</summary>
+    public static bool HasOutput(this PteKind kind) => kind is PteKind.Table or PteKind.Block or PteKind.Page;
+
     public static string JsonName(this PteKind k) => k.ToString().ToLowerInvariant();
 }

@@ -19,7 +19,7 @@ public class ArmSharedTests
     [Fact]
     public void Attributes_read_the_el2_view_of_a_leaf()
     {
-        var codec = new LpaeCodec(firstLevel: 0);
+        var codec = new LpaeCodec();
         // The PMAP entry: MT_NORMAL, read-write, execute-never, not global, no contiguous hint.
         Assert.Equal(new PteAttributes("MT_NORMAL", Write: true, Execute: false, Global: false, Contiguous: false), codec.Attributes(0x0040000012345F7F, 3));
         // Read-only and executable (AP[2] set, XN clear), global (nG clear), with the Contiguous bit (52).

@@ -10,7 +10,7 @@ namespace Pmap.Arch.Arm64.Tests;
 
 public class Arm64CodecTests
 {
-    private static readonly LpaeCodec Codec = new(firstLevel: 0);
+    private static readonly IPteCodec Codec = new LpaeCodec();
 
     // mfn_to_xen_entry(0x12345, attr): valid 0x1 | AttrIndx<<2 | NS 0x20 | AP[1] 0x40 | SH<<8 | AF 0x400 | nG 0x800 | XN 1<<54.
     [Theory]

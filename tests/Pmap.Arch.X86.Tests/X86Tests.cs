@@ -159,7 +159,7 @@ public class X86Tests
     [Fact]
     public void Decode_round_trips_encoded_entries()
     {
-        var codec = new X86Codec();
+        IPteCodec codec = new X86Codec();
         Gen.Select(Gen.ULong[0, (1UL << 40) - 1], Gen.Bool).Sample((mfn, nx) =>
         {
             var raw = X86Pte.FromMfn(new Mfn(mfn), X86Pte.PageHypervisor(nx));

@@ -1,3 +1,5 @@
+using static Pmap.Qemu.Tests.Expected;
+
 namespace Pmap.Qemu.Tests;
 
 /// <summary>AArch32 Hyp-mode LPAE translation (3 levels, 32-bit VAs) answered by QEMU's <c>ATS1HR</c>.</summary>
@@ -17,36 +19,18 @@ public class Arm32ProbeTests
     [QemuFact(QemuArch.Arm32)]
     public void Translates_pages_and_blocks_and_reports_fault_levels()
     {
-        var tables = Tables();
-        ulong[] vas =
-        [
-            0x0044_2abc, 0x8020_1234, 0x803f_fff8, 0xC123_4567,
-            0x4000_0000, // level-1 entry empty
-            0x0060_0000, // level-2 entry empty
-            0x0044_3000, // level-3 entry empty
-            0x0044_4010, // AF = 0
-        ];
-
-        var results = MmuProbe.Translate(QemuTarget.Arm32, tables.Pages, tables.RootPa, vas);
-
-        Assert.Equal(vas, results.Select(r => r.Va));
-        Assert.Equal(0x1234_5abcUL, results[0].Pa);
-        Assert.Equal(0x8060_1234UL, results[1].Pa);
-        Assert.Equal(0x807f_fff8UL, results[2].Pa);
-        Assert.Equal(0x1_4123_4567UL, results[3].Pa);
-        Assert.Equal(("translation", 1), Fault(results[4]));
-        Assert.Equal(("translation", 2), Fault(results[5]));
-        Assert.Equal(("translation", 3), Fault(results[6]));
-        Assert.Equal(("access-flag", 3), Fault(results[7]));
+        Expected.Check(QemuTarget.Arm32, Tables(),
+            Maps(0x0044_2abc, 0x1234_5abc),
+            Maps(0x8020_1234, 0x8060_1234),
+            Maps(0x803f_fff8, 0x807f_fff8),
+            Maps(0xC123_4567, 0x1_4123_4567),
+            Faults(0x4000_0000, "translation", 1), // level-1 entry empty
+            Faults(0x0060_0000, "translation", 2), // level-2 entry empty
+            Faults(0x0044_3000, "translation", 3), // level-3 entry empty
+            Faults(0x0044_4010, "access-flag", 3)); // AF = 0
     }
 
     [Fact] // checked before QEMU starts
     public void Rejects_vas_wider_than_32_bits() =>
         Assert.Throws<ArgumentException>(() => MmuProbe.Translate(QemuTarget.Arm32, [], 0x4100_0000, [0x1_0000_0000]));
-
-    private static (string?, int?) Fault(ProbeResult r)
-    {
-        Assert.Null(r.Pa);
-        return (r.FaultKind, r.FaultLevel);
-    }
 }

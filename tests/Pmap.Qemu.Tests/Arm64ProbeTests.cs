@@ -1,3 +1,5 @@
+using static Pmap.Qemu.Tests.Expected;
+
 namespace Pmap.Qemu.Tests;
 
 /// <summary>AArch64 EL2 stage-1 translation (4 KiB granule, 4 levels) answered by QEMU's <c>AT S1E2R</c>.</summary>
@@ -16,36 +18,16 @@ public class Arm64ProbeTests
     [QemuFact(QemuArch.Arm64)]
     public void Translates_pages_and_blocks_and_reports_fault_levels()
     {
-        var tables = Tables();
-        ulong[] vas =
-        [
-            0x44_2abc, 0x80_0020_1234, 0x80_003f_fff8, 0xC123_4567,
-            0x0000_7000_0000_0000, // level-0 entry empty
-            0x0000_0001_0000_0000, // level-1 entry empty
-            0x0000_0000_0060_0000, // level-2 entry empty
-            0x44_3000,             // level-3 entry empty
-            0x44_4010,             // AF = 0
-            0xFFFF_0000_0000_0000, // above the 48-bit TTBR0 range
-        ];
-
-        var results = MmuProbe.Translate(QemuTarget.Arm64, tables.Pages, tables.RootPa, vas);
-
-        Assert.Equal(vas, results.Select(r => r.Va));
-        Assert.Equal(0x1234_5abcUL, results[0].Pa);
-        Assert.Equal(0x8060_1234UL, results[1].Pa);
-        Assert.Equal(0x807f_fff8UL, results[2].Pa);
-        Assert.Equal(0x1_4123_4567UL, results[3].Pa);
-        Assert.Equal(("translation", 0), Fault(results[4]));
-        Assert.Equal(("translation", 1), Fault(results[5]));
-        Assert.Equal(("translation", 2), Fault(results[6]));
-        Assert.Equal(("translation", 3), Fault(results[7]));
-        Assert.Equal(("access-flag", 3), Fault(results[8]));
-        Assert.Equal(("translation", 0), Fault(results[9]));
-    }
-
-    private static (string?, int?) Fault(ProbeResult r)
-    {
-        Assert.Null(r.Pa);
-        return (r.FaultKind, r.FaultLevel);
+        Expected.Check(QemuTarget.Arm64, Tables(),
+            Maps(0x44_2abc, 0x1234_5abc),
+            Maps(0x80_0020_1234, 0x8060_1234),
+            Maps(0x80_003f_fff8, 0x807f_fff8),
+            Maps(0xC123_4567, 0x1_4123_4567),
+            Faults(0x0000_7000_0000_0000, "translation", 0), // level-0 entry empty
+            Faults(0x0000_0001_0000_0000, "translation", 1), // level-1 entry empty
+            Faults(0x0000_0000_0060_0000, "translation", 2), // level-2 entry empty
+            Faults(0x44_3000, "translation", 3),             // level-3 entry empty
+            Faults(0x44_4010, "access-flag", 3),             // AF = 0
+            Faults(0xFFFF_0000_0000_0000, "translation", 0)); // above the 48-bit TTBR0 range
     }
 }

@@ -1,3 +1,5 @@
+using static Pmap.Qemu.Tests.Expected;
+
 namespace Pmap.Qemu.Tests;
 
 /// <summary>RISC-V Sv39 answered by the QEMU monitor's <c>gva2gpa</c> in S-mode.</summary>
@@ -22,34 +24,21 @@ public class RiscVProbeTests
     [QemuFact(QemuArch.RiscV64)]
     public void Translates_4k_2m_1g_pages_and_reports_unmapped()
     {
-        var tables = Tables();
-        ulong[] vas =
-        [
-            0x44_2abc, 0x20_0020_1234, 0x20_003f_fff8, 0xC123_4567, 0xFFFF_FFC0_0040_0010, 0x44_7008, 0x44_6000,
-            0x10_0000_0000,        // level-2 (root) entry empty
-            0x60_0000,             // level-1 entry empty
-            0x44_3000,             // level-0 entry empty
-            0x44_4010,             // leaf not valid
-            0x44_5000,             // leaf W without R
-            0x20_0040_0000,        // misaligned megapage
-            0x0000_0080_0000_0000, // not sign-extended from bit 38
-        ];
-
-        var results = MmuProbe.Translate(QemuTarget.RiscV64, tables.Pages, tables.RootPa, vas);
-
-        Assert.Equal(vas, results.Select(r => r.Va));
-        Assert.Equal(0x1234_5abcUL, results[0].Pa);
-        Assert.Equal(0x8060_1234UL, results[1].Pa);
-        Assert.Equal(0x807f_fff8UL, results[2].Pa);
-        Assert.Equal(0x1_4123_4567UL, results[3].Pa);
-        Assert.Equal(0x8020_5010UL, results[4].Pa);
-        Assert.Equal(0x1234_9008UL, results[5].Pa);
-        Assert.Equal(0x1234_8000UL, results[6].Pa);
-        Assert.All(results.Skip(7), r =>
-        {
-            Assert.Null(r.Pa);
-            Assert.Equal("unmapped", r.FaultKind);
-        });
+        Expected.Check(QemuTarget.RiscV64, Tables(),
+            Maps(0x44_2abc, 0x1234_5abc),
+            Maps(0x20_0020_1234, 0x8060_1234),
+            Maps(0x20_003f_fff8, 0x807f_fff8),
+            Maps(0xC123_4567, 0x1_4123_4567),
+            Maps(0xFFFF_FFC0_0040_0010, 0x8020_5010),
+            Maps(0x44_7008, 0x1234_9008),
+            Maps(0x44_6000, 0x1234_8000),
+            Unmapped(0x10_0000_0000),         // level-2 (root) entry empty
+            Unmapped(0x60_0000),              // level-1 entry empty
+            Unmapped(0x44_3000),              // level-0 entry empty
+            Unmapped(0x44_4010),              // leaf not valid
+            Unmapped(0x44_5000),              // leaf W without R
+            Unmapped(0x20_0040_0000),         // misaligned megapage
+            Unmapped(0x0000_0080_0000_0000)); // not sign-extended from bit 38
     }
 
     [QemuFact(QemuArch.RiscV64)]

@@ -1,3 +1,5 @@
+using static Pmap.Qemu.Tests.Expected;
+
 namespace Pmap.Qemu.Tests;
 
 /// <summary>x86-64 4-level paging answered by the QEMU monitor's <c>gva2gpa</c> in long mode.</summary>
@@ -19,32 +21,18 @@ public class X86ProbeTests
     [QemuFact(QemuArch.X86_64)]
     public void Translates_4k_2m_1g_pages_and_reports_unmapped()
     {
-        var tables = Tables();
-        ulong[] vas =
-        [
-            0x44_2abc, 0x80_0020_1234, 0x80_003f_fff8, 0xC123_4567, 0xFFFF_8000_0040_0010, 0x44_5008,
-            0x0000_7000_0000_0000, // PML4 entry empty
-            0x0000_0001_0000_0000, // PDPT entry empty
-            0x60_0000,             // PD entry empty
-            0x44_3000,             // PT entry empty
-            0x44_4010,             // PT entry not present
-        ];
-
-        var results = MmuProbe.Translate(QemuTarget.X86_64, tables.Pages, tables.RootPa, vas);
-
-        Assert.Equal(vas, results.Select(r => r.Va));
-        Assert.Equal(0x1234_5abcUL, results[0].Pa);
-        Assert.Equal(0x8060_1234UL, results[1].Pa);
-        Assert.Equal(0x807f_fff8UL, results[2].Pa);
-        Assert.Equal(0x1_4123_4567UL, results[3].Pa);
-        Assert.Equal(0x5010UL, results[4].Pa);
-        Assert.Equal(0x7008UL, results[5].Pa);
-        Assert.All(results.Skip(6), r =>
-        {
-            Assert.Null(r.Pa);
-            Assert.Equal("unmapped", r.FaultKind);
-            Assert.Null(r.FaultLevel);
-        });
+        Expected.Check(QemuTarget.X86_64, Tables(),
+            Maps(0x44_2abc, 0x1234_5abc),
+            Maps(0x80_0020_1234, 0x8060_1234),
+            Maps(0x80_003f_fff8, 0x807f_fff8),
+            Maps(0xC123_4567, 0x1_4123_4567),
+            Maps(0xFFFF_8000_0040_0010, 0x5010),
+            Maps(0x44_5008, 0x7008),
+            Unmapped(0x0000_7000_0000_0000), // PML4 entry empty
+            Unmapped(0x0000_0001_0000_0000), // PDPT entry empty
+            Unmapped(0x60_0000),             // PD entry empty
+            Unmapped(0x44_3000),             // PT entry empty
+            Unmapped(0x44_4010));            // PT entry not present
     }
 
     [Fact] // checked before QEMU starts

@@ -12,7 +12,7 @@ public class CodecRelinkTests
     [Fact]
     public void Lpae_table_link_keeps_its_flags()
     {
-        var codec = new LpaeCodec(0);
+        var codec = new LpaeCodec();
         // A Xen table link: valid | table (0b11) at xen_second 0x40329000, hints above bit 47 kept.
         const ulong link = 0x0018_0000_4032_9003;
         var moved = codec.WithOutputAddress(link, 1, new PhysAddr(0x7FE0_0000));
@@ -57,6 +57,6 @@ public class CodecRelinkTests
 
         public PhysAddr OutputAddress(ulong raw, int level) => new(raw & 0x0000_FFFF_FFFF_F000);
 
-        public DecodedPte Decode(ulong raw, int level) => new(raw, level, Classify(raw, level), (raw & 1) != 0, OutputAddress(raw, level), []);
+        public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind) => [];
     }
 }

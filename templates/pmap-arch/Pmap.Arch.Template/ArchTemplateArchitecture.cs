@@ -61,5 +61,6 @@ public sealed class ArchTemplateCodec : IPteCodec
 {
     public PteKind Classify(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: classify an entry (invalid, table, block, page)");
     public PhysAddr OutputAddress(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: the address an entry points to");
-    public DecodedPte Decode(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: an entry's named fields");
+    public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind) =>
+        throw new NotImplementedException("TODO: the PTE codec: an entry's named fields");
 }

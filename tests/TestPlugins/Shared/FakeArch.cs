@@ -114,8 +114,9 @@ public sealed class FakeCodec : IPteCodec
 
     public PhysAddr OutputAddress(ulong raw, int level) => new(raw & 0xFFFFFFFFF000);
 
-    public DecodedPte Decode(ulong raw, int level) => new(raw, level, Classify(raw, level), (raw & 1) != 0, OutputAddress(raw, level),
-        [new PteField("Valid", 0, 0, raw & 1, "valid"), new PteField("Table", 1, 1, (raw >> 1) & 1, "table/page"), new PteField("Address", 47, 12, raw & 0xFFFFFFFFF000, "address")]);
+    public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind) =>
+        [new PteField("Valid", 0, 0, raw & 1, "valid"), new PteField("Table", 1, 1, (raw >> 1) & 1, "table/page"),
+            new PteField("Address", 47, 12, raw & 0xFFFFFFFFF000, "address")];
 }
 
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
