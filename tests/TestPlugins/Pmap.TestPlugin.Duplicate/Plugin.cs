@@ -9,5 +9,6 @@ namespace Pmap.TestPlugin.Duplicate;
 public sealed class Plugin : IArchitecturePlugin
 {
     public int ContractVersion => PmapContract.Version;
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) => services.AddSingleton<IArchitecture>(new FakeArchitecture("fake"));
+    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
+        services.AddSingleton<IArchitecture>(new FakeArchitecture("fake"));
 }

@@ -8,5 +8,6 @@ namespace Pmap.TestPlugin.OldContract;
 public sealed class Plugin : IArchitecturePlugin
 {
     public int ContractVersion => 0;
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) => services.AddSingleton<IArchitecture>(new FakeArchitecture("old"));
+    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
+        services.AddSingleton<IArchitecture>(new FakeArchitecture("old"));
 }

@@ -8,5 +8,6 @@ namespace Pmap.TestPlugin.Throwing;
 public sealed class Plugin : IArchitecturePlugin
 {
     public int ContractVersion => PmapContract.Version;
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) => throw new InvalidOperationException("registration exploded");
+    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
+        throw new InvalidOperationException("registration exploded");
 }

@@ -10,7 +10,8 @@ namespace Pmap.TestArch;
 /// entry = address | table (bit 1) | valid (bit 0), an up-growing fixmap at 0x400000 with two named slots
 /// before the PMAP range. Its unmap flush can be left out to show what a missing flush does.
 /// </summary>
-public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false) : ArchModel(settings, name, Fmt, new FakeCodec())
+public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false)
+    : ArchModel(settings, name, Fmt, new FakeCodec())
 {
     public const ulong Valid = 1, TableBit = 2;
     public const int FixA = 0, FixB = 1, FixPmapBegin = 2;
@@ -29,13 +30,18 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
         FixPmapBegin = FixPmapBegin,
         FixPmapEnd = FixPmapBegin + settings.NumFixPmap - 1,
         NumFixPmap = settings.NumFixPmap,
-        Ranges = [new FixmapRange("FIX_A", 0, 0), new FixmapRange("FIX_B", 1, 1), new FixmapRange("FIX_PMAP", FixPmapBegin, FixPmapBegin + settings.NumFixPmap - 1)],
+        Ranges =
+        [
+            new FixmapRange("FIX_A", 0, 0), new FixmapRange("FIX_B", 1, 1),
+            new FixmapRange("FIX_PMAP", FixPmapBegin, FixPmapBegin + settings.NumFixPmap - 1),
+        ],
         EndOfFixedAddresses = FixPmapBegin + settings.NumFixPmap,
         VirtToFixSite = null,
     };
 
     public override RamBank DefaultRam => new(new PhysAddr(0x40000000), 64UL << 20);
-    public override XenImage Image { get; } = XenImage.Packed(Root, 64 * Page.Size, 0, ("fake_root", 1), ("fake_l1", 1), ("fake_l2", 1), ("fake_fixmap", 1));
+    public override XenImage Image { get; } =
+        XenImage.Packed(Root, 64 * Page.Size, 0, ("fake_root", 1), ("fake_l1", 1), ("fake_l2", 1), ("fake_fixmap", 1));
     public override VirtAddr? DirectmapVirtStart => new(0x0000100000000000);
 
     private static ulong PmapEntry(Mfn mfn) => (mfn.Value << 12) | TableBit | Valid;
@@ -121,8 +127,10 @@ public sealed class FakeCodec : IPteCodec
 
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
-public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false) : Architecture<FakeProfile>(name, "a test architecture",
+public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false)
+    : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
-    protected override ArchModel Create(ArchSettings settings, FakeProfile profile) => new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore);
+    protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
+        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore);
 }
