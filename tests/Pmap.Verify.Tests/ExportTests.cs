@@ -66,4 +66,30 @@ public class ExportTests
         }
         Assert.Contains(sampled, v => v.What.StartsWith("unmapped", StringComparison.Ordinal));
     }
+    /// <summary>The shared sampler covers the edges of every mapping: the words just outside each run of valid entries.</summary>
+    [Theory]
+    [InlineData("arm64")]
+    [InlineData("arm32")]
+    [InlineData("x86")]
+    [InlineData("riscv")]
+    public void Every_run_of_valid_entries_is_sampled_just_outside_both_ends(string arch)
+    {
+        var model = Models.Model(arch);
+        var (m, landmarks) = Verifier.Run(model, VerifyScenario.Boot);
+        var snapshot = TableExport.Export(m);
+        var sampled = VaSampler.Sample(snapshot, m.Format, m.Codec);
+        // Every fixmap slot at two points, whether mapped or not.
+        Assert.Equal(2 * model.Fixmap.EndOfFixedAddresses, landmarks.Count(l => l.What.StartsWith("fixmap slot", StringComparison.Ordinal)));
+        Assert.InRange(landmarks.Concat(sampled).DistinctBy(v => v.Va).Count(), 200, 5000);
+        // The root's first valid entry: the word before it is asked about unless it is entry 0.
+        var root = snapshot.Tables[0];
+        var first = Array.FindIndex(root.Entries, e => m.Codec.Classify(e, root.Level) != Pmap.Core.Paging.PteKind.Invalid);
+        Assert.True(first >= 0);
+        if (first > 0)
+            Assert.Contains(sampled, v => v.What == $"last word before a run of level {root.Level} entries from {first}");
+        // What the sampler calls unmapped is: the model's own walk faults there.
+        var unmapped = sampled.Where(v => v.What.StartsWith("unmapped", StringComparison.Ordinal)).ToList();
+        Assert.InRange(unmapped.Count, snapshot.Tables.Count, int.MaxValue);
+        Assert.All(unmapped, v => Assert.Null(m.WalkFast(new VirtAddr(v.Va), out _, out _, out _)));
+    }
 }

@@ -19,8 +19,8 @@ public class VerifyAgainstQemuTests
         var report = Verifier.Verify(Models.Model(arch), scenario);
         Assert.True(report.AllAgree, string.Join("\n", report.Disagreements.Take(20)
             .Select(c => $"{Hex.Format(c.Va)} {c.What}: model {c.ModelAnswer}, qemu {c.QemuAnswer}")));
-        // RISC-V's boot tables are three pages (two 1G directmap blocks, the fixmap): fewer VAs cover them.
-        Assert.InRange(report.Checks.Count, arch == "riscv" ? 30 : 150, 5000);
+        // Hundreds on every architecture, RISC-V's three boot table pages included (240 to 1,934 today).
+        Assert.InRange(report.Checks.Count, 200, 5000);
         Assert.Contains(report.Checks, c => c.ModelPa is null);
         Assert.Contains(report.Checks, c => c.ModelPa is not null);
     }
