@@ -23,7 +23,8 @@ public static class VerifyCommand
         scenario.AcceptOnlyFromAmong("boot", "map");
         var xenImage = new Option<string?>("--xen-image")
         {
-            Description = "Boot this real Xen arm64 image under QEMU instead and compare its page tables, entry by entry, with the model's boot",
+            Description = "Boot this real Xen arm64 image under QEMU instead and compare its page tables, entry by entry, with the model's boot "
+                + "(with --xen-syms, also its pmap_map/pmap_unmap calls)",
         };
         var cmd = new Command("verify", "Run a scenario on the model, load its page tables into QEMU and compare QEMU's MMU translations "
                 + "with the model's for hundreds of VAs (exit 1 when any differ, 3 when QEMU is missing).")
