@@ -1,5 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 using Pmap.Qemu;
 
 namespace Pmap.Verify.Tests;
@@ -61,7 +62,7 @@ public class ExportTests
         foreach (var level in m.Format.WalkOrder)
         {
             var hasLeaf = TableExport.Export(m).Tables.Any(t => t.Level == level
-                && t.Entries.Any(e => m.Codec.Classify(e, level) is Pmap.Core.Paging.PteKind.Block or Pmap.Core.Paging.PteKind.Page));
+                && t.Entries.Any(e => m.Codec.Classify(e, level) is PteKind.Block or PteKind.Page));
             if (hasLeaf) Assert.Contains(sampled, v => v.What.StartsWith(Hex.FormatSize(m.Format.LevelSize(level)), StringComparison.Ordinal));
         }
         Assert.Contains(sampled, v => v.What.StartsWith("unmapped", StringComparison.Ordinal));
@@ -81,12 +82,12 @@ public class ExportTests
         // Every fixmap slot at two points, whether mapped or not.
         Assert.Equal(2 * model.Fixmap.EndOfFixedAddresses, landmarks.Count(l => l.What.StartsWith("fixmap slot", StringComparison.Ordinal)));
         Assert.InRange(landmarks.Concat(sampled).DistinctBy(v => v.Va).Count(), 200, 5000);
-        // The root's first valid entry: the word before it is asked about unless it is entry 0.
-        var root = snapshot.Tables[0];
-        var first = Array.FindIndex(root.Entries, e => m.Codec.Classify(e, root.Level) != Pmap.Core.Paging.PteKind.Invalid);
-        Assert.True(first >= 0);
-        if (first > 0)
-            Assert.Contains(sampled, v => v.What == $"last word before a run of level {root.Level} entries from {first}");
+        // Each run of valid entries that starts after an invalid one is asked about at the word before it.
+        var starts = snapshot.Tables.SelectMany(t => Enumerable.Range(1, t.Entries.Length - 1)
+            .Where(i => m.Codec.Classify(t.Entries[i], t.Level) != PteKind.Invalid && m.Codec.Classify(t.Entries[i - 1], t.Level) == PteKind.Invalid)
+            .Select(i => $"last word before a run of level {t.Level} entries from {i}")).ToList();
+        Assert.NotEmpty(starts);
+        Assert.All(starts, label => Assert.Contains(sampled, v => v.What == label));
         // What the sampler calls unmapped is: the model's own walk faults there.
         var unmapped = sampled.Where(v => v.What.StartsWith("unmapped", StringComparison.Ordinal)).ToList();
         Assert.InRange(unmapped.Count, snapshot.Tables.Count, int.MaxValue);
