@@ -52,6 +52,11 @@ public static class VerifyCommand
             {
                 return io.Fail(ExitCodes.PluginOrConfig, "config", e.Message, c.Global.Json);
             }
+            catch (Exception e) when (e is GdbProtocolException or TimeoutException)
+            {
+                // The image (or its symbols) did not run as expected: no power-off in time, a stop outside the traced calls.
+                return io.Fail(ExitCodes.PluginOrConfig, "config", "QEMU: " + e.Message.Split('\n')[0], c.Global.Json);
+            }
             var dto = VerifyView.From(report);
             if (!report.AllAgree)
                 io.Err.WriteLine($"pmap: QEMU disagrees with the model on {dto.Disagreements} of {dto.Checked} VAs, first {dto.FirstDisagreement}");

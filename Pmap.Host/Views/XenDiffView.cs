@@ -64,8 +64,8 @@ public static class XenDiffView
             c.MarkupLine("PMAP calls not traced: --xen-syms (the build's xen-syms) gives pmap_map and pmap_unmap to stop at");
             return;
         }
-        c.MarkupLine($"pmap_map/pmap_unmap: Xen made {p.RealCalls} calls in slots {string.Join(", ", p.RealSlots)}; the model's {p.ModelCalls} "
-            + $"(slots {string.Join(", ", p.ModelSlots)}) "
+        c.MarkupLine($"pmap_map/pmap_unmap: Xen made {p.RealCalls} calls in slots {Slots(p.RealSlots)}; the model's {p.ModelCalls} "
+            + $"(slots {Slots(p.ModelSlots)}) "
             + (p.ModelRunAt is { } at ? $"are Xen's calls {at} to {at + p.ModelCalls - 1}, in order" : "[red]do not appear in order among them[/]"));
         foreach (var part in p.Calls.Where(x => !x.Model).GroupBy(x => x.Index < (p.ModelRunAt ?? 0)))
         {
@@ -74,4 +74,6 @@ public static class XenDiffView
         }
         c.MarkupLine(p.Agrees ? "[green]PMAP slot use agrees[/]" : "[red]PMAP slot use differs[/]");
     }
+
+    private static string Slots(IReadOnlyList<int> slots) => slots.Count == 0 ? "none" : string.Join(", ", slots);
 }
