@@ -210,6 +210,20 @@ public sealed class GdbRemoteClient : IDisposable, IHandshakeClient
         }
     }
 
+    /// <summary>Executes one instruction (<c>s</c>) and returns the stop reply.</summary>
+    public GdbStopReply Step() => ParseStop(Request("s"));
+
+    /// <summary>
+    /// Leaves a software breakpoint the target is stopped at: QEMU checks breakpoints before it executes an
+    /// instruction, so a plain continue from one stops there again at once. As gdb does: remove, step, reinsert.
+    /// </summary>
+    public void StepOverBreakpoint(ulong pc)
+    {
+        RemoveBreakpoint(pc);
+        Step();
+        SetBreakpoint(pc);
+    }
+
     /// <summary>Stops a running target (the 0x03 byte) and returns its stop reply.</summary>
     public GdbStopReply Interrupt()
     {

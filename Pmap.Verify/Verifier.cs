@@ -42,8 +42,9 @@ public static class Verifier
     }
 
     private static IEnumerable<LabelledVa> FixmapSlots(ArchModel model) =>
-        Enumerable.Range(0, model.Fixmap.EndOfFixedAddresses)
-            .Select(s => new LabelledVa(model.Fixmap.FixToVirt(s).Value + 0x40, $"fixmap slot {s} {model.Fixmap.NameOf(s)}"));
+        Enumerable.Range(0, model.Fixmap.EndOfFixedAddresses).SelectMany(s => (LabelledVa[])[
+            new(model.Fixmap.FixToVirt(s).Value + 0x40, $"fixmap slot {s} {model.Fixmap.NameOf(s)}"),
+            new(model.Fixmap.FixToVirt(s).Value + Page.Size - 8, $"fixmap slot {s} {model.Fixmap.NameOf(s)}, last word")]);
 
     /// <summary>
     /// Exports the tables, lets <paramref name="tamper"/> change the copy (to prove a wrong table is caught), places

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Pmap.Core.Arch;
 
@@ -20,18 +21,29 @@ public sealed class XenSymbols
     public string Source { get; }
 
     /// <summary>Reads a file; a missing or unreadable file, or one with no symbol line, is a configuration error on <paramref name="key"/>.</summary>
+    /// <remarks>An ELF file (xen-syms itself) is read through its symbol table; anything else as nm / System.map text.</remarks>
     public static XenSymbols Load(string path, string key)
     {
-        string[] lines;
+        byte[] bytes;
         try
         {
-            lines = File.ReadAllLines(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new PmapConfigurationException(key, $"cannot read symbols file '{path}': {e.Message}");
         }
-        return Parse(lines, $"'{path}'", key);
+        if (!ElfSymbols.IsElf(bytes))
+            return Parse(Encoding.UTF8.GetString(bytes).Split('\n'), $"'{path}'", key);
+        try
+        {
+            var symbols = ElfSymbols.Read(bytes);
+            return symbols.Count > 0 ? new XenSymbols(symbols, $"'{path}'") : throw new FormatException("its symbol table is empty");
+        }
+        catch (FormatException e)
+        {
+            throw new PmapConfigurationException(key, $"'{path}': {e.Message}");
+        }
     }
 
     /// <summary>Parses nm / System.map lines; lines that are not "hex type name" are skipped (nm prints "U name" for undefined ones).</summary>

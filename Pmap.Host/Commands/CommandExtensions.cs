@@ -4,10 +4,10 @@ namespace Pmap.Host.Commands;
 
 public static class CommandExtensions
 {
-    /// <summary>--xen-syms FILE: the image (sections, static tables) of a real build, from nm or System.map of its xen-syms.</summary>
+    /// <summary>--xen-syms FILE: the image (sections, static tables) of a real build, from its xen-syms (ELF) or nm / System.map of it.</summary>
     public static Option<string?> XenSymsOption() => new("--xen-syms")
     {
-        Description = "nm or System.map listing of the xen-syms to model: its sections and static page tables (Arm; "
+        Description = "the xen-syms ELF to model, or its nm or System.map listing: its sections and static page tables (Arm; "
             + "default: configuration key Architectures:<arch>:SymbolsFile, else the port's built-in build)",
     };
 

@@ -23,16 +23,18 @@ public static class VerifyCommand
         scenario.AcceptOnlyFromAmong("boot", "map");
         var xenImage = new Option<string?>("--xen-image")
         {
-            Description = "Boot this real Xen arm64 image under QEMU instead and compare its page tables, entry by entry, with the model's boot",
+            Description = "Boot this real Xen arm64 image under QEMU instead and compare its page tables, entry by entry, with the model's boot "
+                + "(with --xen-syms, also its pmap_map/pmap_unmap calls)",
         };
         var cmd = new Command("verify", "Run a scenario on the model, load its page tables into QEMU and compare QEMU's MMU translations "
                 + "with the model's for hundreds of VAs (exit 1 when any differ, 3 when QEMU is missing).")
             .WithExamples("pmap verify --arch arm64", "pmap verify --arch x86 --scenario map --json",
-                "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64");
-        cmd.WithOptions(scenario, xenImage);
+                "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64 --xen-syms usr/lib/debug/boot/xen-syms-4.17-arm64");
+        var xenSyms = CommandExtensions.XenSymsOption();
+        cmd.WithOptions(scenario, xenImage, xenSyms);
         cmd.SetAction(p => io.Execute(p, c =>
         {
-            var model = c.Model();
+            var model = c.Model(xenSyms: p.GetValue(xenSyms));
             var which = p.GetValue(scenario) == "map" ? VerifyScenario.Map : VerifyScenario.Boot;
             var image = p.GetValue(xenImage);
             if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
@@ -42,13 +44,18 @@ public static class VerifyCommand
                 if (image is not null)
                 {
                     var xen = XenDiffView.From(RealXenCheck.Run(model, image));
-                    return c.Show(xen, XenDiffView.Render, xen.Differences.Count == 0 ? ExitCodes.Success : Disagreement);
+                    return c.Show(xen, XenDiffView.Render, XenDiffView.Agrees(xen) ? ExitCodes.Success : Disagreement);
                 }
                 report = Verifier.Verify(model, which);
             }
             catch (QemuNotInstalledException e)
             {
                 return io.Fail(ExitCodes.PluginOrConfig, "config", e.Message, c.Global.Json);
+            }
+            catch (Exception e) when (e is GdbProtocolException or TimeoutException)
+            {
+                // The image (or its symbols) did not run as expected: no power-off in time, a stop outside the traced calls.
+                return io.Fail(ExitCodes.PluginOrConfig, "config", "QEMU: " + e.Message.Split('\n')[0], c.Global.Json);
             }
             var dto = VerifyView.From(report);
             if (!report.AllAgree)

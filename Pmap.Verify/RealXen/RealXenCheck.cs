@@ -6,18 +6,28 @@ using Pmap.Qemu;
 
 namespace Pmap.Verify.RealXen;
 
-/// <summary>A real Xen's page tables at its final power-off beside the model's after booting the same RAM.</summary>
+/// <summary>
+/// A real Xen's page tables at its final power-off beside the model's after booting the same RAM; with the build's
+/// symbols, also its PMAP calls beside the model's (<paramref name="Pmap"/>, else null).
+/// </summary>
 public sealed record RealXenReport(string Arch, string Profile, string Image, ulong Ttbr0El2, string Console,
-    int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime);
+    int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime, PmapTraceComparison? Pmap = null);
 
 public static class RealXenCheck
 {
-    /// <summary>Boots <paramref name="image"/> under QEMU and compares its tables, entry by entry, with the model's.</summary>
+    /// <summary>
+    /// Boots <paramref name="image"/> under QEMU and compares its tables, entry by entry, with the model's. When the
+    /// model was given the build's symbols (--xen-syms), breakpoints at their pmap_map and pmap_unmap trace the slots.
+    /// </summary>
     public static RealXenReport Run(ArchModel model, string image, TimeSpan? timeout = null)
     {
         if (model.Name != "arm64")
             throw new PmapUsageException($"--xen-image boots an arm64 Xen only, not {model.Name}");
-        var (m, _, crash) = BootScenario.Boot(model, new RamBank(new PhysAddr(XenBoot.RamBase), XenBoot.RamSize));
+        var symbols = model.Settings.Symbols();
+        var key = model.Settings.SymbolsFile is null ? "SymbolsFile" : "--xen-syms";
+        var entry = symbols is null ? null : new PmapEntryPoints(symbols["pmap_map", key], symbols["pmap_unmap", key]);
+        var (m, _, crash) = BootScenario.Boot(model, new RamBank(new PhysAddr(XenBoot.RamBase), XenBoot.RamSize),
+            new MachineOptions { TraceEnabled = entry is not null });
         if (crash is not null) throw crash;
         var modelTables = TableExport.Export(m);
         var (real, state) = XenBoot.Run(image, (q, s) =>
@@ -25,10 +35,13 @@ public static class RealXenCheck
             // TTBR0_EL2 bits 47:1 hold the root's address (4K aligned here); CnP and the ASID field are not used at EL2.
             var root = new PhysAddr(s.Ttbr0El2 & 0x0000_FFFF_FFFF_F000);
             return (TableExport.Export(pa => ReadPage(q, pa), m.Format, m.Codec, root), s);
-        }, timeout);
+        }, timeout, entry);
         var comparison = TableDiff.Compare(modelTables, real, m.Format, m.Codec, m.TableName);
+        var pmap = state.PmapStops is { } stops
+            ? XenPmapTrace.Compare(XenPmapTrace.Calls(stops, model.Fixmap), XenPmapTrace.Calls(m.Trace))
+            : null;
         return new RealXenReport(model.Name, model.Profile, Path.GetFileName(image), state.Ttbr0El2, state.Console,
-            modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed);
+            modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed, pmap);
     }
 
     private static ulong[] ReadPage(QemuInstance q, PhysAddr pa)

@@ -4,7 +4,8 @@ using Pmap.Qemu;
 namespace Pmap.Verify.RealXen;
 
 /// <summary>What a real Xen left behind: its EL2 translation registers, a way to read its RAM, and its console.</summary>
-public sealed record XenBootState(ulong Ttbr0El2, ulong TcrEl2, string Console, TimeSpan Elapsed);
+/// <remarks><paramref name="PmapStops"/>: the pmap_map/pmap_unmap calls on the way, when they were traced, else null.</remarks>
+public sealed record XenBootState(ulong Ttbr0El2, ulong TcrEl2, string Console, TimeSpan Elapsed, IReadOnlyList<RealPmapStop>? PmapStops = null);
 
 /// <summary>
 /// Boots a real Xen arm64 image at EL2 under QEMU (virt, GICv3, cortex-a57, 2 GiB at 0x40000000, no dom0) until it
@@ -19,8 +20,11 @@ public static class XenBoot
 
     private static readonly string[] Machine = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57"];
 
-    /// <summary>Boots <paramref name="image"/> and hands the paused machine to <paramref name="inspect"/>.</summary>
-    public static T Run<T>(string image, Func<QemuInstance, XenBootState, T> inspect, TimeSpan? timeout = null)
+    /// <summary>
+    /// Boots <paramref name="image"/> and hands the paused machine to <paramref name="inspect"/>; with
+    /// <paramref name="pmap"/>, stopping at every pmap_map and pmap_unmap on the way.
+    /// </summary>
+    public static T Run<T>(string image, Func<QemuInstance, XenBootState, T> inspect, TimeSpan? timeout = null, PmapEntryPoints? pmap = null)
     {
         if (!File.Exists(image)) throw new FileNotFoundException($"no Xen image at {image}", image);
         var binary = QemuLocator.Require(QemuTarget.Arm64);
@@ -37,8 +41,10 @@ public static class XenBoot
                 CaptureSerial = true,
                 ExtraArgs = ["-kernel", image, "-dtb", dtb, "-action", "reboot=shutdown,shutdown=pause"],
             });
-            WaitForPowerOff(qemu, timeout ?? TimeSpan.FromSeconds(90));
-            var state = new XenBootState(qemu.ReadRegister("TTBR0_EL2"), qemu.ReadRegister("TCR_EL2"), qemu.SerialOutput, clock.Elapsed);
+            var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+            var stops = pmap is null ? null : XenPmapTrace.Run(qemu, pmap, deadline);
+            WaitForPowerOff(qemu, deadline);
+            var state = new XenBootState(qemu.ReadRegister("TTBR0_EL2"), qemu.ReadRegister("TCR_EL2"), qemu.SerialOutput, clock.Elapsed, stops);
             return inspect(qemu, state);
         }
         finally
@@ -62,16 +68,17 @@ public static class XenBoot
     }
 
     /// <summary>Lets Xen run until it powers off (QEMU pauses on shutdown) or the time is up.</summary>
-    private static void WaitForPowerOff(QemuInstance qemu, TimeSpan timeout)
+    /// <remarks>After a traced run the machine is already stopped by the power-off: "info status" then says so at once.</remarks>
+    private static void WaitForPowerOff(QemuInstance qemu, DateTime deadline)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        qemu.Qmp.Execute("cont");
+        var status = qemu.Qmp.HumanMonitorCommand("info status");
+        if (!status.Contains("shutdown", StringComparison.Ordinal)) qemu.Qmp.Execute("cont");
         while (DateTime.UtcNow < deadline)
         {
-            Thread.Sleep(250);
-            var status = qemu.Qmp.HumanMonitorCommand("info status");
+            status = qemu.Qmp.HumanMonitorCommand("info status");
             if (status.Contains("shutdown", StringComparison.Ordinal) || status.Contains("paused", StringComparison.Ordinal)) return;
+            Thread.Sleep(250);
         }
-        throw new TimeoutException($"Xen did not power off within {timeout.TotalSeconds:0} s; console:\n{qemu.SerialOutput}");
+        throw new TimeoutException($"Xen did not power off in time; console:\n{qemu.SerialOutput}");
     }
 }

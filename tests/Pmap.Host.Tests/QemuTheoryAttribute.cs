@@ -27,3 +27,22 @@ public sealed class XenImageFactAttribute : FactAttribute
 
     public static string? Image => Environment.GetEnvironmentVariable("PMAP_XEN_IMAGE") is { Length: > 0 } path && File.Exists(path) ? path : null;
 }
+
+/// <summary>A fact that needs Debian's 4.17.7 xen-syms (PMAP_XEN_SYMS, from xen-hypervisor-4.17-arm64-dbg): skipped without it.</summary>
+public sealed class XenSymsFactAttribute : FactAttribute
+{
+    public const string Missing = "no xen-syms: set PMAP_XEN_SYMS to xen-syms-4.17-arm64 from xen-hypervisor-4.17-arm64-dbg";
+
+    public XenSymsFactAttribute()
+    {
+        if (Syms is null) Skip = Missing;
+    }
+
+    public static string? Syms => Environment.GetEnvironmentVariable("PMAP_XEN_SYMS") is { Length: > 0 } path && File.Exists(path) ? path : null;
+}
+
+/// <summary>A fact that needs the image and its xen-syms: skipped, saying which is missing, without either.</summary>
+public sealed class XenImageAndSymsFactAttribute : FactAttribute
+{
+    public XenImageAndSymsFactAttribute() => Skip = new XenImageFactAttribute().Skip ?? new XenSymsFactAttribute().Skip;
+}

@@ -1,5 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Machine;
+using Pmap.Core.Paging;
 using Pmap.Qemu;
 
 namespace Pmap.Verify.Tests;
@@ -61,9 +62,35 @@ public class ExportTests
         foreach (var level in m.Format.WalkOrder)
         {
             var hasLeaf = TableExport.Export(m).Tables.Any(t => t.Level == level
-                && t.Entries.Any(e => m.Codec.Classify(e, level) is Pmap.Core.Paging.PteKind.Block or Pmap.Core.Paging.PteKind.Page));
+                && t.Entries.Any(e => m.Codec.Classify(e, level) is PteKind.Block or PteKind.Page));
             if (hasLeaf) Assert.Contains(sampled, v => v.What.StartsWith(Hex.FormatSize(m.Format.LevelSize(level)), StringComparison.Ordinal));
         }
         Assert.Contains(sampled, v => v.What.StartsWith("unmapped", StringComparison.Ordinal));
+    }
+    /// <summary>The shared sampler covers the edges of every mapping: the words just outside each run of valid entries.</summary>
+    [Theory]
+    [InlineData("arm64")]
+    [InlineData("arm32")]
+    [InlineData("x86")]
+    [InlineData("riscv")]
+    public void Every_run_of_valid_entries_is_sampled_just_outside_both_ends(string arch)
+    {
+        var model = Models.Model(arch);
+        var (m, landmarks) = Verifier.Run(model, VerifyScenario.Boot);
+        var snapshot = TableExport.Export(m);
+        var sampled = VaSampler.Sample(snapshot, m.Format, m.Codec);
+        // Every fixmap slot at two points, whether mapped or not.
+        Assert.Equal(2 * model.Fixmap.EndOfFixedAddresses, landmarks.Count(l => l.What.StartsWith("fixmap slot", StringComparison.Ordinal)));
+        Assert.InRange(landmarks.Concat(sampled).DistinctBy(v => v.Va).Count(), 200, 5000);
+        // Each run of valid entries that starts after an invalid one is asked about at the word before it.
+        var starts = snapshot.Tables.SelectMany(t => Enumerable.Range(1, t.Entries.Length - 1)
+            .Where(i => m.Codec.Classify(t.Entries[i], t.Level) != PteKind.Invalid && m.Codec.Classify(t.Entries[i - 1], t.Level) == PteKind.Invalid)
+            .Select(i => $"last word before a run of level {t.Level} entries from {i}")).ToList();
+        Assert.NotEmpty(starts);
+        Assert.All(starts, label => Assert.Contains(sampled, v => v.What == label));
+        // What the sampler calls unmapped is: the model's own walk faults there.
+        var unmapped = sampled.Where(v => v.What.StartsWith("unmapped", StringComparison.Ordinal)).ToList();
+        Assert.InRange(unmapped.Count, snapshot.Tables.Count, int.MaxValue);
+        Assert.All(unmapped, v => Assert.Null(m.WalkFast(new VirtAddr(v.Va), out _, out _, out _)));
     }
 }

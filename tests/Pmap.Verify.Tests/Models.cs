@@ -19,10 +19,10 @@ internal static class Models
     };
 
     /// <summary>The architecture's model with its default profile, or the one named.</summary>
-    public static ArchModel Model(string name, string? profile = null)
+    public static ArchModel Model(string name, string? profile = null, string? xenSyms = null)
     {
         var arch = Architecture(name);
-        return arch.Create(ArchSettings.For(profile ?? arch.DefaultProfile));
+        return arch.Create(ArchSettings.For(profile ?? arch.DefaultProfile) with { SymbolsFile = xenSyms });
     }
 }
 

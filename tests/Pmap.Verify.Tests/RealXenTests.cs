@@ -20,6 +20,18 @@ public sealed class XenImageFactAttribute : FactAttribute
     public static string? Image => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path && File.Exists(path) ? path : null;
 }
 
+/// <summary>A fact that needs the image and its xen-syms (path in PMAP_XEN_SYMS, from xen-hypervisor-4.17-arm64-dbg).</summary>
+public sealed class XenImageAndSymsFactAttribute : FactAttribute
+{
+    public XenImageAndSymsFactAttribute()
+    {
+        Skip = new XenImageFactAttribute().Skip;
+        if (Skip is null && Syms is null) Skip = "no xen-syms: set PMAP_XEN_SYMS to xen-syms-4.17-arm64 from xen-hypervisor-4.17-arm64-dbg";
+    }
+
+    public static string? Syms => Environment.GetEnvironmentVariable("PMAP_XEN_SYMS") is { Length: > 0 } p && File.Exists(p) ? p : null;
+}
+
 public class RealXenTests
 {
     [XenImageFact]
@@ -54,5 +66,34 @@ public class RealXenComparisonTests
         // mappings the model does not make: the boot FDT's 2 MiB block and the VMAP and frametable links.
         Assert.Equal(["xen_first[1]", "xen_first[32]", "xen_second[3]"], differing.Order(StringComparer.Ordinal));
         Assert.Contains("Could not set up DOM0 guest OS", report.Console);
+    }
+}
+
+public class RealXenPmapTraceTests
+{
+    /// <summary>
+    /// Debian's 4.17.7 with 2 GiB at 0x40000000, stopped at every pmap_map/pmap_unmap (xen-syms: 0x2aaa70, 0x2aaaf0): 102 calls,
+    /// slots 66 and 67 only (FIX_PMAP_BEGIN = FIX_ACPI_END + 1 = 2 + 64, asm/fixmap.h; 67 while a new table is mapped with
+    /// its parent still mapped in 66). Calls 6 to 15 are setup_directmap_mappings, the part of start_xen the model boots:
+    /// the model's 10 calls are exactly those. Before them: the boot FDT's map_pages_to_xen walking xen_pgtable (MFN
+    /// 0x4032b), xen_first (0x4032a), xen_second (0x40329); after them: setup_frametable_mappings walking to the new
+    /// table at 0xbfffe (xen_first[32]). Both are the mappings the table comparison lists as not modelled.
+    /// </summary>
+    [XenImageAndSymsFact]
+    public void The_model_makes_the_real_xens_directmap_pmap_calls_slot_for_slot()
+    {
+        var model = Models.Model("arm64", "xen-4.17", XenImageAndSymsFactAttribute.Syms);
+        var report = RealXenCheck.Run(model, XenImageFactAttribute.Image!);
+        var pmap = report.Pmap!;
+        Assert.Equal(6, pmap.ModelRunAt);
+        Assert.True(pmap.Agrees);
+        Assert.Equal((102, 10), (pmap.Real.Count, pmap.Model.Count));
+        Assert.Equal([66, 67], pmap.RealSlots);
+        Assert.Equal([66, 67], pmap.ModelSlots);
+        Assert.Equal([0x4032bUL, 0x4032aUL, 0x40329UL], pmap.RealBefore.Where(c => c.Map).Select(c => c.Mfn));
+        Assert.Equal([0x4032aUL, 0x4032bUL, 0xbfffeUL], pmap.RealAfter.Select(c => c.Mfn).Distinct().Order());
+        Assert.Equal(pmap.Real.Count(c => c.Map), pmap.Real.Count(c => !c.Map)); // every map undone
+        Assert.Equal(["xen_first[1]", "xen_first[32]", "xen_second[3]"],
+            report.Comparison.Differences.Select(d => $"{d.Table}[{d.Index}]").Order(StringComparer.Ordinal));
     }
 }

@@ -234,6 +234,16 @@ public class SchemaTests
         Assert.NotEmpty(doc["differences"]!.AsArray());
     }
 
+    /// <summary>With its xen-syms: the PMAP calls traced, the model's found among Xen's (exit 1 still: the tables differ).</summary>
+    [XenImageAndSymsFact]
+    public void Verify_against_a_real_xen_with_its_symbols()
+    {
+        var doc = Run("verify", 1, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!,
+            "--xen-syms", XenSymsFactAttribute.Syms!, "--json");
+        Assert.Equal(6, (int)doc["pmap"]!["modelRunAt"]!);
+        Assert.True((bool)doc["pmap"]!["agrees"]!);
+    }
+
     [Fact]
     public void Verify_without_qemu_exits_3_naming_the_package()
     {
