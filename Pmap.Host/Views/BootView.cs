@@ -32,7 +32,7 @@ public static class BootView
             r.TablesAllocated, r.MaxPmapSlotsInUse, r.PmapSlotsInUseAfter, mappings, r.PteWrites, r.TlbFlushes, r.Hazards, r.VerifiedPages, mismatch);
     }
 
-    public static void Render(IAnsiConsole c, BootDto d, string? lastMessage)
+    public static void Render(IAnsiConsole c, BootDto d)
     {
         c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)}: RAM {d.Ram.Base} + {Hex.FormatSize(Convert.ToUInt64(d.Ram.Size, 16))}");
         var t = new Table().AddColumns("", "value");
@@ -48,6 +48,6 @@ public static class BootView
         t.AddRow("ordering hazards (walks of entries written with no synchronisation since)", $"{d.Hazards}");
         t.AddRow("pages verified by the walker", $"{d.VerifiedPages}");
         c.Write(t);
-        if (d.Error is { } e) c.MarkupLine($"[red]{Markup.Escape(e.Kind.ToUpperInvariant())}[/] {Markup.Escape(e.Where ?? "")}: {Markup.Escape(e.Message)}" + (lastMessage is null ? "" : $" ({Markup.Escape(lastMessage)})"));
+        if (d.Error is { } e) c.MarkupLine(MapView.Stopped(e));
     }
 }
