@@ -53,7 +53,7 @@ public static class MapView
     /// </summary>
     public static string Stopped(ErrorDto e) => e.Kind switch
     {
-        "model" => "[red]stopped:[/] the model failed its own check (not a Xen BUG; details on stderr)",
+        "model" => "[red]stopped:[/] the model failed its own check, a fault of the plugin or the model and not of Xen (details on stderr)",
         "assert" or "bug" or "panic" => $"[red]Xen stopped here:[/] {(e.Kind == "assert" ? "ASSERT" : e.Kind.ToUpperInvariant())} in "
             + $"{Markup.Escape(e.Where ?? "?")} (Xen's message is on stderr)",
         _ => $"[red]stopped:[/] {Markup.Escape(e.Message)}",

@@ -39,4 +39,27 @@ public class FailureReportTests
         Assert.Single(Lines(boot), l => l.Contains("translation fault", StringComparison.Ordinal));
         Assert.DoesNotContain("translation fault", boot.Out);
     }
+
+    [Fact]
+    public void A_failed_boot_verification_is_the_models_fault_exit_3_never_a_Xen_BUG()
+    {
+        // The broken test plugin maps each directmap page one frame off: Xen's checks all pass, the walker's verification does not.
+        var plugins = Path.Combine(AppContext.BaseDirectory, "testplugins");
+        var r = Cli.Run("boot", "--arch", "broken", "--plugins", plugins, "--json");
+        Assert.Equal(3, r.Code);
+        var error = r.Json.GetProperty("error");
+        Assert.Equal("model", error.GetProperty("kind").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, error.GetProperty("where").ValueKind);
+        Assert.False(error.TryGetProperty("console", out _));
+        // DirectmapVirtStart 0x100000000000 maps RAM 0x40000000 + 64M: its first page reaches 0x40001000 instead of 0x40000000.
+        Assert.Equal("the model's own verification failed: VA 0x100000000000 (level 3): maps 0x40001000 instead of 0x40000000",
+            error.GetProperty("message").GetString());
+        Assert.Equal("pmap: " + error.GetProperty("message").GetString(), r.Err.Trim());
+
+        var human = Cli.Run("boot", "--arch", "broken", "--plugins", plugins);
+        Assert.Equal(3, human.Code);
+        Assert.DoesNotContain("BUG", human.Out + human.Err);
+        Assert.DoesNotContain("(XEN)", human.Err);
+        Assert.Contains("the model failed its own check", human.Out);
+    }
 }
