@@ -9,14 +9,20 @@ public static class ConfigurationKeys
 {
     /// <summary>The root keys; "Home" is PMAP_HOME, which names the per-user folder and so arrives as a key too.</summary>
     public static readonly string[] Root =
-        [nameof(PmapOptions.PluginsPath), nameof(PmapOptions.Architecture), nameof(PmapOptions.NumFixPmap), nameof(PmapOptions.Debug), "Architectures"];
+    [
+        nameof(PmapOptions.PluginsPath), nameof(PmapOptions.Architecture), nameof(PmapOptions.NumFixPmap), nameof(PmapOptions.Debug),
+        "Architectures",
+    ];
+
+    private const string PmapHomeKey = "Home";
 
     public static IReadOnlyList<string> Unknown(IConfiguration configuration, ArchitectureRegistry registry)
     {
         var warnings = new List<string>();
         foreach (var section in configuration.GetChildren())
         {
-            if (Root.Contains(section.Key, StringComparer.OrdinalIgnoreCase) || section.Key.Equals("Home", StringComparison.OrdinalIgnoreCase)) continue;
+            if (Root.Contains(section.Key, StringComparer.OrdinalIgnoreCase) || section.Key.Equals(PmapHomeKey, StringComparison.OrdinalIgnoreCase))
+                continue;
             warnings.Add($"unknown configuration key '{section.Path}' (from {Source(configuration, section)}) is ignored"
                 + Spelling.Hint(section.Key, Root) + $"; known keys are {string.Join(", ", Root)}");
         }
@@ -35,7 +41,8 @@ public static class ConfigurationKeys
     /// <summary>Where a section came from: the source of its first value.</summary>
     private static string Source(IConfiguration configuration, IConfigurationSection section)
     {
-        var leaf = section.Value is not null ? section : section.AsEnumerable().Select(kv => configuration.GetSection(kv.Key)).FirstOrDefault(s => s.Value is not null);
+        var leaf = section.Value is not null ? section
+            : section.AsEnumerable().Select(kv => configuration.GetSection(kv.Key)).FirstOrDefault(s => s.Value is not null);
         return leaf is null ? "configuration" : ConfigurationSources.Describe(configuration, leaf.Path);
     }
 }

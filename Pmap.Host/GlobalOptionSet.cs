@@ -29,10 +29,25 @@ public sealed class GlobalOptionSet
         Recursive = true,
     };
 
-    public Option<string?> Plugins { get; } = new("--plugins") { Description = "Plugins folder (default: plugins/ beside the binary)", Recursive = true };
-    public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON configuration file, read after appsettings.json", Recursive = true };
+    public Option<string?> Plugins { get; } = new("--plugins")
+    {
+        Description = "Plugins folder (default: plugins/ beside the binary)",
+        Recursive = true,
+    };
+
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = "Extra JSON configuration file, read after appsettings.json",
+        Recursive = true,
+    };
+
     public Option<bool> Json { get; } = new("--json") { Description = "Machine output: one JSON document on stdout", Recursive = true };
-    public Option<string?> NumFixPmap { get; } = new("--num-fix-pmap") { Description = "NUM_FIX_PMAP: number of PMAP slots (default 8)", Recursive = true };
+
+    public Option<string?> NumFixPmap { get; } = new("--num-fix-pmap")
+    {
+        Description = "NUM_FIX_PMAP: number of PMAP slots (default 8)",
+        Recursive = true,
+    };
 
     /// <summary>NDEBUG: Xen built without CONFIG_DEBUG.</summary>
     public Option<bool> XenReleaseBuild { get; } = new("--xen-release-build")
@@ -58,12 +73,14 @@ public sealed class GlobalOptionSet
         int? num = null;
         if (p.GetValue(NumFixPmap) is { } text)
         {
-            if (!int.TryParse(text, out var n) || n < 1) throw new PmapUsageException($"--num-fix-pmap '{text}' is not valid: expected a whole number from 1");
+            if (!int.TryParse(text, out var n) || n < 1)
+                throw new PmapUsageException($"--num-fix-pmap '{text}' is not valid: expected a whole number from 1");
             num = n;
         }
         var color = p.GetValue(Color) ?? "auto";
         if (!Terminal.ColorModes.Contains(color))
-            throw new PmapUsageException($"--color '{color}' is not valid{Spelling.Hint(color, Terminal.ColorModes)}: expected auto, always or never");
+            throw new PmapUsageException($"--color '{color}' is not valid{Spelling.Hint(color, Terminal.ColorModes)}: "
+                + "expected auto, always or never");
         var release = p.GetValue(XenReleaseBuild) || p.GetValue(Release);
         return new GlobalOptions(p.GetValue(Arch), p.GetValue(Profile), p.GetValue(Plugins), p.GetValue(Config), p.GetValue(Json), num, release)
         {
@@ -75,7 +92,8 @@ public sealed class GlobalOptionSet
 /// <summary>Values the shell can complete ([suggest] directive): the loaded architectures, their profiles, system states.</summary>
 internal static class Completions
 {
-    public static IEnumerable<string> Architectures(GlobalOptionSet g, CompletionContext c) => Registry(g, c)?.Names.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>();
+    public static IEnumerable<string> Architectures(GlobalOptionSet g, CompletionContext c) =>
+        Registry(g, c)?.Names.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>();
 
     /// <summary>The profiles of the --arch given; with none (or a list), every ARCH:PROFILE pair.</summary>
     public static IEnumerable<string> Profiles(GlobalOptionSet g, CompletionContext c)
@@ -91,7 +109,8 @@ internal static class Completions
     {
         try
         {
-            return CliContext.Create(new GlobalOptions(null, null, c.ParseResult.GetValue(g.Plugins), c.ParseResult.GetValue(g.Config), false, null, false)).Registry;
+            var p = c.ParseResult;
+            return CliContext.Create(new GlobalOptions(null, null, p.GetValue(g.Plugins), p.GetValue(g.Config), false, null, false)).Registry;
         }
         catch (Exception e) when (e is PmapUsageException or PmapConfigurationException or Hosting.PluginFolderException or IOException)
         {

@@ -44,7 +44,8 @@ public sealed class AddressSpace(ArchModel model, XenMachine machine)
                 if (run.Crash is not null) throw run.Crash;
                 return new AddressSpace(model, run.Machine);
             default:
-                throw new PmapUsageException($"--after '{scenario}' is not a scenario{Spelling.Hint(scenario, ["boot", "map"])}: expected boot or map");
+                throw new PmapUsageException($"--after '{scenario}' is not a scenario{Spelling.Hint(scenario, ["boot", "map"])}: "
+                    + "expected boot or map");
         }
     }
 

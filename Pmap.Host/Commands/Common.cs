@@ -53,7 +53,8 @@ public static class Args
                 foreach (var end in dash < 0 ? [part] : new[] { first, last })
                     if (DecimalNote("--mfn", end) is { } n) note?.Invoke(n);
                 var (a, b) = (Mfn(first), Mfn(last));
-                if (b.Value < a.Value) throw new PmapUsageException($"--mfn range '{Hex.Echo(part)}' runs backwards: write FIRST-LAST with FIRST <= LAST");
+                if (b.Value < a.Value)
+                    throw new PmapUsageException($"--mfn range '{Hex.Echo(part)}' runs backwards: write FIRST-LAST with FIRST <= LAST");
                 if (b.Value - a.Value >= MaxMfns || list.Count + (int)(b.Value - a.Value) >= MaxMfns)
                     throw new PmapUsageException($"--mfn '{Hex.Echo(token)}' names more than {MaxMfns} frames");
                 if (dash < 0) list.Add((a, part));

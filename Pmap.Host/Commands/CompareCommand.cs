@@ -13,8 +13,8 @@ public static class CompareCommand
     {
         var archs = CommandOptions.Deprecated<string?>("--archs", v => $"--arch {v}");
         var mfn = CommandOptions.Mfn("The MFN pmap_map maps on each");
-        var cmd = new Command("compare", "The architectures side by side: paging levels, VA/PA bits, the fixmap and its direction, the PMAP slot addresses, "
-                + "the PTE pmap_map writes and the instructions arch_pmap_map / arch_pmap_unmap run.")
+        var cmd = new Command("compare", "The architectures side by side: paging levels, VA/PA bits, the fixmap and its direction, "
+                + "the PMAP slot addresses, the PTE pmap_map writes and the instructions arch_pmap_map / arch_pmap_unmap run.")
             .WithExamples("pmap compare", "pmap compare --arch arm64,arm32 --mfn 0x40000 --json",
                 "pmap compare --arch arm64,x86 --profile arm64:xen-4.17", "pmap compare --profile arm64:xen-4.17,arm64:upstream");
         cmd.WithOptions(mfn, archs);

@@ -7,7 +7,8 @@ namespace Pmap.Host.Commands;
 public static class Inputs
 {
     /// <summary>Every frame of --mfn (lists and ranges expanded), each checked by <paramref name="check"/>.</summary>
-    public static List<Mfn> Mfns(this CommandContext c, IEnumerable<string>? tokens, Func<(Mfn Mfn, string Text), ArchModel, Mfn> check, ArchModel model) =>
+    public static List<Mfn> Mfns(this CommandContext c, IEnumerable<string>? tokens, Func<(Mfn Mfn, string Text), ArchModel, Mfn> check,
+        ArchModel model) =>
         Args.MfnList(tokens ?? [], c.Note).Select(f => check(f, model)).ToList();
 
     /// <summary>The one frame of a command that maps one (compare, report): a list or range must name exactly one.</summary>

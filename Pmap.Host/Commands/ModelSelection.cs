@@ -3,7 +3,9 @@ using Pmap.Core.Arch;
 
 namespace Pmap.Host.Commands;
 
-/// <summary>The models of a command that shows several architectures side by side (compare, report): one --arch list, --profile per architecture.</summary>
+/// <summary>
+/// The models of a command that shows several architectures side by side (compare, report): one --arch list, --profile per architecture.
+/// </summary>
 public static class ModelSelection
 {
     /// <summary>
@@ -16,7 +18,8 @@ public static class ModelSelection
         var pairs = Pairs(c.Global.Profile);
         var names = archList is not null ? Split(archList)
             : pairs is not null ? pairs.Select(p => p.Arch).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
-            : c.Registry.Names.OrderBy(n => defaultFirst && n == c.Registry.Options.Architecture ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).ToList();
+            : c.Registry.Names.OrderBy(n => defaultFirst && n == c.Registry.Options.Architecture ? 0 : 1)
+                .ThenBy(n => n, StringComparer.Ordinal).ToList();
         if (names.Count == 0) throw new PmapUsageException("--arch names no architecture: give one or more, e.g. arm64,x86");
         foreach (var stray in pairs?.Where(p => !names.Contains(p.Arch, StringComparer.OrdinalIgnoreCase)) ?? [])
             throw new PmapUsageException($"--profile {stray.Arch}:{stray.Profile}: {stray.Arch} is not among --arch {archList}");
@@ -24,7 +27,8 @@ public static class ModelSelection
         foreach (var name in names)
         {
             var arch = c.Registry.Find(name).Architecture;
-            var mine = pairs?.Where(p => string.Equals(p.Arch, name, StringComparison.OrdinalIgnoreCase)).Select(p => (string?)p.Profile).ToList() ?? [];
+            var mine = pairs?.Where(p => string.Equals(p.Arch, name, StringComparison.OrdinalIgnoreCase))
+                .Select(p => (string?)p.Profile).ToList() ?? [];
             if (mine.Count == 0 && pairs is null && c.Global.Profile is { } plain && (profileEverywhere || arch.ProfileNames().Contains(plain)))
                 mine.Add(plain);
             if (mine.Count == 0) mine.Add(null); // the configured or default profile
@@ -33,7 +37,8 @@ public static class ModelSelection
         return models;
     }
 
-    private static List<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    private static List<string> Split(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     /// <summary>ARCH:PROFILE pairs, or null for a plain profile (or none).</summary>
     private static List<(string Arch, string Profile)>? Pairs(string? profile)
@@ -42,7 +47,8 @@ public static class ModelSelection
         return Split(profile).Select(pair =>
         {
             var at = pair.IndexOf(':', StringComparison.Ordinal);
-            if (at <= 0 || at == pair.Length - 1) throw new PmapUsageException($"--profile '{Hex.Echo(pair)}': expected ARCH:PROFILE, e.g. arm64:xen-4.17");
+            if (at <= 0 || at == pair.Length - 1)
+                throw new PmapUsageException($"--profile '{Hex.Echo(pair)}': expected ARCH:PROFILE, e.g. arm64:xen-4.17");
             return (pair[..at], pair[(at + 1)..]);
         }).ToList();
     }

@@ -51,7 +51,8 @@ public class ConfigSourceTests
         Assert.Equal(0, r.Code);
         var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.StartsWith($"pmap: warning: unknown configuration key 'NumFixPmapp' (from file '{file}') is ignored (did you mean NumFixPmap?)", lines[0]);
+        Assert.StartsWith($"pmap: warning: unknown configuration key 'NumFixPmapp' (from file '{file}') is ignored (did you mean NumFixPmap?)",
+            lines[0]);
         Assert.StartsWith($"pmap: warning: configuration section 'Architectures:arm46' (from file '{file}') names no loaded architecture "
             + "(did you mean arm64?)", lines[1]);
 

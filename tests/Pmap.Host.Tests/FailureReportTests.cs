@@ -3,7 +3,8 @@ namespace Pmap.Host.Tests;
 /// <summary>A failure explains itself, once: what Xen did wrong in Xen's terms, and a model fault never passed off as Xen's.</summary>
 public class FailureReportTests
 {
-    private static string[] Lines(CliResult r) => (r.Out + "\n" + r.Err).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static string[] Lines(CliResult r) =>
+        (r.Out + "\n" + r.Err).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Fact]
     public void The_strict_ordering_crash_names_the_pmap_map_its_slot_and_the_missing_isb()

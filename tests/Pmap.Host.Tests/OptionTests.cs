@@ -44,7 +44,9 @@ public class OptionTests
     [Fact]
     public void Old_spellings_are_not_in_help()
     {
-        foreach (var (cmd, old) in new[] { ("bench", "--gib"), ("bench", "--n "), ("fuzz", "--ops"), ("compare", "--archs"), ("translate", "--boot-ram"), ("map", "--release") })
+        (string, string)[] olds = [("bench", "--gib"), ("bench", "--n "), ("fuzz", "--ops"), ("compare", "--archs"), ("translate", "--boot-ram"),
+            ("map", "--release")];
+        foreach (var (cmd, old) in olds)
         {
             var help = Cli.Run(cmd, "--help").Out;
             Assert.DoesNotContain(old, help);
@@ -73,7 +75,8 @@ public class OptionTests
 
         // dump --after map: each frame in its own PMAP range.
         var d = Cli.Run("dump", "--arch", "arm64", "--after", "map", "--mfn", "0x10,0x20", "--json");
-        var pmap = d.Json.GetProperty("ranges").EnumerateArray().Where(r => r.GetProperty("region").GetString()!.EndsWith("(PMAP)", StringComparison.Ordinal));
+        var pmap = d.Json.GetProperty("ranges").EnumerateArray()
+            .Where(r => r.GetProperty("region").GetString()!.EndsWith("(PMAP)", StringComparison.Ordinal));
         Assert.Equal(["0x10000", "0x20000"], pmap.Select(r => r.GetProperty("pa").GetString()));
 
         var backwards = Cli.Run("map", "--mfn", "8-1");
@@ -108,6 +111,7 @@ public class OptionTests
     [InlineData("--state 'erly_boot' is not a system state (did you mean early_boot?)", "map", "--mfn", "1", "--state", "erly_boot")]
     [InlineData("--after 'bot' is not a scenario (did you mean boot?)", "dump", "--after", "bot")]
     [InlineData("--color 'alwyas' is not valid (did you mean always?)", "layout", "--color", "alwyas")]
+    [InlineData("--format 'sgv' is not an output format (did you mean svg?)", "layout", "--format", "sgv")]
     public void A_misspelt_option_or_value_suggests_the_right_one(string message, params string[] args)
     {
         var r = Cli.Run(args);
@@ -136,7 +140,8 @@ public class OptionTests
         Assert.Equal(0, r.Code);
         Assert.Equal([("arm64", "xen-4.17"), ("x86", x86Default)], Rows(r));
         // Two profiles of one architecture side by side; the pairs alone choose the columns.
-        Assert.Equal([("arm64", "xen-4.17"), ("arm64", "upstream")], Rows(Cli.Run("compare", "--profile", "arm64:xen-4.17,arm64:upstream", "--json")));
+        var twice = Cli.Run("compare", "--profile", "arm64:xen-4.17,arm64:upstream", "--json");
+        Assert.Equal([("arm64", "xen-4.17"), ("arm64", "upstream")], Rows(twice));
         var stray = Cli.Run("compare", "--arch", "arm64", "--profile", "x86:series-v5");
         Assert.Equal((2, "pmap: --profile x86:series-v5: x86 is not among --arch arm64"), (stray.Code, stray.Err.Trim()));
         Assert.Contains("unknown profile 'xen-9' for arm64", Cli.Run("compare", "--arch", "arm64,x86", "--profile", "arm64:xen-9").Err);

@@ -126,5 +126,6 @@ public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush =
     : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
-    protected override ArchModel Create(ArchSettings settings, FakeProfile profile) => new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne);
+    protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
+        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne);
 }
