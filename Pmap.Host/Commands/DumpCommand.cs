@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Pmap.Core;
 using Pmap.Core.Scenarios;
 
 using Pmap.Host.Report;
@@ -26,6 +27,11 @@ public static class DumpCommand
         {
             var model = c.Model();
             var scenario = p.GetValue(after)!;
+            // Each scenario takes its own input; one given to the other would be silently ignored.
+            if (scenario == "map" && p.GetValue(ramSize) is not null)
+                throw new PmapUsageException("--ram-size is for --after boot, not --after map");
+            if (scenario == "boot" && p.GetValue(mfn) is { Length: > 0 })
+                throw new PmapUsageException("--mfn is for --after map, not --after boot");
             var picture = Formats.Read(p, format, dot: true, c.Global.Json);
             var mfns = c.Mfns(p.GetValue(mfn) is { Length: > 0 } given ? given : [CommandOptions.DefaultMfn], Args.MfnToMap, model);
             var space = AddressSpace.After(model, scenario, mfns, p.GetValue(ramSize) is { } size ? Args.Bank(model, null, size) : null);

@@ -155,6 +155,8 @@ public class OptionTests
         var d = Cli.Run("dump", "--arch", "arm64", "--ram-size", "1G", "--json");
         var directmap = d.Json.GetProperty("ranges").EnumerateArray().Where(r => r.GetProperty("region").GetString() == "directmap").ToList();
         Assert.Equal(1UL << 30, directmap.Aggregate(0UL, (s, r) => s + Convert.ToUInt64(r.GetProperty("size").GetString(), 16)));
+        Assert.Equal("pmap: --ram-size is for --after boot, not --after map", Cli.Run("dump", "--after", "map", "--ram-size", "1G").Err.Trim());
+        Assert.Equal("pmap: --mfn is for --after map, not --after boot", Cli.Run("dump", "--mfn", "0x10").Err.Trim());
         var half = Cli.Run("bench", "--workload", "W3", "--ram-size", "512M");
         Assert.Equal((2, "pmap: --ram-size 512M: the W3 workload maps whole GiB, e.g. 1G, 16G"), (half.Code, half.Err.Trim()));
     }
