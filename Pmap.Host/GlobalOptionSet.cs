@@ -16,14 +16,17 @@ public sealed class GlobalOptionSet
         Profile.CompletionSources.Add(c => Completions.Profiles(this, c));
     }
 
+    // Help names: without one, help would list every completion (a hundred ARCH:PROFILE pairs) as the value's name.
     public Option<string?> Arch { get; } = new("--arch")
     {
+        HelpName = "ARCH",
         Description = "Architecture name (default: configuration key Architecture); compare and report take a list, arm64,x86",
         Recursive = true,
     };
 
     public Option<string?> Profile { get; } = new("--profile")
     {
+        HelpName = "PROFILE",
         Description = "Profile of the architecture (e.g. xen-4.18.4, xen-4.17 for the newest 4.17.z, seed-v3, upstream); "
             + "compare and report also take ARCH:PROFILE pairs, arm64:xen-4.17,x86:series-v5",
         Recursive = true,

@@ -16,12 +16,13 @@ public static class CommandOptions
     private static readonly ConditionalWeakTable<Option, Func<string, string>> Replacements = new();
 
     /// <summary>--ram-size SIZE: a RAM bank's size, K/M/G/T suffixes (one spelling in boot, translate, dump and bench).</summary>
-    public static Option<string?> RamSize(string description) => new("--ram-size") { Description = description };
+    public static Option<string?> RamSize(string description) => new("--ram-size") { Description = description, HelpName = "SIZE" };
 
     /// <summary>--mfn, repeatable, each a frame, a list (0x10,0x20) or an inclusive range (1-8).</summary>
     public static Option<string[]> Mfns(string description, bool required = false) => new("--mfn")
     {
         Description = description + "; repeatable, a list (0x10,0x20) or a range (1-8)",
+        HelpName = "MFN",
         Required = required,
         AllowMultipleArgumentsPerToken = false,
     };
@@ -29,18 +30,19 @@ public static class CommandOptions
     /// <summary>--mfn of a command that maps one frame (default 0x12345); lists and ranges parse alike but must name one.</summary>
     public static Option<string> Mfn(string description) => new("--mfn")
     {
-        Description = $"{description} (default {DefaultMfn})",
+        Description = description,
+        HelpName = "MFN",
         DefaultValueFactory = _ => DefaultMfn,
     };
 
     /// <summary>--count N (1 to <paramref name="max"/>: more is a typo, not a run of days), and the command's old spelling of it.</summary>
     public static CountOption Count(string description, long max, string oldName) =>
-        new(new Option<string?>("--count") { Description = $"{description}, at most {max}" }, Deprecated<string?>(oldName, v => $"--count {v}"), max);
+        new(new Option<string?>("--count") { Description = $"{description}, at most {max}", HelpName = "N" }, Deprecated<string?>(oldName, v => $"--count {v}"), max);
 
     /// <summary>An option that takes one of a few names (--workload, --after), which the shell can complete.</summary>
     public static Option<string> Choice(string name, string description, IReadOnlyList<string> values, string? defaultValue = null)
     {
-        var o = new Option<string>(name) { Description = description, Required = defaultValue is null };
+        var o = new Option<string>(name) { Description = description, Required = defaultValue is null, HelpName = string.Join("|", values) };
         if (defaultValue is not null) o.DefaultValueFactory = _ => defaultValue;
         o.CompletionSources.Add([.. values]);
         return o;
@@ -49,7 +51,7 @@ public static class CommandOptions
     /// <summary>--state S: Xen's system_state, completed from SYS_STATE_*.</summary>
     public static Option<string?> State(string description)
     {
-        var o = new Option<string?>("--state") { Description = description };
+        var o = new Option<string?>("--state") { Description = description, HelpName = "STATE" };
         o.CompletionSources.Add(_ => Completions.SystemStates());
         return o;
     }
