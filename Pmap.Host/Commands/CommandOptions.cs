@@ -37,7 +37,8 @@ public static class CommandOptions
 
     /// <summary>--count N (1 to <paramref name="max"/>: more is a typo, not a run of days), and the command's old spelling of it.</summary>
     public static CountOption Count(string description, long max, string oldName) =>
-        new(new Option<string?>("--count") { Description = $"{description}, at most {max}", HelpName = "N" }, Deprecated<string?>(oldName, v => $"--count {v}"), max);
+        new(new Option<string?>("--count") { Description = $"{description}, at most {max}", HelpName = "N" },
+            Deprecated<string?>(oldName, v => $"--count {v}"), max);
 
     /// <summary>An option that takes one of a few names (--workload, --after), which the shell can complete.</summary>
     public static Option<string> Choice(string name, string description, IReadOnlyList<string> values, string? defaultValue = null)
