@@ -73,11 +73,14 @@ public sealed class VirtToFixBugException(string condition, string? site)
 /// A data abort / page fault in the hypervisor itself: an access through a VA whose translation faulted.
 /// Xen treats it as fatal; the model reports it as a panic with the faulting VA.
 /// </summary>
-public sealed class HypervisorFaultException(TranslationFault fault, string where)
-    : XenPanicException($"{fault.Describe()} in hypervisor context", where)
+public sealed class HypervisorFaultException(TranslationFault fault, string where, string? cause = null)
+    : XenPanicException($"{fault.Describe()} in hypervisor context" + (cause is null ? "" : $": {cause}"), where)
 {
     /// <summary>The fault the access took.</summary>
     public TranslationFault Fault { get; } = fault;
+
+    /// <summary>Why the entry was not there when the model knows (a store not yet synchronised under strict ordering), else null.</summary>
+    public string? Cause { get; } = cause;
 }
 
 /// <summary>Bad input to the model itself (not a Xen check): an address outside the architecture, an unknown name.</summary>

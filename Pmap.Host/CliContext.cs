@@ -34,7 +34,11 @@ public sealed class CliContext
 
     public static string BaseDirectory => AppContext.BaseDirectory;
 
-    public static IConfigurationRoot BuildConfiguration(GlobalOptions global)
+    /// <summary>
+    /// The configuration; with <paramref name="commandLine"/> (pmap config) the options that act as keys (--arch, --profile,
+    /// --num-fix-pmap, --xen-release-build) are layered on last, so that they show with source "command line".
+    /// </summary>
+    public static IConfigurationRoot BuildConfiguration(GlobalOptions global, bool commandLine = false)
     {
         var builder = new ConfigurationBuilder()
             .SetBasePath(BaseDirectory)
@@ -47,7 +51,23 @@ public sealed class CliContext
         builder.AddEnvironmentVariables("PMAP_");
         var overrides = new Dictionary<string, string?>();
         if (global.Plugins is not null) overrides["PluginsPath"] = Path.GetFullPath(global.Plugins);
+        if (commandLine) CommandLineKeys(global, overrides, () => Build(builder)["Architecture"]);
         if (overrides.Count > 0) builder.AddInMemoryCollection(overrides);
+        return Build(builder);
+    }
+
+    private static void CommandLineKeys(GlobalOptions global, Dictionary<string, string?> keys, Func<string?> configuredArch)
+    {
+        var single = global.Arch is { } a && !a.Contains(',', StringComparison.Ordinal) ? a.Trim() : null;
+        if (single is not null) keys["Architecture"] = single;
+        if (global.NumFixPmap is { } n) keys["NumFixPmap"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (global.Release) keys["Debug"] = "false";
+        if (global.Profile is { } p && !p.Contains(':', StringComparison.Ordinal))
+            keys[$"Architectures:{(single ?? configuredArch() ?? "arm64").ToLowerInvariant()}:Profile"] = p;
+    }
+
+    private static IConfigurationRoot Build(IConfigurationBuilder builder)
+    {
         try
         {
             return builder.Build();
@@ -82,9 +102,12 @@ public sealed class CliContext
         return path;
     }
 
-    public static CliContext Create(GlobalOptions global)
+    /// <summary>Keys the configuration has that nothing reads (a typo, or an option of a plugin not loaded), one line each.</summary>
+    public IReadOnlyList<string> Warnings => ConfigurationKeys.Unknown(Configuration, Registry);
+
+    public static CliContext Create(GlobalOptions global, bool commandLine = false)
     {
-        var configuration = BuildConfiguration(global);
+        var configuration = BuildConfiguration(global, commandLine);
         var services = new ServiceCollection();
         services.AddPmapHosting(configuration, BaseDirectory);
         return new CliContext(configuration, services.BuildServiceProvider(), global);

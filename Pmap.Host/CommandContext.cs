@@ -11,6 +11,7 @@ namespace Pmap.Host;
 public sealed class CommandContext(CommandIo io, GlobalOptions global)
 {
     private CliContext? _cli;
+    private readonly HashSet<string> _notes = [];
 
     public CommandIo Io => io;
     public GlobalOptions Global => global;
@@ -23,11 +24,18 @@ public sealed class CommandContext(CommandIo io, GlobalOptions global)
             if (_cli is not null) return _cli;
             _cli = CliContext.Create(global);
             io.ReportPluginFailures(_cli.Registry.Catalog);
+            foreach (var w in _cli.Warnings) Note("warning: " + w);
             return _cli;
         }
     }
 
     public ArchitectureRegistry Registry => Cli.Registry;
+
+    /// <summary>A line on stderr that is not an error (a number read as decimal, an old spelling), each said once.</summary>
+    public void Note(string line)
+    {
+        if (_notes.Add(line)) io.Err.WriteLine("pmap: " + line);
+    }
 
     /// <summary>The model --arch/--profile (or configuration) ask for.</summary>
     public ArchModel Model(string? arch = null, string? xenSyms = null) => Registry.Create(global.Request(arch) with { SymbolsFile = xenSyms });

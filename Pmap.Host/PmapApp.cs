@@ -6,47 +6,6 @@ using Pmap.Hosting;
 
 namespace Pmap.Host;
 
-/// <summary>The options every command has, declared once.</summary>
-public sealed class GlobalOptionSet
-{
-    public Option<string?> Arch { get; } = new("--arch") { Description = "Architecture name (default: configuration key Architecture)", Recursive = true };
-    public Option<string?> Profile { get; } = new("--profile")
-    {
-        Description = "Profile of the architecture (e.g. xen-4.18.4, xen-4.17 for the newest 4.17.z, seed-v3, upstream)",
-        Recursive = true,
-    };
-    public Option<string?> Plugins { get; } = new("--plugins") { Description = "Plugins folder (default: plugins/ beside the binary)", Recursive = true };
-    public Option<string?> Config { get; } = new("--config") { Description = "Extra JSON configuration file, read after appsettings.json", Recursive = true };
-    public Option<bool> Json { get; } = new("--json") { Description = "Machine output: one JSON document on stdout", Recursive = true };
-    public Option<string?> NumFixPmap { get; } = new("--num-fix-pmap") { Description = "NUM_FIX_PMAP: number of PMAP slots (default 8)", Recursive = true };
-    public Option<bool> Release { get; } = new("--release") { Description = "Model a release build of Xen: ASSERTs are not evaluated", Recursive = true };
-
-    public Option<string> Color { get; } = new("--color")
-    {
-        Description = "Colour in human output: auto (on a terminal, unless NO_COLOR is set), always or never",
-        Recursive = true,
-        DefaultValueFactory = _ => "auto",
-    };
-
-    public IEnumerable<Option> All => [Arch, Profile, Plugins, Config, Json, NumFixPmap, Release, Color];
-
-    public GlobalOptions Read(ParseResult p)
-    {
-        int? num = null;
-        if (p.GetValue(NumFixPmap) is { } text)
-        {
-            if (!int.TryParse(text, out var n) || n < 1) throw new PmapUsageException($"--num-fix-pmap '{text}' is not valid: expected a whole number from 1");
-            num = n;
-        }
-        var color = p.GetValue(Color) ?? "auto";
-        if (!Terminal.ColorModes.Contains(color)) throw new PmapUsageException($"--color '{color}' is not valid: expected auto, always or never");
-        return new GlobalOptions(p.GetValue(Arch), p.GetValue(Profile), p.GetValue(Plugins), p.GetValue(Config), p.GetValue(Json), num, p.GetValue(Release))
-        {
-            Color = color,
-        };
-    }
-}
-
 /// <summary>The pmap command line. Thin: parse, resolve the architecture, call Core, render.</summary>
 public static class PmapApp
 {
@@ -69,9 +28,24 @@ public static class PmapApp
             var json = args.Contains("--json");
             // An unrecognised word says more than "required command was not provided".
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            return io.Fail(ExitCodes.Usage, "usage", error.Message + " (see pmap --help)", json);
+            return io.Fail(ExitCodes.Usage, "usage", error.Message.TrimEnd('.') + Suggestion(parse, error) + " (see pmap --help)", json);
         }
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>": did you mean --ram-size?" for an unrecognised word close to an option or subcommand of the command it was given to.</summary>
+    private static string Suggestion(ParseResult parse, ParseError error)
+    {
+        if (!error.Message.StartsWith("Unrecognized", StringComparison.Ordinal) || parse.UnmatchedTokens.Count == 0) return "";
+        var word = parse.UnmatchedTokens[0];
+        var names = new List<string>();
+        for (var c = parse.CommandResult; c is not null; c = c.Parent as CommandResult)
+        {
+            var visible = c.Command.Options.Where(o => !o.Hidden && (o.Recursive || c == parse.CommandResult));
+            names.AddRange(visible.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)));
+            if (c == parse.CommandResult) names.AddRange(c.Command.Subcommands.Where(s => !s.Hidden).Select(s => s.Name));
+        }
+        return Spelling.Closest(word, names) is { } near ? $": did you mean {near}?" : "";
     }
 
     /// <summary>An option that took the next option as its value (`--mfn --json`): a missing value, not a frame called "--json".</summary>
@@ -120,14 +94,14 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         var json = p.GetValue(Global.Json);
         try
         {
-            return body(new CommandContext(this, Global.Read(p)));
+            var context = new CommandContext(this, Global.Read(p));
+            foreach (var note in CommandOptions.DeprecationNotes(p)) context.Note(note);
+            return body(context);
         }
         catch (XenCrashException e)
         {
-            foreach (var line in XenConsole.Lines(e)) Err.WriteLine(line);
-            Err.WriteLine("pmap: " + e.Message);
             if (json) Json.Write(Out, new { error = ErrorDto.Of(e) });
-            return ExitCodes.XenCrash;
+            return ReportCrash(e);
         }
         catch (Exception e) when (e is PmapUsageException or FormatException or OverflowException)
         {
@@ -145,6 +119,18 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", $"internal error in a plugin or the model: {e.GetType().Name}: {e.Message}", json);
         }
+    }
+
+    /// <summary>
+    /// Where Xen died, said once on stderr: the last line Xen printed, its console (BUG/ASSERT line and panic banner), then one
+    /// pmap line. Human output on stdout only points here, so a crash is never printed twice.
+    /// </summary>
+    public int ReportCrash(XenCrashException crash, string? lastMessage = null)
+    {
+        if (lastMessage is not null) Err.WriteLine(XenConsole.Prefix + lastMessage);
+        foreach (var line in XenConsole.Lines(crash)) Err.WriteLine(line);
+        Err.WriteLine("pmap: " + crash.Message);
+        return ExitCodes.XenCrash;
     }
 
     /// <summary>One line on stderr; with --json also the error document on stdout.</summary>

@@ -43,7 +43,7 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
                 + Failed());
         if (Catalog.Failures.Count > 0)
             return new PluginFolderException($"architecture '{name}' is not loaded (loaded are {string.Join(", ", Names)})" + Failed());
-        return new PmapUsageException($"unknown architecture '{name}': loaded are {string.Join(", ", Names)}");
+        return new PmapUsageException($"unknown architecture '{name}'{Spelling.Hint(name, Names)}: loaded are {string.Join(", ", Names)}");
     }
 
     private string Failed() => Catalog.Failures.Count == 0 ? ""
@@ -72,7 +72,8 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         {
             profile = request.Profile;
             if (!arch.ProfileNames().Contains(profile))
-                throw new PmapUsageException($"unknown profile '{profile}' for {arch.Name}: allowed are {string.Join(", ", arch.ProfileNames())}");
+                throw new PmapUsageException($"unknown profile '{profile}' for {arch.Name}{Spelling.Hint(profile, arch.ProfileNames())}: "
+                    + $"allowed are {string.Join(", ", arch.ProfileNames())}");
         }
         else
         {

@@ -27,7 +27,7 @@ for r in $(seq "$rounds"); do
         lw="$(echo "$w" | tr 'A-Z' 'a-z')"
         echo "round $r: $w ${g}G" >&2
         "$work/cbench" "$lw" --backend sparse -g "$g" | sed 's/^{/{"impl":"c",/' >> "$work/results.jsonl"
-        "${pmap[@]}" bench --workload "$w" --gib "$g" | sed 's/^{/{"impl":"cs",/' >> "$work/results.jsonl"
+        "${pmap[@]}" bench --workload "$w" --ram-size "${g}G" | sed 's/^{/{"impl":"cs",/' >> "$work/results.jsonl"
     done
 done
 

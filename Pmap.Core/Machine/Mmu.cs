@@ -10,6 +10,9 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
     private readonly bool _cachesInvalid = arch.CachesInvalidEntries;
     private readonly LeafAccessCheck? _leafAccess = arch.LeafAccess;
 
+    /// <summary>Says why a fault happened when the machine knows more than the walk (strict ordering); null when it does not.</summary>
+    public Func<VirtAddr, string?>? ExplainFault { get; set; }
+
     /// <summary>Told when the leaf access check refuses an access (the ordering checker maps it to a rule).</summary>
     public Action<VirtAddr, string>? OnDenied { get; set; }
 
@@ -70,6 +73,6 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
     private HypervisorFaultException Fault(TranslationFault fault, bool write)
     {
         if (trace.Enabled) trace.Add(new TraceEvent(TraceKind.Fault) { Va = fault.Va, Level = fault.Level, Detail = fault.Reason });
-        return new HypervisorFaultException(fault, write ? "store" : "load");
+        return new HypervisorFaultException(fault, write ? "store" : "load", ExplainFault?.Invoke(fault.Va));
     }
 }

@@ -44,6 +44,7 @@ public sealed class XenMachine
 {
     private readonly Dictionary<ulong, string> _tableNames = [];
     private readonly bool _needsContextSync;
+    private StaleUse? _staleUse;
 
     /// <summary>A machine of <paramref name="arch"/> with the given RAM banks, before Xen's tables exist.</summary>
     public XenMachine(IMachineArch arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
@@ -61,6 +62,7 @@ public sealed class XenMachine
             Checker = new OrderingChecker(arch, TableName) { Mutation = Options.Mutation };
             Mmu.OnDenied = Checker.AccessDenied;
         }
+        if (Options.StrictOrdering) Mmu.ExplainFault = va => _staleUse is { } s && s.Va == va ? StrictOrdering.Cause(this, s) : null;
         Pmap = new PmapCore(this);
         foreach (var bank in ram) BootAllocator.InitBootPages(bank.Base, bank.End);
     }
@@ -269,6 +271,8 @@ public sealed class XenMachine
                 Va = va,
                 Detail = $"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})",
             });
-        return Options.StrictOrdering ? before : entry;
+        if (!Options.StrictOrdering) return entry;
+        _staleUse = new StaleUse(va, table, index, entry, before);
+        return before;
     }
 }

@@ -28,20 +28,24 @@ public sealed class AddressSpace(ArchModel model, XenMachine machine)
     public XenMachine Machine => machine;
 
     /// <summary>The scenario a dump is taken after: "boot" (the directmap of the default RAM) or "map" (one pmap_map).</summary>
-    public static AddressSpace After(ArchModel model, string scenario, Mfn mfn)
+    public static AddressSpace After(ArchModel model, string scenario, Mfn mfn) => After(model, scenario, [mfn]);
+
+    /// <summary>After "boot" (the directmap of <paramref name="bank"/>, default the architecture's RAM) or "map" (pmap_map of each frame).</summary>
+    public static AddressSpace After(ArchModel model, string scenario, IReadOnlyList<Mfn> mfns, RamBank? bank = null)
     {
         switch (scenario)
         {
             case "boot":
-                var (m, _, crash) = BootScenario.Boot(model, model.DefaultRam);
+                var (m, _, crash) = BootScenario.Boot(model, bank ?? model.DefaultRam);
                 if (crash is not null) throw crash;
                 return new AddressSpace(model, m);
             case "map":
-                var run = MapScenario.Run(model, [mfn], unmap: false, options: new MachineOptions { TraceEnabled = false });
+                var run = MapScenario.Run(model, mfns, unmap: false, options: new MachineOptions { TraceEnabled = false });
                 if (run.Crash is not null) throw run.Crash;
                 return new AddressSpace(model, run.Machine);
             default:
-                throw new PmapUsageException($"--after '{scenario}' is not a scenario: expected boot or map");
+                throw new PmapUsageException($"--after '{scenario}' is not a scenario{Spelling.Hint(scenario, ["boot", "map"])}: "
+                    + "expected boot or map");
         }
     }
 

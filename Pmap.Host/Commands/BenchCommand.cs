@@ -9,34 +9,37 @@ namespace Pmap.Host.Commands;
 /// <summary>pmap bench: one benchmark workload (bench/cbench is its C twin) on the real Core and plugin, trace off, one JSON line.</summary>
 public static class BenchCommand
 {
-    /// <summary>A billion operations is minutes of work; more is a typo.</summary>
-    public const long MaxCount = 1_000_000_000;
-
     public static Command Build(CommandIo io)
     {
-        var workload = new Option<string>("--workload") { Description = "W1 (map+touch+unmap), W2 (walks, TLB bypassed) or W3 (boot-map at 4K)", Required = true };
-        var n = new Option<string?>("--count", "--n")
-        {
-            Description = $"Operations (W1, W2; default 20000000) or verifying walks (W3; default 1000000), at most {MaxCount}",
-        };
-        var gib = new Option<string?>("--gib") { Description = "W3: GiB of RAM to map (default 1)" };
+        var workload = CommandOptions.Choice("--workload", "W1 (map+touch+unmap), W2 (walks, TLB bypassed) or W3 (boot-map at 4K)", Workloads.Names);
+        // A billion operations is minutes of work.
+        var count = CommandOptions.Count("Operations (W1, W2; default 20000000) or verifying walks (W3; default 1000000)", 1_000_000_000, "--n");
+        var ramSize = CommandOptions.RamSize("W3: RAM to map, whole GiB from 1G to 1024G (default 1G)");
+        var gib = CommandOptions.Deprecated<string?>("--gib", v => $"--ram-size {v}G");
         var cmd = new Command("bench", "Run one performance workload (W1–W3; bench/cbench is their C twin) and print one JSON line.")
-            .WithExamples("pmap bench --workload W1", "pmap bench --workload W3 --gib 16");
-        cmd.WithOptions(workload, n, gib);
-        cmd.SetAction(p => io.Execute(p, c => Run(io, c, p.GetValue(workload)!, p.GetValue(n), p.GetValue(gib))));
+            .WithExamples("pmap bench --workload W1", "pmap bench --workload W3 --ram-size 16G");
+        cmd.WithOptions(workload, count.Option, ramSize, count.Old, gib);
+        cmd.SetAction(p => io.Execute(p, c =>
+            Run(io, c, p.GetValue(workload)!, count.Read(p), RamGib(p.GetValue(ramSize), p.GetValue(gib)))));
         return cmd;
     }
 
-    private static int Run(CommandIo io, CommandContext c, string workload, string? nText, string? gibText)
+    /// <summary>W3's RAM in GiB: --ram-size in whole GiB, or the old --gib count.</summary>
+    private static int RamGib(string? size, string? oldGib)
+    {
+        if (size is null) return oldGib is null ? 1 : (int)Math.Min(Args.ParseNonNegative(oldGib, "--gib"), int.MaxValue);
+        var bytes = Args.Size(size, "--ram-size");
+        if (bytes % (1UL << 30) != 0) throw new PmapUsageException($"--ram-size {size}: the W3 workload maps whole GiB, e.g. 1G, 16G");
+        return (int)Math.Min(bytes >> 30, int.MaxValue);
+    }
+
+    private static int Run(CommandIo io, CommandContext c, string workload, long? n, int gib)
     {
         var model = c.Model();
         var arch = c.Registry.Find(model.Name).Architecture;
         var w = workload.ToUpperInvariant();
         if (!Workloads.Names.Contains(w)) throw new PmapUsageException($"--workload '{workload}' is not a workload: expected W1, W2 or W3");
-        long? n = nText is null ? null : (long)Math.Min(Args.ParseNonNegative(nText, "--count"), long.MaxValue);
-        if (n is < 1 or > MaxCount) throw new PmapUsageException($"--count {n} is out of range: expected 1 to {MaxCount}");
-        var gib = gibText is null ? 1 : (int)Math.Min(Args.ParseNonNegative(gibText, "--gib"), int.MaxValue);
-        if (gib is < 1 or > 1024) throw new PmapUsageException($"--gib {gibText} is out of range: expected 1 to 1024");
+        if (gib is < 1 or > 1024) throw new PmapUsageException($"--ram-size {gib}G is out of range: expected 1G to 1024G");
 
         // Warm up on the same workload, discarded: long enough (a few hundred ms) for tiered compilation to
         // promote the hot methods, so that the timed run measures optimised code.

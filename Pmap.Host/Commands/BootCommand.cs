@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Pmap.Core;
 using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
 
@@ -13,10 +12,14 @@ public static class BootCommand
     public static Command Build(CommandIo io)
     {
         var ramBase = new Option<string?>("--ram-base") { Description = "Physical base of the RAM bank (default: the architecture's, e.g. 0x40000000)" };
-        var ramSize = new Option<string?>("--ram-size") { Description = "Size of the RAM bank, e.g. 2G, 512M (default: the architecture's)" };
-        var strict = new Option<bool>("--strict-ordering") { Description = "A CPU that sees a new PTE only after the architecture's synchronisation (isb, sfence.vma): a missing one faults" };
+        var ramSize = CommandOptions.RamSize("Size of the RAM bank, e.g. 2G, 512M (default: the architecture's)");
+        var strict = new Option<bool>("--strict-ordering")
+        {
+            Description = "A CPU that sees a new PTE only after the architecture's synchronisation (isb, sfence.vma): a missing one faults",
+        };
         var xenSyms = CommandExtensions.XenSymsOption();
-        var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached through PMAP), then verify every page through the walker.")
+        var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached "
+                + "through PMAP), then verify every page through the walker.")
             .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json",
                 "pmap boot --arch arm64 --profile xen-4.17 --strict-ordering   # 4.17's missing isb, as a crash");
         cmd.WithOptions(xenSyms, ramBase, ramSize, strict);
@@ -26,14 +29,8 @@ public static class BootCommand
             var bank = Args.Bank(model, p.GetValue(ramBase), p.GetValue(ramSize));
             var (m, report, crash) = BootScenario.Boot(model, bank, new MachineOptions { TraceEnabled = false, StrictOrdering = p.GetValue(strict) });
             var dto = BootView.From(model, bank, m, report, crash);
-            c.Show(dto, (console, d) => BootView.Render(console, d, m.LastMessage));
-            if (crash is not null)
-            {
-                if (m.LastMessage is { } msg) io.Err.WriteLine($"pmap: (XEN) {msg}");
-                foreach (var line in XenConsole.Lines(crash)) io.Err.WriteLine(line);
-                io.Err.WriteLine("pmap: " + crash.Message);
-                return ExitCodes.XenCrash;
-            }
+            c.Show(dto, BootView.Render);
+            if (crash is not null) return io.ReportCrash(crash, m.LastMessage);
             if (dto.Error is null) return ExitCodes.Success;
             io.Err.WriteLine("pmap: " + dto.Error.Message);
             return ExitCodes.PluginOrConfig; // the model failed its own check: a fault of the plugin, not of Xen

@@ -18,15 +18,21 @@ public static class ConfigCommand
     {
         var cmd = new Command("config", "Show the effective configuration: every key, its value and where it came from (default, appsettings.json, "
             + "PMAP_HOME/appsettings.json, --config file, environment, command line).")
-            .WithExamples("pmap config", "PMAP_NUMFIXPMAP=16 pmap config --json");
+            .WithExamples("pmap config", "pmap config --arch x86 --profile series-v5", "PMAP_NUMFIXPMAP=16 pmap config --json");
         cmd.SetAction(p => io.Execute(p, c => Run(c)));
         return cmd;
     }
 
     private static int Run(CommandContext c)
     {
-        // Configuration is what this command is about: plugin failures are not reported here.
-        var ctx = CliContext.Create(c.Global);
+        // Configuration is what this command is about: plugin failures are not reported here. The options that act as keys are
+        // layered on as the last source, and checked as any command would check them.
+        var ctx = CliContext.Create(c.Global, commandLine: true);
+        foreach (var w in ctx.Warnings) c.Note("warning: " + w);
+        var g = c.Global;
+        if ((g.Arch is not null || g.Profile is not null || g.NumFixPmap is not null)
+            && g.Arch?.Contains(',', StringComparison.Ordinal) != true && g.Profile?.Contains(':', StringComparison.Ordinal) != true)
+            _ = ctx.Registry.Create(g.Request());
         var o = ctx.Registry.Options;
         var cfg = ctx.Configuration;
         ConfigEntryDto E(string key, string? effective) => new(key, effective, ConfigurationSources.Describe(cfg, key));

@@ -19,7 +19,7 @@ public static class DecodeCommand
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
-            var raw = Args.ParseNonNegative(p.GetValue(value)!, "page-table entry");
+            var raw = c.Pte(p.GetValue(value)!);
             var levelText = p.GetValue(level);
             var lvl = levelText is null ? model.Format.LeafLevel : Args.Level(levelText, model);
             var d = DecodedDto.From(model.Codec.Decode(raw, lvl));

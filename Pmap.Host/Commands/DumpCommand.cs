@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Pmap.Core;
 using Pmap.Core.Scenarios;
 
 using Pmap.Host.Report;
@@ -12,19 +13,28 @@ public static class DumpCommand
 {
     public static Command Build(CommandIo io)
     {
-        var after = new Option<string>("--after") { Description = "Scenario to dump after: boot (the default RAM in the directmap) or map (one pmap_map)", DefaultValueFactory = _ => "boot" };
-        var mfn = new Option<string>("--mfn") { Description = "MFN pmap_map maps with --after map (default 0x12345)", DefaultValueFactory = _ => "0x12345" };
+        var after = CommandOptions.Choice("--after", "Scenario to dump after: boot (the directmap of the RAM) or map (pmap_map of each --mfn)",
+            ["boot", "map"], "boot");
+        var mfn = CommandOptions.Mfns($"MFNs pmap_map maps with --after map (default {CommandOptions.DefaultMfn})");
+        var ramSize = CommandOptions.RamSize("RAM bank --after boot maps, at the default base, e.g. 2G (default: the architecture's)");
         var tables = new Option<bool>("--tables") { Description = "Also list every page-table page: name, level and entries in use" };
         var cmd = new Command("dump", "Every mapping of Xen's address space after a scenario, runs merged: VA and PA ranges, page size, attributes, region.")
-            .WithExamples("pmap dump --arch arm64", "pmap dump --arch x86 --after map --tables", "pmap dump --arch riscv --json", "pmap dump --arch arm64 --format dot | dot -Tpng > tables.png");
+            .WithExamples("pmap dump --arch arm64", "pmap dump --arch x86 --after map --mfn 0x10,0x20 --tables", "pmap dump --arch riscv --json",
+                "pmap dump --arch arm64 --format dot | dot -Tpng > tables.png");
         var format = Formats.Option(dot: true);
-        cmd.WithOptions(after, mfn, tables, format);
+        cmd.WithOptions(after, mfn, ramSize, tables, format);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
             var scenario = p.GetValue(after)!;
+            // Each scenario takes its own input; one given to the other would be silently ignored.
+            if (scenario == "map" && p.GetValue(ramSize) is not null)
+                throw new PmapUsageException("--ram-size is for --after boot, not --after map");
+            if (scenario == "boot" && p.GetValue(mfn) is { Length: > 0 })
+                throw new PmapUsageException("--mfn is for --after map, not --after boot");
             var picture = Formats.Read(p, format, dot: true, c.Global.Json);
-            var space = AddressSpace.After(model, scenario, Args.Mfn(p.GetValue(mfn)!));
+            var mfns = c.Mfns(p.GetValue(mfn) is { Length: > 0 } given ? given : [CommandOptions.DefaultMfn], Args.MfnToMap, model);
+            var space = AddressSpace.After(model, scenario, mfns, p.GetValue(ramSize) is { } size ? Args.Bank(model, null, size) : null);
             if (picture == "svg") return Formats.WriteSvg(io.Out, TreeSvg.Draw(space));
             if (picture == "dot")
             {

@@ -8,22 +8,18 @@ namespace Pmap.Host.Commands;
 /// <summary>pmap fuzz: random map/unmap/touch/state/IRQ operations on a real port, every invariant checked after each.</summary>
 public static class FuzzCommand
 {
-    /// <summary>Enough for a long run, small enough that a typo does not run for days.</summary>
-    public const long MaxOps = 100_000_000;
-
     public static Command Build(CommandIo io)
     {
-        var ops = new Option<string?>("--ops") { Description = $"Operations to run (default 100000, at most {MaxOps})" };
+        var count = CommandOptions.Count("Operations to run (default 100000)", 100_000_000, "--ops");
         var seed = new Option<string?>("--seed") { Description = "Seed of the operation sequence (default 1); the same seed replays the same run" };
         var cmd = new Command("fuzz", "Run random pmap_map / pmap_unmap / touch / system_state / IRQ operations on an architecture and check pmap.c's "
             + "invariants after each; on a violation, print the shortest sequence found that still breaks it (exit 1).")
-            .WithExamples("pmap fuzz --arch arm64 --ops 1000000 --seed 7", "pmap fuzz --arch riscv --profile xen-4.20.0 --json");
-        cmd.WithOptions(ops, seed);
+            .WithExamples("pmap fuzz --arch arm64 --count 1000000 --seed 7", "pmap fuzz --arch riscv --profile xen-4.20.0 --json");
+        cmd.WithOptions(count.Option, seed, count.Old);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
-            var n = p.GetValue(ops) is { } t ? (long)Math.Min(Args.ParseNonNegative(t, "--ops"), long.MaxValue) : 100_000;
-            if (n is < 1 or > MaxOps) throw new PmapUsageException($"--ops {n} is out of range: expected 1 to {MaxOps}");
+            var n = count.Read(p) ?? 100_000;
             var s = p.GetValue(seed) is { } st ? Args.ParseNonNegative(st, "--seed") : 1;
             var report = PmapFuzz.Run(model, n, s);
             var code = c.Show(FuzzView.From(report), FuzzView.Render, report.Violation is null ? ExitCodes.Success : ExitCodes.XenCrash);

@@ -13,29 +13,27 @@ public static class MapCommand
 {
     public static Command Build(CommandIo io)
     {
-        var mfn = new Option<string[]>("--mfn") { Description = "Machine frame number to map (repeatable), e.g. 0x12345", Required = true, AllowMultipleArgumentsPerToken = false };
+        var mfn = CommandOptions.Mfns("Machine frame number to map, e.g. 0x12345", required: true);
         var unmap = new Option<bool>("--unmap") { Description = "Then pmap_unmap each returned address in reverse order" };
-        var state = new Option<string?>("--state") { Description = $"system_state while mapping ({SystemStates.Allowed}); default early_boot" };
+        var state = CommandOptions.State($"system_state while mapping ({SystemStates.Allowed}); default early_boot");
         var inIrq = new Option<bool>("--in-irq") { Description = "Run as if inside an interrupt handler (local_irq_count = 1)" };
         var cmd = new Command("map", "Run pmap_map (and pmap_unmap) on a freshly booted simulated machine, showing every PTE write, barrier and TLB flush.")
             .WithExamples("pmap map --arch arm64 --mfn 0x12345", "pmap map --arch arm64 --profile upstream --mfn 0x12345 --unmap --json",
-                "pmap map --arch arm64 --profile xen-4.17 --mfn 1 --mfn 2 --mfn 3 --mfn 4 --mfn 5 --mfn 6 --mfn 7 --mfn 8 --unmap   # the FIXADDR_TOP bug");
+                "pmap map --arch arm64 --profile xen-4.17 --mfn 1-8 --unmap   # the FIXADDR_TOP bug");
         var format = Formats.Option(dot: false);
         cmd.WithOptions(mfn, unmap, state, inIrq, format);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
-            var mfns = (p.GetValue(mfn) ?? []).Select(t => Args.MfnToMap(t, model)).ToList();
+            var mfns = c.Mfns(p.GetValue(mfn), Args.MfnToMap, model);
             var st = SystemState.EarlyBoot;
             if (p.GetValue(state) is { } text && !SystemStates.TryParse(text, out st))
-                throw new PmapUsageException($"--state '{text}' is not a system state: expected one of {SystemStates.Allowed}");
+                throw new PmapUsageException($"--state '{text}' is not a system state{Spelling.Hint(text, Completions.SystemStates())}: "
+                    + $"expected one of {SystemStates.Allowed}");
             var svg = Formats.Read(p, format, dot: false, c.Global.Json) == "svg";
             var run = MapScenario.Run(model, mfns, p.GetValue(unmap), st, p.GetValue(inIrq));
             var code = svg ? Formats.WriteSvg(io.Out, TimelineSvg.Draw(model.Name, run.Steps)) : c.Show(MapView.From(run, st, p.GetValue(inIrq)), MapView.Render);
-            if (run.Crash is null) return code;
-            foreach (var line in XenConsole.Lines(run.Crash)) io.Err.WriteLine(line);
-            io.Err.WriteLine("pmap: " + run.Crash.Message);
-            return ExitCodes.XenCrash;
+            return run.Crash is null ? code : io.ReportCrash(run.Crash);
         }));
         return cmd;
     }

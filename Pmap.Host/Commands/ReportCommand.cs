@@ -12,7 +12,7 @@ public static class ReportCommand
     public static Command Build(CommandIo io)
     {
         var output = new Option<string>("--output", "-o") { Description = "The HTML file to write", Required = true };
-        var mfn = new Option<string>("--mfn") { Description = "The MFN pmap_map maps (default 0x12345)", DefaultValueFactory = _ => "0x12345" };
+        var mfn = CommandOptions.Mfn("The MFN pmap_map maps");
         var cmd = new Command("report", "Write one self-contained HTML page (inline SVG and CSS, no network): fixmap rulers, page-table trees, " +
                 "the PTE pmap_map writes as a bit-field diagram, the map/unmap timeline and the architectures side by side.")
             .WithExamples("pmap report -o report.html", "pmap report --arch arm64,x86 -o report.html",
@@ -20,8 +20,8 @@ public static class ReportCommand
         cmd.WithOptions(output, mfn);
         cmd.SetAction(p => io.Execute(p, c =>
         {
-            var frame = Args.Mfn(p.GetValue(mfn)!);
-            var models = Models(c);
+            var frame = c.OneMfn(p.GetValue(mfn)!, "report");
+            var models = ModelSelection.Models(c, c.Global.Arch, profileEverywhere: true, defaultFirst: false);
             var path = Path.GetFullPath(p.GetValue(output)!);
             try
             {
@@ -36,23 +36,6 @@ public static class ReportCommand
             return c.Show(dto, (console, d) => console.WriteLine($"wrote {d.Output} ({d.Bytes} bytes): {string.Join(", ", d.Architectures)}"));
         }));
         return cmd;
-    }
-
-    /// <summary>--profile arch:profile,... names each model; else --arch A,B (or every loaded architecture) with --profile for all.</summary>
-    private static List<ArchModel> Models(CommandContext c)
-    {
-        if (c.Global.Profile is { } pairs && pairs.Contains(':', StringComparison.Ordinal))
-            return pairs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
-            {
-                var at = pair.IndexOf(':', StringComparison.Ordinal);
-                if (at <= 0) throw new PmapUsageException($"--profile '{pair}': expected ARCH:PROFILE, e.g. arm64:xen-4.17");
-                return c.Registry.Create(c.Global.Request(pair[..at]) with { Profile = pair[(at + 1)..] });
-            }).ToList();
-        var names = c.Global.Arch is { } list
-            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
-            : c.Registry.Names.OrderBy(n => n, StringComparer.Ordinal).ToList();
-        if (names.Count == 0) throw new PmapUsageException("no architecture to report on");
-        return names.Select(n => c.Model(n)).ToList();
     }
 }
 

@@ -11,19 +11,21 @@ public static class TranslateCommand
 {
     public static Command Build(CommandIo io)
     {
-        var va = new Option<string>("--va") { Description = "Virtual address to translate", Required = true };
-        var mfn = new Option<string[]>("--mfn") { Description = "Map these MFNs through PMAP first (repeatable)" };
-        var bootRam = new Option<string?>("--boot-ram") { Description = "Run the boot scenario first with a RAM bank of this size at the default base (e.g. 2G)" };
+        var va = new Option<string>("--va") { Description = "Virtual address to translate (0x hex)", Required = true };
+        var mfn = CommandOptions.Mfns("Map these MFNs through PMAP first");
+        var ramSize = CommandOptions.RamSize("Run the boot scenario first with a RAM bank of this size at the default base, e.g. 2G");
+        var bootRam = CommandOptions.Deprecated<string?>("--boot-ram", v => $"--ram-size {v}");
         var xenSyms = CommandExtensions.XenSymsOption();
         var cmd = new Command("translate", "Walk the page tables of a freshly booted simulated machine for one virtual address (a fault is an answer: exit 0).")
-            .WithExamples("pmap translate --arch arm64 --va 0x442000 --mfn 0x12345", "pmap translate --arch arm64 --va 0x800000001000 --boot-ram 2G --json");
-        cmd.WithOptions(xenSyms, va, mfn, bootRam);
+            .WithExamples("pmap translate --arch arm64 --va 0x442000 --mfn 0x12345",
+                "pmap translate --arch arm64 --va 0x800000001000 --ram-size 2G --json");
+        cmd.WithOptions(xenSyms, va, mfn, ramSize, bootRam);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
-            var address = Args.Va(p.GetValue(va)!, model);
-            var mfns = (p.GetValue(mfn) ?? []).Select(t => Args.MfnWithin(t, model)).ToList();
-            RamBank? bank = p.GetValue(bootRam) is { } size ? Args.Bank(model, null, size) : null;
+            var address = c.Va(p.GetValue(va)!, model);
+            var mfns = c.Mfns(p.GetValue(mfn), Args.MfnWithin, model);
+            RamBank? bank = (p.GetValue(ramSize) ?? p.GetValue(bootRam)) is { } size ? Args.Bank(model, null, size) : null;
             var m = model.Boot(new MachineOptions { Ram = bank is { } b ? [b] : null, TraceEnabled = false });
             if (bank is { } bk) BootScenario.Run(model, m, bk);
             foreach (var f in mfns) m.Pmap.Map(f);

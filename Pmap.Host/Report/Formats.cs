@@ -18,7 +18,8 @@ public static class Formats
     {
         var f = p.GetValue(option) ?? "text";
         if (f is not ("text" or "svg") && !(dot && f == "dot"))
-            throw new PmapUsageException($"--format '{f}' is not an output format: expected text or svg{(dot ? " or dot" : "")}");
+            throw new PmapUsageException($"--format '{f}' is not an output format{Spelling.Hint(f, dot ? ["text", "svg", "dot"] : ["text", "svg"])}: "
+                + $"expected text or svg{(dot ? " or dot" : "")}");
         if (json && f != "text") throw new PmapUsageException($"--format {f} and --json both choose the output: give one");
         return f;
     }

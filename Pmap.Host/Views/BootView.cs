@@ -27,12 +27,15 @@ public static class BootView
         var mappings = r.Mappings.Where(kv => Hex.TryParseSize(kv.Key, out var size) && size <= 1UL << 30)
             .OrderByDescending(kv => Hex.TryParseSize(kv.Key, out var v) ? v : 0).ToDictionary(kv => kv.Key, kv => kv.Value);
         mappings["contiguous"] = r.Contiguous;
-        var mismatch = r.FirstMismatch is { } f ? new ErrorDto("model", $"the model's own verification failed: {f.Describe()}") : null;
+        // A page that walks to the wrong frame (or to none): the model's fault, never Xen's, so worded as neither a fault nor a BUG.
+        var mismatch = r.FirstMismatch is { } f
+            ? new ErrorDto("model", $"the model's own verification failed: VA {f.Va}{(f.Level is { } l ? $" (level {l})" : "")}: {f.Reason}")
+            : null;
         return new BootDto(model.Name, model.Profile, ram, new DirectmapDto(Hex.Format(r.Mapped.Va.Value), Hex.Format(r.Mapped.Pa.Value), r.Mapped.Pages, r.Mapped.Note),
             r.TablesAllocated, r.MaxPmapSlotsInUse, r.PmapSlotsInUseAfter, mappings, r.PteWrites, r.TlbFlushes, r.Hazards, r.VerifiedPages, mismatch);
     }
 
-    public static void Render(IAnsiConsole c, BootDto d, string? lastMessage)
+    public static void Render(IAnsiConsole c, BootDto d)
     {
         c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)}: RAM {d.Ram.Base} + {Hex.FormatSize(Convert.ToUInt64(d.Ram.Size, 16))}");
         var t = new Table().AddColumns("", "value");
@@ -48,6 +51,6 @@ public static class BootView
         t.AddRow("ordering hazards (walks of entries written with no synchronisation since)", $"{d.Hazards}");
         t.AddRow("pages verified by the walker", $"{d.VerifiedPages}");
         c.Write(t);
-        if (d.Error is { } e) c.MarkupLine($"[red]{Markup.Escape(e.Kind.ToUpperInvariant())}[/] {Markup.Escape(e.Where ?? "")}: {Markup.Escape(e.Message)}" + (lastMessage is null ? "" : $" ({Markup.Escape(lastMessage)})"));
+        if (d.Error is { } e) c.MarkupLine(MapView.Stopped(e));
     }
 }

@@ -44,8 +44,20 @@ public static class MapView
                 c.Write(new Padder(t).PadLeft(2).PadTop(0).PadBottom(0));
             }
         }
-        if (dto.Error is { } err) c.MarkupLine($"\n[red]{Markup.Escape(err.Kind.ToUpperInvariant())}[/] in {Markup.Escape(err.Where ?? "?")}: {Markup.Escape(err.Message)}");
+        if (dto.Error is { } err) c.MarkupLine("\n" + Stopped(err));
     }
+
+    /// <summary>
+    /// The line that ends a run Xen did not survive (or a failed self-check): what stopped it, in Xen's function, with the
+    /// message itself left to the one report on stderr so that it is printed once.
+    /// </summary>
+    public static string Stopped(ErrorDto e) => e.Kind switch
+    {
+        "model" => "[red]stopped:[/] the model failed its own check, a fault of the plugin or the model and not of Xen (details on stderr)",
+        "assert" or "bug" or "panic" => $"[red]Xen stopped here:[/] {(e.Kind == "assert" ? "ASSERT" : e.Kind.ToUpperInvariant())} in "
+            + $"{Markup.Escape(e.Where ?? "?")} (Xen's message is on stderr)",
+        _ => $"[red]stopped:[/] {Markup.Escape(e.Message)}",
+    };
 
     /// <summary>One line per event, the way a reader follows the code.</summary>
     public static string Describe(EventDto e) => e.Kind switch

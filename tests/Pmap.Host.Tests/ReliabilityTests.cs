@@ -113,7 +113,8 @@ public class ReliabilityTests
     public async Task Ctrl_c_ends_with_one_line_and_130()
     {
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Cli.HostOutput };
-        foreach (var a in new[] { Path.Combine(Cli.HostOutput, "pmap.dll"), "fuzz", "--arch", "x86", "--ops", "100000000" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { Path.Combine(Cli.HostOutput, "pmap.dll"), "fuzz", "--arch", "x86", "--count", "100000000" })
+            psi.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         await Task.Delay(3000);

@@ -60,7 +60,7 @@ public class XenBugTests
         Assert.Equal("system_state < SYS_STATE_smp_boot", state.Json.GetProperty("error").GetProperty("message").GetString());
         var irq = Cli.Run("map", "--arch", "arm64", "--mfn", "1", "--in-irq", "--json");
         Assert.Equal("!in_irq()", irq.Json.GetProperty("error").GetProperty("message").GetString());
-        Assert.Equal(0, Cli.Run("map", "--arch", "arm64", "--mfn", "1", "--in-irq", "--release").Code);
+        Assert.Equal(0, Cli.Run("map", "--arch", "arm64", "--mfn", "1", "--in-irq", "--xen-release-build").Code);
     }
 
     [Fact]

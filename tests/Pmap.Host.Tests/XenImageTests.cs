@@ -17,7 +17,7 @@ public class XenImageTests
     {
         // FIXMAP_ADDR(0) = 0x400000: xen_pgtable[0] -> xen_first[0] -> xen_second[2] = xen_fixmap | MT_NORMAL table link:
         // 0x40297000 | valid 1 | table 2 | AttrIndx 7 << 2 | NS 0x20 | AP[1] 0x40 | SH inner 0x300 | AF 0x400 | nG 0x800 | XN 1 << 54.
-        var r = Cli.Run([.. Arm417, "translate", "--va", "0x400000", "--boot-ram", "2G", "--json"]);
+        var r = Cli.Run([.. Arm417, "translate", "--va", "0x400000", "--ram-size", "2G", "--json"]);
         Assert.Equal(0, r.Code);
         Assert.Equal("0x4032b000", Level(r, 0).GetProperty("table").GetString());
         Assert.Equal("0x4032a000", Level(r, 1).GetProperty("table").GetString());

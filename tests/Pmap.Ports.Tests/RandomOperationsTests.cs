@@ -12,7 +12,7 @@ namespace Pmap.Ports.Tests;
 /// <summary>
 /// Random pmap_map / pmap_unmap / touch / system_state / IRQ sequences on every shipped architecture and
 /// profile, with pmap.c's invariants checked after each operation (PmapFuzz) and CsCheck shrinking a failure
-/// to a minimal sequence. A quick size here; `pmap fuzz --ops N` runs long ones.
+/// to a minimal sequence. A quick size here; `pmap fuzz --count N` runs long ones.
 /// </summary>
 public class RandomOperationsTests
 {

@@ -8,10 +8,11 @@ namespace Pmap.TestArch;
 /// <summary>
 /// A deliberately plain architecture for testing the common logic: 4 levels (0..3), 48-bit VA/PA,
 /// entry = address | table (bit 1) | valid (bit 0), an up-growing fixmap at 0x400000 with two named slots
-/// before the PMAP range. Its unmap flush can be left out to show what a missing flush does.
+/// before the PMAP range. Its unmap flush can be left out to show what a missing flush does, and its directmap can map every
+/// page one frame off, a port bug that only the boot scenario's own verification catches.
 /// </summary>
-public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false)
-    : ArchModel(settings, name, Fmt, new FakeCodec())
+public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false,
+    bool directmapOffByOne = false) : ArchModel(settings, name, Fmt, new FakeCodec())
 {
     public const ulong Valid = 1, TableBit = 2;
     public const int FixA = 0, FixB = 1, FixPmapBegin = 2;
@@ -99,7 +100,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
                 m.Pmap.Unmap(table);
                 return -Errno.EINVAL;
             }
-            m.WritePteVirt(leaf, PmapEntry(mfn.Add(i)), "st");
+            m.WritePteVirt(leaf, PmapEntry(mfn.Add(directmapOffByOne ? i + 1 : i)), "st");
             m.Pmap.Unmap(table);
         }
         return 0;
@@ -127,10 +128,10 @@ public sealed class FakeCodec : IPteCodec
 
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
-public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false)
+public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false, bool directmapOffByOne = false)
     : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
     protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
-        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore);
+        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne);
 }
