@@ -173,7 +173,9 @@ public sealed class PluginCatalog
         var entries = types.Where(t => typeof(IArchitecturePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToList();
         if (entries.Count == 0)
         {
-            var foreign = types.Any(t => t.GetInterfaces().Any(i => i.FullName == typeof(IArchitecturePlugin).FullName));
+            // Same name, other type: the interface was loaded from a second Pmap.Core. (An abstract base is not foreign.)
+            var contract = typeof(IArchitecturePlugin);
+            var foreign = types.Any(t => t.GetInterfaces().Any(i => i.FullName == contract.FullName && i != contract));
             throw new PluginLoadException(foreign
                 ? "its IArchitecturePlugin comes from another copy of Pmap.Core (the plugin must not ship Pmap.Core.dll)"
                 : $"no public type implements {nameof(IArchitecturePlugin)}");

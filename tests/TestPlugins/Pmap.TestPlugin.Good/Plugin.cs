@@ -1,13 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pmap.Core.Arch;
 using Pmap.TestArch;
 
 namespace Pmap.TestPlugin.Good;
 
-public sealed class Plugin : IArchitecturePlugin
-{
-    public int ContractVersion => PmapContract.Version;
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
-        services.AddSingleton<IArchitecture>(new FakeArchitecture("fake"));
-}
+/// <summary>A well-formed plugin with one architecture, "fake".</summary>
+public sealed class Plugin() : TestArchPlugin(() => new FakeArchitecture("fake"));

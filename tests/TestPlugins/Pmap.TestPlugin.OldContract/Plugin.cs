@@ -1,13 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pmap.Core.Arch;
 using Pmap.TestArch;
 
 namespace Pmap.TestPlugin.OldContract;
 
-public sealed class Plugin : IArchitecturePlugin
-{
-    public int ContractVersion => 0;
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
-        services.AddSingleton<IArchitecture>(new FakeArchitecture("old"));
-}
+/// <summary>Built against contract version 0: the host refuses it and loads the others.</summary>
+public sealed class Plugin() : TestArchPlugin(() => new FakeArchitecture("old"), contractVersion: 0);

@@ -1,13 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pmap.Core.Arch;
 using Pmap.TestArch;
 
 namespace Pmap.TestPlugin.Throwing;
 
-public sealed class Plugin : IArchitecturePlugin
-{
-    public int ContractVersion => PmapContract.Version;
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
-        throw new InvalidOperationException("registration exploded");
-}
+/// <summary>Its registration throws: the host reports it and loads the others.</summary>
+public sealed class Plugin() : TestArchPlugin(() => throw new InvalidOperationException("registration exploded"));

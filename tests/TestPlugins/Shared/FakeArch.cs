@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
@@ -134,4 +136,13 @@ public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush =
 {
     protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
         new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne);
+}
+
+/// <summary>A test plugin's entry type: registers what <paramref name="make"/> returns and reports <paramref name="contractVersion"/>.</summary>
+public abstract class TestArchPlugin(Func<IArchitecture> make, int contractVersion = PmapContract.Version) : IArchitecturePlugin
+{
+    public int ContractVersion => contractVersion;
+
+    public virtual void ConfigureServices(IServiceCollection services, IConfiguration configuration) =>
+        services.AddSingleton(make());
 }
