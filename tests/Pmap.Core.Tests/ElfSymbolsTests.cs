@@ -121,7 +121,7 @@ public class ElfSymbolsTests
         }
     }
 
-    /// <summary>Debian's 4.17.7+13 xen-syms (xen-hypervisor-4.17-arm64-dbg; path in PMAP_XEN_SYMS): readelf -s gives these.</summary>
+    /// <summary>Debian's 4.17.7+13 xen-syms (xen-hypervisor-4.17-arm64-dbg; path in XEN_ARM64_SYMS): readelf -s gives these.</summary>
     [XenSymsFact]
     public void Debians_4_17_7_xen_syms_has_the_static_tables_its_system_map_lacks()
     {
@@ -132,13 +132,13 @@ public class ElfSymbolsTests
     }
 }
 
-/// <summary>A fact that needs Debian's xen-syms (path in PMAP_XEN_SYMS; .ci/run downloads it): skipped, saying so, without it.</summary>
+/// <summary>A fact that needs Debian's xen-syms (path in XEN_ARM64_SYMS; .ci/run downloads it): skipped, saying so, without it.</summary>
 public sealed class XenSymsFactAttribute : FactAttribute
 {
     public XenSymsFactAttribute()
     {
-        if (Path is null) Skip = "no xen-syms: set PMAP_XEN_SYMS to xen-syms-4.17-arm64 from xen-hypervisor-4.17-arm64-dbg";
+        if (Path is null) Skip = "no xen-syms: set XEN_ARM64_SYMS to xen-syms-4.17-arm64 from xen-hypervisor-4.17-arm64-dbg";
     }
 
-    public static string? Path => Environment.GetEnvironmentVariable("PMAP_XEN_SYMS") is { Length: > 0 } p && File.Exists(p) ? p : null;
+    public static string? Path => Environment.GetEnvironmentVariable("XEN_ARM64_SYMS") is { Length: > 0 } p && File.Exists(p) ? p : null;
 }

@@ -4,12 +4,12 @@ using Pmap.Verify.RealXen;
 namespace Pmap.Verify.Tests;
 
 /// <summary>
-/// A fact that needs Debian's Xen 4.17 arm64 image (path in PMAP_XEN_IMAGE; .ci/run downloads it) and QEMU:
+/// A fact that needs Debian's Xen 4.17 arm64 image (path in XEN_ARM64_IMAGE; .ci/run downloads it) and QEMU:
 /// skipped, saying which, when either is missing.
 /// </summary>
 public sealed class XenImageFactAttribute : FactAttribute
 {
-    public const string Variable = "PMAP_XEN_IMAGE";
+    public const string Variable = "XEN_ARM64_IMAGE";
 
     public XenImageFactAttribute()
     {
@@ -20,16 +20,16 @@ public sealed class XenImageFactAttribute : FactAttribute
     public static string? Image => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path && File.Exists(path) ? path : null;
 }
 
-/// <summary>A fact that needs the image and its xen-syms (path in PMAP_XEN_SYMS, from xen-hypervisor-4.17-arm64-dbg).</summary>
+/// <summary>A fact that needs the image and its xen-syms (path in XEN_ARM64_SYMS, from xen-hypervisor-4.17-arm64-dbg).</summary>
 public sealed class XenImageAndSymsFactAttribute : FactAttribute
 {
     public XenImageAndSymsFactAttribute()
     {
         Skip = new XenImageFactAttribute().Skip;
-        if (Skip is null && Syms is null) Skip = "no xen-syms: set PMAP_XEN_SYMS to xen-syms-4.17-arm64 from xen-hypervisor-4.17-arm64-dbg";
+        if (Skip is null && Syms is null) Skip = "no xen-syms: set XEN_ARM64_SYMS to xen-syms-4.17-arm64 from xen-hypervisor-4.17-arm64-dbg";
     }
 
-    public static string? Syms => Environment.GetEnvironmentVariable("PMAP_XEN_SYMS") is { Length: > 0 } p && File.Exists(p) ? p : null;
+    public static string? Syms => Environment.GetEnvironmentVariable("XEN_ARM64_SYMS") is { Length: > 0 } p && File.Exists(p) ? p : null;
 }
 
 public class RealXenTests
