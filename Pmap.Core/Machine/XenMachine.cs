@@ -44,6 +44,7 @@ public sealed class XenMachine
 {
     private readonly Dictionary<ulong, string> _tableNames = [];
     private readonly bool _needsContextSync;
+    private readonly bool _debug; // fixed at start: read once, not through the port on every ASSERT
 
     /// <summary>A machine of <paramref name="arch"/> with the given RAM banks, before Xen's tables exist.</summary>
     public XenMachine(IMachineArch arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
@@ -52,6 +53,7 @@ public sealed class XenMachine
         Options = options ?? new MachineOptions();
         Ram = ram;
         _needsContextSync = arch.NewEntriesNeedContextSync;
+        _debug = arch.Debug;
         Cpu = new Cpu(new Tlb(Options.TlbEntries));
         Trace = new Trace { Enabled = Options.TraceEnabled };
         Walker = new Walker(Memory, arch.Format, arch.Codec, Ordering, Counters) { OnUnsynchronised = UnsynchronisedEntry };
@@ -70,7 +72,7 @@ public sealed class XenMachine
     public PageTableFormat Format => Arch.Format;
     public IPteCodec Codec => Arch.Codec;
     /// <summary>Debug build: ASSERTs are evaluated.</summary>
-    public bool Debug => Arch.Debug;
+    public bool Debug => _debug;
     public IReadOnlyList<RamBank> Ram { get; }
     public PhysicalMemory Memory { get; } = new();
     public BootAllocator BootAllocator { get; } = new();
