@@ -73,7 +73,8 @@ public sealed class PhysicalMemory
     {
         ArgumentOutOfRangeException.ThrowIfEqual(mfn, EmptyKey);
         if ((_count + 1) * 2 > _slots.Length) Grow();
-        var frame = new ulong[Page.EntriesPerTable];
+        // Pinned: a frame never moves, so a walk may keep its address (Walker): no object header, null check or GC write barrier.
+        var frame = GC.AllocateArray<ulong>(Page.EntriesPerTable, pinned: true);
         var mask = _slots.Length - 1;
         var i = Slot(mfn);
         while (_slots[i].Key != EmptyKey) i = (i + 1) & mask;

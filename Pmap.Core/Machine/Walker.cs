@@ -28,7 +28,7 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
     // touch. 1024 slots (16 KiB) hold every table of a 1 GiB directmap at 4 KiB, so random walks over it stay out of
     // the hash; tables are allocated one after another from the boot allocator, so they rarely collide.
     private const int TableCacheSize = 1024;
-    private readonly FrameSlot[] _tableCache = PhysicalMemory.NewSlots(TableCacheSize);
+    private readonly TableSlot[] _tableCache = NewTableCache();
     private readonly int _rootLevel = format.RootLevel, _leafLevel = format.LeafLevel, _step = format.Step;
     // Shift per level number; indexed without a bounds check, so one per level of the format, whatever the numbering.
     private readonly int[] _shifts = [.. Enumerable.Range(0, Math.Max(format.RootLevel, format.LeafLevel) + 1).Select(format.LevelShift)];
@@ -89,21 +89,36 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
 
     /// <summary>Entry <paramref name="index"/> of table frame <paramref name="mfn"/>, 0 when the frame holds no memory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong ReadEntry(ulong mfn, int index)
+    private unsafe ulong ReadEntry(ulong mfn, int index)
     {
         ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tableCache), (int)mfn & (TableCacheSize - 1));
-        // A frame is 512 entries and index is 9 bits: no bounds check needed.
-        if (slot.Key == mfn) return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slot.Frame!), index);
+        // A frame is 512 entries and index is 9 bits: the read stays inside it.
+        if (slot.Key == mfn) return ((ulong*)slot.Entries)[index];
         return ReadEntryMiss(ref slot, mfn, index);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ulong ReadEntryMiss(ref FrameSlot slot, ulong mfn, int index)
+    private unsafe ulong ReadEntryMiss(ref TableSlot slot, ulong mfn, int index)
     {
         var frame = memory.TryGetFrame(new Mfn(mfn));
         if (frame is null) return 0;
-        slot = new FrameSlot { Key = mfn, Frame = frame };
+        // PhysicalMemory allocates frames pinned and keeps them for its life, which is this walker's: the address stays valid.
+        slot = new TableSlot { Key = mfn, Entries = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(frame)) };
         return frame[index];
+    }
+
+    private static TableSlot[] NewTableCache()
+    {
+        var slots = new TableSlot[TableCacheSize];
+        Array.Fill(slots, new TableSlot { Key = ulong.MaxValue });
+        return slots;
+    }
+
+    /// <summary>A cached table frame: its MFN and the address of its entries, side by side in 16 bytes.</summary>
+    private struct TableSlot
+    {
+        public ulong Key;
+        public nint Entries;
     }
 
     /// <summary>The value a hardware walk sees of an entry that may be waiting for context synchronisation.</summary>
