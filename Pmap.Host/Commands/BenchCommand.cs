@@ -54,6 +54,7 @@ public static class BenchCommand
             gib = r.Gib,
             ops = r.Ops,
             nsPerOp = Math.Round(r.NsPerOp, 2),
+            cpuNsPerOp = Math.Round(r.CpuNsPerOp, 2),
             seconds = Math.Round(r.Seconds, 4),
             verifySeconds = Math.Round(r.VerifySeconds, 4),
             peakRssBytes = r.PeakRssBytes,
