@@ -26,8 +26,8 @@ public sealed record BootReport(
 public static class BootScenario
 {
     /// <summary>Boots a machine with <paramref name="bank"/> as its RAM and runs the scenario on it.</summary>
-    public static (XenMachine Machine, BootReport? Report, XenCrashException? Crash) Boot(ArchModel model, RamBank bank, MachineOptions? options = null,
-        bool verifyEveryPage = false)
+    public static (XenMachine Machine, BootReport? Report, XenCrashException? Crash) Boot(ArchModel model, RamBank bank,
+        MachineOptions? options = null, bool verifyEveryPage = false)
     {
         if (model.BankProblem(bank) is { } problem) throw new PmapUsageException(problem);
         var m = model.Boot((options ?? new MachineOptions { TraceEnabled = false }) with { Ram = [bank] });

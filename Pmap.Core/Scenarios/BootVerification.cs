@@ -106,7 +106,9 @@ public static class BootVerification
             // Every leaf of one map_pages_to_xen call carries the same flags; only the contiguous hint may differ.
             var attributes = _m.Codec.Attributes(leaf, level) with { Contiguous = false };
             _first ??= attributes;
-            return attributes == _first ? null : new TranslationFault(va, level, $"leaf attributes {attributes} differ from the first leaf's {_first}");
+            return attributes == _first
+                ? null
+                : new TranslationFault(va, level, $"leaf attributes {attributes} differ from the first leaf's {_first}");
         }
 
         private void Count(VirtAddr va, ulong leaf, int level)

@@ -38,9 +38,9 @@ public static class BenchCommand
         var gib = gibText is null ? 1 : (int)Math.Min(Args.ParseNonNegative(gibText, "--gib"), int.MaxValue);
         if (gib is < 1 or > 1024) throw new PmapUsageException($"--gib {gibText} is out of range: expected 1 to 1024");
 
-        var unoptimised = new[] { typeof(Workloads).Assembly, arch.GetType().Assembly }.Where(JitOptimizerDisabled).Select(a => a.GetName().Name).ToList();
-        if (unoptimised.Count > 0)
-            io.Err.WriteLine($"pmap: warning: {string.Join(", ", unoptimised)} built without optimisation (Debug): the numbers are not meaningful; use -c Release");
+        var unoptimised = new[] { typeof(Workloads).Assembly, arch.GetType().Assembly }.Where(JitOptimizerDisabled).Select(a => a.GetName().Name);
+        if (string.Join(", ", unoptimised) is { Length: > 0 } names)
+            io.Err.WriteLine($"pmap: warning: {names} built without optimisation (Debug): the numbers are not meaningful; use -c Release");
 
         // Warm up on the same workload, discarded: long enough (a few hundred ms) for tiered compilation to
         // promote the hot methods, so that the timed run measures optimised code.
@@ -68,5 +68,6 @@ public static class BenchCommand
 
     /// <summary>A Debug build's assemblies ask the JIT not to optimise: [Debuggable(DisableOptimizations)].</summary>
     private static bool JitOptimizerDisabled(System.Reflection.Assembly a) =>
-        a.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false) is [System.Diagnostics.DebuggableAttribute { IsJITOptimizerDisabled: true }, ..];
+        a.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
+            is [System.Diagnostics.DebuggableAttribute { IsJITOptimizerDisabled: true }, ..];
 }

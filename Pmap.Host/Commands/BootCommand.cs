@@ -15,9 +15,13 @@ public static class BootCommand
         var ramBase = new Option<string?>("--ram-base") { Description = "Physical base of the RAM bank (default: the architecture's, e.g. 0x40000000)" };
         var ramSize = new Option<string?>("--ram-size") { Description = "Size of the RAM bank, e.g. 2G, 512M (default: the architecture's)" };
         var strict = new Option<bool>("--strict-ordering") { Description = "A CPU that sees a new PTE only after the architecture's synchronisation (isb, sfence.vma): a missing one faults" };
-        var everyPage = new Option<bool>("--verify-every-page") { Description = "Walk every mapped page, not each leaf entry once with a sample of its pages (slow for terabytes)" };
+        var everyPage = new Option<bool>("--verify-every-page")
+        {
+            Description = "Walk every mapped page, not each leaf entry once with a sample of its pages (slow for terabytes)",
+        };
         var xenSyms = CommandExtensions.XenSymsOption();
-        var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached through PMAP), then verify each leaf mapping through the walker.")
+        var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot "
+                + "(every table page reached through PMAP), then verify each leaf mapping through the walker.")
             .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json",
                 "pmap boot --arch arm64 --profile xen-4.17 --strict-ordering   # 4.17's missing isb, as a crash");
         cmd.WithOptions(xenSyms, ramBase, ramSize, strict, everyPage);
