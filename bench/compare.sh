@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark workloads of the C baseline (bench/cbench) and of pmap side by side, alternately, several
-# rounds, and prints per workload the median ns/op of each, the ratio C# / C, the peak memory of each, and whether
-# both counted the same TLB misses and page tables.
+# rounds, and prints per workload the median ns/op of each (wall time, and CPU time, which on a shared machine does not
+# count the time other processes held the CPU), the ratios C# / C, the peak memory of each, and whether both counted
+# the same TLB misses and page tables.
 # Usage: bench/compare.sh [C_DIR]; C_DIR (default bench/cbench) holds a cbench.c and Makefile taking the same
 # arguments and printing the same JSON line. ROUNDS=3 by default.
 set -euo pipefail
@@ -39,25 +40,28 @@ for line in open(sys.argv[1]):
     w = d["workload"].upper()
     key = (w, d["gib"] if w == "W3" else 1)
     ns = d.get("ns_per_op", d.get("nsPerOp"))
+    cpu = d.get("cpu_ns_per_op", d.get("cpuNsPerOp", 0.0))
     mem = d["peak_rss_kib"] * 1024 if "peak_rss_kib" in d else d["peakRssBytes"]
     ok = d["check"] == "ok"
     counters = (d.get("tlb_misses", d.get("tlbMisses")), d["tables"])
-    rows.setdefault(key, {}).setdefault(d["impl"], []).append((ns, mem, ok, counters))
+    rows.setdefault(key, {}).setdefault(d["impl"], []).append((ns, mem, ok, counters, cpu))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print(f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, {sys.argv[2]} rounds, medians; C is bench/cbench")
 print()
-print("| workload | C ns/op | C# ns/op | C# / C | C peak MiB | C# peak MiB | checks | tlb misses, tables |")
-print("|---|---|---|---|---|---|---|---|")
+print("| workload | C ns/op | C# ns/op | C# / C | C CPU ns/op | C# CPU ns/op | C# / C CPU | C peak MiB | C# peak MiB | checks | tlb misses, tables |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for (w, g), impls in rows.items():
     c, cs = impls.get("c", []), impls.get("cs", [])
     if not c or not cs:
         continue
     cn, csn = st.median(x[0] for x in c), st.median(x[0] for x in cs)
     cm, csm = st.median(x[1] for x in c) / 2**20, st.median(x[1] for x in cs) / 2**20
+    cc, csc = st.median(x[4] for x in c), st.median(x[4] for x in cs)
+    cpu = f"{cc:.1f} | {csc:.1f} | {csc / cc:.2f}x" if cc > 0 and csc > 0 else "- | - | -"
     name = {"W1": "W1 pmap map+touch+unmap", "W2": "W2 4-level walk, no TLB"}.get(w, f"W3 boot-map 4K, {g} GiB")
     ok = "ok" if all(x[2] for x in c + cs) else "FAILED"
     # The same workload must do the same work: both count every TLB miss and every table created.
     counted = {x[3] for x in c + cs}
     same = f"same ({c[0][3][0]}, {c[0][3][1]})" if len(counted) == 1 else "DIFFER: " + ", ".join(map(str, sorted(counted)))
-    print(f"| {name} | {cn:.1f} | {csn:.1f} | {csn / cn:.2f}x | {cm:.1f} | {csm:.1f} | {ok} | {same} |")
+    print(f"| {name} | {cn:.1f} | {csn:.1f} | {csn / cn:.2f}x | {cpu} | {cm:.1f} | {csm:.1f} | {ok} | {same} |")
 PY

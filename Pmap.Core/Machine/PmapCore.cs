@@ -15,10 +15,19 @@ public sealed class PmapCore
     private readonly PmapCommonVariant _variant;
     private readonly ulong[] _inuse; // DECLARE_BITMAP(inuse, NUM_FIX_PMAP)
     private readonly int _numFixPmap;
+    // Fixed for the machine's life: held here so that each operation reads them without going through the machine.
+    private readonly bool _debug;
+    private readonly Cpu _cpu;
+    private readonly Trace _trace;
+    private readonly IMachineArch _arch;
 
     internal PmapCore(XenMachine m)
     {
         _m = m;
+        _debug = m.Debug;
+        _cpu = m.Cpu;
+        _trace = m.Trace;
+        _arch = m.Arch;
         _fixmap = m.Arch.Fixmap;
         _variant = m.Arch.CommonCode;
         _numFixPmap = _fixmap.NumFixPmap;
@@ -40,9 +49,9 @@ public sealed class PmapCore
     /// <summary>void *pmap_map(mfn_t mfn).</summary>
     public VirtAddr Map(Mfn mfn)
     {
-        if (_m.Debug && _m.Cpu.SystemState >= SystemState.SmpBoot)
+        if (_debug && _cpu.SystemState >= SystemState.SmpBoot)
             throw new PmapSystemStateAssertException("pmap_map", _variant.Site(26));
-        if (_variant.AssertNotInIrq && _m.Debug && _m.Cpu.InIrq)
+        if (_variant.AssertNotInIrq && _debug && _cpu.InIrq)
             throw new PmapInIrqAssertException("pmap_map", _variant.Site(27));
 
         var idx = FindFirstZeroBit();
@@ -51,14 +60,14 @@ public sealed class PmapCore
         if (++InUse > MaxInUse) MaxInUse = InUse;
 
         var slot = idx + _fixmap.FixPmapBegin;
-        if (_m.Debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
+        if (_debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
             throw new PmapSlotRangeAssertException(_variant.SlotRangeCondition, "pmap_map", _variant.Site(36));
 
         var va = _fixmap.FixToVirt(slot);
-        if (_m.Trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
+        if (_trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
         // Not set_fixmap(): its map_pages_to_xen would need page tables mapped on demand, through pmap_map again,
         // a loop before map_domain_page works. The arch hook writes the PTE directly; so does pmap_unmap's.
-        using (_m.Hook("arch_pmap_map", va)) _m.Arch.ArchPmapMap(_m, slot, mfn);
+        using (_m.Hook("arch_pmap_map", va)) _arch.ArchPmapMap(_m, slot, mfn);
         return va;
     }
 
@@ -67,15 +76,15 @@ public sealed class PmapCore
     {
         var slot = _fixmap.VirtToFix(va); // the declaration initialiser runs first: its BUG_ON is always live
 
-        if (_m.Debug && _m.Cpu.SystemState >= SystemState.SmpBoot)
+        if (_debug && _cpu.SystemState >= SystemState.SmpBoot)
             throw new PmapSystemStateAssertException("pmap_unmap", _variant.Site(55));
-        if (_m.Debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
+        if (_debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
             throw new PmapSlotRangeAssertException(_variant.SlotRangeCondition, "pmap_unmap", _variant.Site(56));
-        if (_variant.AssertNotInIrq && _m.Debug && _m.Cpu.InIrq)
+        if (_variant.AssertNotInIrq && _debug && _cpu.InIrq)
             throw new PmapInIrqAssertException("pmap_unmap", _variant.Site(57));
 
         var idx = slot - _fixmap.FixPmapBegin;
-        if (_m.Trace.Enabled) TraceStep(TraceKind.Unmap, null, slot, va);
+        if (_trace.Enabled) TraceStep(TraceKind.Unmap, null, slot, va);
         if ((uint)idx < (uint)_numFixPmap)
         {
             ref var word = ref _inuse[idx >> 6];
@@ -86,23 +95,30 @@ public sealed class PmapCore
         }
         else
         {
-            // Release build (or FIX_PMAP_END one past the last slot): __clear_bit(idx) of a bit past NUM_FIX_PMAP. DECLARE_BITMAP
-            // stores whole unsigned longs, so a bit in the last word's spare bits is still inside `inuse`; only one past it is not.
-            var storage = (_numFixPmap + _m.Arch.BitsPerLong - 1) / _m.Arch.BitsPerLong * _m.Arch.BitsPerLong;
-            var what = $"slot {slot} is {_fixmap.NameOf(slot)}, not a PMAP slot";
-            if (idx >= 0 && idx < storage)
-            {
-                _inuse[idx >> 6] &= ~(1UL << (idx & 63));
-                _m.Hazard($"__clear_bit({idx}) past NUM_FIX_PMAP ({_numFixPmap}) but inside the bitmap's {storage / _m.Arch.BitsPerLong} " +
-                    $"unsigned long(s) of {_m.Arch.BitsPerLong} bits: it stays in storage and clears a bit pmap_map never uses ({what})", va);
-            }
-            else
-            {
-                _m.Hazard($"__clear_bit({idx}) outside the {storage}-bit storage of the {_numFixPmap}-bit PMAP bitmap: " +
-                    $"an out-of-bounds write ({what})", va);
-            }
+            ClearBitOutsideBitmap(idx, slot, va);
         }
-        using (_m.Hook("arch_pmap_unmap", va)) _m.Arch.ArchPmapUnmap(_m, slot);
+        using (_m.Hook("arch_pmap_unmap", va)) _arch.ArchPmapUnmap(_m, slot);
+    }
+
+    /// <summary>__clear_bit(idx) for a slot pmap_map never hands out: a hazard, never a check (off the hot path).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ClearBitOutsideBitmap(int idx, int slot, VirtAddr va)
+    {
+        // Release build (or FIX_PMAP_END one past the last slot): __clear_bit(idx) of a bit past NUM_FIX_PMAP. DECLARE_BITMAP
+        // stores whole unsigned longs, so a bit in the last word's spare bits is still inside `inuse`; only one past it is not.
+        var storage = (_numFixPmap + _arch.BitsPerLong - 1) / _arch.BitsPerLong * _arch.BitsPerLong;
+        var what = $"slot {slot} is {_fixmap.NameOf(slot)}, not a PMAP slot";
+        if (idx >= 0 && idx < storage)
+        {
+            _inuse[idx >> 6] &= ~(1UL << (idx & 63));
+            _m.Hazard($"__clear_bit({idx}) past NUM_FIX_PMAP ({_numFixPmap}) but inside the bitmap's {storage / _arch.BitsPerLong} " +
+                $"unsigned long(s) of {_arch.BitsPerLong} bits: it stays in storage and clears a bit pmap_map never uses ({what})", va);
+        }
+        else
+        {
+            _m.Hazard($"__clear_bit({idx}) outside the {storage}-bit storage of the {_numFixPmap}-bit PMAP bitmap: " +
+                $"an out-of-bounds write ({what})", va);
+        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

@@ -1,5 +1,6 @@
 #pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Pmap.Core.Machine;
 
@@ -40,7 +41,8 @@ public sealed class Tlb
     internal ref TlbEntry Lookup(VirtAddr va, out bool hit)
     {
         var vpn = va.PageNumber;
-        ref var e = ref _entries[(int)(vpn & (ulong)_mask)];
+        // _mask is the array's length - 1: the index is always inside it.
+        ref var e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (int)vpn & _mask);
         hit = e.InUse && e.Vpn == vpn;
         return ref e;
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Pmap.Core.Paging;
 
 namespace Pmap.Core.Machine;
@@ -23,11 +24,14 @@ public sealed record WalkResult(VirtAddr Va, PhysAddr? Pa, TranslationFault? Fau
 /// </summary>
 public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCodec codec, Ordering ordering, MachineCounters counters)
 {
-    // Page-table frames seen by walks, kept apart from the data frames that loads and stores touch, so that
-    // a stream of data accesses does not evict the handful of tables every walk goes through.
-    private const int TableCacheSize = 32;
-    private readonly FrameSlot[] _tableCache = PhysicalMemory.NewSlots(TableCacheSize);
+    // Page-table frames seen by walks, direct-mapped by MFN and kept apart from the data frames that loads and stores
+    // touch. 1024 slots (16 KiB) hold every table of a 1 GiB directmap at 4 KiB, so random walks over it stay out of
+    // the hash; tables are allocated one after another from the boot allocator, so they rarely collide.
+    private const int TableCacheSize = 1024;
+    private readonly TableSlot[] _tableCache = NewTableCache();
     private readonly int _rootLevel = format.RootLevel, _leafLevel = format.LeafLevel, _step = format.Step;
+    // Shift per level number; indexed without a bounds check, so one per level of the format, whatever the numbering.
+    private readonly int[] _shifts = [.. Enumerable.Range(0, Math.Max(format.RootLevel, format.LeafLevel) + 1).Select(format.LevelShift)];
 
     /// <summary>
     /// Called when a hardware walk meets an entry written with no context synchronisation since; returns the
@@ -49,51 +53,85 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
         counters.Walks++;
         leafEntry = 0;
         leafLevel = _leafLevel;
+        fault = null;
         if (!format.IsValidVa(va))
         {
-            fault = new TranslationFault(va, null, $"address outside the translated range ({format.DescribeVaRange()})");
+            fault = OutsideRange(va);
             return null;
         }
+        ref var shifts = ref MemoryMarshal.GetArrayDataReference(_shifts);
         var table = root;
         var level = _rootLevel;
         while (true)
         {
-            var shift = format.LevelShift(level);
+            var shift = Unsafe.Add(ref shifts, level); // level stays within the format's, the array's length
             var index = (int)((va.Value >> shift) & (Page.EntriesPerTable - 1));
-            var entry = TableFrame(table.ToMfn()) is { } frame ? frame[index] : 0;
-            if (hardware && ordering.HasPending && ordering.TryGetPending(table.Value + ((ulong)index * Page.EntryBytes), out var before))
-                entry = OnUnsynchronised?.Invoke(va, table, index, entry, before) ?? entry;
+            var entry = ReadEntry(table.Value >> Page.Shift, index);
+            if (hardware && ordering.HasPending) entry = Pending(va, table, index, entry);
             var kind = codec.WalkStep(entry, level, out var output);
             steps?.Add(new WalkStep(level, table, index, entry, kind));
-            switch (kind)
+            if (kind == PteKind.Table && level != _leafLevel)
             {
-                case PteKind.Table when level != _leafLevel:
-                    table = output;
-                    level += _step;
-                    continue;
-                case PteKind.Block:
-                case PteKind.Page:
-                    leafEntry = entry;
-                    leafLevel = level;
-                    fault = null;
-                    return new PhysAddr(output.Value | (va.Value & ((1UL << shift) - 1)));
-                case PteKind.Invalid:
-                    fault = new TranslationFault(va, level, "invalid entry");
-                    return null;
-                default:
-                    fault = new TranslationFault(va, level, "reserved entry");
-                    return null;
+                table = output;
+                level += _step;
+                continue;
             }
+            if (kind is PteKind.Block or PteKind.Page)
+            {
+                leafEntry = entry;
+                leafLevel = level;
+                return new PhysAddr(output.Value | (va.Value & ((1UL << shift) - 1)));
+            }
+            fault = Fault(va, level, kind);
+            return null;
         }
     }
 
+    /// <summary>Entry <paramref name="index"/> of table frame <paramref name="mfn"/>, 0 when the frame holds no memory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong[]? TableFrame(Mfn mfn)
+    private unsafe ulong ReadEntry(ulong mfn, int index)
     {
-        ref var slot = ref _tableCache[(int)(mfn.Value & (TableCacheSize - 1))];
-        if (slot.Key == mfn.Value) return slot.Frame;
-        var frame = memory.TryGetFrame(mfn);
-        if (frame is not null) slot = new FrameSlot { Key = mfn.Value, Frame = frame };
-        return frame;
+        ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tableCache), (int)mfn & (TableCacheSize - 1));
+        // A frame is 512 entries and index is 9 bits: the read stays inside it.
+        if (slot.Key == mfn) return ((ulong*)slot.Entries)[index];
+        return ReadEntryMiss(ref slot, mfn, index);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private unsafe ulong ReadEntryMiss(ref TableSlot slot, ulong mfn, int index)
+    {
+        var frame = memory.TryGetFrame(new Mfn(mfn));
+        if (frame is null) return 0;
+        // PhysicalMemory allocates frames pinned and keeps them for its life, which is this walker's: the address stays valid.
+        slot = new TableSlot { Key = mfn, Entries = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(frame)) };
+        return frame[index];
+    }
+
+    private static TableSlot[] NewTableCache()
+    {
+        var slots = new TableSlot[TableCacheSize];
+        Array.Fill(slots, new TableSlot { Key = ulong.MaxValue });
+        return slots;
+    }
+
+    /// <summary>A cached table frame: its MFN and the address of its entries, side by side in 16 bytes.</summary>
+    private struct TableSlot
+    {
+        public ulong Key;
+        public nint Entries;
+    }
+
+    /// <summary>The value a hardware walk sees of an entry that may be waiting for context synchronisation.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong Pending(VirtAddr va, PhysAddr table, int index, ulong entry) =>
+        ordering.TryGetPending(table.Value + ((ulong)index * Page.EntryBytes), out var before)
+            ? OnUnsynchronised?.Invoke(va, table, index, entry, before) ?? entry
+            : entry;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TranslationFault OutsideRange(VirtAddr va) => new(va, null, $"address outside the translated range ({format.DescribeVaRange()})");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TranslationFault Fault(VirtAddr va, int level, PteKind kind) =>
+        new(va, level, kind == PteKind.Invalid ? "invalid entry" : "reserved entry");
 }

@@ -45,6 +45,7 @@ public sealed class XenMachine
     private readonly Dictionary<ulong, string> _tableNames = [];
     private readonly bool _needsContextSync;
     private StaleUse? _staleUse;
+    private readonly bool _debug; // fixed at start: read once, not through the port on every ASSERT
 
     /// <summary>A machine of <paramref name="arch"/> with the given RAM banks, before Xen's tables exist.</summary>
     public XenMachine(IMachineArch arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
@@ -53,6 +54,7 @@ public sealed class XenMachine
         Options = options ?? new MachineOptions();
         Ram = ram;
         _needsContextSync = arch.NewEntriesNeedContextSync;
+        _debug = arch.Debug;
         Cpu = new Cpu(new Tlb(Options.TlbEntries));
         Trace = new Trace { Enabled = Options.TraceEnabled };
         Walker = new Walker(Memory, arch.Format, arch.Codec, Ordering, Counters) { OnUnsynchronised = UnsynchronisedEntry };
@@ -72,7 +74,7 @@ public sealed class XenMachine
     public PageTableFormat Format => Arch.Format;
     public IPteCodec Codec => Arch.Codec;
     /// <summary>Debug build: ASSERTs are evaluated.</summary>
-    public bool Debug => Arch.Debug;
+    public bool Debug => _debug;
     public IReadOnlyList<RamBank> Ram { get; }
     public PhysicalMemory Memory { get; } = new();
     public BootAllocator BootAllocator { get; } = new();

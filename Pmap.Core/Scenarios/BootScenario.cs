@@ -21,18 +21,19 @@ public sealed record BootReport(
 
 /// <summary>
 /// The scenario PMAP exists for: in early_boot, map a RAM bank with map_pages_to_xen while every
-/// page-table page is reached through PMAP, then verify every page through the walker.
+/// page-table page is reached through PMAP, then verify the mapping through the walker (<see cref="BootVerification"/>).
 /// </summary>
 public static class BootScenario
 {
     /// <summary>Boots a machine with <paramref name="bank"/> as its RAM and runs the scenario on it.</summary>
-    public static (XenMachine Machine, BootReport? Report, XenCrashException? Crash) Boot(ArchModel model, RamBank bank, MachineOptions? options = null)
+    public static (XenMachine Machine, BootReport? Report, XenCrashException? Crash) Boot(ArchModel model, RamBank bank,
+        MachineOptions? options = null, bool verifyEveryPage = false)
     {
         if (model.BankProblem(bank) is { } problem) throw new PmapUsageException(problem);
         var m = model.Boot((options ?? new MachineOptions { TraceEnabled = false }) with { Ram = [bank] });
         try
         {
-            return (m, Run(model, m, bank), null);
+            return (m, Run(model, m, bank, verifyEveryPage), null);
         }
         catch (XenCrashException e)
         {
@@ -45,46 +46,22 @@ public static class BootScenario
         Run(m.Arch as ArchModel ?? throw new ArgumentException("the machine was not booted from an ArchModel", nameof(m)), m, bank);
 
     /// <summary>The boot scenario on <paramref name="bank"/>: the early-boot mapping through PMAP, then its verification.</summary>
-    public static BootReport Run(ArchModel model, XenMachine m, RamBank bank)
+    /// <param name="model">The model the machine was booted from.</param>
+    /// <param name="m">The machine.</param>
+    /// <param name="bank">The RAM bank mapped.</param>
+    /// <param name="verifyEveryPage">Walk every mapped page rather than each leaf once (with a sample of its pages).</param>
+    public static BootReport Run(ArchModel model, XenMachine m, RamBank bank, bool verifyEveryPage = false)
     {
         if (model.BankProblem(bank) is { } problem) throw new PmapUsageException(problem);
         m.Cpu.SystemState = SystemState.EarlyBoot;
         var before = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
         var mapped = model.SetupDirectmapMappings(m, bank);
         var after = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
-        var (verified, sizes, contiguous, mismatch) = Verify(m, mapped);
+        var (verified, sizes, contiguous, mismatch) = BootVerification.Verify(m, mapped, verifyEveryPage);
         return new BootReport(bank, mapped,
             after.TablesAllocated - before.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse, sizes, contiguous,
             after.PteWrites - before.PteWrites, after.TlbFlushes - before.TlbFlushes, after.Hazards - before.Hazards,
             verified, mismatch);
-    }
-
-    /// <summary>Walks every mapped page; counts leaves by size (each leaf once) and leaves with a contiguous hint.</summary>
-    private static (ulong Verified, IReadOnlyDictionary<string, long> Sizes, long Contiguous, TranslationFault? Mismatch) Verify(XenMachine m, DirectmapMapping mapped)
-    {
-        var sizes = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var level in m.Format.WalkOrder) sizes[SizeName(m.Format.LevelSize(level))] = 0;
-        long contiguous = 0;
-        ulong verified = 0;
-        TranslationFault? mismatch = null;
-        for (var page = 0UL; page < mapped.Pages; page++)
-        {
-            var va = mapped.Va.Add(page << Page.Shift);
-            var expected = mapped.Pa.Add(page << Page.Shift);
-            var pa = m.WalkFast(va, out var leaf, out var level, out var fault);
-            if (pa is null || pa.Value != expected)
-            {
-                mismatch ??= fault ?? new TranslationFault(va, level, $"maps {pa} instead of {expected}");
-                continue;
-            }
-            verified++;
-            // Count each leaf once: at the first page of it that the mapping covers.
-            var leafSize = m.Format.LevelSize(level);
-            if (page != 0 && (va.Value & (leafSize - 1)) != 0) continue;
-            sizes[SizeName(leafSize)]++;
-            if (m.Codec.Attributes(leaf, level).Contiguous) contiguous++;
-        }
-        return (verified, sizes, contiguous, mismatch);
     }
 
     /// <summary>A size in bytes as the reports print it (Hex.FormatSize).</summary>

@@ -5,9 +5,12 @@ using Pmap.Core.Machine;
 
 namespace Pmap.Core.Scenarios;
 
-/// <summary>One workload run, with the counters bench/cbench reports too.</summary>
+/// <summary>
+/// One workload run, with the counters bench/cbench reports too. CpuNsPerOp is the process's CPU time (every thread: JIT
+/// and GC too) per operation over the timed part: unlike NsPerOp, it does not count time other processes held the CPU.
+/// </summary>
 public sealed record WorkloadResult(string Workload, string Arch, string Profile, int Gib, long Ops, double NsPerOp, double Seconds,
-    double VerifySeconds, long PeakRssBytes, long TlbMisses, long Tables, long Frames, bool Check);
+    double VerifySeconds, long PeakRssBytes, long TlbMisses, long Tables, long Frames, bool Check, double CpuNsPerOp = 0);
 
 /// <summary>
 /// The benchmark workloads (their C twin is bench/cbench/cbench.c), run on the real Core and an architecture
@@ -63,7 +66,7 @@ public static class Workloads
         var model = Model(arch, settings, 1);
         var m = FreshMachine(model, 1);
         var misses0 = m.Counters.TlbMisses;
-        var sw = Stopwatch.StartNew();
+        var sw = Timer.Start();
         W1Loop(m, n);
         sw.Stop();
         // Frame 0x40000 + j holds the last i with i & 1023 == j.
@@ -73,7 +76,7 @@ public static class Workloads
             var expected = (ulong)((n - 1 - j) / 1024 * 1024 + j);
             ok &= m.Memory.Read64(new Mfn(RamBaseMfn + (ulong)j).ToPhysAddr()) == expected;
         }
-        return Result("W1", model, 1, n, sw.Elapsed, TimeSpan.Zero, m, m.Counters.TlbMisses - misses0, ok);
+        return Result("W1", model, 1, n, sw, TimeSpan.Zero, m, m.Counters.TlbMisses - misses0, ok);
     }
 
     private static void W1Loop(XenMachine m, long n)
@@ -95,10 +98,10 @@ public static class Workloads
         var directmap = Directmap(model);
         var rc = model.MapPagesToXen(m, directmap, new Mfn(RamBaseMfn), PagesPerGib, superpages: false);
         var misses0 = m.Counters.TlbMisses;
-        var sw = Stopwatch.StartNew();
+        var sw = Timer.Start();
         var mismatches = Walks(m, directmap, n, (1UL << 30) - 1);
         sw.Stop();
-        return Result("W2", model, 1, n, sw.Elapsed, TimeSpan.Zero, m, m.Counters.TlbMisses - misses0, rc == 0 && mismatches == 0);
+        return Result("W2", model, 1, n, sw, TimeSpan.Zero, m, m.Counters.TlbMisses - misses0, rc == 0 && mismatches == 0);
     }
 
     /// <summary>W3: map_pages_to_xen(DIRECTMAP, 0x40000, G·262144, PAGE_HYPERVISOR_RW) timed, then 1,000,000 checking walks.</summary>
@@ -109,14 +112,14 @@ public static class Workloads
         var directmap = Directmap(model);
         var pages = (ulong)gib * PagesPerGib;
         var misses0 = m.Counters.TlbMisses;
-        var sw = Stopwatch.StartNew();
+        var sw = Timer.Start();
         var rc = model.MapPagesToXen(m, directmap, new Mfn(RamBaseMfn), pages, superpages: false);
         sw.Stop();
         var misses = m.Counters.TlbMisses - misses0;
         var verify = Stopwatch.StartNew();
         var mismatches = Walks(m, directmap, verifyWalks, ((ulong)gib << 30) - 1);
         verify.Stop();
-        return Result("W3", model, gib, (long)pages, sw.Elapsed, verify.Elapsed, m, misses, rc == 0 && m.Pmap.InUse == 0 && mismatches == 0);
+        return Result("W3", model, gib, (long)pages, sw, verify.Elapsed, m, misses, rc == 0 && m.Pmap.InUse == 0 && mismatches == 0);
     }
 
     private static long Walks(XenMachine m, VirtAddr directmap, long n, ulong mask)
@@ -133,7 +136,32 @@ public static class Workloads
         return mismatches;
     }
 
-    private static WorkloadResult Result(string name, ArchModel model, int gib, long ops, TimeSpan timed, TimeSpan verify, XenMachine m, long misses, bool ok) =>
-        new(name, model.Name, model.Profile, gib, ops, timed.TotalNanoseconds / Math.Max(1, ops), timed.TotalSeconds, verify.TotalSeconds,
-            Process.GetCurrentProcess().PeakWorkingSet64, misses, m.Counters.TablesAllocated, m.Memory.FrameCount, ok);
+    private static WorkloadResult Result(string name, ArchModel model, int gib, long ops, Timer timed, TimeSpan verify, XenMachine m, long misses,
+        bool ok) =>
+        new(name, model.Name, model.Profile, gib, ops, timed.Wall.TotalNanoseconds / Math.Max(1, ops), timed.Wall.TotalSeconds, verify.TotalSeconds,
+            Process.GetCurrentProcess().PeakWorkingSet64, misses, m.Counters.TablesAllocated, m.Memory.FrameCount, ok,
+            timed.Cpu.TotalNanoseconds / Math.Max(1, ops));
+
+    /// <summary>Wall time and the process's CPU time over the timed part.</summary>
+    private sealed class Timer
+    {
+        private readonly Stopwatch _wall = new();
+        private TimeSpan _cpu0;
+
+        public TimeSpan Wall => _wall.Elapsed;
+        public TimeSpan Cpu { get; private set; }
+
+        public static Timer Start()
+        {
+            var t = new Timer { _cpu0 = Process.GetCurrentProcess().TotalProcessorTime };
+            t._wall.Start();
+            return t;
+        }
+
+        public void Stop()
+        {
+            _wall.Stop();
+            Cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpu0;
+        }
+    }
 }

@@ -41,6 +41,10 @@ public static class BenchCommand
         if (!Workloads.Names.Contains(w)) throw new PmapUsageException($"--workload '{workload}' is not a workload: expected W1, W2 or W3");
         if (gib is < 1 or > 1024) throw new PmapUsageException($"--ram-size {gib}G is out of range: expected 1G to 1024G");
 
+        var unoptimised = new[] { typeof(Workloads).Assembly, arch.GetType().Assembly }.Where(JitOptimizerDisabled).Select(a => a.GetName().Name);
+        if (string.Join(", ", unoptimised) is { Length: > 0 } names)
+            io.Err.WriteLine($"pmap: warning: {names} built without optimisation (Debug): the numbers are not meaningful; use -c Release");
+
         // Warm up on the same workload, discarded: long enough (a few hundred ms) for tiered compilation to
         // promote the hot methods, so that the timed run measures optimised code.
         for (var i = 0; i < 2; i++) _ = Workloads.Run(w, arch, model.Settings, w == "W3" ? 100_000 : 2_000_000, 1);
@@ -53,6 +57,7 @@ public static class BenchCommand
             gib = r.Gib,
             ops = r.Ops,
             nsPerOp = Math.Round(r.NsPerOp, 2),
+            cpuNsPerOp = Math.Round(r.CpuNsPerOp, 2),
             seconds = Math.Round(r.Seconds, 4),
             verifySeconds = Math.Round(r.VerifySeconds, 4),
             peakRssBytes = r.PeakRssBytes,
@@ -63,4 +68,9 @@ public static class BenchCommand
         });
         return r.Check ? ExitCodes.Success : ExitCodes.XenCrash;
     }
+
+    /// <summary>A Debug build's assemblies ask the JIT not to optimise: [Debuggable(DisableOptimizations)].</summary>
+    private static bool JitOptimizerDisabled(System.Reflection.Assembly a) =>
+        a.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
+            is [System.Diagnostics.DebuggableAttribute { IsJITOptimizerDisabled: true }, ..];
 }

@@ -17,17 +17,22 @@ public static class BootCommand
         {
             Description = "A CPU that sees a new PTE only after the architecture's synchronisation (isb, sfence.vma): a missing one faults",
         };
+        var everyPage = new Option<bool>("--verify-every-page")
+        {
+            Description = "Walk every mapped page, not each leaf entry once with a sample of its pages (slow for terabytes)",
+        };
         var xenSyms = CommandExtensions.XenSymsOption();
-        var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot (every table page reached "
-                + "through PMAP), then verify every page through the walker.")
+        var cmd = new Command("boot", "Build Xen's boot page tables, map a RAM bank with map_pages_to_xen in early_boot "
+                + "(every table page reached through PMAP), then verify each leaf mapping through the walker.")
             .WithExamples("pmap boot --arch arm64 --ram-size 2G", "pmap boot --arch arm64 --ram-size 3G --ram-base 0x40200000 --json",
                 "pmap boot --arch arm64 --profile xen-4.17 --strict-ordering   # 4.17's missing isb, as a crash");
-        cmd.WithOptions(xenSyms, ramBase, ramSize, strict);
+        cmd.WithOptions(xenSyms, ramBase, ramSize, strict, everyPage);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
             var bank = Args.Bank(model, p.GetValue(ramBase), p.GetValue(ramSize));
-            var (m, report, crash) = BootScenario.Boot(model, bank, new MachineOptions { TraceEnabled = false, StrictOrdering = p.GetValue(strict) });
+            var options = new MachineOptions { TraceEnabled = false, StrictOrdering = p.GetValue(strict) };
+            var (m, report, crash) = BootScenario.Boot(model, bank, options, p.GetValue(everyPage));
             var dto = BootView.From(model, bank, m, report, crash);
             c.Show(dto, BootView.Render);
             if (crash is not null) return io.ReportCrash(crash, m.LastMessage);
