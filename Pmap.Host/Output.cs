@@ -12,7 +12,8 @@ public static class ExitCodes
     public const int XenCrash = 1;
     public const int Usage = 2;
     public const int PluginOrConfig = 3;
-    public const int HazardsFound = 4;
+    /// <summary>A checker found what it looks for: ordering hazards (hazards), the model disagreeing with QEMU or a real Xen (verify).</summary>
+    public const int Findings = 4;
     /// <summary>SIGINT (Ctrl-C): 128 + 2, as shells report it.</summary>
     public const int Interrupted = 130;
 }

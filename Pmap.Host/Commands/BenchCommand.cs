@@ -66,7 +66,7 @@ public static class BenchCommand
             frames = r.Frames,
             check = r.Check ? "ok" : "FAILED",
         });
-        return r.Check ? ExitCodes.Success : ExitCodes.XenCrash;
+        return r.Check ? ExitCodes.Success : ExitCodes.PluginOrConfig; // the model failed its own check, as boot's verification
     }
 
     /// <summary>A Debug build's assemblies ask the JIT not to optimise: [Debuggable(DisableOptimizations)].</summary>

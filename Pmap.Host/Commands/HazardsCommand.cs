@@ -24,7 +24,7 @@ public static class HazardsCommand
             var report = HazardScenarios.Run(model);
             var verdicts = p.GetValue(why) ? WhyAnalysis.Run(model, report) : null;
             var dto = HazardsView.From(model, report, verdicts);
-            return c.Show(dto, HazardsView.Render, report.Clean ? ExitCodes.Success : ExitCodes.HazardsFound);
+            return c.Show(dto, HazardsView.Render, report.Clean ? ExitCodes.Success : ExitCodes.Findings);
         }));
         return cmd;
     }

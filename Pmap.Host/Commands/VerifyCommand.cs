@@ -10,32 +10,31 @@ namespace Pmap.Host.Commands;
 /// <summary>pmap verify: the model's page tables checked against a real MMU (QEMU).</summary>
 public static class VerifyCommand
 {
-    /// <summary>Exit code when QEMU translates a VA differently from the model: a finding about the model.</summary>
-    public const int Disagreement = 1;
-
     public static Command Build(CommandIo io)
     {
-        var scenario = new Option<string>("--scenario")
-        {
-            Description = "boot: the boot tables and directmap of the default RAM; map: every PMAP slot mapped",
-            DefaultValueFactory = _ => "boot",
-        };
-        scenario.AcceptOnlyFromAmong("boot", "map");
+        var after = CommandOptions.Choice("--after", "Scenario whose tables QEMU walks: boot (the boot tables and directmap of the default RAM) "
+            + "or map (every PMAP slot mapped)", ["boot", "map"], "boot");
+        var scenario = CommandOptions.Deprecated<string?>("--scenario", v => $"--after {v}");
         var xenImage = new Option<string?>("--xen-image")
         {
             Description = "Boot this real Xen arm64 image under QEMU instead and compare its page tables, entry by entry, with the model's boot "
                 + "(with --xen-syms, also its pmap_map/pmap_unmap calls)",
         };
         var cmd = new Command("verify", "Run a scenario on the model, load its page tables into QEMU and compare QEMU's MMU translations "
-                + "with the model's for hundreds of VAs (exit 1 when any differ, 3 when QEMU is missing).")
-            .WithExamples("pmap verify --arch arm64", "pmap verify --arch x86 --scenario map --json",
+                + "with the model's for hundreds of VAs (exit 4 when any differ, 3 when QEMU is missing).")
+            .WithExamples("pmap verify --arch arm64", "pmap verify --arch x86 --after map --json",
                 "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64 --xen-syms usr/lib/debug/boot/xen-syms-4.17-arm64");
         var xenSyms = CommandExtensions.XenSymsOption();
-        cmd.WithOptions(scenario, xenImage, xenSyms);
+        cmd.WithOptions(after, xenImage, xenSyms, scenario);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
-            var which = p.GetValue(scenario) == "map" ? VerifyScenario.Map : VerifyScenario.Boot;
+            var which = (p.GetValue(scenario) ?? p.GetValue(after)) switch
+            {
+                "map" => VerifyScenario.Map,
+                "boot" => VerifyScenario.Boot,
+                var other => throw new PmapUsageException($"--scenario '{other}' is not a scenario: expected boot or map"),
+            };
             var image = p.GetValue(xenImage);
             if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
             VerifyReport report;
@@ -44,7 +43,7 @@ public static class VerifyCommand
                 if (image is not null)
                 {
                     var xen = XenDiffView.From(RealXenCheck.Run(model, image));
-                    return c.Show(xen, XenDiffView.Render, XenDiffView.Agrees(xen) ? ExitCodes.Success : Disagreement);
+                    return c.Show(xen, XenDiffView.Render, XenDiffView.Agrees(xen) ? ExitCodes.Success : ExitCodes.Findings);
                 }
                 report = Verifier.Verify(model, which);
             }
@@ -60,7 +59,7 @@ public static class VerifyCommand
             var dto = VerifyView.From(report);
             if (!report.AllAgree)
                 io.Err.WriteLine($"pmap: QEMU disagrees with the model on {dto.Disagreements} of {dto.Checked} VAs, first {dto.FirstDisagreement}");
-            return c.Show(dto, VerifyView.Render, report.AllAgree ? ExitCodes.Success : Disagreement);
+            return c.Show(dto, VerifyView.Render, report.AllAgree ? ExitCodes.Success : ExitCodes.Findings);
         }));
         return cmd;
     }

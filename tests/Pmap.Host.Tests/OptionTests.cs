@@ -39,13 +39,18 @@ public class OptionTests
         Assert.Equal(2, gib.Code);
         Assert.Equal([Note("--gib", "--ram-size 2000G"), "pmap: --ram-size 2000G is out of range: expected 1G to 1024G"], Lines(gib.Err));
         Assert.Contains(Note("--n", "--count 0"), Cli.Run("bench", "--workload", "W1", "--n", "0").Err);
+
+        // verify --scenario is --after, the word dump uses; its value is still checked (before QEMU starts).
+        var scenario = Cli.Run("verify", "--arch", "arm64", "--scenario", "smp");
+        Assert.Equal(2, scenario.Code);
+        Assert.Equal([Note("--scenario", "--after smp"), "pmap: --scenario 'smp' is not a scenario: expected boot or map"], Lines(scenario.Err));
     }
 
     [Fact]
     public void Old_spellings_are_not_in_help()
     {
         (string, string)[] olds = [("bench", "--gib"), ("bench", "--n "), ("fuzz", "--ops"), ("compare", "--archs"), ("translate", "--boot-ram"),
-            ("map", "--release")];
+            ("map", "--release"), ("verify", "--scenario")];
         foreach (var (cmd, old) in olds)
         {
             var help = Cli.Run(cmd, "--help").Out;

@@ -209,7 +209,7 @@ public class SchemaTests
     [InlineData("bench", new[] { "bench", "--workload", "W9", "--json" })]
     [InlineData("config", new[] { "config", "--num-fix-pmap", "0", "--json" })]
     [InlineData("conformance", new[] { "conformance", "--arch", "mips", "--json" })]
-    [InlineData("verify", new[] { "verify", "--arch", "arm64", "--scenario", "smp", "--json" })]
+    [InlineData("verify", new[] { "verify", "--arch", "arm64", "--after", "smp", "--json" })]
     [InlineData("verify", new[] { "verify", "--arch", "arm64", "--xen-image", "/nonexistent/xen", "--json" })]
     [InlineData("compare", new[] { "compare", "--mfn", "-1", "--json" })]
     [InlineData("dump", new[] { "dump", "--arch", "arm64", "--after", "lunch", "--json" })]
@@ -220,7 +220,7 @@ public class SchemaTests
     [MemberData(nameof(Architectures))]
     public void Verify(string arch)
     {
-        var doc = Run("verify", 0, "verify", "--arch", arch, "--scenario", "map", "--json");
+        var doc = Run("verify", 0, "verify", "--arch", arch, "--after", "map", "--json");
         Assert.Equal(0, (int)doc["disagreements"]!);
         Assert.Equal((int)doc["checked"]!, doc["checks"]!.AsArray().Count);
     }
@@ -229,7 +229,7 @@ public class SchemaTests
     [XenImageFact]
     public void Verify_against_a_real_xen()
     {
-        var doc = Run("verify", 1, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!, "--json");
+        var doc = Run("verify", 4, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!, "--json");
         Assert.Equal("0x4032b000", (string?)doc["ttbr0El2"]);
         Assert.NotEmpty(doc["differences"]!.AsArray());
     }
@@ -238,7 +238,7 @@ public class SchemaTests
     [XenImageAndSymsFact]
     public void Verify_against_a_real_xen_with_its_symbols()
     {
-        var doc = Run("verify", 1, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!,
+        var doc = Run("verify", 4, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!,
             "--xen-syms", XenSymsFactAttribute.Syms!, "--json");
         Assert.Equal(6, (int)doc["pmap"]!["modelRunAt"]!);
         Assert.True((bool)doc["pmap"]!["agrees"]!);
