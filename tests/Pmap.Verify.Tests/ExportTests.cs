@@ -9,10 +9,7 @@ namespace Pmap.Verify.Tests;
 public class ExportTests
 {
     [Theory]
-    [InlineData("arm64")]
-    [InlineData("arm32")]
-    [InlineData("x86")]
-    [InlineData("riscv")]
+    [MemberData(nameof(Models.All), MemberType = typeof(Models))]
     public void Placed_tables_translate_every_sampled_va_as_the_model_does(string arch)
     {
         var model = Models.Model(arch);
@@ -69,10 +66,7 @@ public class ExportTests
     }
     /// <summary>The shared sampler covers the edges of every mapping: the words just outside each run of valid entries.</summary>
     [Theory]
-    [InlineData("arm64")]
-    [InlineData("arm32")]
-    [InlineData("x86")]
-    [InlineData("riscv")]
+    [MemberData(nameof(Models.All), MemberType = typeof(Models))]
     public void Every_run_of_valid_entries_is_sampled_just_outside_both_ends(string arch)
     {
         var model = Models.Model(arch);

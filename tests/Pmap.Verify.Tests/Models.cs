@@ -7,9 +7,12 @@ using Pmap.Qemu;
 
 namespace Pmap.Verify.Tests;
 
-internal static class Models
+public static class Models
 {
-    public static IArchitecture Architecture(string name) => name switch
+    /// <summary>Every architecture pmap verifies, for [MemberData].</summary>
+    public static TheoryData<string> All => ["arm64", "arm32", "x86", "riscv"];
+
+    internal static IArchitecture Architecture(string name) => name switch
     {
         "arm64" => new Arm64Architecture(),
         "arm32" => new Arm32Architecture(),
@@ -19,7 +22,7 @@ internal static class Models
     };
 
     /// <summary>The architecture's model with its default profile, or the one named.</summary>
-    public static ArchModel Model(string name, string? profile = null, string? xenSyms = null)
+    internal static ArchModel Model(string name, string? profile = null, string? xenSyms = null)
     {
         var arch = Architecture(name);
         return arch.Create(ArchSettings.For(profile ?? arch.DefaultProfile) with { SymbolsFile = xenSyms });

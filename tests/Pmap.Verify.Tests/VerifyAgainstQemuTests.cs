@@ -30,10 +30,7 @@ public class VerifyAgainstQemuTests
 public class CorruptedTableTests
 {
     [QemuTheory("arm64", "arm32", "x86", "riscv")]
-    [InlineData("arm64")]
-    [InlineData("arm32")]
-    [InlineData("x86")]
-    [InlineData("riscv")]
+    [MemberData(nameof(Models.All), MemberType = typeof(Models))]
     public void A_flipped_output_address_bit_is_named_by_its_va(string arch)
     {
         var model = Models.Model(arch);
