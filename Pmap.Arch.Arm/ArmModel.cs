@@ -31,7 +31,8 @@ public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Code
     public required int BitsPerLong { get; init; }
 
     /// <summary>The root chain's tables, then xen_fixmap and the xen_xenmap page(s), in image order.</summary>
-    public (string Name, int Pages)[] StaticTables(int xenmapPages) => [.. RootChain.Select(n => (n, 1)), ("xen_fixmap", 1), ("xen_xenmap", xenmapPages)];
+    public (string Name, int Pages)[] StaticTables(int xenmapPages) =>
+        [.. RootChain.Select(n => (n, 1)), ("xen_fixmap", 1), ("xen_xenmap", xenmapPages)];
 }
 
 public abstract class ArmModel : ArchModel
@@ -55,10 +56,12 @@ public abstract class ArmModel : ArchModel
         var top = FixmapAddr(profile.FixaddrTopOffByOne ? fixLast : fixLast + 1);
         if (!profile.FixaddrTopOffByOne && top.Value >= FixmapAddr(Page.EntriesPerTable).Value)
             throw new PmapConfigurationException("NumFixPmap",
-                $"{settings.NumFixPmap} breaks BUILD_BUG_ON(FIXADDR_TOP >= BOOT_FDT_VIRT_START): FIX_LAST {fixLast} leaves no guard page in the 2 MiB fixmap (at most {Page.EntriesPerTable - 2 - FixPmapBegin + 1} PMAP slots)");
+                $"{settings.NumFixPmap} breaks BUILD_BUG_ON(FIXADDR_TOP >= BOOT_FDT_VIRT_START): FIX_LAST {fixLast} leaves no guard page " +
+                $"in the 2 MiB fixmap (at most {Page.EntriesPerTable - 2 - FixPmapBegin + 1} PMAP slots)");
         if (fixLast >= Page.EntriesPerTable)
             throw new PmapConfigurationException("NumFixPmap",
-                $"{settings.NumFixPmap} puts FIXMAP_LAST at {fixLast}, beyond the {Page.EntriesPerTable} entries of xen_fixmap (at most {Page.EntriesPerTable - FixPmapBegin} PMAP slots)");
+                $"{settings.NumFixPmap} puts FIXMAP_LAST at {fixLast}, beyond the {Page.EntriesPerTable} entries of xen_fixmap " +
+                $"(at most {Page.EntriesPerTable - FixPmapBegin} PMAP slots)");
         _fixmap = new FixmapLayout
         {
             TableName = "xen_fixmap",
@@ -152,7 +155,8 @@ public abstract class ArmModel : ArchModel
         for (var i = 0; i + 1 < Port.RootChain.Count; i++)
         {
             var parent = StaticTable(Port.RootChain[i]);
-            m.Memory.Write64(Entry(parent, Format.Index(xenVirtStart, Format.RootLevel + i)), TableLink(StaticTable(Port.RootChain[i + 1]), clearXn: true));
+            m.Memory.Write64(Entry(parent, Format.Index(xenVirtStart, Format.RootLevel + i)),
+                TableLink(StaticTable(Port.RootChain[i + 1]), clearXn: true));
         }
         var second = StaticTable("xen_second");
         for (var i = 0; i < ArmProfile.XenmapPages; i++)
@@ -188,7 +192,8 @@ public abstract class ArmModel : ArchModel
     private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);
 
     public override IReadOnlyList<string> Notes => ArmProfile.FixaddrTopOffByOne
-        ? [$"FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST) = {Fixmap.FixaddrTop}: the address OF the last PMAP slot {Fixmap.FixPmapEnd}, so pmap_unmap of it hits virt_to_fix's BUG_ON (fixed upstream by fe3412ab83)",
+        ? [$"FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST) = {Fixmap.FixaddrTop}: the address OF the last PMAP slot {Fixmap.FixPmapEnd}, " +
+            "so pmap_unmap of it hits virt_to_fix's BUG_ON (fixed upstream by fe3412ab83)",
            "arch_pmap_map has no isb after write_pte: the returned VA may be translated with the old entry (fixed upstream by feaa9aca87)"]
         : [];
 

@@ -68,7 +68,8 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
         var rc = MapPagesToXen(m, XenheapVirtStart, start.ToMfn(), xenheapPages, superpages: true);
         if (rc != 0) throw new XenPanicException("Unable to setup the directmap mappings.", "setup_directmap_mappings", "arch/arm/mm.c");
         return new DirectmapMapping(XenheapVirtStart, start, xenheapPages,
-            $"{message}: arm32 maps only the xenheap (RAM/32, 32 MiB..1 GiB, 32 MiB aligned, highest fit); the other {ramPages - xenheapPages} pages are domheap");
+            $"{message}: arm32 maps only the xenheap (RAM/32, 32 MiB..1 GiB, 32 MiB aligned, highest fit); " +
+            $"the other {ramPages - xenheapPages} pages are domheap");
     }
 
     /// <summary>consider_modules(s, e, size, align, 0) with Xen's image as the only boot module: the highest fitting end, or 0.</summary>

@@ -49,7 +49,8 @@ public sealed class RiscVModel : ArchModel
         var fixMisc = fixPmapEnd + 1;
         var fixLast = fixMisc;
         if (fixLast >= Page.EntriesPerTable) // setup_fixmap_mappings: BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES)
-            throw new PmapConfigurationException("NumFixPmap", $"{n} breaks BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES): FIX_LAST would be {fixLast}");
+            throw new PmapConfigurationException("NumFixPmap",
+                $"{n} breaks BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES): FIX_LAST would be {fixLast}");
         _fixmap = new FixmapLayout
         {
             TableName = "xen_fixmap",
@@ -63,7 +64,8 @@ public sealed class RiscVModel : ArchModel
             EndOfFixedAddresses = fixLast + 1,
             VirtToFixSite = "arch/riscv/include/asm/fixmap.h:44",
         };
-        Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset, ("stage1_pgtbl_root", 1), ("stage1_pgtbl_nonroot", 1), ("xen_fixmap", 1));
+        Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset,
+            ("stage1_pgtbl_root", 1), ("stage1_pgtbl_nonroot", 1), ("xen_fixmap", 1));
     }
 
     /// <summary>Svvptc: a PTE going from invalid to valid is seen without a fence (no negative TLB entries).</summary>
@@ -109,7 +111,8 @@ public sealed class RiscVModel : ArchModel
 
     public override IReadOnlyList<string> Notes =>
     [
-        "PMAP entries are PAGE_HYPERVISOR_RW = V|R|W with A and D clear, while pt.c's mappings set A and D: on a hart with Svade the first touch of a PMAP slot faults",
+        "PMAP entries are PAGE_HYPERVISOR_RW = V|R|W with A and D clear, while pt.c's mappings set A and D: " +
+        "on a hart with Svade the first touch of a PMAP slot faults",
     ];
 
     /// <summary>
@@ -166,7 +169,8 @@ public sealed class RiscVModel : ArchModel
         var nr = bank.Size >> Page.Shift;
         var rc = MapPagesToXen(m, va, bank.Base.ToMfn(), nr, superpages: true);
         if (rc != 0)
-            throw new XenPanicException($"Directmap mappings for [{Hex.Format(bank.Base.Value)}, {Hex.Format(bank.End.Value)}) failed: {rc}", "setup_directmap_mappings", "arch/riscv/mm.c");
+            throw new XenPanicException($"Directmap mappings for [{Hex.Format(bank.Base.Value)}, {Hex.Format(bank.End.Value)}) failed: {rc}",
+                "setup_directmap_mappings", "arch/riscv/mm.c");
         return new DirectmapMapping(va, bank.Base, nr);
     }
 }

@@ -89,7 +89,8 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
             m.Printk($"pt_check_entry: changing a valid entry at {va} is not allowed");
             rc = -EEXIST;
         }
-        else m.WritePteVirt(leaf, Sv39Pte.FromMfn(mfn, Sv39Pte.V) | (flags & (Sv39Pte.R | Sv39Pte.W | Sv39Pte.X | Sv39Pte.U | Sv39Pte.G)) | Sv39Pte.A | Sv39Pte.D, "sd");
+        else m.WritePteVirt(leaf,
+            Sv39Pte.FromMfn(mfn, Sv39Pte.V) | (flags & (Sv39Pte.R | Sv39Pte.W | Sv39Pte.X | Sv39Pte.U | Sv39Pte.G)) | Sv39Pte.A | Sv39Pte.D, "sd");
         m.Pmap.Unmap(table);
         return rc;
     }

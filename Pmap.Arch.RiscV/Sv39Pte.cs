@@ -48,7 +48,8 @@ public sealed class Sv39Codec : IPteCodec
 
     /// <summary>R/W/X, G, PBMT as the memory type, and Svnapot's N bit as the contiguous hint.</summary>
     public PteAttributes Attributes(ulong raw, int level) => new(
-        ((raw >> 61) & 3) switch { 0 => "PMA", 1 => "NC", 2 => "IO", _ => "reserved" }, Write: (raw & Sv39Pte.W) != 0, Execute: (raw & Sv39Pte.X) != 0,
+        ((raw >> 61) & 3) switch { 0 => "PMA", 1 => "NC", 2 => "IO", _ => "reserved" },
+        Write: (raw & Sv39Pte.W) != 0, Execute: (raw & Sv39Pte.X) != 0,
         Global: (raw & Sv39Pte.G) != 0, Contiguous: (raw >> 63) != 0);
 
     public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind) =>
@@ -62,7 +63,8 @@ public sealed class Sv39Codec : IPteCodec
             PteFlags.Accessed(raw, 6, "A", kind.IsLeaf(), ": a hart with Svade faults on access"),
             PteFlags.Dirty(raw, 7, "D", kind.IsLeaf(), ": a hart with Svade faults on a store"),
             PteField.Of(raw, 9, 8, "RSW", v => v == 0 ? "none" : "reserved for software"),
-            new("PPN", 53, 10, Sv39Pte.GetMfn(raw).ToPhysAddr().Value, kind == PteKind.Table ? "next-level table" : "page frame (shown as the address)"),
+            new("PPN", 53, 10, Sv39Pte.GetMfn(raw).ToPhysAddr().Value,
+                kind == PteKind.Table ? "next-level table" : "page frame (shown as the address)"),
             PteField.Of(raw, 60, 54, "Reserved", v => v == 0 ? "zero" : "reserved bits set"),
             PteField.Of(raw, 62, 61, "PBMT", v => v switch { 0 => "PMA", 1 => "NC (non-cacheable)", 2 => "IO", _ => "reserved" }),
             PteFlags.Flag(raw, 63, "N", "NAPOT (Svnapot)", "no"),

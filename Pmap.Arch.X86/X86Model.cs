@@ -43,7 +43,8 @@ public sealed class X86Model : ArchModel
         var ioApics = settings.GetInt("MaxIoApics", 128, 1, 4096);
         XenLoadAddress = settings.LoadAddress(new PhysAddr(0x200000), 2UL << 20);
         _fixmap = BuildFixedAddresses(settings.NumFixPmap, xhci, maxXhciPages, xenGuest, acpiPages, ioApics);
-        Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset, ("idle_pg_table", 1), ("l3_xenmap", 1), ("l2_fixmap", 1), ("l1_fixmap", 1));
+        Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset,
+            ("idle_pg_table", 1), ("l3_xenmap", 1), ("l2_fixmap", 1), ("l1_fixmap", 1));
     }
 
     public bool CpuHasNx { get; }
@@ -67,8 +68,11 @@ public sealed class X86Model : ArchModel
 
     public override IReadOnlyList<string> Notes =>
     [
-        $"FIX_PMAP_END = FIX_PMAP_BEGIN + NUM_FIX_PMAP = {Fixmap.FixPmapEnd} exactly as posted: the enum reserves {Fixmap.NumFixPmap + 1} slots for {Fixmap.NumFixPmap} PMAP entries; slot {Fixmap.FixPmapEnd} is dead, and the slot ASSERT lets it through",
-        $"index 0 (FIX_RESERVED) is never mapped: fix_to_virt(0) = FIXADDR_TOP; indexes 1..511 live in l1_fixmap[511 - index], the rest ({Page.EntriesPerTable}..{Fixmap.EndOfFixedAddresses - 1}) in an L1 set_fixmap allocates on demand",
+        $"FIX_PMAP_END = FIX_PMAP_BEGIN + NUM_FIX_PMAP = {Fixmap.FixPmapEnd} exactly as posted: " +
+        $"the enum reserves {Fixmap.NumFixPmap + 1} slots for {Fixmap.NumFixPmap} PMAP entries; " +
+        $"slot {Fixmap.FixPmapEnd} is dead, and the slot ASSERT lets it through",
+        "index 0 (FIX_RESERVED) is never mapped: fix_to_virt(0) = FIXADDR_TOP; indexes 1..511 live in l1_fixmap[511 - index], " +
+        $"the rest ({Page.EntriesPerTable}..{Fixmap.EndOfFixedAddresses - 1}) in an L1 set_fixmap allocates on demand",
     ];
 
     /// <summary>
@@ -111,7 +115,8 @@ public sealed class X86Model : ArchModel
         {
             var culprit = xhci && apicBase - 1 - numFixPmap + 8 > Page.EntriesPerTable - 1 ? "MaxXhciPages" : "NumFixPmap";
             throw new PmapConfigurationException(culprit,
-                $"BUILD_BUG_ON(FIX_APIC_BASE - 1 > L1_PAGETABLE_ENTRIES - 1) fails: FIX_APIC_BASE would be {apicBase}, so early fixmap entries would leave the static l1_fixmap (at most index 511)");
+                $"BUILD_BUG_ON(FIX_APIC_BASE - 1 > L1_PAGETABLE_ENTRIES - 1) fails: FIX_APIC_BASE would be {apicBase}, " +
+                "so early fixmap entries would leave the static l1_fixmap (at most index 511)");
         }
         var start = new VirtAddr(FixaddrTop.Value - ((ulong)end << Page.Shift)); // FIXADDR_START = FIXADDR_TOP - FIXADDR_SIZE
         return new FixmapLayout
@@ -146,7 +151,8 @@ public sealed class X86Model : ArchModel
     }
 
     private void Link(XenMachine m, string parent, int index, string child) =>
-        m.Memory.Write64(StaticTable(parent).Add((ulong)index * Page.EntryBytes), X86Pte.FromMfn(StaticTable(child).ToMfn(), X86Pte.IntermediateFlags));
+        m.Memory.Write64(StaticTable(parent).Add((ulong)index * Page.EntryBytes),
+            X86Pte.FromMfn(StaticTable(child).ToMfn(), X86Pte.IntermediateFlags));
 
     private PhysAddr Pl1e(int slot) => L1Fixmap.Add((ulong)Format.Index(Fixmap.FixToVirt(slot), 1) * Page.EntryBytes);
 
@@ -180,9 +186,11 @@ public sealed class X86Model : ArchModel
         var end = Math.Min(bank.End.Value, DirectmapSize);
         var nr = (end - bank.Base.Value) >> Page.Shift;
         if (end < bank.End.Value)
-            m.Printk($"setup_max_pdx: RAM above {Hex.Format(DirectmapSize)} (DIRECTMAP_SIZE) is not used; {Hex.FormatSize(bank.End.Value - end)} dropped");
+            m.Printk($"setup_max_pdx: RAM above {Hex.Format(DirectmapSize)} (DIRECTMAP_SIZE) is not used; " +
+                $"{Hex.FormatSize(bank.End.Value - end)} dropped");
         var rc = MapPagesToXen(m, va, bank.Base.ToMfn(), nr, superpages: true);
         if (rc != 0) throw new XenPanicException($"map_pages_to_xen of the directmap failed ({rc})", "setup_directmap");
-        return new DirectmapMapping(va, bank.Base, nr, "the series' use: page tables built with no directmap yet, every table page reached through PMAP");
+        return new DirectmapMapping(va, bank.Base, nr,
+            "the series' use: page tables built with no directmap yet, every table page reached through PMAP");
     }
 }

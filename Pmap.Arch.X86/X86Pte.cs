@@ -95,7 +95,8 @@ public sealed class X86Codec : IPteCodec
             _ => "page frame",
         }));
         f.Add(PteField.Of(raw, 58, 52, "AVAIL-HIGH", v => v == 0 ? "none" : "Xen flag bits 12..18 (software)"));
-        f.Add(PteField.Of(raw, 62, 59, "PKEY", v => $"protection key {v}" + ((raw >> 62 & 1) != 0 ? " (bit 62 is also Xen's _PAGE_GNTTAB in debug builds)" : "")));
+        f.Add(PteField.Of(raw, 62, 59, "PKEY",
+            v => $"protection key {v}" + ((raw >> 62 & 1) != 0 ? " (bit 62 is also Xen's _PAGE_GNTTAB in debug builds)" : "")));
         f.Add(PteFlags.ExecuteNever(raw, 63, "NX"));
         return f;
     }

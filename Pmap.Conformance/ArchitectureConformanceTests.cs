@@ -7,7 +7,12 @@ namespace Pmap.Conformance;
 /// <summary>
 /// Derive a test class from this in a port's test project, return the architecture (and optionally the
 /// profile), and every conformance check becomes a test:
-/// <code>public class MyArchConformance : ArchitectureConformanceTests { protected override IArchitecture Architecture { get; } = new MyArch(); }</code>
+/// <code>
+/// public class MyArchConformance : ArchitectureConformanceTests
+/// {
+///     protected override IArchitecture Architecture { get; } = new MyArch();
+/// }
+/// </code>
 /// </summary>
 public abstract class ArchitectureConformanceTests
 {

@@ -70,7 +70,8 @@ public static class Hex
     public static ulong ParseNumber(string text, string what)
     {
         if (TryParseNumber(text, out var value)) return value;
-        throw new FormatException($"'{Echo(text)}' is not a valid {what}: expected a hex number with 0x prefix or a decimal number from 0 to {Format(ulong.MaxValue)}");
+        throw new FormatException($"'{Echo(text)}' is not a valid {what}: " +
+            $"expected a hex number with 0x prefix or a decimal number from 0 to {Format(ulong.MaxValue)}");
     }
 
     /// <summary>Input echoed in an error, cut to a readable length.</summary>
@@ -90,7 +91,8 @@ public static class Hex
     public static ulong ParseSize(string text, string what)
     {
         if (TryParseSize(text, out var value)) return value;
-        throw new FormatException($"'{Echo(text)}' is not a valid {what}: expected a number (0x hex or decimal) or a decimal with suffix K, M, G or T, e.g. 2G");
+        throw new FormatException($"'{Echo(text)}' is not a valid {what}: " +
+            "expected a number (0x hex or decimal) or a decimal with suffix K, M, G or T, e.g. 2G");
     }
 
     public static bool TryParseSize(string? text, out ulong value)

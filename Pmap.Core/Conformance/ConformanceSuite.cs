@@ -25,7 +25,8 @@ public static class ConformanceSuite
     /// <summary>Check: a mapped slot translates, and faults after unmap.</summary>
     public const string TranslateThenFault = "every mapped slot translates to its frame and faults after unmap (no stale TLB entry)";
     /// <summary>Check: each hook stores the entry that backs the slot.</summary>
-    public const string OneEntryPerHook = "arch_pmap_map and arch_pmap_unmap each store one entry: the one that backs the slot, in the fixmap's leaf table";
+    public const string OneEntryPerHook =
+        "arch_pmap_map and arch_pmap_unmap each store one entry: the one that backs the slot, in the fixmap's leaf table";
     /// <summary>Check: the boot scenario maps and verifies a RAM bank.</summary>
     public const string BootScenarioCheck = "the boot scenario maps and verifies a RAM bank through PMAP";
     /// <summary>Check: an oversized NUM_FIX_PMAP is rejected.</summary>
@@ -84,7 +85,8 @@ public static class ConformanceSuite
         {
             var va = f.FixToVirt(slot);
             if (va.Value < f.FixaddrStart.Value || va.Value >= f.FixaddrTop.Value)
-                return $"fix_to_virt({slot}) = {va} is outside [FIXADDR_START {f.FixaddrStart}, FIXADDR_TOP {f.FixaddrTop}), so virt_to_fix BUGs on it";
+                return $"fix_to_virt({slot}) = {va} is outside [FIXADDR_START {f.FixaddrStart}, FIXADDR_TOP {f.FixaddrTop}), " +
+                    "so virt_to_fix BUGs on it";
             if (f.VirtToFix(va) != slot) return $"virt_to_fix(fix_to_virt({slot})) = {f.VirtToFix(va)}";
         }
         foreach (var outside in new[] { f.FixaddrTop, new VirtAddr(f.FixaddrStart.Value - 1) })
@@ -168,7 +170,8 @@ public static class ConformanceSuite
             if (stores.Count != 1) return $"{hook} stores {stores.Count} entries";
             var expected = backing.Table.Add((ulong)backing.Index * Page.EntryBytes);
             if (stores[0].Pa != expected || stores[0].Table != model.Fixmap.TableName)
-                return $"{hook} stores {stores[0].Table}[{stores[0].Entry}] at {stores[0].Pa}, not {model.Fixmap.TableName}[{backing.Index}] at {expected}";
+                return $"{hook} stores {stores[0].Table}[{stores[0].Entry}] at {stores[0].Pa}, " +
+                    $"not {model.Fixmap.TableName}[{backing.Index}] at {expected}";
         }
         return null;
     }

@@ -271,7 +271,8 @@ public sealed class XenMachine
             Trace.Add(new TraceEvent(TraceKind.Hazard)
             {
                 Va = va,
-                Detail = $"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} written with no context synchronisation since (was {Hex.Format(before)})",
+                Detail = $"walk of {va} uses {TableName(table)}[{index}] = {Hex.Format(entry)} " +
+                    $"written with no context synchronisation since (was {Hex.Format(before)})",
             });
         if (!Options.StrictOrdering) return entry;
         _staleUse = new StaleUse(va, table, index, entry, before);

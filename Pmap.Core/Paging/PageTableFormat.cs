@@ -63,7 +63,8 @@ public sealed record PageTableFormat(int RootLevel, int LeafLevel, int VaBits, i
 
     /// <summary>Equal when the five numbers are: the cached shifts follow from them.</summary>
     public bool Equals(PageTableFormat? other) =>
-        other is not null && (RootLevel, LeafLevel, VaBits, PaBits, VaRange) == (other.RootLevel, other.LeafLevel, other.VaBits, other.PaBits, other.VaRange);
+        other is not null
+        && (RootLevel, LeafLevel, VaBits, PaBits, VaRange) == (other.RootLevel, other.LeafLevel, other.VaBits, other.PaBits, other.VaRange);
 
     public override int GetHashCode() => HashCode.Combine(RootLevel, LeafLevel, VaBits, PaBits, VaRange);
 
@@ -128,7 +129,8 @@ public interface IPteCodec
     DecodedPte Decode(ulong raw, int level)
     {
         var kind = Classify(raw, level);
-        return new DecodedPte(raw, level, kind, kind != PteKind.Invalid, kind.HasOutput() ? OutputAddress(raw, level) : null, Fields(raw, level, kind));
+        return new DecodedPte(raw, level, kind, kind != PteKind.Invalid,
+            kind.HasOutput() ? OutputAddress(raw, level) : null, Fields(raw, level, kind));
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace Pmap.Core.Scenarios;
 /// A run of leaves mapping consecutive VAs to consecutive PAs with one leaf size and one set of attributes
 /// (a line of Linux's ptdump); <see cref="Region"/> names the part of Xen's layout it lies in.
 /// </summary>
-public sealed record MappedRange(VirtAddr Va, PhysAddr Pa, ulong Size, ulong LeafSize, int Level, PteAttributes Attributes, string Region, long Leaves)
+public sealed record MappedRange(
+    VirtAddr Va, PhysAddr Pa, ulong Size, ulong LeafSize, int Level, PteAttributes Attributes, string Region, long Leaves)
 {
     public VirtAddr VaEnd => Va.Add(Size);
     public PhysAddr PaEnd => Pa.Add(Size);
@@ -91,7 +92,8 @@ public sealed class AddressSpace(ArchModel model, XenMachine machine)
         var f = model.Format;
         var inUse = 0;
         for (var i = 0; i < Page.EntriesPerTable; i++)
-            if (f.IsValidVa(Canonical(vaBase + ((ulong)i << f.LevelShift(level)))) && model.Codec.Classify(Entry(table, i), level) != PteKind.Invalid) inUse++;
+            if (f.IsValidVa(Canonical(vaBase + ((ulong)i << f.LevelShift(level))))
+                && model.Codec.Classify(Entry(table, i), level) != PteKind.Invalid) inUse++;
         yield return new TablePage(table, machine.TableName(table), level, inUse, Canonical(vaBase));
         if (level == f.LeafLevel) yield break;
         for (var i = 0; i < Page.EntriesPerTable; i++)

@@ -206,7 +206,8 @@ public static class PmapFuzz
             for (var i = 0; i < f.NumFixPmap; i++)
             {
                 var mapped = _m.WalkFast(f.FixToVirt(f.FixPmapBegin + i), out _, out _, out _) is not null;
-                if (mapped != _m.Pmap.IsInUse(i)) return $"after {op}: bit {i} is {(mapped ? "clear" : "set")} but the slot's entry is {(mapped ? "valid" : "invalid")}";
+                if (mapped != _m.Pmap.IsInUse(i))
+                    return $"after {op}: bit {i} is {(mapped ? "clear" : "set")} but the slot's entry is {(mapped ? "valid" : "invalid")}";
             }
             if (_m.Pmap.InUse != _live.Count) return $"after {op}: {_m.Pmap.InUse} slots in use, {_live.Count} mapped";
             foreach (var (va, mfn) in _live)

@@ -12,7 +12,8 @@ public sealed class ArchTemplatePlugin() : ArchitecturePlugin<ArchTemplateArchit
 public sealed record ArchTemplateProfile(string Name, string Summary) : IProfile;
 
 /// <summary>The architecture's names and profiles (one profile per modelled Xen revision, the default first).</summary>
-public sealed class ArchTemplateArchitecture() : Architecture<ArchTemplateProfile>("arch-template-name", "TODO: one line saying what this port models",
+public sealed class ArchTemplateArchitecture() : Architecture<ArchTemplateProfile>("arch-template-name",
+    "TODO: one line saying what this port models",
     [new("upstream", "TODO: the Xen revision this profile models")])
 {
     protected override ArchModel Create(ArchSettings settings, ArchTemplateProfile profile) => new ArchTemplateModel(settings);
@@ -59,7 +60,8 @@ public sealed class ArchTemplateModel(ArchSettings settings) : ArchModel(setting
 /// <summary>The entry format: which kind an entry is at a level, where it points, and its named fields.</summary>
 public sealed class ArchTemplateCodec : IPteCodec
 {
-    public PteKind Classify(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: classify an entry (invalid, table, block, page)");
+    public PteKind Classify(ulong raw, int level) =>
+        throw new NotImplementedException("TODO: the PTE codec: classify an entry (invalid, table, block, page)");
     public PhysAddr OutputAddress(ulong raw, int level) => throw new NotImplementedException("TODO: the PTE codec: the address an entry points to");
     public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind) =>
         throw new NotImplementedException("TODO: the PTE codec: an entry's named fields");
