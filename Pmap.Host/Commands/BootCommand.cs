@@ -11,7 +11,10 @@ public static class BootCommand
 {
     public static Command Build(CommandIo io)
     {
-        var ramBase = new Option<string?>("--ram-base") { Description = "Physical base of the RAM bank (default: the architecture's, e.g. 0x40000000)" };
+        var ramBase = new Option<string?>("--ram-base")
+        {
+            Description = "Physical base of the RAM bank (default: the architecture's, e.g. 0x40000000)",
+        };
         var ramSize = CommandOptions.RamSize("Size of the RAM bank, e.g. 2G, 512M (default: the architecture's)");
         var strict = new Option<bool>("--strict-ordering")
         {

@@ -12,7 +12,8 @@ public static class Args
     public static Mfn Mfn(string text)
     {
         var v = ParseNonNegative(text, "MFN");
-        if (v >= 1UL << (64 - Page.Shift)) throw new PmapUsageException($"MFN '{Hex.Echo(text)}' is too large: a frame number is below {Hex.Format(1UL << (64 - Page.Shift))}");
+        if (v >= 1UL << (64 - Page.Shift))
+            throw new PmapUsageException($"MFN '{Hex.Echo(text)}' is too large: a frame number is below {Hex.Format(1UL << (64 - Page.Shift))}");
         return new Mfn(v);
     }
 
@@ -82,7 +83,8 @@ public static class Args
 
     public static ulong ParseNonNegative(string text, string what)
     {
-        if (text.TrimStart().StartsWith('-')) throw new PmapUsageException($"{what} '{Hex.Echo(text)}' is negative: expected 0x hex or decimal, 0 or more");
+        if (text.TrimStart().StartsWith('-'))
+            throw new PmapUsageException($"{what} '{Hex.Echo(text)}' is negative: expected 0x hex or decimal, 0 or more");
         return Hex.ParseNumber(text, what);
     }
 
@@ -101,14 +103,16 @@ public static class Args
         if (b % Page.Size != 0 || size % Page.Size != 0)
             throw new PmapUsageException($"RAM bank {Hex.Format(b)}+{Hex.Format(size)} is not page aligned: base and size must be multiples of 4K");
         if (b > model.Format.PaLimit || size - 1 > model.Format.PaLimit - b)
-            throw new PmapUsageException($"RAM bank {Hex.Format(b)}+{Hex.FormatSize(size)} does not fit {model.Name}'s {model.Format.PaBits}-bit physical address space (up to {Hex.Format(model.Format.PaLimit)})");
+            throw new PmapUsageException($"RAM bank {Hex.Format(b)}+{Hex.FormatSize(size)} does not fit {model.Name}'s " +
+                $"{model.Format.PaBits}-bit physical address space (up to {Hex.Format(model.Format.PaLimit)})");
         return new RamBank(new PhysAddr(b), size);
     }
 
     public static int Level(string text, ArchModel model)
     {
         if (!int.TryParse(text, out var level) || !model.Format.IsLevel(level))
-            throw new PmapUsageException($"level '{Hex.Echo(text)}' is not a {model.Name} page-table level: expected {string.Join(", ", model.Format.WalkOrder)}");
+            throw new PmapUsageException($"level '{Hex.Echo(text)}' is not a {model.Name} page-table level: " +
+                $"expected {string.Join(", ", model.Format.WalkOrder)}");
         return level;
     }
 }

@@ -24,7 +24,8 @@ public static class CompareCommand
             var rows = ModelSelection.Models(c, c.Global.Arch ?? p.GetValue(archs), profileEverywhere: false, defaultFirst: true).Select(model =>
             {
                 if (frame.Value > model.Format.MaxMfn)
-                    throw new PmapUsageException($"MFN {Hex.Format(frame.Value)} is beyond {model.Name}'s {model.Format.PaBits}-bit physical addresses");
+                    throw new PmapUsageException(
+                        $"MFN {Hex.Format(frame.Value)} is beyond {model.Name}'s {model.Format.PaBits}-bit physical addresses");
                 return CompareView.From(model, PmapSequence.Observe(model, frame));
             }).ToList();
             return c.Show(new CompareDto(Hex.Format(frame.Value), rows), CompareView.Render);

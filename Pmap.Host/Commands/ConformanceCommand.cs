@@ -12,7 +12,8 @@ public static class ConformanceCommand
 {
     public static Command Build(CommandIo io)
     {
-        var cmd = new Command("conformance", "Run the conformance checks every architecture plugin must pass, and print each with pass/fail and the reason (exit 0 all pass, 1 otherwise).")
+        var cmd = new Command("conformance", "Run the conformance checks every architecture plugin must pass, "
+            + "and print each with pass/fail and the reason (exit 0 all pass, 1 otherwise).")
             .WithExamples("pmap conformance --arch arm64 --profile upstream", "pmap conformance --arch x86 --json");
         cmd.SetAction(p => io.Execute(p, c =>
         {

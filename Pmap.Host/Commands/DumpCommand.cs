@@ -18,7 +18,8 @@ public static class DumpCommand
         var mfn = CommandOptions.Mfns($"MFNs pmap_map maps with --after map (default {CommandOptions.DefaultMfn})");
         var ramSize = CommandOptions.RamSize("RAM bank --after boot maps, at the default base, e.g. 2G (default: the architecture's)");
         var tables = new Option<bool>("--tables") { Description = "Also list every page-table page: name, level and entries in use" };
-        var cmd = new Command("dump", "Every mapping of Xen's address space after a scenario, runs merged: VA and PA ranges, page size, attributes, region.")
+        var cmd = new Command("dump",
+            "Every mapping of Xen's address space after a scenario, runs merged: VA and PA ranges, page size, attributes, region.")
             .WithExamples("pmap dump --arch arm64", "pmap dump --arch x86 --after map --mfn 0x10,0x20 --tables", "pmap dump --arch riscv --json",
                 "pmap dump --arch arm64 --format dot | dot -Tpng > tables.png");
         var format = Formats.Option(dot: true);

@@ -12,8 +12,8 @@ public static class FuzzCommand
     {
         var count = CommandOptions.Count("Operations to run (default 100000)", 100_000_000, "--ops");
         var seed = new Option<string?>("--seed") { Description = "Seed of the operation sequence (default 1); the same seed replays the same run" };
-        var cmd = new Command("fuzz", "Run random pmap_map / pmap_unmap / touch / system_state / IRQ operations on an architecture and check pmap.c's "
-            + "invariants after each; on a violation, print the shortest sequence found that still breaks it (exit 1).")
+        var cmd = new Command("fuzz", "Run random pmap_map / pmap_unmap / touch / system_state / IRQ operations on an architecture "
+            + "and check pmap.c's invariants after each; on a violation, print the shortest sequence found that still breaks it (exit 1).")
             .WithExamples("pmap fuzz --arch arm64 --count 1000000 --seed 7", "pmap fuzz --arch riscv --profile xen-4.20.0 --json");
         cmd.WithOptions(count.Option, seed, count.Old);
         cmd.SetAction(p => io.Execute(p, c =>

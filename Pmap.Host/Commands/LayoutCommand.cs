@@ -12,8 +12,10 @@ public static class LayoutCommand
     public static Command Build(CommandIo io)
     {
         var xenSyms = CommandExtensions.XenSymsOption();
-        var cmd = new Command("layout", "The fixmap of an architecture: FIXADDR_START/TOP, the PMAP range and every named slot with its VA and backing entry.")
-            .WithExamples("pmap layout --arch arm64", "pmap layout --arch arm64 --profile upstream --json", "pmap layout --arch x86 --format svg > fixmap.svg");
+        var cmd = new Command("layout",
+            "The fixmap of an architecture: FIXADDR_START/TOP, the PMAP range and every named slot with its VA and backing entry.")
+            .WithExamples("pmap layout --arch arm64", "pmap layout --arch arm64 --profile upstream --json",
+                "pmap layout --arch x86 --format svg > fixmap.svg");
         var format = Formats.Option(dot: false);
         cmd.WithOptions(xenSyms, format);
         cmd.SetAction(p => io.Execute(p, c =>

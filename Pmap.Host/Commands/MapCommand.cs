@@ -17,7 +17,8 @@ public static class MapCommand
         var unmap = new Option<bool>("--unmap") { Description = "Then pmap_unmap each returned address in reverse order" };
         var state = CommandOptions.State($"system_state while mapping ({SystemStates.Allowed}); default early_boot");
         var inIrq = new Option<bool>("--in-irq") { Description = "Run as if inside an interrupt handler (local_irq_count = 1)" };
-        var cmd = new Command("map", "Run pmap_map (and pmap_unmap) on a freshly booted simulated machine, showing every PTE write, barrier and TLB flush.")
+        var cmd = new Command("map",
+            "Run pmap_map (and pmap_unmap) on a freshly booted simulated machine, showing every PTE write, barrier and TLB flush.")
             .WithExamples("pmap map --arch arm64 --mfn 0x12345", "pmap map --arch arm64 --profile upstream --mfn 0x12345 --unmap --json",
                 "pmap map --arch arm64 --profile xen-4.17 --mfn 1-8 --unmap   # the FIXADDR_TOP bug");
         var format = Formats.Option(dot: false);
@@ -32,7 +33,9 @@ public static class MapCommand
                     + $"expected one of {SystemStates.Allowed}");
             var svg = Formats.Read(p, format, dot: false, c.Global.Json) == "svg";
             var run = MapScenario.Run(model, mfns, p.GetValue(unmap), st, p.GetValue(inIrq));
-            var code = svg ? Formats.WriteSvg(io.Out, TimelineSvg.Draw(model.Name, run.Steps)) : c.Show(MapView.From(run, st, p.GetValue(inIrq)), MapView.Render);
+            var code = svg
+                ? Formats.WriteSvg(io.Out, TimelineSvg.Draw(model.Name, run.Steps))
+                : c.Show(MapView.From(run, st, p.GetValue(inIrq)), MapView.Render);
             return run.Crash is null ? code : io.ReportCrash(run.Crash);
         }));
         return cmd;

@@ -16,7 +16,8 @@ public static class TranslateCommand
         var ramSize = CommandOptions.RamSize("Run the boot scenario first with a RAM bank of this size at the default base, e.g. 2G");
         var bootRam = CommandOptions.Deprecated<string?>("--boot-ram", v => $"--ram-size {v}");
         var xenSyms = CommandExtensions.XenSymsOption();
-        var cmd = new Command("translate", "Walk the page tables of a freshly booted simulated machine for one virtual address (a fault is an answer: exit 0).")
+        var cmd = new Command("translate",
+            "Walk the page tables of a freshly booted simulated machine for one virtual address (a fault is an answer: exit 0).")
             .WithExamples("pmap translate --arch arm64 --va 0x442000 --mfn 0x12345",
                 "pmap translate --arch arm64 --va 0x800000001000 --ram-size 2G --json");
         cmd.WithOptions(xenSyms, va, mfn, ramSize, bootRam);

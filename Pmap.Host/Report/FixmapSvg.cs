@@ -44,14 +44,18 @@ public static class FixmapSvg
         }
         var (p0, p1) = (f.FixToVirt(f.FixPmapBegin).Value, f.FixToVirt(f.FixPmapEnd).Value);
         var (px0, px1) = (X(Math.Min(p0, p1)), X(Math.Max(p0, p1) + Page.Size));
-        g.Add(Rect(px0, top - 6, px1 - px0, 4, "#2e8b2e", $"PMAP: slots {f.FixPmapBegin}..{f.FixPmapEnd} (NUM_FIX_PMAP {f.NumFixPmap})", Data("pmap-range", "1")));
+        g.Add(Rect(px0, top - 6, px1 - px0, 4, "#2e8b2e", $"PMAP: slots {f.FixPmapBegin}..{f.FixPmapEnd} (NUM_FIX_PMAP {f.NumFixPmap})",
+            Data("pmap-range", "1")));
         g.Add(Marker(X(f.FixaddrStart.Value), "FIXADDR_START", f.FixaddrStart, top, height, 14));
         g.Add(Marker(X(f.FixaddrTop.Value), "FIXADDR_TOP", f.FixaddrTop, top, height, 30, X(f.FixaddrTop.Value) > 300));
-        var growth = f.Direction == SlotDirection.Up ? "slot numbers grow up: FIX_*(n) = FIXADDR_START + n pages" : "slot numbers grow down from FIXADDR_TOP";
+        var growth = f.Direction == SlotDirection.Up
+            ? "slot numbers grow up: FIX_*(n) = FIXADDR_START + n pages"
+            : "slot numbers grow down from FIXADDR_TOP";
         var (ax0, ax1) = f.Direction == SlotDirection.Up ? (left, left + 120) : (X(hi), X(hi) - 120);
         var arrow = Line(ax0, 50, ax1, 50, "#334", 1.5);
         arrow.Add(new XAttribute("marker-end", "url(#arrow)"));
-        g.Add(arrow, Text(f.Direction == SlotDirection.Up ? left + 130 : X(hi) - 130, 54, growth, f.Direction == SlotDirection.Up ? "start" : "end", 10));
+        g.Add(arrow, Text(f.Direction == SlotDirection.Up ? left + 130 : X(hi) - 130, 54, growth,
+            f.Direction == SlotDirection.Up ? "start" : "end", 10));
         var label = $"{model.Name} {model.Profile} fixmap: {slots.Count} slots, PMAP {f.FixPmapBegin}..{f.FixPmapEnd}";
         return Root(width, top + height + 60, label, ArrowDefs(), Data("arch", model.Name), Data("slots", slots.Count), g);
     }

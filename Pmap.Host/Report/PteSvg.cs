@@ -14,7 +14,8 @@ public static class PteSvg
         double X(int bit) => left + (63 - bit) * cell;
         var g = Group();
         for (var b = 63; b >= 0; b -= 1)
-            if (b % 4 == 0 || b == 63) g.Add(Text(X(b) + cell / 2, top - 4, b.ToString(System.Globalization.CultureInfo.InvariantCulture), "middle", 8));
+            if (b % 4 == 0 || b == 63)
+                g.Add(Text(X(b) + cell / 2, top - 4, b.ToString(System.Globalization.CultureInfo.InvariantCulture), "middle", 8));
         g.Add(Rect(left, top, 64 * cell, height, "#f4f4f4", "bits no field names"));
         var n = 0;
         foreach (var field in pte.Fields.OrderByDescending(x => x.High))
@@ -25,7 +26,8 @@ public static class PteSvg
             g.Add(Group(Data("field", field.Name), Data("bits", field.Bits),
                 Rect(X(field.High), top, w, height, fill, $"{field.Name} [{field.Bits}] = {Hex.Format(field.Value)}: {field.Meaning}"),
                 Text(X(field.High) + w / 2, top + 16, name, "middle", 9),
-                Text(X(field.High) + w / 2, top + 31, Hex.Format(field.Value).Length * 5 <= w ? Hex.Format(field.Value) : "…", "middle", 8, new XAttribute("fill", "#335"))));
+                Text(X(field.High) + w / 2, top + 31, Hex.Format(field.Value).Length * 5 <= w ? Hex.Format(field.Value) : "…", "middle", 8,
+                    new XAttribute("fill", "#335"))));
         }
         var label = $"{arch} {pte.Kind.JsonName()} entry {Hex.Format(pte.Raw)} at level {pte.Level}";
         return Root(left * 2 + 64 * cell, top + height + 10, label, Data("pte", Hex.Format(pte.Raw)), Data("fields", pte.Fields.Count), g);

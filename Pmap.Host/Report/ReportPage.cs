@@ -32,16 +32,19 @@ public static class ReportPage
 
     public static void Write(TextWriter w, IReadOnlyList<ArchModel> models, Core.Mfn mfn)
     {
-        w.WriteLine($"<!DOCTYPE html><html lang=\"en\" data-errors=\"0\"><head><meta charset=\"utf-8\"><title>pmap report</title><style>{Style}</style>{ErrorProbe}</head><body>");
+        w.WriteLine("<!DOCTYPE html><html lang=\"en\" data-errors=\"0\"><head><meta charset=\"utf-8\"><title>pmap report</title>" +
+            $"<style>{Style}</style>{ErrorProbe}</head><body>");
         w.WriteLine($"<h1>pmap report: {H(string.Join(", ", models.Select(m => $"{m.Name} {m.Profile}")))}</h1>");
-        w.WriteLine($"<p>pmap_map({H(Core.Hex.Format(mfn.Value))}) and pmap_unmap on a freshly booted machine; page tables after the default boot. Hover a shape for its details.</p>");
+        w.WriteLine($"<p>pmap_map({H(Core.Hex.Format(mfn.Value))}) and pmap_unmap on a freshly booted machine; " +
+            "page tables after the default boot. Hover a shape for its details.</p>");
         var sequences = new List<(ArchModel Model, MapRun Run)>();
         foreach (var m in models) sequences.Add((m, MapScenario.Run(m, [mfn], unmap: true)));
 
         Section(w, "fixmap", "The fixmap", models.Select(m => (m, Svg.Serialize(FixmapSvg.Draw(m)) + Notes(m))));
         Section(w, "tables", "Page tables after boot", models.Select(m => (m, Svg.Serialize(TreeSvg.Draw(AddressSpace.After(m, "boot", mfn))))));
         Section(w, "pte", "The entry pmap_map writes", sequences.Select(s => (s.Model, Pte(s.Model, s.Run))));
-        Section(w, "timeline", "pmap_map / pmap_unmap, instruction by instruction", sequences.Select(s => (s.Model, Legend + Svg.Serialize(TimelineSvg.Draw(s.Model.Name, s.Run.Steps)))));
+        Section(w, "timeline", "pmap_map / pmap_unmap, instruction by instruction",
+            sequences.Select(s => (s.Model, Legend + Svg.Serialize(TimelineSvg.Draw(s.Model.Name, s.Run.Steps)))));
         w.WriteLine("<section data-section=\"compare\" id=\"compare\"><h2>Side by side</h2>");
         var rows = sequences.Where(s => s.Run.Crash is null)
             .Select(s => CompareView.From(s.Model, new PmapSequence(s.Run.Steps[0].Slot!.Value, s.Run.Steps[0].Va!.Value, s.Run.Steps[0].Pte!.Value,
@@ -50,7 +53,8 @@ public static class ReportPage
         w.WriteLine("</section></body></html>");
     }
 
-    private const string Legend = "<p class=\"legend\"><span style=\"background:#f5cba7\">pte-write</span><span style=\"background:#aed6f1\">barrier</span>" +
+    private const string Legend = "<p class=\"legend\"><span style=\"background:#f5cba7\">pte-write</span>" +
+        "<span style=\"background:#aed6f1\">barrier</span>" +
         "<span style=\"background:#d2b4de\">tlb-flush</span><span style=\"background:#c0392b;color:#fff\">hazard</span></p>";
 
     private static void Section(TextWriter w, string id, string title, IEnumerable<(ArchModel Model, string Html)> parts)

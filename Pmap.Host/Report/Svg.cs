@@ -22,7 +22,8 @@ public static class Svg
 
     public static XElement Line(double x1, double y1, double x2, double y2, string stroke, double width = 1, string? dash = null) =>
         new(Ns + "line", new XAttribute("x1", N(x1)), new XAttribute("y1", N(y1)), new XAttribute("x2", N(x2)), new XAttribute("y2", N(y2)),
-            new XAttribute("stroke", stroke), new XAttribute("stroke-width", N(width)), dash is null ? null : new XAttribute("stroke-dasharray", dash));
+            new XAttribute("stroke", stroke), new XAttribute("stroke-width", N(width)),
+            dash is null ? null : new XAttribute("stroke-dasharray", dash));
 
     public static XElement Group(params object?[] content) => new(Ns + "g", content);
 

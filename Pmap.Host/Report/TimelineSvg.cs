@@ -17,7 +17,9 @@ public static class TimelineSvg
         var count = 0;
         foreach (var step in steps)
         {
-            var head = step.Op == "map" ? $"pmap_map({(step.Mfn is { } m ? Hex.Format(m.Value) : "?")})" : $"pmap_unmap({(step.Va is { } v ? Hex.Format(v.Value) : "?")})";
+            var head = step.Op == "map"
+                ? $"pmap_map({(step.Mfn is { } m ? Hex.Format(m.Value) : "?")})"
+                : $"pmap_unmap({(step.Va is { } v ? Hex.Format(v.Value) : "?")})";
             g.Add(Text(left, y + 14, $"{head}  slot {step.Slot}", "start", 12, new XAttribute("font-weight", "bold")));
             y += row;
             foreach (var e in step.Events.Where(e => e.Kind is not (TraceKind.Map or TraceKind.Unmap)))

@@ -34,10 +34,13 @@ public static class TreeSvg
         foreach (var r in ranges)
         {
             var len = 12 + 14 * Math.Log2(r.Size / (double)Page.Size);
-            var fill = r.Region.StartsWith("directmap", StringComparison.Ordinal) ? "#f0b27a" : r.Region.Contains("PMAP", StringComparison.Ordinal) ? "#9fd89f" : "#b7a6e0";
+            var fill = r.Region.StartsWith("directmap", StringComparison.Ordinal) ? "#f0b27a"
+                : r.Region.Contains("PMAP", StringComparison.Ordinal) ? "#9fd89f" : "#b7a6e0";
             g.Add(Group(Data("range", Hex.Format(r.Va.Value)), Data("region", r.Region),
-                Rect(bx, top, len, row - 6, fill, $"{Hex.Format(r.Va.Value)}..{Hex.Format(r.VaEnd.Value)} -> {Hex.Format(r.Pa.Value)}: {r.Leaves} x {Hex.FormatSize(r.LeafSize)}"),
-                Text(bx + len + 6, top + 13, $"{r.Region}: {Hex.Format(r.Va.Value)} {Hex.FormatSize(r.Size)} as {r.Leaves} x {Hex.FormatSize(r.LeafSize)}")));
+                Rect(bx, top, len, row - 6, fill,
+                    $"{Hex.Format(r.Va.Value)}..{Hex.Format(r.VaEnd.Value)} -> {Hex.Format(r.Pa.Value)}: {r.Leaves} x {Hex.FormatSize(r.LeafSize)}"),
+                Text(bx + len + 6, top + 13,
+                    $"{r.Region}: {Hex.Format(r.Va.Value)} {Hex.FormatSize(r.Size)} as {r.Leaves} x {Hex.FormatSize(r.LeafSize)}")));
             top += row;
         }
         var label = $"{space.Model.Name} {space.Model.Profile} page tables after boot: {tables.Count} tables, {ranges.Count} ranges";

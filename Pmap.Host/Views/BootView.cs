@@ -10,7 +10,8 @@ public sealed record RamDto(string Base, string Size);
 
 public sealed record DirectmapDto(string Va, string Pa, ulong Pages, string? Note);
 
-public sealed record BootDto(string Arch, string Profile, RamDto Ram, DirectmapDto? Directmap, long TablesAllocated, int MaxPmapSlotsInUse, int PmapSlotsInUseAfter,
+public sealed record BootDto(string Arch, string Profile, RamDto Ram, DirectmapDto? Directmap,
+    long TablesAllocated, int MaxPmapSlotsInUse, int PmapSlotsInUseAfter,
     IReadOnlyDictionary<string, long> Mappings, long PteWrites, long TlbFlushes, long Hazards, ulong VerifiedPages, ErrorDto? Error);
 
 /// <summary>The boot scenario as `pmap boot` shows it.</summary>
@@ -20,7 +21,8 @@ public static class BootView
     {
         var ram = new RamDto(Hex.Format(bank.Base.Value), Hex.Format(bank.Size));
         if (r is null)
-            return new BootDto(model.Name, model.Profile, ram, null, m.Counters.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse, new Dictionary<string, long>(),
+            return new BootDto(model.Name, model.Profile, ram, null, m.Counters.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse,
+                new Dictionary<string, long>(),
                 m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards, 0,
                 crash is null ? null : ErrorDto.Of(crash));
         // Leaf sizes up to 1 GiB: no modelled architecture maps 512 GiB leaves.
@@ -31,7 +33,8 @@ public static class BootView
         var mismatch = r.FirstMismatch is { } f
             ? new ErrorDto("model", $"the model's own verification failed: VA {f.Va}{(f.Level is { } l ? $" (level {l})" : "")}: {f.Reason}")
             : null;
-        return new BootDto(model.Name, model.Profile, ram, new DirectmapDto(Hex.Format(r.Mapped.Va.Value), Hex.Format(r.Mapped.Pa.Value), r.Mapped.Pages, r.Mapped.Note),
+        return new BootDto(model.Name, model.Profile, ram,
+            new DirectmapDto(Hex.Format(r.Mapped.Va.Value), Hex.Format(r.Mapped.Pa.Value), r.Mapped.Pages, r.Mapped.Note),
             r.TablesAllocated, r.MaxPmapSlotsInUse, r.PmapSlotsInUseAfter, mappings, r.PteWrites, r.TlbFlushes, r.Hazards, r.VerifiedPages, mismatch);
     }
 

@@ -7,8 +7,9 @@ namespace Pmap.Host.Views;
 
 public sealed record PmapSlotDto(int Slot, string Va);
 
-public sealed record CompareArchDto(string Arch, string Profile, int Levels, int VaBits, int PaBits, string FixmapBase, string FixaddrStart, string FixaddrTop,
-    string SlotDirection, string LeafTable, IReadOnlyList<PmapSlotDto> PmapSlots, string Pte, IReadOnlyList<string> MapOps, IReadOnlyList<string> UnmapOps,
+public sealed record CompareArchDto(string Arch, string Profile, int Levels, int VaBits, int PaBits,
+    string FixmapBase, string FixaddrStart, string FixaddrTop, string SlotDirection, string LeafTable, IReadOnlyList<PmapSlotDto> PmapSlots,
+    string Pte, IReadOnlyList<string> MapOps, IReadOnlyList<string> UnmapOps,
     bool FlushOnMap, bool FlushOnUnmap, bool CachesInvalidEntries, string StoreOp, string? TlbFlushOp, string PmapCode);
 
 public sealed record CompareDto(string Mfn, IReadOnlyList<CompareArchDto> Architectures);
@@ -23,7 +24,8 @@ public static class CompareView
         var unmap = EventDto.Of(seen.UnmapEvents);
         var slots = Enumerable.Range(f.FixPmapBegin, f.NumFixPmap).Select(s => new PmapSlotDto(s, Hex.Format(f.FixToVirt(s).Value))).ToList();
         return new CompareArchDto(model.Name, model.Profile, model.Format.Levels, model.Format.VaBits, model.Format.PaBits,
-            Hex.Format(f.FixToVirt(0).Value), Hex.Format(f.FixaddrStart.Value), Hex.Format(f.FixaddrTop.Value), f.Direction.ToString().ToLowerInvariant(), f.TableName,
+            Hex.Format(f.FixToVirt(0).Value), Hex.Format(f.FixaddrStart.Value), Hex.Format(f.FixaddrTop.Value),
+            f.Direction.ToString().ToLowerInvariant(), f.TableName,
             slots, Hex.Format(seen.Pte), seen.MapOps, seen.UnmapOps,
             map.Any(e => e.Kind == "tlb-flush"), unmap.Any(e => e.Kind == "tlb-flush"), model.CachesInvalidEntries,
             map.First(e => e.Kind == "pte-write").Op!, unmap.FirstOrDefault(e => e.Kind == "tlb-flush")?.Op, model.CommonCode.Name);
@@ -33,7 +35,8 @@ public static class CompareView
     {
         // The legend names the mark actually shown: yellow where there is colour, a trailing * where there is none.
         var color = Terminal.ShowsColor(c);
-        c.MarkupLine($"pmap_map({dto.Mfn}) on each architecture; {(color ? "[yellow]yellow[/] marks" : "* marks")} a value that differs from the first column.");
+        c.MarkupLine($"pmap_map({dto.Mfn}) on each architecture; {(color ? "[yellow]yellow[/] marks" : "* marks")} " +
+            "a value that differs from the first column.");
         var archs = dto.Architectures;
         var rows = new List<(string Name, Func<CompareArchDto, string> Value)>();
         void Row(string name, Func<CompareArchDto, string> value) => rows.Add((name, value));

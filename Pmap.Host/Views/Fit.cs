@@ -7,7 +7,8 @@ namespace Pmap.Host.Views;
 public static class Fit
 {
     /// <summary>The narrowest a column can be without cutting a word: its longest word plus padding and border.</summary>
-    public static int MinWidth(IEnumerable<string> cells) => cells.SelectMany(c => c.Split([' ', '\n'])).Select(w => w.Length).DefaultIfEmpty(0).Max() + 3;
+    public static int MinWidth(IEnumerable<string> cells) =>
+        cells.SelectMany(c => c.Split([' ', '\n'])).Select(w => w.Length).DefaultIfEmpty(0).Max() + 3;
 
     /// <summary>Groups of column indexes 1..n, each fitting <paramref name="width"/> together with column 0.</summary>
     public static List<List<int>> Chunks(int width, IReadOnlyList<int> minWidths)

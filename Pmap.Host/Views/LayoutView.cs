@@ -16,14 +16,15 @@ public static class LayoutView
     public static LayoutDto From(ArchModel model, IReadOnlyList<FixmapSlot> slots)
     {
         var f = model.Fixmap;
-        return new LayoutDto(model.Name, model.Profile, Hex.Format(f.FixaddrStart.Value), Hex.Format(f.FixaddrTop.Value), f.FixPmapBegin, f.FixPmapEnd,
-            f.NumFixPmap, f.Direction.ToString().ToLowerInvariant(), model.Notes,
+        return new LayoutDto(model.Name, model.Profile, Hex.Format(f.FixaddrStart.Value), Hex.Format(f.FixaddrTop.Value),
+            f.FixPmapBegin, f.FixPmapEnd, f.NumFixPmap, f.Direction.ToString().ToLowerInvariant(), model.Notes,
             slots.Select(s => new SlotDto(s.Index, s.Name, Hex.Format(s.Va.Value), s.Table, s.Entry)).ToList());
     }
 
     public static void Render(IAnsiConsole c, LayoutDto dto)
     {
-        c.MarkupLine($"[bold]{dto.Arch}[/] {Markup.Escape(dto.Profile)}: fixmap {dto.FixaddrStart}..{dto.FixaddrTop} (FIXADDR_START..FIXADDR_TOP), grows {dto.SlotDirection}; " +
+        c.MarkupLine($"[bold]{dto.Arch}[/] {Markup.Escape(dto.Profile)}: " +
+                     $"fixmap {dto.FixaddrStart}..{dto.FixaddrTop} (FIXADDR_START..FIXADDR_TOP), grows {dto.SlotDirection}; " +
                      $"PMAP slots {dto.PmapBegin}..{dto.PmapEnd} (NUM_FIX_PMAP {dto.NumFixPmap})");
         var t = new Table().AddColumns("slots", "name", "va", "backing entry");
         // Runs of one named range print as one row.
@@ -35,7 +36,8 @@ public static class LayoutView
             var name = Markup.Escape(run.Count == 1 ? first.Name : $"{first.Name.Split('[')[0]}[{Inner(first.Name)}..{Inner(last.Name)}]");
             t.AddRow(run.Count == 1 ? $"{first.Index}" : $"{first.Index}..{last.Index}", pmap ? $"[bold green]{name}[/]" : name,
                 run.Count == 1 ? first.Va : $"{first.Va}..{last.Va}",
-                Markup.Escape(first.Table is null ? "(not in the static table)" : run.Count == 1 ? $"{first.Table}[{first.Entry}]" : $"{first.Table}[{first.Entry}..{last.Entry}]"));
+                Markup.Escape(first.Table is null ? "(not in the static table)"
+                    : run.Count == 1 ? $"{first.Table}[{first.Entry}]" : $"{first.Table}[{first.Entry}..{last.Entry}]"));
         }
         c.Write(t);
         foreach (var n in dto.Notes) c.MarkupLine($"[yellow]note:[/] {Markup.Escape(n)}");
@@ -49,7 +51,8 @@ public static class LayoutView
         foreach (var s in slots)
         {
             var baseName = s.Name.Split('[')[0];
-            if (runs.Count > 0 && runs[^1][0].Name.Split('[')[0] == baseName && s.Name.Contains('[') && (runs[^1][^1].Table is null) == (s.Table is null))
+            if (runs.Count > 0 && runs[^1][0].Name.Split('[')[0] == baseName && s.Name.Contains('[')
+                && (runs[^1][^1].Table is null) == (s.Table is null))
                 runs[^1].Add(s);
             else runs.Add([s]);
         }

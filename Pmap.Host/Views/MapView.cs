@@ -28,7 +28,8 @@ public static class MapView
 
     public static void Render(IAnsiConsole c, MapResultDto dto)
     {
-        c.MarkupLine($"[bold]{Markup.Escape(dto.Arch)}[/] profile [bold]{Markup.Escape(dto.Profile)}[/], system_state {dto.SystemState}{(dto.InIrq ? ", in IRQ" : "")}");
+        c.MarkupLine($"[bold]{Markup.Escape(dto.Arch)}[/] profile [bold]{Markup.Escape(dto.Profile)}[/], " +
+            $"system_state {dto.SystemState}{(dto.InIrq ? ", in IRQ" : "")}");
         foreach (var s in dto.Steps)
         {
             var what = s.Op == "map" ? $"pmap_map({s.Mfn})" : $"pmap_unmap({s.Va})";

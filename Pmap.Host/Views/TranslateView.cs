@@ -11,7 +11,8 @@ public sealed record LevelDto(int Level, string Table, int Index, string Entry, 
 
 public sealed record FaultDto(int? Level, string Reason);
 
-public sealed record TranslateDto(string Arch, string Profile, string Va, string? Pa, FaultDto? Fault, IReadOnlyList<LevelDto> Levels, DecodedDto? Leaf);
+public sealed record TranslateDto(string Arch, string Profile, string Va, string? Pa, FaultDto? Fault, IReadOnlyList<LevelDto> Levels,
+    DecodedDto? Leaf);
 
 /// <summary>One walk as `pmap translate` shows it.</summary>
 public static class TranslateView
@@ -19,7 +20,8 @@ public static class TranslateView
     public static TranslateDto From(ArchModel model, XenMachine m, WalkResult r) =>
         new(model.Name, model.Profile, Hex.Format(r.Va.Value), r.Pa is { } pa ? Hex.Format(pa.Value) : null,
             r.Fault is { } f ? new FaultDto(f.Level, f.Reason) : null,
-            r.Steps.Select(s => new LevelDto(s.Level, Hex.Format(s.Table.Value), s.Index, Hex.Format(s.Entry), s.Kind.JsonName(), m.TableName(s.Table))).ToList(),
+            r.Steps.Select(s => new LevelDto(s.Level, Hex.Format(s.Table.Value), s.Index, Hex.Format(s.Entry), s.Kind.JsonName(),
+                m.TableName(s.Table))).ToList(),
             r.LeafLevel is { } leafLevel ? DecodedDto.From(model.Codec.Decode(r.LeafEntry, leafLevel)) : null);
 
     public static void Render(IAnsiConsole c, TranslateDto dto)
@@ -27,7 +29,9 @@ public static class TranslateView
         var t = new Table().AddColumns("level", "table", "index", "entry", "kind");
         foreach (var s in dto.Levels) t.AddRow($"{s.Level}", Markup.Escape(s.TableName), $"{s.Index}", s.Entry, s.Kind);
         c.Write(t);
-        c.MarkupLine(dto.Pa is not null ? $"{dto.Va} -> [bold]{dto.Pa}[/]" : $"{dto.Va}: [red]fault[/] {(dto.Fault!.Level is { } l ? $"at level {l}" : "")}: {Markup.Escape(dto.Fault.Reason)}");
+        c.MarkupLine(dto.Pa is not null
+            ? $"{dto.Va} -> [bold]{dto.Pa}[/]"
+            : $"{dto.Va}: [red]fault[/] {(dto.Fault!.Level is { } l ? $"at level {l}" : "")}: {Markup.Escape(dto.Fault.Reason)}");
         if (dto.Leaf is { } leaf)
             c.MarkupLine("leaf: " + Markup.Escape(string.Join(", ", leaf.Fields.Select(f => $"{f.Name}={f.Value}"))));
     }

@@ -43,7 +43,8 @@ public static class VersionsView
             {
                 var t = new Table().AddColumns(["release", .. chunk.Select(i => Markup.Escape(facts[i - 1]))]);
                 foreach (var r in dto.Releases)
-                    t.AddRow([$"{Markup.Escape(r.Profile)}\n[dim]{r.Commit[..Math.Min(10, r.Commit.Length)]}[/]", .. chunk.Select(i => Format(Cell(r, facts[i - 1])))]);
+                    t.AddRow([$"{Markup.Escape(r.Profile)}\n[dim]{r.Commit[..Math.Min(10, r.Commit.Length)]}[/]",
+                        .. chunk.Select(i => Format(Cell(r, facts[i - 1])))]);
                 c.Write(t);
             }
         }
