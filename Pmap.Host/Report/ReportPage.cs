@@ -18,15 +18,17 @@ public static class ReportPage
         body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#223;max-width:1200px}
         h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #ccd;padding-bottom:4px;margin-top:32px}h3{font-size:15px}
         svg{display:block;margin:8px 0;font-family:ui-monospace,monospace;max-width:100%;height:auto}
-        table{border-collapse:collapse;font:12px ui-monospace,monospace}td,th{border:1px solid #ccd;padding:3px 6px;text-align:left;vertical-align:top}
+        table{border-collapse:collapse;font:12px ui-monospace,monospace}
+        """ + """
+        td,th{border:1px solid #ccd;padding:3px 6px;text-align:left;vertical-align:top}
         td.diff{background:#fff3b0}.note{color:#a04000}.legend span{display:inline-block;padding:0 6px;margin-right:6px}
         """;
 
     // Errors in the page's own scripts or rendering land in an attribute a headless test reads from the DOM.
     private const string ErrorProbe = """
         <script>window.addEventListener('error',function(e){var b=document.documentElement;
-        b.setAttribute('data-errors',(parseInt(b.getAttribute('data-errors')||'0',10)+1)+'');b.setAttribute('data-last-error',String(e.message));});</script>
-        """;
+        b.setAttribute('data-errors',(parseInt(b.getAttribute('data-errors')||'0',10)+1)+'');
+        """ + "b.setAttribute('data-last-error',String(e.message));});</script>";
 
     public static string H(string text) => WebUtility.HtmlEncode(text);
 

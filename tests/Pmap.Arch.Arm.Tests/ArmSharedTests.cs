@@ -21,9 +21,11 @@ public class ArmSharedTests
     {
         var codec = new LpaeCodec();
         // The PMAP entry: MT_NORMAL, read-write, execute-never, not global, no contiguous hint.
-        Assert.Equal(new PteAttributes("MT_NORMAL", Write: true, Execute: false, Global: false, Contiguous: false), codec.Attributes(0x0040000012345F7F, 3));
+        Assert.Equal(new PteAttributes("MT_NORMAL", Write: true, Execute: false, Global: false, Contiguous: false),
+            codec.Attributes(0x0040000012345F7F, 3));
         // Read-only and executable (AP[2] set, XN clear), global (nG clear), with the Contiguous bit (52).
-        Assert.Equal(new PteAttributes("MT_NORMAL", Write: false, Execute: true, Global: true, Contiguous: true), codec.Attributes(0x00100000402007FF, 3));
+        Assert.Equal(new PteAttributes("MT_NORMAL", Write: false, Execute: true, Global: true, Contiguous: true),
+            codec.Attributes(0x00100000402007FF, 3));
     }
 
     [Fact]

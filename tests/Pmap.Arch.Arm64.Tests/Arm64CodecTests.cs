@@ -76,7 +76,8 @@ public class Arm64CodecTests
     {
         var d = Codec.Decode(0xF800000012345003, 1);
         Assert.Equal(PteKind.Table, d.Kind);
-        Assert.Equal(new[] { 1UL, 1UL, 3UL, 1UL }, new[] { "PXNTable", "XNTable", "APTable", "NSTable" }.Select(n => d.Fields.Single(f => f.Name == n).Value));
+        Assert.Equal(new[] { 1UL, 1UL, 3UL, 1UL },
+            new[] { "PXNTable", "XNTable", "APTable", "NSTable" }.Select(n => d.Fields.Single(f => f.Name == n).Value));
     }
 
     [Fact]

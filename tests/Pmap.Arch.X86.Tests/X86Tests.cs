@@ -152,7 +152,8 @@ public class X86Tests
         Assert.Equal(0x4012_3456UL, m.WalkDetailed(new VirtAddr(b + 0x123456)).Pa!.Value.Value);
         Assert.Equal(0x8021_2345UL, m.WalkDetailed(new VirtAddr(b + (1UL << 30) + 0x12345)).Pa!.Value.Value);
         Assert.Equal(0x1234_5678UL, m.WalkDetailed(new VirtAddr(b + (1UL << 30) + (1UL << 21) + 0x678)).Pa!.Value.Value);
-        foreach (var (va, level) in new[] { (2 * b, 4), (b + (2UL << 30), 3), (b + (1UL << 30) + (2UL << 21), 2), (b + (1UL << 30) + (1UL << 21) + 0x1000, 1) })
+        foreach (var (va, level) in new[]
+            { (2 * b, 4), (b + (2UL << 30), 3), (b + (1UL << 30) + (2UL << 21), 2), (b + (1UL << 30) + (1UL << 21) + 0x1000, 1) })
             Assert.Equal(level, m.WalkDetailed(new VirtAddr(va)).Fault!.Level);
     }
 

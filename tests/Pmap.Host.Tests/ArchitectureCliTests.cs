@@ -12,7 +12,8 @@ public class ArchitectureCliTests
         Assert.Equal(("down", "0xffff82cffffff000", 4, 12), (j.GetProperty("slotDirection").GetString(), j.GetProperty("fixaddrTop").GetString(),
             j.GetProperty("pmapBegin").GetInt32(), j.GetProperty("pmapEnd").GetInt32()));
         foreach (var s in j.GetProperty("slots").EnumerateArray())
-            Assert.Equal(0xffff82cffffff000UL - (ulong)s.GetProperty("index").GetInt32() * 4096, Convert.ToUInt64(s.GetProperty("va").GetString(), 16));
+            Assert.Equal(0xffff82cffffff000UL - (ulong)s.GetProperty("index").GetInt32() * 4096,
+                Convert.ToUInt64(s.GetProperty("va").GetString(), 16));
         Assert.Contains(j.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("slot 12 is dead"));
     }
 
@@ -20,9 +21,11 @@ public class ArchitectureCliTests
     public void X86_map_is_one_mov_and_unmap_invlpgs_and_nx_comes_from_configuration()
     {
         var steps = Cli.Run("map", "--arch", "x86", "--mfn", "0x12345", "--unmap", "--json").Json.GetProperty("steps");
-        Assert.Equal(("0xffff82cfffffb000", "0x8000000012345163", 4), (steps[0].GetProperty("va").GetString(), steps[0].GetProperty("pte").GetString(), steps[0].GetProperty("slot").GetInt32()));
+        Assert.Equal(("0xffff82cfffffb000", "0x8000000012345163", 4),
+            (steps[0].GetProperty("va").GetString(), steps[0].GetProperty("pte").GetString(), steps[0].GetProperty("slot").GetInt32()));
         var write = Assert.Single(steps[0].GetProperty("events").EnumerateArray());
-        Assert.Equal(("pte-write", "l1_fixmap", 507), (write.GetProperty("kind").GetString(), write.GetProperty("table").GetString(), write.GetProperty("entry").GetInt32()));
+        Assert.Equal(("pte-write", "l1_fixmap", 507),
+            (write.GetProperty("kind").GetString(), write.GetProperty("table").GetString(), write.GetProperty("entry").GetInt32()));
         Assert.Equal(new[] { "mov", "invlpg" }, steps[1].GetProperty("events").EnumerateArray().Select(e => e.GetProperty("op").GetString()));
 
         var file = Path.GetTempFileName();
@@ -46,9 +49,11 @@ public class ArchitectureCliTests
     public void Riscv_map_is_a_store_then_sfence_vma_both_ways()
     {
         var steps = Cli.Run("map", "--arch", "riscv", "--mfn", "0x12345", "--unmap", "--json").Json.GetProperty("steps");
-        Assert.Equal(("0xffffffffc1800000", "0x48d1407", 0), (steps[0].GetProperty("va").GetString(), steps[0].GetProperty("pte").GetString(), steps[0].GetProperty("slot").GetInt32()));
+        Assert.Equal(("0xffffffffc1800000", "0x48d1407", 0),
+            (steps[0].GetProperty("va").GetString(), steps[0].GetProperty("pte").GetString(), steps[0].GetProperty("slot").GetInt32()));
         foreach (var s in steps.EnumerateArray())
-            Assert.Equal(new[] { ("pte-write", "sd"), ("tlb-flush", "sfence.vma") }, s.GetProperty("events").EnumerateArray().Select(e => (e.GetProperty("kind").GetString()!, e.GetProperty("op").GetString()!)));
+            Assert.Equal(new[] { ("pte-write", "sd"), ("tlb-flush", "sfence.vma") },
+                s.GetProperty("events").EnumerateArray().Select(e => (e.GetProperty("kind").GetString()!, e.GetProperty("op").GetString()!)));
     }
 
     [Theory]
@@ -58,7 +63,9 @@ public class ArchitectureCliTests
     [InlineData("riscv", null)]
     public void Conformance_passes(string arch, string? profile)
     {
-        var r = Cli.Run(profile is null ? ["conformance", "--arch", arch, "--json"] : ["conformance", "--arch", arch, "--profile", profile, "--json"]);
+        var r = Cli.Run(profile is null
+            ? ["conformance", "--arch", arch, "--json"]
+            : ["conformance", "--arch", arch, "--profile", profile, "--json"]);
         Assert.Equal(0, r.Code);
         Assert.True(r.Json.GetProperty("passed").GetBoolean());
         Assert.Equal(10, r.Json.GetProperty("checks").GetArrayLength());

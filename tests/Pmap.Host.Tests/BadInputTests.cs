@@ -80,7 +80,8 @@ public class BadInputTests
         Assert.Contains("environment variable PMAP_NUMFIXPMAP", bad.Err);
         bad.AssertNoStackTrace();
 
-        var profile = Cli.Process(new Dictionary<string, string> { ["PMAP_ARCHITECTURES__ARM64__PROFILE"] = "upstream" }, "layout", "--arch", "arm64", "--json");
+        var profile = Cli.Process(new Dictionary<string, string> { ["PMAP_ARCHITECTURES__ARM64__PROFILE"] = "upstream" },
+            "layout", "--arch", "arm64", "--json");
         Assert.Equal("upstream", profile.Json.GetProperty("profile").GetString());
     }
 }

@@ -1,9 +1,12 @@
 namespace Pmap.Host.Tests;
 
-/// <summary>Broken plugins folders, through a host copy with no bundled plugins: the contract's code, one line each, never fatal to the rest.</summary>
+/// <summary>
+/// Broken plugins folders, through a host copy with no bundled plugins: the contract's code, one line each, never fatal to the rest.
+/// </summary>
 public class PluginFailureTests
 {
-    private static CliResult Bare(string plugins, params string[] args) => Cli.ProcessIn(Cli.BareHost, null, [.. args, "--plugins", plugins, "--json"]);
+    private static CliResult Bare(string plugins, params string[] args) =>
+        Cli.ProcessIn(Cli.BareHost, null, [.. args, "--plugins", plugins, "--json"]);
 
     private static string Error(CliResult r, int code, string kind)
     {

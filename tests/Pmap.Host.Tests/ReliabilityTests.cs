@@ -3,7 +3,9 @@ namespace Pmap.Host.Tests;
 /// <summary>Inputs Xen itself would refuse or mishandle, each answered per the contract: one stderr line, the code, the JSON error.</summary>
 public class ReliabilityTests
 {
-    /// <summary>The run ends with <paramref name="code"/>, one stderr line and a JSON "error" of <paramref name="kind"/>; returns its message.</summary>
+    /// <summary>
+    /// The run ends with <paramref name="code"/>, one stderr line and a JSON "error" of <paramref name="kind"/>; returns its message.
+    /// </summary>
     private static string Fails(int code, string kind, params string[] args)
     {
         var r = Cli.Process(null, [.. args, "--json"]);
@@ -34,7 +36,8 @@ public class ReliabilityTests
     [Fact]
     public void An_x86_bank_above_directmap_size_is_refused_and_one_across_it_is_cut_as_setup_max_pdx_does()
     {
-        Assert.Contains("above DIRECTMAP_SIZE (127488G)", Fails(2, "usage", "boot", "--arch", "x86", "--ram-base", "0xfffffffff000", "--ram-size", "4K"));
+        Assert.Contains("above DIRECTMAP_SIZE (127488G)",
+            Fails(2, "usage", "boot", "--arch", "x86", "--ram-base", "0xfffffffff000", "--ram-size", "4K"));
         // 249 × 512 GiB = 0x7c8000000000; a 2 MiB bank straddling it keeps the 1 MiB below.
         var r = Cli.Run("boot", "--arch", "x86", "--ram-base", "0x7c7ffff00000", "--ram-size", "2M", "--json");
         Assert.Equal(0, r.Code);
@@ -85,7 +88,8 @@ public class ReliabilityTests
 
     [Fact]
     public void Failing_conformance_is_exit_1_with_an_error_object_and_one_line() =>
-        Assert.Contains("conformance checks fail for arm64 xen-4.17; the first:", Fails(1, "conformance", "conformance", "--arch", "arm64", "--profile", "xen-4.17"));
+        Assert.Contains("conformance checks fail for arm64 xen-4.17; the first:",
+            Fails(1, "conformance", "conformance", "--arch", "arm64", "--profile", "xen-4.17"));
 
     [Theory]
     [InlineData("map", "--arch", "x86", "--mfn")]
@@ -107,18 +111,25 @@ public class ReliabilityTests
     }
 
     [Fact]
-    public void Bench_count_is_bounded() => Assert.Contains("--count 1000000000000 is out of range", Fails(2, "usage", "bench", "--workload", "W1", "--count", "1000000000000"));
+    public void Bench_count_is_bounded() =>
+        Assert.Contains("--count 1000000000000 is out of range", Fails(2, "usage", "bench", "--workload", "W1", "--count", "1000000000000"));
 
     [Fact]
     public async Task Ctrl_c_ends_with_one_line_and_130()
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Cli.HostOutput };
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Cli.HostOutput,
+        };
         foreach (var a in new[] { Path.Combine(Cli.HostOutput, "pmap.dll"), "fuzz", "--arch", "x86", "--count", "100000000" })
             psi.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         await Task.Delay(3000);
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
         Assert.True(p.WaitForExit(20_000));
         Assert.Equal(130, p.ExitCode);
         Assert.Equal("pmap: interrupted", (await err).Trim());

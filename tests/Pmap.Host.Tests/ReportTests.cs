@@ -31,7 +31,8 @@ public partial class ReportTests
     private static (int Code, string Out, string Err) Chromium(params string[] args)
     {
         var psi = new ProcessStartInfo(ChromiumFactAttribute.Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["--headless=new", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr", "--v=0", .. args]) psi.ArgumentList.Add(a);
+        foreach (var a in (string[])["--headless=new", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr", "--v=0", .. args])
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

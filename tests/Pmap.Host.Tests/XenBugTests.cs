@@ -49,7 +49,8 @@ public class XenBugTests
         var r = Cli.Run("map", "--arch", "arm64", "--profile", "upstream", "--mfn", "0x12345", "--json");
         var step = r.Json.GetProperty("steps")[0];
         Assert.Equal("0xa0000a42000", step.GetProperty("va").GetString());
-        Assert.Equal(new[] { "dsb sy", "str", "dsb sy", "isb" }, step.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("op").GetString()));
+        Assert.Equal(new[] { "dsb sy", "str", "dsb sy", "isb" },
+            step.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("op").GetString()));
     }
 
     [Fact]
@@ -78,7 +79,8 @@ public class XenBugTests
         var r = Cli.Run("boot", "--arch", "arm64", "--profile", "xen-4.17", "--strict-ordering", "--json");
         Assert.Equal(1, r.Code);
         Assert.Equal("panic", r.Json.GetProperty("error").GetProperty("kind").GetString());
-        Assert.Matches(@"translation fault at VA 0x442[0-9a-f]{3}, level 3", r.Json.GetProperty("error").GetProperty("message").GetString()); // in the first PMAP page
+        Assert.Matches(@"translation fault at VA 0x442[0-9a-f]{3}, level 3", // in the first PMAP page
+            r.Json.GetProperty("error").GetProperty("message").GetString());
         Assert.Equal(0, Cli.Run("boot", "--arch", "arm64", "--profile", "upstream", "--strict-ordering").Code);
         var hazards = Cli.Run("boot", "--arch", "arm64", "--profile", "xen-4.17", "--json").Json.GetProperty("hazards").GetInt64();
         Assert.True(hazards > 0); // without strict ordering the same walks are counted, not fatal

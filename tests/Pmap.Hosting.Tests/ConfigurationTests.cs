@@ -59,7 +59,8 @@ public class ConfigurationTests
     {
         var r = Registry(Memory(("Architecture", "fake")));
         Assert.Equal("plain", r.Create(new ArchRequest()).Profile);
-        Assert.Contains("unknown architecture 'sparc': loaded are fake", Assert.Throws<PmapUsageException>(() => r.Create(new ArchRequest("sparc"))).Message);
+        Assert.Contains("unknown architecture 'sparc': loaded are fake",
+            Assert.Throws<PmapUsageException>(() => r.Create(new ArchRequest("sparc"))).Message);
         Assert.Contains("allowed are plain, seed-v3", Assert.Throws<PmapUsageException>(() => r.Create(new ArchRequest("fake", "nope"))).Message);
         Assert.Equal(64, r.Create(new ArchRequest("fake", "seed-v3", 64)).Fixmap.NumFixPmap);
         var e = Assert.Throws<PmapUsageException>(() => r.Create(new ArchRequest("fake", "seed-v3", 65)));

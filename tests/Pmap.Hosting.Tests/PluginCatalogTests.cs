@@ -38,7 +38,8 @@ public class PluginCatalogTests
         Assert.NotSame(AssemblyLoadContext.Default, context);
         // The contract type is the host's: one identity across contexts.
         Assert.IsAssignableFrom<IArchitecture>(loaded.Architecture);
-        Assert.Same(typeof(IArchitecture).Assembly, loaded.Architecture.GetType().GetInterfaces().Single(i => i.Name == nameof(IArchitecture)).Assembly);
+        Assert.Same(typeof(IArchitecture).Assembly,
+            loaded.Architecture.GetType().GetInterfaces().Single(i => i.Name == nameof(IArchitecture)).Assembly);
     }
 
     [Fact]
@@ -103,7 +104,8 @@ public class PluginCatalogTests
             (kept.Plugin.Source, kept.Plugin.Path));
         Assert.Equal([bundled, user, configured], c.Folders.Select(f => f.Path));
         Assert.Equal(2, c.Failures.Count);
-        Assert.All(c.Failures, f => Assert.Equal($"architecture 'fake' is provided twice: {kept.Plugin.Path} was found first and is used; this copy is not", f.Error));
+        Assert.All(c.Failures, f => Assert.Equal(
+            $"architecture 'fake' is provided twice: {kept.Plugin.Path} was found first and is used; this copy is not", f.Error));
         Assert.Equal([Path.Combine(user, "Pmap.TestPlugin.Duplicate", "Pmap.TestPlugin.Duplicate.dll"),
             Path.Combine(configured, "Pmap.TestPlugin.Good", "Pmap.TestPlugin.Good.dll")], c.Failures.Select(f => f.Path));
 

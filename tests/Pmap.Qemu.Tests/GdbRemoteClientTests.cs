@@ -4,9 +4,11 @@ namespace Pmap.Qemu.Tests;
 public class GdbRemoteClientTests
 {
     private const string TargetXml =
-        """<?xml version="1.0"?><!DOCTYPE target SYSTEM "gdb-target.dtd"><target><architecture>aarch64</architecture><xi:include href="core.xml"/><xi:include href="sys.xml"/></target>""";
+        """<?xml version="1.0"?><!DOCTYPE target SYSTEM "gdb-target.dtd">""" +
+        """<target><architecture>aarch64</architecture><xi:include href="core.xml"/><xi:include href="sys.xml"/></target>""";
     private const string CoreXml =
-        """<?xml version="1.0"?><feature name="core"><reg name="x0" bitsize="64"/><reg name="x1" bitsize="64"/><reg name="cpsr" bitsize="32"/></feature>""";
+        """<?xml version="1.0"?><feature name="core">""" +
+        """<reg name="x0" bitsize="64"/><reg name="x1" bitsize="64"/><reg name="cpsr" bitsize="32"/></feature>""";
     private const string SysXml =
         """<?xml version="1.0"?><feature name="sys"><reg name="TTBR0_EL2" bitsize="64" regnum="200"/><reg name="TCR_EL2" bitsize="64"/></feature>""";
 

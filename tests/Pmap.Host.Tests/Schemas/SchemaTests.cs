@@ -197,7 +197,8 @@ public class SchemaTests
     }
 
     [Fact]
-    public void Strict_ordering_boot_exits_1() => Error(Run("boot", 1, "boot", "--arch", "arm64", "--profile", "xen-4.17", "--strict-ordering", "--json"), "panic");
+    public void Strict_ordering_boot_exits_1() =>
+        Error(Run("boot", 1, "boot", "--arch", "arm64", "--profile", "xen-4.17", "--strict-ordering", "--json"), "panic");
 
     [Theory]
     [InlineData("map", new[] { "map", "--arch", "arm64", "--json" })]
@@ -274,8 +275,10 @@ public class SchemaTests
 
     /// <summary>The schemas bite: a decimal address, a missing field or an unknown error kind is refused.</summary>
     [Theory]
-    [InlineData("decode", """{"arch":"x86","profile":"series-v5","level":1,"raw":"12345","kind":"page","valid":true,"outputAddress":null,"fields":[{"name":"P","bits":"0","value":"0x1","meaning":"present"}]}""")]
-    [InlineData("decode", """{"arch":"x86","profile":"series-v5","level":1,"raw":"0x1","kind":"page","valid":true,"fields":[{"name":"P","bits":"0","value":"0x1","meaning":"present"}]}""")]
+    [InlineData("decode", """{"arch":"x86","profile":"series-v5","level":1,"raw":"12345","kind":"page","valid":""" +
+        """true,"outputAddress":null,"fields":[{"name":"P","bits":"0","value":"0x1","meaning":"present"}]}""")]
+    [InlineData("decode", """{"arch":"x86","profile":"series-v5","level":1,"raw":"0x1","kind":"page","valid":""" +
+        """true,"fields":[{"name":"P","bits":"0","value":"0x1","meaning":"present"}]}""")]
     [InlineData("map", """{"error":{"kind":"oops","message":"x","where":null}}""")]
     [InlineData("map", """{"error":{"kind":"usage","message":"x"}}""")]
     [InlineData("verify", """{"arch":"x86","profile":"p","scenario":"smp","qemu":"q","tablePages":1,"tablePagesMoved":0,"checked":1,"disagreements":0,"firstDisagreement":null,"modelSeconds":0,"qemuSeconds":0,"checks":[{"va":"0x1","what":"w","model":"0x1","qemu":"0x1","agrees":true}]}""")]
