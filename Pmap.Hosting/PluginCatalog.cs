@@ -39,13 +39,6 @@ public sealed class PluginFolderException(string message) : Exception(message);
 /// </summary>
 public sealed class PluginCatalog
 {
-    private static readonly Type[] SharedTypes =
-    [
-        typeof(IArchitecturePlugin),
-        typeof(IServiceCollection),
-        typeof(IConfiguration),
-    ];
-
     private readonly List<LoadedArchitecture> _architectures = [];
     private readonly List<PluginFailure> _failures = [];
     private readonly List<ServiceDescriptor> _services = [];
@@ -157,7 +150,9 @@ public sealed class PluginCatalog
             throw new PluginLoadException("not a .NET assembly");
         }
 
-        var loader = PluginLoader.CreateFromAssemblyFile(path, SharedTypes, config => config.PreferSharedTypes = true);
+        // PreferSharedTypes alone shares whatever the host has, as each reference is asked for. Naming shared types as well
+        // made McMaster load their whole reference closure (sockets, processes, expressions...) into the host up front: ~4 MiB.
+        var loader = PluginLoader.CreateFromAssemblyFile(path, config => config.PreferSharedTypes = true);
         var assembly = loader.LoadDefaultAssembly();
         Type[] types;
         try
