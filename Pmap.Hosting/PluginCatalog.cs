@@ -140,20 +140,22 @@ public sealed class PluginCatalog
 
     private void LoadAssembly(string path, PluginSource source, IConfiguration configuration)
     {
-        AssemblyName assemblyName;
+        Assembly assembly;
         try
         {
-            assemblyName = AssemblyName.GetAssemblyName(path);
+            // PreferSharedTypes alone shares whatever the host has, as each reference is asked for. Naming shared types as well
+            // made McMaster load their whole reference closure (sockets, processes, expressions...) into the host up front: ~4 MiB.
+            var loader = PluginLoader.CreateFromAssemblyFile(path, config => config.PreferSharedTypes = true);
+            assembly = loader.LoadDefaultAssembly();
         }
-        catch (BadImageFormatException)
+        catch
         {
-            throw new PluginLoadException("not a .NET assembly");
+            // Classified as before: reading the name first tells a file that is no .NET assembly from a damaged one. Only
+            // on failure, since the metadata reader it brings costs ~3 MiB of the process.
+            RefuseIfNotDotNet(path);
+            throw;
         }
-
-        // PreferSharedTypes alone shares whatever the host has, as each reference is asked for. Naming shared types as well
-        // made McMaster load their whole reference closure (sockets, processes, expressions...) into the host up front: ~4 MiB.
-        var loader = PluginLoader.CreateFromAssemblyFile(path, config => config.PreferSharedTypes = true);
-        var assembly = loader.LoadDefaultAssembly();
+        var assemblyName = assembly.GetName();
         Type[] types;
         try
         {
@@ -198,6 +200,19 @@ public sealed class PluginCatalog
                 throw new PluginLoadException($"{entryType.Name}.ConfigureServices threw {e.GetType().Name}: {e.Message}");
             }
             AcceptServices(services, info);
+        }
+    }
+
+    /// <summary>"not a .NET assembly" when the file has no assembly name to read.</summary>
+    private static void RefuseIfNotDotNet(string path)
+    {
+        try
+        {
+            _ = AssemblyName.GetAssemblyName(path);
+        }
+        catch (BadImageFormatException)
+        {
+            throw new PluginLoadException("not a .NET assembly");
         }
     }
 
