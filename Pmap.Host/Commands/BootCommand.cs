@@ -33,7 +33,7 @@ public static class BootCommand
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
-            var bank = Args.Bank(model, p.GetValue(ramBase), p.GetValue(ramSize));
+            var bank = c.Bank(model, p.GetValue(ramBase), p.GetValue(ramSize));
             var options = new MachineOptions { TraceEnabled = false, StrictOrdering = p.GetValue(strict) };
             var (m, report, crash) = BootScenario.Boot(model, bank, options, p.GetValue(everyPage));
             var dto = BootView.From(model, bank, m, report, crash);

@@ -1,5 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
+using Pmap.Core.Machine;
 
 namespace Pmap.Host.Commands;
 
@@ -23,6 +24,13 @@ public static class Inputs
     {
         if (Args.DecimalNote("--va", text) is { } n) c.Note(n);
         return Args.Va(text, model);
+    }
+
+    /// <summary>A RAM bank at --ram-base (a physical address, written in hex as Xen prints one) of --ram-size.</summary>
+    public static RamBank Bank(this CommandContext c, ArchModel model, string? baseText, string? sizeText)
+    {
+        if (baseText is not null && Args.DecimalNote("--ram-base", baseText) is { } n) c.Note(n);
+        return Args.Bank(model, baseText, sizeText);
     }
 
     /// <summary>A raw page-table entry (decode's VALUE).</summary>

@@ -112,6 +112,10 @@ public class OptionTests
         Assert.Equal("", hex.Err);
         Assert.Contains("note: --mfn 16 is read as decimal, 0x10", Cli.Run("map", "--mfn", "16").Err);
         Assert.Contains("note: VALUE 255 is read as decimal, 0xff", Cli.Run("decode", "--arch", "x86", "255").Err);
+        // --ram-base is a physical address: 1073741824 is 0x40000000, arm64's default bank, so the boot itself succeeds.
+        var ramBase = Cli.Run("boot", "--arch", "arm64", "--ram-base", "1073741824", "--ram-size", "64M", "--json");
+        Assert.Equal((0, "pmap: note: --ram-base 1073741824 is read as decimal, 0x40000000; write 0x1073741824 if you meant hex"),
+            (ramBase.Code, ramBase.Err.Trim()));
         Assert.Equal("", Cli.Run("map", "--mfn", "1-8").Err); // single digits read the same in both
         Assert.DoesNotContain("note", Cli.Run("fuzz", "--arch", "x86", "--count", "20").Err); // a count is decimal by nature
     }
