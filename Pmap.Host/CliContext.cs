@@ -62,7 +62,10 @@ public sealed class CliContext
         if (single is not null) keys["Architecture"] = single;
         if (global.NumFixPmap is { } n) keys["NumFixPmap"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (global.Release) keys["Debug"] = "false";
-        if (global.Profile is { } p && !p.Contains(':', StringComparison.Ordinal))
+        if (Commands.ModelSelection.Pairs(global.Profile) is { } pairs)
+            foreach (var (arch, profile) in pairs) // of two pairs for one architecture, the last is what config shows
+                keys[$"Architectures:{arch.ToLowerInvariant()}:Profile"] = profile;
+        else if (global.Profile is { } p)
             keys[$"Architectures:{(single ?? configuredArch() ?? "arm64").ToLowerInvariant()}:Profile"] = p;
     }
 

@@ -30,8 +30,9 @@ public static class ConfigCommand
         var ctx = CliContext.Create(c.Global, commandLine: true);
         foreach (var w in ctx.Warnings) c.Note("warning: " + w);
         var g = c.Global;
-        if ((g.Arch is not null || g.Profile is not null || g.NumFixPmap is not null)
-            && g.Arch?.Contains(',', StringComparison.Ordinal) != true && g.Profile?.Contains(':', StringComparison.Ordinal) != true)
+        if (ModelSelection.Pairs(g.Profile) is not null || g.Arch?.Contains(',', StringComparison.Ordinal) == true)
+            _ = ModelSelection.Models(c, g.Arch, profileEverywhere: true, defaultFirst: false); // each named model, checked
+        else if (g.Arch is not null || g.Profile is not null || g.NumFixPmap is not null)
             _ = ctx.Registry.Create(g.Request());
         var o = ctx.Registry.Options;
         var cfg = ctx.Configuration;

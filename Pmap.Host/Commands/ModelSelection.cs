@@ -41,7 +41,7 @@ public static class ModelSelection
         list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     /// <summary>ARCH:PROFILE pairs, or null for a plain profile (or none).</summary>
-    private static List<(string Arch, string Profile)>? Pairs(string? profile)
+    public static List<(string Arch, string Profile)>? Pairs(string? profile)
     {
         if (profile is null || !profile.Contains(':', StringComparison.Ordinal)) return null;
         return Split(profile).Select(pair =>

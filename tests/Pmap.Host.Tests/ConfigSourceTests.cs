@@ -24,6 +24,13 @@ public class ConfigSourceTests
         Assert.Equal(("false", "command line"), all["Debug"]);
         Assert.Equal(plain["Architectures:arm64:Profile"], all["Architectures:arm64:Profile"]); // --profile is for --arch only
 
+        // ARCH:PROFILE pairs (compare's and report's) set each named architecture's profile, and only those.
+        var pairs = Settings(Cli.Run("config", "--profile", "arm64:xen-4.17,riscv:upstream", "--json"));
+        Assert.Equal(("xen-4.17", "command line"), pairs["Architectures:arm64:Profile"]);
+        Assert.Equal(("upstream", "command line"), pairs["Architectures:riscv:Profile"]);
+        Assert.Equal(plain["Architectures:x86:Profile"], pairs["Architectures:x86:Profile"]);
+        Assert.Equal(2, Cli.Run("config", "--profile", "arm64:xen-9.9").Code);
+
         // A value no command would accept is refused here too, as a usage error.
         Assert.Equal(2, Cli.Run("config", "--arch", "sparc").Code);
         Assert.Equal(2, Cli.Run("config", "--arch", "x86", "--profile", "xen-4.17").Code);
