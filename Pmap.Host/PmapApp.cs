@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using Pmap.Core;
 using Pmap.Host.Commands;
@@ -16,6 +17,9 @@ public static class PmapApp
         foreach (var o in g.All) root.Options.Add(o);
         var io = new CommandIo(stdout, stderr, g);
         foreach (var c in Commands(io)) root.Subcommands.Add(c);
+        // --help wraps at COLUMNS as the tables do (on a terminal without it, System.CommandLine takes the window's width).
+        if (Terminal.Columns() is { } columns && root.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help)
+            help.MaxWidth = columns;
 
         // Response files (@file) stay off: an argument is what it says, never a file's first line.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

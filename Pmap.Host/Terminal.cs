@@ -35,6 +35,7 @@ public static class Terminal
     /// <summary>Whether the console shows colour (a legend that names a colour is printed only then).</summary>
     public static bool ShowsColor(IAnsiConsole console) => console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
 
-    private static int? Columns() =>
+    /// <summary>COLUMNS, when set to a usable width (40 or more).</summary>
+    public static int? Columns() =>
         int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 40 ? n : null;
 }

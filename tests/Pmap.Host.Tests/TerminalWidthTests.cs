@@ -38,6 +38,22 @@ public partial class TerminalWidthTests
     }
 
     [Fact]
+    public void Help_wraps_at_COLUMNS_for_every_command()
+    {
+        var help = Cli.Run("--help").Out;
+        var commands = help[help.IndexOf("Commands:", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .Select(l => l.Trim().Split(' ')[0]).Where(w => w.Length > 0).ToList();
+        Assert.Contains("boot", commands);
+        foreach (var command in commands.Prepend(""))
+        {
+            string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];
+            var r = Cli.Process(new Dictionary<string, string> { ["COLUMNS"] = "80" }, args);
+            Assert.Equal(0, r.Code);
+            Assert.All(r.Out.Split('\n'), l => Assert.True(l.TrimEnd('\r').Length <= 80, $"pmap {command} --help, {l.Length} columns: {l}"));
+        }
+    }
+
+    [Fact]
     public void Color_always_shows_the_yellow_legend_and_never_the_plain_one()
     {
         var colour = Cli.Run("compare", "--color", "always");
