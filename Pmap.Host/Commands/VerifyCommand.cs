@@ -29,11 +29,14 @@ public static class VerifyCommand
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
-            var which = (p.GetValue(scenario) ?? p.GetValue(after)) switch
+            // The error names the option the value came from: the old --scenario or --after (which, as dump's, only completes).
+            var (option, value) = p.GetValue(scenario) is { } old ? ("--scenario", old) : ("--after", p.GetValue(after)!);
+            var which = value switch
             {
                 "map" => VerifyScenario.Map,
                 "boot" => VerifyScenario.Boot,
-                var other => throw new PmapUsageException($"--scenario '{other}' is not a scenario: expected boot or map"),
+                _ => throw new PmapUsageException(
+                    $"{option} '{Hex.Echo(value)}' is not a scenario{Spelling.Hint(value, ["boot", "map"])}: expected boot or map"),
             };
             var image = p.GetValue(xenImage);
             if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");

@@ -44,6 +44,8 @@ public class OptionTests
         var scenario = Cli.Run("verify", "--arch", "arm64", "--scenario", "smp");
         Assert.Equal(2, scenario.Code);
         Assert.Equal([Note("--scenario", "--after smp"), "pmap: --scenario 'smp' is not a scenario: expected boot or map"], Lines(scenario.Err));
+        var after = Cli.Run("verify", "--arch", "arm64", "--after", "bot");
+        Assert.Equal((2, "pmap: --after 'bot' is not a scenario (did you mean boot?): expected boot or map"), (after.Code, after.Err.Trim()));
     }
 
     [Fact]
