@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pmap.Core.Machine;
 
 /// <summary>
@@ -17,57 +19,61 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
     public Action<VirtAddr, string>? OnDenied { get; set; }
 
     /// <summary>The physical address a load (or store) of <paramref name="va"/> reaches.</summary>
-    public PhysAddr Translate(VirtAddr va, bool write = false)
+    public unsafe PhysAddr Translate(VirtAddr va, bool write = false)
     {
         Access(va, write, out var pagePa);
         return pagePa.Add(va.PageOffset);
     }
 
     /// <summary>An 8-byte load through a virtual address.</summary>
-    public ulong Read64(VirtAddr va) => Access(va, write: false, out _)[(int)(va.PageOffset >> 3)];
+    public unsafe ulong Read64(VirtAddr va) => Access(va, write: false, out _)[va.PageOffset >> 3];
 
     /// <summary>An 8-byte store through a virtual address; returns the value it replaced.</summary>
-    public ulong Write64(VirtAddr va, ulong value, out PhysAddr pa)
+    public unsafe ulong Write64(VirtAddr va, ulong value, out PhysAddr pa)
     {
-        var frame = Access(va, write: true, out var pagePa);
-        var i = (int)(va.PageOffset >> 3);
-        var old = frame[i];
-        frame[i] = value;
+        var word = Access(va, write: true, out var pagePa) + (va.PageOffset >> 3);
+        var old = *word;
+        *word = value;
         pa = pagePa.Add(va.PageOffset & ~7UL);
         return old;
     }
 
     /// <summary>clear_page(va): one translated store, then the whole page zeroed.</summary>
-    public void ClearPage(VirtAddr va) => Array.Clear(Access(va, write: true, out _));
+    public unsafe void ClearPage(VirtAddr va) => new Span<ulong>(Access(va, write: true, out _), Page.EntriesPerTable).Clear();
 
-    /// <summary>The frame behind <paramref name="va"/> for one access.</summary>
-    private ulong[] Access(VirtAddr va, bool write, out PhysAddr pagePa)
+    /// <summary>The words of the frame behind <paramref name="va"/> for one access (frames are pinned: see <see cref="TlbEntry.Words"/>).</summary>
+    private unsafe ulong* Access(VirtAddr va, bool write, out PhysAddr pagePa)
     {
         var tlb = cpu.Tlb;
         ref var e = ref tlb.Lookup(va, out var hit);
-        if (hit && !e.Negative && e.Frame is not null)
+        if (hit && !e.Negative && e.Words != 0)
         {
             pagePa = e.PagePa;
-            return e.Frame;
+            return (ulong*)e.Words;
         }
         if (hit && e.Negative) throw Fault(new TranslationFault(va, null, "invalid entry cached in the TLB"), write);
 
         counters.TlbMisses++;
-        var pa = walker.Walk(cpu.Root, va, null, hardware: true, out var leaf, out var level, out var fault);
-        if (pa is null)
-        {
-            if (_cachesInvalid) tlb.FillNegative(va);
-            throw Fault(fault!, write);
-        }
+        if (!walker.TryHardwareWalk(cpu.Root, va, out var pa, out var leaf, out var level)) pa = SlowWalk(va, write, out leaf, out level);
         if (_leafAccess?.Invoke(leaf, level, write) is { } denied)
         {
             OnDenied?.Invoke(va, denied);
             throw Fault(new TranslationFault(va, level, denied), write);
         }
-        pagePa = new PhysAddr(pa.Value.Value & Page.Mask);
-        var frame = memory.GetOrCreateFrame(pagePa.ToMfn());
-        tlb.Fill(va, pagePa, leaf, level, frame);
-        return frame;
+        pagePa = new PhysAddr(pa.Value & Page.Mask);
+        var words = memory.GetOrCreateFrameWords(pagePa.ToMfn());
+        tlb.Fill(va, pagePa, leaf, level, (nint)words);
+        return words;
+    }
+
+    /// <summary>The walk with its pending-write checks, when one is pending, and the fault it ends in.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private PhysAddr SlowWalk(VirtAddr va, bool write, out ulong leaf, out int level)
+    {
+        var pa = walker.HardwareWalk(cpu.Root, va, out leaf, out level, out var fault);
+        if (pa is { } found) return found;
+        if (_cachesInvalid) cpu.Tlb.FillNegative(va);
+        throw Fault(fault!, write);
     }
 
     private HypervisorFaultException Fault(TranslationFault fault, bool write)

@@ -69,6 +69,9 @@ public sealed class PhysicalMemory
     /// <summary>The frame's words, materialising a zeroed frame on first use.</summary>
     public ulong[] GetOrCreateFrame(Mfn mfn) => TryGetFrame(mfn) ?? Insert(mfn.Value);
 
+    /// <summary>The address of the frame's first word, materialising it on first use; valid for the memory's life (frames are pinned).</summary>
+    internal unsafe ulong* GetOrCreateFrameWords(Mfn mfn) => (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(GetOrCreateFrame(mfn)));
+
     private ulong[] Insert(ulong mfn)
     {
         ArgumentOutOfRangeException.ThrowIfEqual(mfn, EmptyKey);

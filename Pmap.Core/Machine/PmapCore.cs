@@ -20,6 +20,7 @@ public sealed class PmapCore
     private readonly Cpu _cpu;
     private readonly Trace _trace;
     private readonly IMachineArch _arch;
+    private readonly bool _hooksObserved;
 
     internal PmapCore(XenMachine m)
     {
@@ -28,6 +29,7 @@ public sealed class PmapCore
         _cpu = m.Cpu;
         _trace = m.Trace;
         _arch = m.Arch;
+        _hooksObserved = m.HooksObserved;
         _fixmap = m.Arch.Fixmap;
         _variant = m.Arch.CommonCode;
         _numFixPmap = _fixmap.NumFixPmap;
@@ -67,7 +69,8 @@ public sealed class PmapCore
         if (_trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
         // Not set_fixmap(): its map_pages_to_xen would need page tables mapped on demand, through pmap_map again,
         // a loop before map_domain_page works. The arch hook writes the PTE directly; so does pmap_unmap's.
-        using (_m.Hook("arch_pmap_map", va)) _arch.ArchPmapMap(_m, slot, mfn);
+        if (_hooksObserved) ObservedArchPmapMap(slot, mfn, va);
+        else _arch.ArchPmapMap(_m, slot, mfn);
         return va;
     }
 
@@ -97,6 +100,20 @@ public sealed class PmapCore
         {
             ClearBitOutsideBitmap(idx, slot, va);
         }
+        if (_hooksObserved) ObservedArchPmapUnmap(slot, va);
+        else _arch.ArchPmapUnmap(_m, slot);
+    }
+
+    // The ordering checker's brackets, out of line: a try/finally would cost the unchecked path its registers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ObservedArchPmapMap(int slot, Mfn mfn, VirtAddr va)
+    {
+        using (_m.Hook("arch_pmap_map", va)) _arch.ArchPmapMap(_m, slot, mfn);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ObservedArchPmapUnmap(int slot, VirtAddr va)
+    {
         using (_m.Hook("arch_pmap_unmap", va)) _arch.ArchPmapUnmap(_m, slot);
     }
 

@@ -14,8 +14,12 @@ internal struct TlbEntry
     public PhysAddr PagePa;
     public ulong LeafEntry;
     public int LeafLevel;
-    /// <summary>The backing frame, held like QEMU's softmmu addend so a hit costs no frame lookup.</summary>
-    public ulong[]? Frame;
+    /// <summary>
+    /// The address of the backing frame's words, held like QEMU's softmmu addend so that a hit costs no frame lookup; 0
+    /// for none. PhysicalMemory's frames are pinned and live as long as the machine, so the address stays valid, and a
+    /// fill stores no GC reference.
+    /// </summary>
+    public nint Words;
 }
 
 /// <summary>
@@ -47,18 +51,20 @@ public sealed class Tlb
         return ref e;
     }
 
-    public void Fill(VirtAddr va, PhysAddr pagePa, ulong leafEntry, int leafLevel, ulong[]? frame)
+    /// <summary>Caches a translation with no host frame behind it (a test's, or one the MMU will back on first use).</summary>
+    public void Fill(VirtAddr va, PhysAddr pagePa, ulong leafEntry, int leafLevel) => Fill(va, pagePa, leafEntry, leafLevel, 0);
+
+    internal void Fill(VirtAddr va, PhysAddr pagePa, ulong leafEntry, int leafLevel, nint words)
     {
         var vpn = va.PageNumber;
-        _entries[(int)(vpn & (ulong)_mask)] = new TlbEntry
-        {
-            Vpn = vpn,
-            InUse = true,
-            PagePa = pagePa,
-            LeafEntry = leafEntry,
-            LeafLevel = leafLevel,
-            Frame = frame,
-        };
+        ref var e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (int)vpn & _mask);
+        e.Vpn = vpn;
+        e.InUse = true;
+        e.Negative = false;
+        e.PagePa = pagePa;
+        e.LeafEntry = leafEntry;
+        e.LeafLevel = leafLevel;
+        e.Words = words;
     }
 
     public void FillNegative(VirtAddr va)

@@ -55,7 +55,8 @@ public sealed record TraceEvent(TraceKind Kind)
 public sealed class Trace
 {
     private readonly List<TraceEvent> _events = [];
-    public bool Enabled { get; set; } = true;
+    /// <summary>Fixed when the machine starts, so that a machine with neither trace nor checker can skip both with one test.</summary>
+    public bool Enabled { get; init; } = true;
     public IReadOnlyList<TraceEvent> Events => _events;
     public int Count => _events.Count;
 

@@ -51,6 +51,52 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
         out TranslationFault? fault)
     {
         counters.Walks++;
+        return WalkRecorded(root, va, steps, hardware, out leafEntry, out leafLevel, out fault);
+    }
+
+    /// <summary>
+    /// The CPU's walk on a TLB miss when it succeeds and no write awaits synchronisation: the same levels and entries as
+    /// <see cref="Walk"/>, with no record kept. False when the walk must be made by <see cref="HardwareWalk"/> instead (a
+    /// fault, a VA outside the range, or a pending write whose old value the walk may see).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryHardwareWalk(PhysAddr root, VirtAddr va, out PhysAddr pa, out ulong leafEntry, out int leafLevel)
+    {
+        pa = default;
+        leafEntry = 0;
+        leafLevel = _leafLevel;
+        if (ordering.HasPending || !format.IsValidVa(va)) return false;
+        ref var shifts = ref MemoryMarshal.GetArrayDataReference(_shifts);
+        var table = root.Value;
+        var level = _rootLevel;
+        while (true)
+        {
+            var shift = Unsafe.Add(ref shifts, level);
+            var entry = ReadEntry(table >> Page.Shift, (int)((va.Value >> shift) & (Page.EntriesPerTable - 1)));
+            var kind = codec.WalkStep(entry, level, out var output);
+            if (kind == PteKind.Table && level != _leafLevel)
+            {
+                table = output.Value;
+                level += _step;
+                continue;
+            }
+            if (kind is not (PteKind.Block or PteKind.Page)) return false;
+            counters.Walks++;
+            leafEntry = entry;
+            leafLevel = level;
+            pa = new PhysAddr(output.Value | (va.Value & ((1UL << shift) - 1)));
+            return true;
+        }
+    }
+
+    /// <summary>The CPU's walk where <see cref="TryHardwareWalk"/> gave up: counted once, with the pending writes and the fault.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public PhysAddr? HardwareWalk(PhysAddr root, VirtAddr va, out ulong leafEntry, out int leafLevel, out TranslationFault? fault) =>
+        Walk(root, va, null, hardware: true, out leafEntry, out leafLevel, out fault);
+
+    private PhysAddr? WalkRecorded(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel,
+        out TranslationFault? fault)
+    {
         leafEntry = 0;
         leafLevel = _leafLevel;
         fault = null;

@@ -46,6 +46,9 @@ public sealed class XenMachine
     private readonly bool _needsContextSync;
     private StaleUse? _staleUse;
     private readonly bool _debug; // fixed at start: read once, not through the port on every ASSERT
+    // A trace or an ordering checker watches this machine (fixed at start): when neither does, each primitive tests this
+    // one field and does its work, and the bookkeeping for them is never reached.
+    private readonly bool _observed;
 
     /// <summary>A machine of <paramref name="arch"/> with the given RAM banks, before Xen's tables exist.</summary>
     public XenMachine(IMachineArch arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
@@ -65,6 +68,7 @@ public sealed class XenMachine
             Mmu.OnDenied = Checker.AccessDenied;
         }
         if (Options.StrictOrdering) Mmu.ExplainFault = va => _staleUse is { } s && s.Va == va ? StrictOrdering.Cause(this, s) : null;
+        _observed = Checker is not null || Trace.Enabled;
         Pmap = new PmapCore(this);
         foreach (var bank in ram) BootAllocator.InitBootPages(bank.Base, bank.End);
     }
@@ -101,6 +105,9 @@ public sealed class XenMachine
         return new HookScope(Checker);
     }
 
+    /// <summary>Whether a checker brackets the hooks (<see cref="Hook"/>): without one a caller may skip the bracket.</summary>
+    public bool HooksObserved => Checker is not null;
+
     /// <summary>ASSERT(condition): evaluated only in a debug build.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Assert(bool condition, string text, string where, string? site = null)
@@ -124,10 +131,20 @@ public sealed class XenMachine
     }
 
     /// <summary>A PTE store straight into physical memory (Xen writing its static tables through its image mapping).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WritePte(PhysAddr entryPa, ulong value, string storeOp, [Member] string member = "", [Site] int line = 0)
     {
+        if (_observed) ObservedWritePte(entryPa, value, storeOp, member, line);
+        else NotePteWrite(entryPa, Memory.Write64(entryPa, value), value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ObservedWritePte(PhysAddr entryPa, ulong value, string storeOp, string member, int line)
+    {
         if (Checker?.Skip(member, line) == true) return;
-        NotePteWrite(entryPa, Memory.Write64(entryPa, value), value, storeOp);
+        var old = Memory.Write64(entryPa, value);
+        NotePteWrite(entryPa, old, value);
+        Observe(entryPa, old, value, storeOp);
     }
 
     /// <summary>A PTE store through a virtual address (a table reached through PMAP): translated, then stored.</summary>
@@ -135,14 +152,20 @@ public sealed class XenMachine
     {
         if (Checker?.Skip(member, line) == true) return;
         var old = Mmu.Write64(entryVa, value, out var pa);
-        NotePteWrite(pa, old, value, storeOp);
+        NotePteWrite(pa, old, value);
+        if (_observed) Observe(pa, old, value, storeOp);
     }
 
+    /// <summary>What every PTE store does to the machine: counted, and on Arm held for the next context synchronisation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void NotePteWrite(PhysAddr pa, ulong old, ulong value, string storeOp)
+    private void NotePteWrite(PhysAddr pa, ulong old, ulong value)
     {
         Counters.PteWrites++;
         if (_needsContextSync && old != value) Ordering.NoteWrite(pa.Value, old);
+    }
+
+    private void Observe(PhysAddr pa, ulong old, ulong value, string storeOp)
+    {
         Checker?.Store(pa, old, value, storeOp, Cpu.SystemState);
         if (Trace.Enabled) TracePteWrite(pa, old, value, storeOp);
     }
@@ -163,32 +186,34 @@ public sealed class XenMachine
         });
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TraceOp(TraceKind kind, string op, VirtAddr? va) => Trace.Add(new TraceEvent(kind) { Op = op, Va = va });
-
     /// <summary>A barrier (dsb sy, dsb nshst, fence): what it orders is the port's <see cref="MaintenanceRules.Ops"/> entry for it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Barrier(string op, [Member] string member = "", [Site] int line = 0)
     {
-        const OpEffect unknown = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast; // an unlisted barrier: a full one
-        if (Checker is { } c && !NoteBarrier(c, op, unknown, member, line)) return;
-        Counters.Barriers++;
-        if (Trace.Enabled) TraceOp(TraceKind.Barrier, op, null);
+        if (_observed) ObservedBarrier(op, OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast, member, line); // unlisted: a full one
+        else Counters.Barriers++;
     }
 
     /// <summary>A context-synchronising barrier (isb): later translations see every completed PTE write.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ContextSynchronize(string op, [Member] string member = "", [Site] int line = 0)
     {
-        if (Checker is { } c && !NoteBarrier(c, op, OpEffect.ContextSync, member, line)) return;
-        Counters.Barriers++;
-        if (Trace.Enabled) TraceOp(TraceKind.Barrier, op, null);
+        if (_observed && !ObservedBarrier(op, OpEffect.ContextSync, member, line)) return;
+        if (!_observed) Counters.Barriers++;
         Ordering.ContextSynchronize();
     }
 
-    private bool NoteBarrier(OrderingChecker c, string op, OpEffect unknown, string member, int line)
+    /// <summary>A barrier with a checker or a trace watching: false when the mutant deletes it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ObservedBarrier(string op, OpEffect unknown, string member, int line)
     {
-        if (c.Skip(member, line)) return false;
-        c.Barrier(op, unknown, Cpu.SystemState);
+        if (Checker is { } c)
+        {
+            if (c.Skip(member, line)) return false;
+            c.Barrier(op, unknown, Cpu.SystemState);
+        }
+        Counters.Barriers++;
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Barrier) { Op = op });
         return true;
     }
 
@@ -206,20 +231,27 @@ public sealed class XenMachine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false, ulong? reg = null, [Member] string member = "", [Site] int line = 0)
     {
-        if (Checker is { } c && !NoteInvalidate(c, op, va, synchronizes, member, line)) return;
+        if (_observed && !ObservedInvalidate(op, va, synchronizes, reg, member, line)) return;
         Counters.TlbFlushes++;
         Tlb.FlushVa(va);
         if (synchronizes) Ordering.ContextSynchronize();
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va, Reg = reg });
     }
 
     public void FlushTlbAll(string op, bool synchronizes = false, [Member] string member = "", [Site] int line = 0)
     {
-        if (Checker is { } c && !NoteInvalidate(c, op, null, synchronizes, member, line)) return;
+        if (_observed && !ObservedInvalidate(op, null, synchronizes, null, member, line)) return;
         Counters.TlbFlushes++;
         Tlb.FlushAll();
         if (synchronizes) Ordering.ContextSynchronize();
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op });
+    }
+
+    /// <summary>An invalidation with a checker or a trace watching: false when the mutant deletes it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ObservedInvalidate(string op, VirtAddr? va, bool synchronizes, ulong? reg, string member, int line)
+    {
+        if (Checker is { } c && !NoteInvalidate(c, op, va, synchronizes, member, line)) return false;
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va, Reg = reg });
+        return true;
     }
 
     /// <summary>Records something the model lets pass but a real CPU may not (or release Xen does silently).</summary>
