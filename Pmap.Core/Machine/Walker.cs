@@ -94,7 +94,8 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
     public PhysAddr? HardwareWalk(PhysAddr root, VirtAddr va, out ulong leafEntry, out int leafLevel, out TranslationFault? fault) =>
         Walk(root, va, null, hardware: true, out leafEntry, out leafLevel, out fault);
 
-    private PhysAddr? WalkRecorded(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel,
+    /// <summary><see cref="Walk"/> not counted: the ordering checker's look at what an invalidation covers is no walk of the machine's.</summary>
+    internal PhysAddr? WalkRecorded(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel,
         out TranslationFault? fault)
     {
         leafEntry = 0;

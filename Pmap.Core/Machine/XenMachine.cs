@@ -221,7 +221,13 @@ public sealed class XenMachine
     private bool NoteInvalidate(OrderingChecker c, string op, VirtAddr? va, bool synchronizes, string member, int line)
     {
         if (c.Skip(member, line)) return false;
-        var covers = va is { } v ? WalkDetailed(v).Steps.Select(s => s.Table.Value + ((ulong)s.Index * Page.EntryBytes)).ToList() : [];
+        List<ulong> covers = [];
+        if (va is { } v)
+        {
+            var steps = new List<WalkStep>(Format.Levels);
+            Walker.WalkRecorded(Cpu.Root, v, steps, hardware: false, out _, out _, out _);
+            covers = [.. steps.Select(s => s.Table.Value + ((ulong)s.Index * Page.EntryBytes))];
+        }
         var unknown = synchronizes ? OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync : OpEffect.None;
         c.Invalidate(op, va, covers, unknown, Cpu.SystemState);
         return true;
