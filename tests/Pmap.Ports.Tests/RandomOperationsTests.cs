@@ -1,8 +1,4 @@
 using CsCheck;
-using Pmap.Arch.Arm32;
-using Pmap.Arch.Arm64;
-using Pmap.Arch.RiscV;
-using Pmap.Arch.X86;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
@@ -26,22 +22,11 @@ public class RandomOperationsTests
         _ => new FuzzOp(FuzzOpKind.Irq, arg & 1),
     });
 
-    public static TheoryData<string, string> Profiles()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var arch in Architectures())
-            foreach (var p in arch.Profiles) data.Add(arch.Name, p.Name);
-        return data;
-    }
-
-    private static IEnumerable<IArchitecture> Architectures() =>
-        [new Arm64Architecture(), new Arm32Architecture(), new X86Architecture(), new RiscVArchitecture()];
-
     [Theory]
-    [MemberData(nameof(Profiles))]
+    [MemberData(nameof(ShippedProfiles.All), MemberType = typeof(ShippedProfiles))]
     public void Invariants_hold_under_random_operations(string arch, string profile)
     {
-        var model = Architectures().Single(a => a.Name == arch).Create(ArchSettings.For(profile));
+        var model = ShippedProfiles.Model(arch, profile);
         Op.Array[1, 80].Sample(ops => PmapFuzz.Check(model, ops) is null, iter: 25, threads: 1,
             print: ops => string.Join("; ", ops) + " -> " + PmapFuzz.Check(model, ops));
     }

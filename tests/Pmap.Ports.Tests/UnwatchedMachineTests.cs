@@ -1,7 +1,3 @@
-using Pmap.Arch.Arm32;
-using Pmap.Arch.Arm64;
-using Pmap.Arch.RiscV;
-using Pmap.Arch.X86;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
@@ -14,19 +10,6 @@ namespace Pmap.Ports.Tests;
 /// </summary>
 public class UnwatchedMachineTests
 {
-    public static TheoryData<string, string> Profiles()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var arch in Architectures())
-            foreach (var p in arch.Profiles) data.Add(arch.Name, p.Name);
-        return data;
-    }
-
-    private static IEnumerable<IArchitecture> Architectures() =>
-        [new Arm64Architecture(), new Arm32Architecture(), new X86Architecture(), new RiscVArchitecture()];
-
-    private static ArchModel Model(string arch, string profile) => Architectures().Single(a => a.Name == arch).Create(ArchSettings.For(profile));
-
     /// <summary>PMAP cycles with a touch (on Arm releases without the ISB, each touch walks a pending entry), then a boot map.</summary>
     private static (string Counters, int Frames, int Tlb, ulong Sum) Work(ArchModel model, MachineOptions options)
     {
@@ -46,10 +29,10 @@ public class UnwatchedMachineTests
     }
 
     [Theory]
-    [MemberData(nameof(Profiles))]
+    [MemberData(nameof(ShippedProfiles.All), MemberType = typeof(ShippedProfiles))]
     public void An_unwatched_machine_does_what_a_traced_and_a_checked_one_do(string arch, string profile)
     {
-        var model = Model(arch, profile);
+        var model = ShippedProfiles.Model(arch, profile);
         var unwatched = Work(model, new MachineOptions { TraceEnabled = false });
         Assert.Equal(Work(model, new MachineOptions { TraceEnabled = true }), unwatched);
         Assert.Equal(Work(model, new MachineOptions { TraceEnabled = false, CheckOrdering = true }), unwatched);
@@ -57,10 +40,10 @@ public class UnwatchedMachineTests
     }
 
     [Theory]
-    [MemberData(nameof(Profiles))]
+    [MemberData(nameof(ShippedProfiles.All), MemberType = typeof(ShippedProfiles))]
     public void The_hardware_walk_fast_path_agrees_with_the_full_walk(string arch, string profile)
     {
-        var model = Model(arch, profile);
+        var model = ShippedProfiles.Model(arch, profile);
         var m = model.Boot(new MachineOptions { TraceEnabled = false });
         var mapped = model.DirectmapVirtStart is { } directmap && model.MapPagesToXen(m, directmap, m.Ram[0].Base.ToMfn(), 600, superpages: false) == 0;
         var slot = m.Pmap.Map(m.Ram[0].Base.ToMfn());
@@ -85,7 +68,7 @@ public class UnwatchedMachineTests
     public void The_fast_path_leaves_a_pending_entry_to_the_full_walk()
     {
         // xen-4.17 Arm64 has no ISB after the PMAP PTE write: the touch's walk meets the pending entry and must report it.
-        var m = Model("arm64", "xen-4.17").Boot(new MachineOptions { TraceEnabled = false });
+        var m = ShippedProfiles.Model("arm64", "xen-4.17").Boot(new MachineOptions { TraceEnabled = false });
         var va = m.Pmap.Map(m.Ram[0].Base.ToMfn());
         Assert.True(m.Ordering.HasPending);
         Assert.False(m.Walker.TryHardwareWalk(m.Cpu.Root, va, out _, out _, out _));
