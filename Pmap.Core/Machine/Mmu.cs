@@ -7,7 +7,7 @@ namespace Pmap.Core.Machine;
 /// that fills it (or, where the architecture caches invalid entries, fills a negative entry), then the
 /// architecture's leaf access check. A failed translation is the fault Xen would die of.
 /// </summary>
-public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineArch arch, Trace trace, MachineCounters counters)
+public sealed unsafe class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineArch arch, Trace trace, MachineCounters counters)
 {
     private readonly bool _cachesInvalid = arch.CachesInvalidEntries;
     private readonly LeafAccessCheck? _leafAccess = arch.LeafAccess;
@@ -19,17 +19,17 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
     public Action<VirtAddr, string>? OnDenied { get; set; }
 
     /// <summary>The physical address a load (or store) of <paramref name="va"/> reaches.</summary>
-    public unsafe PhysAddr Translate(VirtAddr va, bool write = false)
+    public PhysAddr Translate(VirtAddr va, bool write = false)
     {
         Access(va, write, out var pagePa);
         return pagePa.Add(va.PageOffset);
     }
 
     /// <summary>An 8-byte load through a virtual address.</summary>
-    public unsafe ulong Read64(VirtAddr va) => Access(va, write: false, out _)[va.PageOffset >> 3];
+    public ulong Read64(VirtAddr va) => Access(va, write: false, out _)[va.PageOffset >> 3];
 
     /// <summary>An 8-byte store through a virtual address; returns the value it replaced.</summary>
-    public unsafe ulong Write64(VirtAddr va, ulong value, out PhysAddr pa)
+    public ulong Write64(VirtAddr va, ulong value, out PhysAddr pa)
     {
         var word = Access(va, write: true, out var pagePa) + (va.PageOffset >> 3);
         var old = *word;
@@ -39,10 +39,10 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
     }
 
     /// <summary>clear_page(va): one translated store, then the whole page zeroed.</summary>
-    public unsafe void ClearPage(VirtAddr va) => new Span<ulong>(Access(va, write: true, out _), Page.EntriesPerTable).Clear();
+    public void ClearPage(VirtAddr va) => new Span<ulong>(Access(va, write: true, out _), Page.EntriesPerTable).Clear();
 
     /// <summary>The words of the frame behind <paramref name="va"/> for one access (frames are pinned: see <see cref="TlbEntry.Words"/>).</summary>
-    private unsafe ulong* Access(VirtAddr va, bool write, out PhysAddr pagePa)
+    private ulong* Access(VirtAddr va, bool write, out PhysAddr pagePa)
     {
         var tlb = cpu.Tlb;
         ref var e = ref tlb.Lookup(va, out var hit);
@@ -70,7 +70,7 @@ public sealed class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineA
     [MethodImpl(MethodImplOptions.NoInlining)]
     private PhysAddr SlowWalk(VirtAddr va, bool write, out ulong leaf, out int level)
     {
-        var pa = walker.HardwareWalk(cpu.Root, va, out leaf, out level, out var fault);
+        var pa = walker.Walk(cpu.Root, va, null, hardware: true, out leaf, out level, out var fault);
         if (pa is { } found) return found;
         if (_cachesInvalid) cpu.Tlb.FillNegative(va);
         throw Fault(fault!, write);

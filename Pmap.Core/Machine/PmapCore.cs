@@ -29,7 +29,7 @@ public sealed class PmapCore
         _cpu = m.Cpu;
         _trace = m.Trace;
         _arch = m.Arch;
-        _hooksObserved = m.HooksObserved;
+        _hooksObserved = m.Checker is not null; // a checker brackets the hooks (XenMachine.Hook)
         _fixmap = m.Arch.Fixmap;
         _variant = m.Arch.CommonCode;
         _numFixPmap = _fixmap.NumFixPmap;

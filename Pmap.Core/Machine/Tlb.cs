@@ -51,9 +51,7 @@ public sealed class Tlb
         return ref e;
     }
 
-    /// <summary>Caches a translation with no host frame behind it (a test's, or one the MMU will back on first use).</summary>
-    public void Fill(VirtAddr va, PhysAddr pagePa, ulong leafEntry, int leafLevel) => Fill(va, pagePa, leafEntry, leafLevel, 0);
-
+    /// <summary>Caches a translation; <paramref name="words"/> is a pinned frame's address (<see cref="TlbEntry.Words"/>), or 0.</summary>
     internal void Fill(VirtAddr va, PhysAddr pagePa, ulong leafEntry, int leafLevel, nint words)
     {
         var vpn = va.PageNumber;

@@ -51,12 +51,12 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
         out TranslationFault? fault)
     {
         counters.Walks++;
-        return WalkRecorded(root, va, steps, hardware, out leafEntry, out leafLevel, out fault);
+        return WalkUncounted(root, va, steps, hardware, out leafEntry, out leafLevel, out fault);
     }
 
     /// <summary>
     /// The CPU's walk on a TLB miss when it succeeds and no write awaits synchronisation: the same levels and entries as
-    /// <see cref="Walk"/>, with no record kept. False when the walk must be made by <see cref="HardwareWalk"/> instead (a
+    /// <see cref="Walk"/>, with no record kept. False when the walk must be made by <see cref="Walk"/> instead (a
     /// fault, a VA outside the range, or a pending write whose old value the walk may see).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -89,13 +89,8 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
         }
     }
 
-    /// <summary>The CPU's walk where <see cref="TryHardwareWalk"/> gave up: counted once, with the pending writes and the fault.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public PhysAddr? HardwareWalk(PhysAddr root, VirtAddr va, out ulong leafEntry, out int leafLevel, out TranslationFault? fault) =>
-        Walk(root, va, null, hardware: true, out leafEntry, out leafLevel, out fault);
-
     /// <summary><see cref="Walk"/> not counted: the ordering checker's look at what an invalidation covers is no walk of the machine's.</summary>
-    internal PhysAddr? WalkRecorded(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel,
+    internal PhysAddr? WalkUncounted(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel,
         out TranslationFault? fault)
     {
         leafEntry = 0;

@@ -105,9 +105,6 @@ public sealed class XenMachine
         return new HookScope(Checker);
     }
 
-    /// <summary>Whether a checker brackets the hooks (<see cref="Hook"/>): without one a caller may skip the bracket.</summary>
-    public bool HooksObserved => Checker is not null;
-
     /// <summary>ASSERT(condition): evaluated only in a debug build.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Assert(bool condition, string text, string where, string? site = null)
@@ -198,8 +195,8 @@ public sealed class XenMachine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ContextSynchronize(string op, [Member] string member = "", [Site] int line = 0)
     {
-        if (_observed && !ObservedBarrier(op, OpEffect.ContextSync, member, line)) return;
         if (!_observed) Counters.Barriers++;
+        else if (!ObservedBarrier(op, OpEffect.ContextSync, member, line)) return;
         Ordering.ContextSynchronize();
     }
 
@@ -225,7 +222,7 @@ public sealed class XenMachine
         if (va is { } v)
         {
             var steps = new List<WalkStep>(Format.Levels);
-            Walker.WalkRecorded(Cpu.Root, v, steps, hardware: false, out _, out _, out _);
+            Walker.WalkUncounted(Cpu.Root, v, steps, hardware: false, out _, out _, out _);
             covers = [.. steps.Select(s => s.Table.Value + ((ulong)s.Index * Page.EntryBytes))];
         }
         var unknown = synchronizes ? OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync : OpEffect.None;

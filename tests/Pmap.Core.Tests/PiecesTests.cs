@@ -93,7 +93,7 @@ public class MachinePiecesTests
     public void Tlb_keeps_entries_until_flushed_by_va_or_all()
     {
         var t = new Tlb(64);
-        t.Fill(new VirtAddr(0x442000), new PhysAddr(0x12345000), 1, 3);
+        t.Fill(new VirtAddr(0x442000), new PhysAddr(0x12345000), 1, 3, 0);
         t.FillNegative(new VirtAddr(0x443000));
         Assert.True(t.Contains(new VirtAddr(0x442abc)));
         Assert.True(t.Contains(new VirtAddr(0x443000)));

@@ -64,6 +64,7 @@ public class ExportTests
         }
         Assert.Contains(sampled, v => v.What.StartsWith("unmapped", StringComparison.Ordinal));
     }
+
     /// <summary>The shared sampler covers the edges of every mapping: the words just outside each run of valid entries.</summary>
     [Theory]
     [MemberData(nameof(Models.All), MemberType = typeof(Models))]
