@@ -48,6 +48,9 @@ public sealed unsafe class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IM
         ref var e = ref tlb.Lookup(va, out var hit);
         if (hit && !e.Negative && e.Words != 0)
         {
+            // The TLB caches the leaf's permissions too: a hit is checked against them as a walk is (a store through an
+            // entry cached by a load).
+            if (_leafAccess is not null) CheckLeafAccess(va, e.LeafEntry, e.LeafLevel, write);
             pagePa = e.PagePa;
             return (ulong*)e.Words;
         }
@@ -55,15 +58,20 @@ public sealed unsafe class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IM
 
         counters.TlbMisses++;
         if (!walker.TryHardwareWalk(cpu.Root, va, out var pa, out var leaf, out var level)) pa = SlowWalk(va, write, out leaf, out level);
-        if (_leafAccess?.Invoke(leaf, level, write) is { } denied)
-        {
-            OnDenied?.Invoke(va, denied);
-            throw Fault(new TranslationFault(va, level, denied), write);
-        }
+        if (_leafAccess is not null) CheckLeafAccess(va, leaf, level, write);
         pagePa = new PhysAddr(pa.Value & Page.Mask);
         var words = memory.GetOrCreateFrameWords(pagePa.ToMfn());
         tlb.Fill(va, pagePa, leaf, level, (nint)words);
         return words;
+    }
+
+    /// <summary>The architecture's leaf access check (RISC-V Svade's A and D bits): a refusal is the fault Xen dies of.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckLeafAccess(VirtAddr va, ulong leaf, int level, bool write)
+    {
+        if (_leafAccess!(leaf, level, write) is not { } denied) return;
+        OnDenied?.Invoke(va, denied);
+        throw Fault(new TranslationFault(va, level, denied), write);
     }
 
     /// <summary>The walk with its pending-write checks, when one is pending, and the fault it ends in.</summary>

@@ -12,6 +12,7 @@ internal struct TlbEntry
     /// <summary>A cached fault ("negative" entry): only on architectures that may cache invalid entries.</summary>
     public bool Negative;
     public PhysAddr PagePa;
+    /// <summary>The leaf the walk found, and its level: a TLB caches its permissions, and every hit is checked against them.</summary>
     public ulong LeafEntry;
     public int LeafLevel;
     /// <summary>
@@ -81,7 +82,6 @@ public sealed class Tlb
 
     public void FlushAll() => Array.Clear(_entries);
 
-    /// <summary>True if a translation (positive or negative) for this VA is cached.</summary>
     /// <summary>Whether a load of <paramref name="va"/> would hit a translation here (a negative entry faults instead).</summary>
     public bool Translates(VirtAddr va)
     {
@@ -89,6 +89,7 @@ public sealed class Tlb
         return hit && !e.Negative;
     }
 
+    /// <summary>True if a translation (positive or negative) for this VA is cached.</summary>
     public bool Contains(VirtAddr va)
     {
         Lookup(va, out var hit);

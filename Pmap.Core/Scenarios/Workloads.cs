@@ -52,7 +52,6 @@ public static class Workloads
     private static VirtAddr Directmap(ArchModel model) => model.DirectmapVirtStart
         ?? throw new PmapUsageException($"{model.Name} has no directmap: W2 and W3 map RAM there");
 
-    /// <summary>W1: for i in 0..N-1: va = pmap_map(0x40000 + (i &amp; 1023)); write64(va, i); pmap_unmap(va).</summary>
     /// <summary>Runs workload W1, W2 or W3 by name; N is the operation count (W1, W2) and GiB the RAM (W3).</summary>
     public static WorkloadResult Run(string name, IArchitecture arch, ArchSettings settings, long? n, int gib) => name switch
     {
@@ -61,6 +60,7 @@ public static class Workloads
         _ => W3(arch, settings, gib, n ?? 1_000_000),
     };
 
+    /// <summary>W1: for i in 0..N-1: va = pmap_map(0x40000 + (i &amp; 1023)); write64(va, i); pmap_unmap(va).</summary>
     public static WorkloadResult W1(IArchitecture arch, ArchSettings settings, long n)
     {
         var model = Model(arch, settings, 1);

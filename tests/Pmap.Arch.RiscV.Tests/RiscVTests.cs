@@ -95,6 +95,31 @@ public class RiscVTests
     }
 
     [Fact]
+    public void Under_svade_a_store_through_a_leaf_cached_by_a_load_still_faults_on_the_clear_d_bit()
+    {
+        var model = Model("upstream", ("AdBehaviour", "svade"));
+        var m = model.Boot();
+        var va = m.Pmap.Map(new Mfn(0x12345));
+        // The slot's leaf with A set and D clear: a load passes and fills the TLB; the TLB holds the leaf's bits too.
+        var entry = model.XenFixmap.Add((ulong)model.Fixmap.FixPmapBegin * 8);
+        m.Memory.Write64(entry, m.Memory.Read64(entry) | Sv39Pte.A);
+        m.FlushTlbVa("sfence.vma", va, synchronizes: true);
+        Assert.Equal(0UL, m.ReadVirt64(va));
+        Assert.True(m.Tlb.Translates(va));
+        var misses = m.Counters.TlbMisses;
+
+        var e = Assert.Throws<HypervisorFaultException>(() => m.WriteVirt64(va, 1));
+        Assert.Contains("D bit clear on a store", e.Fault.Reason);
+        Assert.Equal(misses, m.Counters.TlbMisses); // refused on the hit, with no walk
+        Assert.Equal(0UL, m.Memory.Read64(new Mfn(0x12345).ToPhysAddr()));
+
+        m.Memory.Write64(entry, m.Memory.Read64(entry) | Sv39Pte.D);
+        m.FlushTlbVa("sfence.vma", va, synchronizes: true);
+        m.WriteVirt64(va, 1);
+        Assert.Equal(1UL, m.Memory.Read64(new Mfn(0x12345).ToPhysAddr()));
+    }
+
+    [Fact]
     public void The_boot_scenario_maps_leaves_with_a_and_d_set()
     {
         // QEMU virt RAM at 0x80000000: directmap_virt_start = SLOTN(200) - 0x80000000, so VA = SLOTN(200) for the base.
