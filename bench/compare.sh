@@ -17,7 +17,9 @@ trap 'rm -rf "$work"' EXIT
 cp "$src/cbench.c" "$src/Makefile" "$work/"
 make -s -C "$work" cbench >&2
 dotnet build "$repo/Pmap.Host" -c Release -v quiet -nologo >&2
+dotnet build "$repo/bench/Pmap.Floor" -c Release -v quiet -nologo >&2
 pmap=(dotnet "$repo/Pmap.Host/bin/Release/net10.0/pmap.dll")
+floor=(dotnet "$repo/bench/Pmap.Floor/bin/Release/net10.0/pmap-floor.dll")
 
 configs=("W1" "W2" "W3 1" "W3 4" "W3 16")
 : > "$work/results.jsonl"
@@ -30,9 +32,13 @@ for r in $(seq "$rounds"); do
         "$work/cbench" "$lw" --backend sparse -g "$g" | sed 's/^{/{"impl":"c",/' >> "$work/results.jsonl"
         "${pmap[@]}" bench --workload "$w" --ram-size "${g}G" | sed 's/^{/{"impl":"cs",/' >> "$work/results.jsonl"
     done
+    # The floor under the largest W3: C's frames in the model's PhysicalMemory, with the runtime alone and with pmap's hosting.
+    frames="$(python3 -c 'import json,sys; print([d for d in map(json.loads, open(sys.argv[1])) if d["impl"] == "c" and d["workload"].upper() == "W3" and d["gib"] == 16][-1]["frames"])' "$work/results.jsonl")"
+    "${floor[@]}" "$frames" >> "$work/floor.jsonl"
+    "${floor[@]}" "$frames" --hosting "$repo/Pmap.Host/bin/Release/net10.0" >> "$work/floor.jsonl"
 done
 
-python3 - "$work/results.jsonl" "$rounds" <<'PY'
+python3 - "$work/results.jsonl" "$rounds" "$work/floor.jsonl" <<'PY'
 import json, statistics as st, sys, platform, os, datetime
 rows = {}
 for line in open(sys.argv[1]):
@@ -64,4 +70,16 @@ for (w, g), impls in rows.items():
     counted = {x[3] for x in c + cs}
     same = f"same ({c[0][3][0]}, {c[0][3][1]})" if len(counted) == 1 else "DIFFER: " + ", ".join(map(str, sorted(counted)))
     print(f"| {name} | {cn:.1f} | {csn:.1f} | {csn / cn:.2f}x | {cpu} | {cm:.1f} | {csm:.1f} | {ok} | {same} |")
+# What no C# run of W3 16 GiB can go below: the same frames held by the runtime alone, and with pmap's hosting.
+floor = {}
+for line in open(sys.argv[3]):
+    d = json.loads(line)
+    floor.setdefault(d["hosting"], []).append((d["peakRssBytes"] / 2**20, d["frames"], d["architectures"]))
+c16 = rows.get(("W3", 16), {}).get("c", [])
+if floor and c16:
+    bare, hosted = (st.median(x[0] for x in floor[h]) for h in (False, True))
+    print()
+    print(f"Floor under W3 16 GiB (bench/Pmap.Floor, {floor[False][0][1]} frames as C makes, in the model's PhysicalMemory): "
+          f".NET runtime alone {bare:.1f} MiB; with pmap's hosting (configuration, DI, {floor[True][0][2]} plugins loaded with "
+          f"McMaster.NETCore.Plugins) {hosted:.1f} MiB; 2x C is {2 * st.median(x[1] for x in c16) / 2**20:.1f} MiB.")
 PY
