@@ -50,7 +50,7 @@ public sealed unsafe class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IM
         {
             // The TLB caches the leaf's permissions too: a hit is checked against them as a walk is (a store through an
             // entry cached by a load).
-            if (_leafAccess is not null) CheckLeafAccess(va, e.LeafEntry, e.LeafLevel, write);
+            if (_leafAccess?.Invoke(e.LeafEntry, e.LeafLevel, write) is { } refused) throw Denied(va, e.LeafLevel, refused, write);
             pagePa = e.PagePa;
             return (ulong*)e.Words;
         }
@@ -58,20 +58,18 @@ public sealed unsafe class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IM
 
         counters.TlbMisses++;
         if (!walker.TryHardwareWalk(cpu.Root, va, out var pa, out var leaf, out var level)) pa = SlowWalk(va, write, out leaf, out level);
-        if (_leafAccess is not null) CheckLeafAccess(va, leaf, level, write);
+        if (_leafAccess?.Invoke(leaf, level, write) is { } denied) throw Denied(va, level, denied, write);
         pagePa = new PhysAddr(pa.Value & Page.Mask);
         var words = memory.GetOrCreateFrameWords(pagePa.ToMfn());
         tlb.Fill(va, pagePa, leaf, level, (nint)words);
         return words;
     }
 
-    /// <summary>The architecture's leaf access check (RISC-V Svade's A and D bits): a refusal is the fault Xen dies of.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CheckLeafAccess(VirtAddr va, ulong leaf, int level, bool write)
+    /// <summary>The architecture's leaf access check refused an access (RISC-V Svade's A and D bits): the fault Xen dies of.</summary>
+    private HypervisorFaultException Denied(VirtAddr va, int level, string reason, bool write)
     {
-        if (_leafAccess!(leaf, level, write) is not { } denied) return;
-        OnDenied?.Invoke(va, denied);
-        throw Fault(new TranslationFault(va, level, denied), write);
+        OnDenied?.Invoke(va, reason);
+        return Fault(new TranslationFault(va, level, reason), write);
     }
 
     /// <summary>The walk with its pending-write checks, when one is pending, and the fault it ends in.</summary>
