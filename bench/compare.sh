@@ -2,7 +2,8 @@
 # Runs the benchmark workloads of the C baseline (bench/cbench) and of pmap side by side, alternately, several
 # rounds, and prints per workload the median ns/op of each (wall time, and CPU time, which on a shared machine does not
 # count the time other processes held the CPU), the ratios C# / C, the peak memory of each, and whether both counted
-# the same TLB misses and page tables.
+# the same TLB misses and page tables. Then the same for the C baseline written again in C# (bench/cbench-cs: what the
+# language costs on C's own model), and the memory floor under W3 16 GiB (bench/Pmap.Floor).
 # Usage: bench/compare.sh [C_DIR]; C_DIR (default bench/cbench) holds a cbench.c and Makefile taking the same
 # arguments and printing the same JSON line. ROUNDS=3 by default.
 set -euo pipefail
@@ -18,8 +19,10 @@ cp "$src/cbench.c" "$src/Makefile" "$work/"
 make -s -C "$work" cbench >&2
 dotnet build "$repo/Pmap.Host" -c Release -v quiet -nologo >&2
 dotnet build "$repo/bench/Pmap.Floor" -c Release -v quiet -nologo >&2
+dotnet build "$repo/bench/cbench-cs" -c Release -v quiet -nologo >&2
 pmap=(dotnet "$repo/Pmap.Host/bin/Release/net10.0/pmap.dll")
 floor=(dotnet "$repo/bench/Pmap.Floor/bin/Release/net10.0/pmap-floor.dll")
+port=(dotnet "$repo/bench/cbench-cs/bin/Release/net10.0/cbench-cs.dll")
 
 configs=("W1" "W2" "W3 1" "W3 4" "W3 16")
 : > "$work/results.jsonl"
@@ -31,6 +34,7 @@ for r in $(seq "$rounds"); do
         echo "round $r: $w ${g}G" >&2
         "$work/cbench" "$lw" --backend sparse -g "$g" | sed 's/^{/{"impl":"c",/' >> "$work/results.jsonl"
         "${pmap[@]}" bench --workload "$w" --ram-size "${g}G" | sed 's/^{/{"impl":"cs",/' >> "$work/results.jsonl"
+        "${port[@]}" "$lw" --backend sparse -g "$g" | sed 's/^{/{"impl":"port",/' >> "$work/results.jsonl"
     done
     # The floor under the largest W3: C's frames in the model's PhysicalMemory, with the runtime alone and with pmap's hosting.
     frames="$(python3 -c 'import json,sys; print([d for d in map(json.loads, open(sys.argv[1])) if d["impl"] == "c" and d["workload"].upper() == "W3" and d["gib"] == 16][-1]["frames"])' "$work/results.jsonl")"
@@ -70,6 +74,20 @@ for (w, g), impls in rows.items():
     counted = {x[3] for x in c + cs}
     same = f"same ({c[0][3][0]}, {c[0][3][1]})" if len(counted) == 1 else "DIFFER: " + ", ".join(map(str, sorted(counted)))
     print(f"| {name} | {cn:.1f} | {csn:.1f} | {csn / cn:.2f}x | {cpu} | {cm:.1f} | {csm:.1f} | {ok} | {same} |")
+# The C baseline written again in C# (bench/cbench-cs): how much of pmap's ratio the language alone accounts for.
+print()
+print("| workload | C ns/op | C in C# ns/op | C in C# / C | pmap / C in C# | C in C# peak MiB |")
+print("|---|---|---|---|---|---|")
+for (w, g), impls in rows.items():
+    c, port, cs = impls.get("c", []), impls.get("port", []), impls.get("cs", [])
+    if not c or not port:
+        continue
+    cn, pn = st.median(x[0] for x in c), st.median(x[0] for x in port)
+    vs = f"{st.median(x[0] for x in cs) / pn:.2f}x" if cs else "-"
+    ok = "" if all(x[2] for x in port) and {x[3] for x in port} == {x[3] for x in c} else " (check FAILED or counters differ)"
+    name = {"W1": "W1", "W2": "W2"}.get(w, f"W3 {g} GiB")
+    print(f"| {name} | {cn:.1f} | {pn:.1f}{ok} | {pn / cn:.2f}x | {vs} | {st.median(x[1] for x in port) / 2**20:.1f} |")
+
 # What no C# run of W3 16 GiB can go below: the same frames held by the runtime alone, and with pmap's hosting.
 floor = {}
 for line in open(sys.argv[3]):
