@@ -103,7 +103,8 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
             when (!e.Key.StartsWith("Architectures:", StringComparison.Ordinal) && !e.Key.StartsWith("--", StringComparison.Ordinal))
         {
             var key = $"Architectures:{arch.Name}:{e.Key}";
-            throw new PmapConfigurationException(key, $"{e.Message[(e.Key.Length + 2)..]} (from {ConfigurationSources.Describe(Configuration, key)})");
+            throw new PmapConfigurationException(key,
+                $"{e.Message[(e.Key.Length + 2)..]} (from {ConfigurationSources.Describe(Configuration, key)})");
         }
         CheckFits(model, request.NumFixPmap is not null);
         return model;
@@ -115,11 +116,13 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         var n = model.Settings.NumFixPmap;
         string? problem = null;
         if (model.CommonCode.BitmapBits is int bits && n > bits)
-            problem = $"BUILD_BUG_ON(sizeof(inuse) * BITS_PER_BYTE < NUM_FIX_PMAP) fails: {model.CommonCode.Name}'s bitmap is one unsigned long ({bits} bits)";
+            problem = "BUILD_BUG_ON(sizeof(inuse) * BITS_PER_BYTE < NUM_FIX_PMAP) fails: " +
+                $"{model.CommonCode.Name}'s bitmap is one unsigned long ({bits} bits)";
         problem ??= model.Fixmap.Problem(model.Format);
         if (problem is null) return;
         var message = $"NUM_FIX_PMAP {n} does not fit {model.Name} profile {model.Profile}: {problem}";
         if (fromCommandLine) throw new PmapUsageException("--num-fix-pmap: " + message);
-        throw new PmapConfigurationException(nameof(PmapOptions.NumFixPmap), $"{message} (from {ConfigurationSources.Describe(Configuration, nameof(PmapOptions.NumFixPmap))})");
+        const string key = nameof(PmapOptions.NumFixPmap);
+        throw new PmapConfigurationException(key, $"{message} (from {ConfigurationSources.Describe(Configuration, key)})");
     }
 }

@@ -33,9 +33,10 @@ public sealed record PluginFailure(string Path, string Error);
 public sealed class PluginFolderException(string message) : Exception(message);
 
 /// <summary>
-/// Loads every <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> of each folder in turn (the first to provide an architecture wins) with McMaster.NETCore.Plugins, one load context each,
-/// sharing the contract (Pmap.Core) and the Microsoft.Extensions abstractions with the host. Every
-/// plugin is validated; a bad one is reported with its path and reason and never stops the others.
+/// Loads every <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> of each folder in turn (the first to provide an architecture wins)
+/// with McMaster.NETCore.Plugins, one load context each, sharing the contract (Pmap.Core) and the Microsoft.Extensions
+/// abstractions with the host. Every plugin is validated; a bad one is reported with its path and reason and never stops the
+/// others.
 /// </summary>
 public sealed class PluginCatalog
 {
@@ -164,7 +165,8 @@ public sealed class PluginCatalog
         catch (ReflectionTypeLoadException e)
         {
             var first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
-            throw new PluginLoadException($"its types cannot be loaded (built against other versions of Pmap.Core or Microsoft.Extensions?): {first}");
+            throw new PluginLoadException(
+                $"its types cannot be loaded (built against other versions of Pmap.Core or Microsoft.Extensions?): {first}");
         }
 
         var entries = types.Where(t => typeof(IArchitecturePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToList();
@@ -188,7 +190,8 @@ public sealed class PluginCatalog
             var entry = (IArchitecturePlugin)(Activator.CreateInstance(entryType)
                 ?? throw new PluginLoadException($"{entryType.FullName} could not be created"));
             if (entry.ContractVersion != PmapContract.Version)
-                throw new PluginLoadException($"built against contract version {entry.ContractVersion}; this host speaks version {PmapContract.Version}");
+                throw new PluginLoadException(
+                    $"built against contract version {entry.ContractVersion}; this host speaks version {PmapContract.Version}");
 
             var services = new ServiceCollection();
             try
@@ -248,7 +251,8 @@ public sealed class PluginCatalog
             if (string.IsNullOrWhiteSpace(name) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
                 return $"architecture name '{name}' must be lower-case letters, digits and '-'";
             if (arch.Profiles.Count == 0) return $"architecture '{name}' offers no profile";
-            if (!arch.ProfileNames().Contains(arch.DefaultProfile)) return $"architecture '{name}': default profile '{arch.DefaultProfile}' is not among its profiles";
+            if (!arch.ProfileNames().Contains(arch.DefaultProfile))
+                return $"architecture '{name}': default profile '{arch.DefaultProfile}' is not among its profiles";
         }
         catch (Exception e)
         {

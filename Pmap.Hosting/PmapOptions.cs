@@ -37,7 +37,8 @@ public sealed class PmapOptions
         if (Read(configuration, nameof(NumFixPmap)) is { } num)
         {
             if (!int.TryParse(num, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxNumFixPmap)
-                throw Invalid(configuration, nameof(NumFixPmap), num, $"a whole number from 1 to {MaxNumFixPmap} (and no more than the fixmap can hold)");
+                throw Invalid(configuration, nameof(NumFixPmap), num,
+                    $"a whole number from 1 to {MaxNumFixPmap} (and no more than the fixmap can hold)");
             o.NumFixPmap = n;
         }
         if (Read(configuration, nameof(Debug)) is { } debug)
@@ -53,7 +54,8 @@ public sealed class PmapOptions
     {
         var section = c.GetSection(key);
         if (section.GetChildren().Any())
-            throw new PmapConfigurationException(key, $"is an object or array (from {ConfigurationSources.Describe(c, section.GetChildren().First().Path)}): expected a single value");
+            throw new PmapConfigurationException(key,
+                $"is an object or array (from {ConfigurationSources.Describe(c, section.GetChildren().First().Path)}): expected a single value");
         return section.Value;
     }
 

@@ -187,7 +187,8 @@ public sealed class XenMachine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Barrier(string op, [Member] string member = "", [Site] int line = 0)
     {
-        if (_observed) ObservedBarrier(op, OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast, member, line); // unlisted: a full one
+        // A barrier the port's rules do not list is taken as a full one.
+        if (_observed) ObservedBarrier(op, OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast, member, line);
         else Counters.Barriers++;
     }
 

@@ -25,7 +25,8 @@ public class UnwatchedMachineTests
         if (model.DirectmapVirtStart is { } directmap)
             Assert.Equal(0, model.MapPagesToXen(m, directmap, m.Ram[0].Base.ToMfn(), 600, superpages: false));
         var c = m.Counters;
-        return ($"{c.PteWrites} {c.Barriers} {c.TlbFlushes} {c.TlbMisses} {c.TablesAllocated} {c.Walks} {c.Hazards}", m.Memory.FrameCount, m.Tlb.Count, sum);
+        var counts = $"{c.PteWrites} {c.Barriers} {c.TlbFlushes} {c.TlbMisses} {c.TablesAllocated} {c.Walks} {c.Hazards}";
+        return (counts, m.Memory.FrameCount, m.Tlb.Count, sum);
     }
 
     [Theory]
@@ -45,7 +46,8 @@ public class UnwatchedMachineTests
     {
         var model = ShippedProfiles.Model(arch, profile);
         var m = model.Boot(new MachineOptions { TraceEnabled = false });
-        var mapped = model.DirectmapVirtStart is { } directmap && model.MapPagesToXen(m, directmap, m.Ram[0].Base.ToMfn(), 600, superpages: false) == 0;
+        var mapped = model.DirectmapVirtStart is { } directmap
+            && model.MapPagesToXen(m, directmap, m.Ram[0].Base.ToMfn(), 600, superpages: false) == 0;
         var slot = m.Pmap.Map(m.Ram[0].Base.ToMfn());
         m.ContextSynchronize("isb"); // releases without the ISB leave the PMAP entry pending: the last test covers that
         var vas = new List<VirtAddr> { slot, slot.Add(Page.Size), m.Arch.Fixmap.FixaddrStart, new(ulong.MaxValue & Page.Mask), new(0) };
