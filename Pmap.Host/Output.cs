@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Pmap.Core;
 
 namespace Pmap.Host;
@@ -41,6 +42,8 @@ public static class Json
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Named, since reflection is not the default in this process (Pmap.Host.csproj says why).
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     public static void Write(TextWriter output, object document) =>
