@@ -252,7 +252,7 @@ public abstract class ArmModel : ArchModel
     /// <summary>
     /// flush_xen_tlb_range_va, the broadcast (inner-shareable) flush: 4.17.0–4.17.6 dsb sy; tlbi vae2is ×N; dsb sy; isb (c9a82940af);
     /// from 5e5d1a43e1 (4.18.0, 4.17.7 by 333c263bba) dsb ishst; tlbi vae2is ×N; dsb ish; isb. The repeat-TLBI forms
-    /// (cbfaf6ccd2, __tlb_repeat_sync from 7c502d7591) are ALTERNATIVEs left as nops in early boot (docs/XEN_FACTS.md §3.7).
+    /// (cbfaf6ccd2, __tlb_repeat_sync from 7c502d7591) are ALTERNATIVEs left as nops in early boot (docs/XEN_FACTS.md, the TLB flush).
     /// </summary>
     public void FlushXenTlbRangeVa(XenMachine m, VirtAddr va, ulong size)
     {

@@ -7,8 +7,8 @@ namespace Pmap.Arch.Arm;
 public sealed record ArmLayout(ulong FixmapBase, ulong XenVirtStart, int XenmapPages, string Commit);
 
 /// <summary>
-/// What distinguishes the modelled Xen revisions on Arm (the repository's docs/XEN_FACTS.md §1.1, §3.9, §3.10): where the fixmap sits, whether
-/// FIXADDR_TOP has the off-by-one, whether arch_pmap_map ends with an ISB, the barriers of
+/// What distinguishes the modelled Xen revisions on Arm (docs/XEN_FACTS.md: the release matrix, and the two bugs): where
+/// the fixmap sits, whether FIXADDR_TOP has the off-by-one, whether arch_pmap_map ends with an ISB, the barriers of
 /// flush_xen_tlb_range_va_local, and which pmap.c runs on top. Release is the row it was derived from.
 /// </summary>
 public sealed record ArmProfile(

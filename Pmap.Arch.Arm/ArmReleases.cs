@@ -34,7 +34,7 @@ public sealed record ArmRelease(string Release, string Commit, XenFact<bool> Fix
 
 /// <summary>
 /// Every Arm release from 4.17.0 to the newest tag, and staging as upstream: the facts read at each tag
-/// (the repository's docs/XEN_FACTS.md §1.1), and each fact's timeline, from which the tests re-derive every row.
+/// (docs/XEN_FACTS.md, the release matrix), and each fact's timeline, from which the tests re-derive every row.
 /// </summary>
 public static class ArmReleases
 {
