@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
 
 namespace Pmap.Host.Tests;
 
@@ -13,18 +11,8 @@ public class BenchYardstickTests
     private static readonly string[] Bench = typeof(BenchYardstickTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "BenchOutput").Value!.Split('|');
 
-    private static (int Code, JsonElement? Json, string Err) Run(string project, string assembly, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(Bench[0], project, "bin", Bench[1], Bench[2], assembly + ".dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["PMAP_HOME"] = Path.Combine(Path.GetTempPath(), "pmap-no-home-" + Guid.NewGuid().ToString("n"));
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result.Length > 0 ? JsonDocument.Parse(stdout.Result).RootElement : null, stderr.Result);
-    }
+    private static CliResult Run(string project, string assembly, params string[] args) =>
+        Cli.Dotnet(Path.Combine(Bench[0], project, "bin", Bench[1], Bench[2], assembly + ".dll"), null, args);
 
     [Theory]
     [InlineData("W1", "5000")]
@@ -34,7 +22,7 @@ public class BenchYardstickTests
         var port = Run("cbench-cs", "cbench-cs", workload.ToLowerInvariant(), "--backend", "sparse", "-n", count);
         var pmap = Cli.Run("bench", "--workload", workload, "--count", count);
         Assert.Equal((0, 0), (port.Code, pmap.Code));
-        var (c, cs) = (port.Json!.Value, pmap.Json);
+        var (c, cs) = (port.Json, pmap.Json);
         Assert.Equal(("ok", "ok"), (c.GetProperty("check").GetString(), cs.GetProperty("check").GetString()));
         Assert.Equal(cs.GetProperty("tlbMisses").GetInt64(), c.GetProperty("tlb_misses").GetInt64());
         Assert.Equal(cs.GetProperty("tables").GetInt64(), c.GetProperty("tables").GetInt64());
@@ -61,12 +49,12 @@ public class BenchYardstickTests
         var bare = Run("Pmap.Floor", "pmap-floor", "300");
         var hosted = Run("Pmap.Floor", "pmap-floor", "300", "--hosting", Cli.HostOutput);
         Assert.Equal((0, 0), (bare.Code, hosted.Code));
-        Assert.Equal((300, false, 0), (bare.Json!.Value.GetProperty("frames").GetInt32(), bare.Json.Value.GetProperty("hosting").GetBoolean(),
-            bare.Json.Value.GetProperty("architectures").GetInt32()));
-        Assert.Equal(300, hosted.Json!.Value.GetProperty("frames").GetInt32());
-        Assert.Equal(Cli.Architectures().Count(), hosted.Json.Value.GetProperty("architectures").GetInt32());
+        var (b, h) = (bare.Json, hosted.Json);
+        Assert.Equal((300, false, 0), (b.GetProperty("frames").GetInt32(), b.GetProperty("hosting").GetBoolean(), b.GetProperty("architectures").GetInt32()));
+        Assert.Equal(300, h.GetProperty("frames").GetInt32());
+        Assert.Equal(Cli.Architectures().Count(), h.GetProperty("architectures").GetInt32());
         // The hosting costs memory on top of the same frames; the peak is what compare.sh reports.
-        Assert.True(hosted.Json.Value.GetProperty("peakRssBytes").GetInt64() > bare.Json.Value.GetProperty("peakRssBytes").GetInt64());
+        Assert.True(h.GetProperty("peakRssBytes").GetInt64() > b.GetProperty("peakRssBytes").GetInt64());
         Assert.Equal(2, Run("Pmap.Floor", "pmap-floor", "many").Code);
     }
 }

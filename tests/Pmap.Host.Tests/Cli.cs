@@ -55,10 +55,19 @@ public static class Cli
     });
 
     /// <summary>The binary in <paramref name="host"/> as a process, with no per-user folder (PMAP_HOME points nowhere).</summary>
-    public static CliResult ProcessIn(string host, IDictionary<string, string>? env, params string[] args)
+    public static CliResult ProcessIn(string host, IDictionary<string, string>? env, params string[] args) =>
+        Dotnet(Path.Combine(host, "pmap.dll"), env, args);
+
+    /// <summary>Any built program (pmap, or a bench tool beside it) as a process, run as <see cref="ProcessIn"/> runs pmap.</summary>
+    public static CliResult Dotnet(string dll, IDictionary<string, string>? env, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = host };
-        psi.ArgumentList.Add(Path.Combine(host, "pmap.dll"));
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.ArgumentList.Add(dll);
         psi.Environment["PMAP_HOME"] = Path.Combine(Path.GetTempPath(), "pmap-no-home-" + Guid.NewGuid().ToString("n"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
