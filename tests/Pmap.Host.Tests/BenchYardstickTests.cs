@@ -50,7 +50,8 @@ public class BenchYardstickTests
         var hosted = Run("Pmap.Floor", "pmap-floor", "300", "--hosting", Cli.HostOutput);
         Assert.Equal((0, 0), (bare.Code, hosted.Code));
         var (b, h) = (bare.Json, hosted.Json);
-        Assert.Equal((300, false, 0), (b.GetProperty("frames").GetInt32(), b.GetProperty("hosting").GetBoolean(), b.GetProperty("architectures").GetInt32()));
+        Assert.Equal((300, false, 0),
+            (b.GetProperty("frames").GetInt32(), b.GetProperty("hosting").GetBoolean(), b.GetProperty("architectures").GetInt32()));
         Assert.Equal(300, h.GetProperty("frames").GetInt32());
         Assert.Equal(Cli.Architectures().Count(), h.GetProperty("architectures").GetInt32());
         // The hosting costs memory on top of the same frames; the peak is what compare.sh reports.
