@@ -19,7 +19,7 @@ public abstract class ArmArchitecture(ArmPort port, Func<ArchSettings, ArmProfil
     private bool HasRepeatTlbi => bitsPerLong == 64;
 
     /// <summary>The per-page local invalidate.</summary>
-    private string Tlbi => port.TlbFlushVaOp;
+    private string Tlbi => port.Isa.TlbiVa.Mnemonic;
 
     public IReadOnlyList<ReleaseFacts> Releases => _releases ??= ArmReleases.All.Select(Row).ToList();
 

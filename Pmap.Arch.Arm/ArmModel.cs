@@ -17,7 +17,7 @@ namespace Pmap.Arch.Arm;
 /// the image of a real build (by xen_xenmap pages) when one was examined.
 /// </summary>
 /// <param name="TlbiRegShift">What the TLBI register holds: VA &gt;&gt; 12 for tlbi vae2[is] (arm64), the VA itself for TLBIMVAH[IS].</param>
-public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Codec, string StoreOp, string TlbFlushVaOp, string TlbFlushVaBroadcastOp,
+public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Codec, ArmInstructions Isa,
     int TlbiRegShift, RamBank DefaultRam, PhysAddr DefaultXenLoadAddress, IReadOnlyList<string> RootChain,
     Func<int, ArmImageLayout>? DefaultImage = null)
 {
@@ -48,6 +48,9 @@ public abstract class ArmModel : ArchModel
     {
         ArmProfile = profile;
         Port = port;
+        // The release's barriers are facts held as text: resolved here, so that a misspelt one stops the port at load.
+        _flushBarrierBefore = port.Isa.Set.Get(profile.FlushBarrierBefore, "flush_xen_tlb_range_va_local");
+        _flushBarrierAfter = port.Isa.Set.Get(profile.FlushBarrierAfter, "flush_xen_tlb_range_va_local");
         // Read at once, so that a bad value stops the program at start with its key.
         XenLoadAddress = settings.LoadAddress(port.DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
         var fixPmapEnd = FixPmapBegin + settings.NumFixPmap - 1; // inclusive, as Arm defines it
@@ -115,13 +118,14 @@ public abstract class ArmModel : ArchModel
     public override bool ChecksFrameWidth => true;
     public override int BitsPerLong => Port.BitsPerLong;
     public override MaintenanceRules Maintenance => ArmRules.All;
+    public override InstructionSet Instructions => Port.Isa.Set;
 
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
     public int PaddrBits => _paddrBits ??= Format.PaBits;
 
     private int? _paddrBits;
-    private string Store => Port.StoreOp;
-    private string TlbOp => Port.TlbFlushVaOp;
+    private readonly Instruction _flushBarrierBefore, _flushBarrierAfter;
+    private ArmInstructions Isa => Port.Isa;
 
     /// <summary>FIXMAP_ADDR(n).</summary>
     public VirtAddr FixmapAddr(int n) => new(ArmProfile.FixmapBase + ((ulong)n << Page.Shift));
@@ -206,17 +210,17 @@ public abstract class ArmModel : ArchModel
     /// <summary>write_pte: dsb sy; str/strd; dsb sy (4.17 inline asm; HEAD dsb(sy), write_atomic, dsb(sy)).</summary>
     public void WritePte(XenMachine m, PhysAddr entry, ulong pte)
     {
-        m.Barrier("dsb sy");
-        m.WritePte(entry, pte, Store);
-        m.Barrier("dsb sy");
+        m.Barrier(Isa.DsbSy);
+        m.WritePte(entry, pte, Isa.Store);
+        m.Barrier(Isa.DsbSy);
     }
 
     /// <summary>write_pte through a PMAP (or other) virtual address.</summary>
     public void WritePteVirt(XenMachine m, VirtAddr entry, ulong pte)
     {
-        m.Barrier("dsb sy");
-        m.WritePteVirt(entry, pte, Store);
-        m.Barrier("dsb sy");
+        m.Barrier(Isa.DsbSy);
+        m.WritePteVirt(entry, pte, Isa.Store);
+        m.Barrier(Isa.DsbSy);
     }
 
     public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
@@ -230,7 +234,7 @@ public abstract class ArmModel : ArchModel
         // PAGE_HYPERVISOR_RW (a flags word) where an MT index is expected: ai = 0x2f & 7 = MT_NORMAL, sh = inner.
         var pte = Lpae.MfnToXenEntry(mfn, Lpae.PageHypervisorRw, PaddrBits, m.Debug) | Lpae.Table;
         WritePte(m, entry, pte);
-        if (ArmProfile.IsbAfterPmapWrite) m.ContextSynchronize("isb"); // feaa9aca87
+        if (ArmProfile.IsbAfterPmapWrite) m.ContextSynchronize(Isa.Isb); // feaa9aca87
     }
 
     /// <summary>asm/pmap.h arch_pmap_unmap: zero the entry, then flush_xen_tlb_range_va_local(FIXMAP_ADDR(slot), PAGE_SIZE).</summary>
@@ -243,10 +247,10 @@ public abstract class ArmModel : ArchModel
     /// <summary>flush_xen_tlb_range_va_local: barrier, one TLB invalidate per page, barrier, isb.</summary>
     public void FlushXenTlbRangeVaLocal(XenMachine m, VirtAddr va, ulong size)
     {
-        m.Barrier(ArmProfile.FlushBarrierBefore);
-        for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(TlbOp, va.Add(off), reg: va.Add(off).Value >> Port.TlbiRegShift);
-        m.Barrier(ArmProfile.FlushBarrierAfter);
-        m.ContextSynchronize("isb");
+        m.Barrier(_flushBarrierBefore);
+        for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(Isa.TlbiVa, va.Add(off), reg: va.Add(off).Value >> Port.TlbiRegShift);
+        m.Barrier(_flushBarrierAfter);
+        m.ContextSynchronize(Isa.Isb);
     }
 
     /// <summary>
@@ -257,10 +261,10 @@ public abstract class ArmModel : ArchModel
     public void FlushXenTlbRangeVa(XenMachine m, VirtAddr va, ulong size)
     {
         var sy = ArmProfile.Release.LocalFlush.Value == ArmLocalFlush.Sy; // both helpers changed barriers in the same commits
-        m.Barrier(sy ? "dsb sy" : "dsb ishst");
+        m.Barrier(sy ? Isa.DsbSy : Isa.DsbIshst);
         for (var off = 0UL; off < size; off += Page.Size)
-            m.FlushTlbVa(Port.TlbFlushVaBroadcastOp, va.Add(off), reg: va.Add(off).Value >> Port.TlbiRegShift);
-        m.Barrier(sy ? "dsb sy" : "dsb ish");
-        m.ContextSynchronize("isb");
+            m.FlushTlbVa(Isa.TlbiVaBroadcast, va.Add(off), reg: va.Add(off).Value >> Port.TlbiRegShift);
+        m.Barrier(sy ? Isa.DsbSy : Isa.DsbIsh);
+        m.ContextSynchronize(Isa.Isb);
     }
 }

@@ -12,7 +12,7 @@ public static class ArmPorts
     /// low in it; the image of Debian's 4.17.7 arm64 build.
     /// </summary>
     public static ArmPort Arm64 { get; } = new("arm64", new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended),
-        new LpaeCodec(), "str", "tlbi vae2", "tlbi vae2is", Page.Shift, new(new PhysAddr(0x40000000), 2UL << 30), new(0x40200000),
+        new LpaeCodec(), new ArmInstructions("arm64", "str", "tlbi vae2", "tlbi vae2is", "tlbi alle2", "tlbi alle2is"), Page.Shift, new(new PhysAddr(0x40000000), 2UL << 30), new(0x40200000),
         ["xen_pgtable", "xen_first", "xen_second"], ArmImageLayout.Debian417Arm64)
     {
         Description = "AArch64 at EL2: VMSAv8-64, 4 KiB granule, 4 levels, 48-bit VA and PA",
@@ -25,7 +25,7 @@ public static class ArmPorts
     /// at 0x40000000; 1 GiB keeps the bank inside a 32-bit VA-sized view.
     /// </summary>
     public static ArmPort Arm32 { get; } = new("arm32", new(RootLevel: 1, LeafLevel: 3, VaBits: 32, PaBits: 40, VaRange.ZeroExtended),
-        new LpaeCodec(paBits: 40), "strd", "TLBIMVAH", "TLBIMVAHIS", 0, new(new PhysAddr(0x40000000), 1UL << 30),
+        new LpaeCodec(paBits: 40), new ArmInstructions("arm32", "strd", "TLBIMVAH", "TLBIMVAHIS", "TLBIALLH", "TLBIALLHIS"), 0, new(new PhysAddr(0x40000000), 1UL << 30),
         new(0x40200000), ["cpu0_pgtable", "xen_second"])
     {
         Description = "ARMv7-A in Hyp mode: LPAE long descriptors, 3 levels, 32-bit VA, 40-bit PA",

@@ -3,8 +3,8 @@ using Pmap.Core.Machine;
 namespace Pmap.Arch.Arm;
 
 /// <summary>
-/// The Arm architecture's rules for Xen's own (EL2 / Hyp) translation tables, stated once for both ports, and what each
-/// barrier and TLB mnemonic Xen uses does. The sequences Arm's formal translation model decides for Xen's map and unmap
+/// The Arm architecture's rules for Xen's own (EL2 / Hyp) translation tables, stated once for both ports (each port's
+/// instructions are in <see cref="ArmInstructions"/>). The sequences Arm's formal translation model decides for Xen's map and unmap
 /// (a missing trailing DSB or ISB after the map store allows a fault; the unmap needs a DSB between the store and the TLBI,
 /// the TLBI, the DSB after it and the ISB) are what these rules reproduce.
 /// </summary>
@@ -32,22 +32,44 @@ public static class ArmRules
             Bbm, RuleCheck.BreakBeforeMake, "write 0; dsb; tlbi; dsb (break-before-make)"),
         new("ARM-LOCAL-TLBI", "a local (non-broadcast) TLBI only removes this PE's copy: enough only while one CPU runs (before SYS_STATE_smp_boot)",
             Tlb + " / 'TLB maintenance instructions' (the IS forms broadcast)", RuleCheck.LocalInvalidateUniprocessor, "tlbi ...is; dsb ish"),
-    ],
-    new Dictionary<string, OpEffect>
+    ]);
+}
+
+/// <summary>
+/// One Arm port's instruction vocabulary: the barriers both ports share, and its own PTE store and TLB maintenance
+/// (str and tlbi vae2 on arm64; strd and TLBIMVAH on arm32), each with what it does for <see cref="ArmRules"/>.
+/// </summary>
+public sealed class ArmInstructions
+{
+    /// <summary>Declares the vocabulary of port <paramref name="port"/>.</summary>
+    public ArmInstructions(string port, string store, string tlbiVa, string tlbiVaBroadcast, string tlbiAll, string tlbiAllBroadcast)
     {
-        ["dsb sy"] = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast,
-        ["dsb ish"] = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast,
-        ["dsb ishst"] = OpEffect.OrdersStores | OpEffect.Broadcast,
-        ["dsb nsh"] = OpEffect.OrdersStores | OpEffect.CompletesInvalidation,
-        ["dsb nshst"] = OpEffect.OrdersStores, // a DSB with ST waits for stores only, not for TLB maintenance
-        ["isb"] = OpEffect.ContextSync,
-        ["tlbi vae2"] = OpEffect.None,
-        ["tlbi vae2is"] = OpEffect.Broadcast,
-        ["tlbi alle2"] = OpEffect.None,
-        ["tlbi alle2is"] = OpEffect.Broadcast,
-        ["TLBIMVAH"] = OpEffect.None,
-        ["TLBIMVAHIS"] = OpEffect.Broadcast,
-        ["TLBIALLH"] = OpEffect.None,
-        ["TLBIALLHIS"] = OpEffect.Broadcast,
-    });
+        Set = new InstructionSet(port);
+        Store = Set.Store(store);
+        DsbSy = Set.Barrier("dsb sy", OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast);
+        DsbIsh = Set.Barrier("dsb ish", OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast);
+        DsbIshst = Set.Barrier("dsb ishst", OpEffect.OrdersStores | OpEffect.Broadcast);
+        DsbNsh = Set.Barrier("dsb nsh", OpEffect.OrdersStores | OpEffect.CompletesInvalidation);
+        DsbNshst = Set.Barrier("dsb nshst", OpEffect.OrdersStores); // a DSB with ST waits for stores only, not for TLB maintenance
+        Isb = Set.ContextSync("isb");
+        TlbiVa = Set.InvalidateVa(tlbiVa, OpEffect.None);
+        TlbiVaBroadcast = Set.InvalidateVa(tlbiVaBroadcast, OpEffect.Broadcast);
+        Set.InvalidateAll(tlbiAll, OpEffect.None);
+        Set.InvalidateAll(tlbiAllBroadcast, OpEffect.Broadcast);
+    }
+
+    /// <summary>Every instruction, for the machine and for a reviewer's sequence.</summary>
+    public InstructionSet Set { get; }
+    /// <summary>write_pte's store (str on arm64, strd on arm32).</summary>
+    public Instruction Store { get; }
+    public Instruction DsbSy { get; }
+    public Instruction DsbIsh { get; }
+    public Instruction DsbIshst { get; }
+    public Instruction DsbNsh { get; }
+    public Instruction DsbNshst { get; }
+    public Instruction Isb { get; }
+    /// <summary>The local invalidation of one VA at EL2 (tlbi vae2, TLBIMVAH).</summary>
+    public Instruction TlbiVa { get; }
+    /// <summary>The inner-shareable (broadcast) invalidation of one VA (tlbi vae2is, TLBIMVAHIS).</summary>
+    public Instruction TlbiVaBroadcast { get; }
 }

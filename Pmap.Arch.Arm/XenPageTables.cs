@@ -243,7 +243,7 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
         }
         else if (arch.ArmProfile.IsbAfterPtUpdate)
         {
-            m.ContextSynchronize("isb"); // c16460ff07 (4.18)
+            m.ContextSynchronize(arch.Port.Isa.Isb); // c16460ff07 (4.18)
         }
         return rc;
     }

@@ -81,6 +81,7 @@ public sealed class RiscVModel : ArchModel
     public override bool CachesInvalidEntries => !HasSvvptc;
     public override bool NewEntriesNeedContextSync => !HasSvvptc;
     public override MaintenanceRules Maintenance => RiscVRules.For(HasSvvptc, Ad == AdBehaviour.Svade);
+    public override InstructionSet Instructions => RiscVRules.Instructions;
     public override LeafAccessCheck? LeafAccess => Ad == AdBehaviour.Svade ? SvadeAccess : null;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 
@@ -136,15 +137,15 @@ public sealed class RiscVModel : ArchModel
             m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, pte_from_mfn drops its top bits (Xen has no check)");
         var entry = XenFixmap.Add((ulong)slot * 8);
         m.Assert(!Sv39Pte.IsValid(m.Memory.Read64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h:19");
-        m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), "sd");
-        if (MapSfence) m.FlushTlbVa("sfence.vma", FixmapAddr(slot), synchronizes: true);
+        m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), RiscVRules.Sd);
+        if (MapSfence) m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
     }
 
     /// <summary>asm/pmap.h arch_pmap_unmap: write_pte(zero), then sfence.vma va.</summary>
     public override void ArchPmapUnmap(XenMachine m, int slot)
     {
-        m.WritePte(XenFixmap.Add((ulong)slot * 8), 0, "sd");
-        m.FlushTlbVa("sfence.vma", FixmapAddr(slot), synchronizes: true);
+        m.WritePte(XenFixmap.Add((ulong)slot * 8), 0, RiscVRules.Sd);
+        m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
     }
 
     /// <summary>Svade: a leaf with A clear, or a store through a leaf with D clear, raises a page fault.</summary>

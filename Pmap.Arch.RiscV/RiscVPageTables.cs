@@ -51,8 +51,8 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
         }
         // RISCV_FENCE(rw, rw) "fence rw,rw" (pt.c:384 in 4.20, :485 in 4.21+), then always flush_tlb_range_va(0, 0) (:400 / :501):
         // sbi_remote_sfence_vma(NULL, 0, 0), an SBI RFENCE to every hart over the whole address space (invalid entries may be cached).
-        m.Barrier("fence rw,rw");
-        m.FlushTlbAll("sbi_remote_sfence_vma", synchronizes: true);
+        m.Barrier(RiscVRules.FenceRwRw);
+        m.FlushTlbAll(RiscVRules.SbiRemoteSfenceVma);
         return rc;
     }
 
@@ -71,7 +71,7 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
                 m.ClearPageVirt(p);
                 m.Pmap.Unmap(p);
                 e = Sv39Pte.FromMfn(t, Sv39Pte.PteTable);
-                m.WritePteVirt(entry, e, "sd");
+                m.WritePteVirt(entry, e, RiscVRules.Sd);
             }
             if (!Sv39Pte.IsTable(e))
             {
@@ -90,7 +90,7 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
             rc = -EEXIST;
         }
         else m.WritePteVirt(leaf,
-            Sv39Pte.FromMfn(mfn, Sv39Pte.V) | (flags & (Sv39Pte.R | Sv39Pte.W | Sv39Pte.X | Sv39Pte.U | Sv39Pte.G)) | Sv39Pte.A | Sv39Pte.D, "sd");
+            Sv39Pte.FromMfn(mfn, Sv39Pte.V) | (flags & (Sv39Pte.R | Sv39Pte.W | Sv39Pte.X | Sv39Pte.U | Sv39Pte.G)) | Sv39Pte.A | Sv39Pte.D, RiscVRules.Sd);
         m.Pmap.Unmap(table);
         return rc;
     }

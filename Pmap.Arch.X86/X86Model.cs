@@ -54,6 +54,7 @@ public sealed class X86Model : ArchModel
     public override FixmapLayout Fixmap => _fixmap;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
     public override MaintenanceRules Maintenance => X86Rules.All;
+    public override InstructionSet Instructions => X86Rules.Instructions;
 
     /// <summary>A QEMU q35-like bank above 4 GiB (below it sit the PCI hole and firmware).</summary>
     public override RamBank DefaultRam => new(new PhysAddr(0x100000000), 2UL << 30);
@@ -164,14 +165,14 @@ public sealed class X86Model : ArchModel
         var pl1e = Pl1e(slot);
         m.Assert((X86Pte.GetPteFlags(m.Memory.Read64(pl1e)) & X86Pte.Present) == 0, "!(l1e_get_flags(*pl1e) & _PAGE_PRESENT)", "arch_pmap_map",
             "arch/x86/include/asm/pmap.h");
-        m.WritePte(pl1e, PmapEntry(mfn), "mov");
+        m.WritePte(pl1e, PmapEntry(mfn), X86Rules.Mov);
     }
 
     /// <summary>arch_pmap_unmap: l1e_write(l1e_empty()), then flush_tlb_one_local = invlpg of the linear address.</summary>
     public override void ArchPmapUnmap(XenMachine m, int slot)
     {
-        m.WritePte(Pl1e(slot), 0, "mov");
-        m.FlushTlbVa("invlpg", Fixmap.FixToVirt(slot));
+        m.WritePte(Pl1e(slot), 0, X86Rules.Mov);
+        m.FlushTlbVa(X86Rules.Invlpg, Fixmap.FixToVirt(slot));
     }
 
     /// <summary>map_pages_to_xen as the series runs it in early boot (see <see cref="X86PageTables"/>).</summary>

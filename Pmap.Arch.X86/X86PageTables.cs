@@ -46,7 +46,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
     private VirtAddr VirtToXenL3e(VirtAddr v)
     {
         var pl4e = arch.StaticTable("idle_pg_table").Add((ulong)arch.Format.Index(v, 4) * Page.EntryBytes);
-        if (!Present(m.Memory.Read64(pl4e))) m.WritePte(pl4e, X86Pte.FromMfn(AllocMappedPagetable(3), X86Pte.IntermediateFlags), "mov"); // l4e_write
+        if (!Present(m.Memory.Read64(pl4e))) m.WritePte(pl4e, X86Pte.FromMfn(AllocMappedPagetable(3), X86Pte.IntermediateFlags), X86Rules.Mov); // l4e_write
         return Entry(m.Pmap.Map(MfnOf(m.Memory.Read64(pl4e))), v, 3);
     }
 
@@ -55,7 +55,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
     private VirtAddr VirtToXenLower(VirtAddr v, int level)
     {
         var parent = level == 2 ? VirtToXenL3e(v) : VirtToXenLower(v, 2);
-        if (!Present(m.ReadVirt64(parent))) m.WritePteVirt(parent, X86Pte.FromMfn(AllocMappedPagetable(level), X86Pte.IntermediateFlags), "mov");
+        if (!Present(m.ReadVirt64(parent))) m.WritePteVirt(parent, X86Pte.FromMfn(AllocMappedPagetable(level), X86Pte.IntermediateFlags), X86Rules.Mov);
         var e = m.ReadVirt64(parent); // BUG_ON(PSE) cannot fire: map_pages_to_xen refuses superpages before calling
         VirtAddr? p = parent;
         Unmap(ref p);
@@ -80,8 +80,8 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
         }
         m.Pmap.Unmap(table);
         if (i < Page.EntriesPerTable) return;
-        m.WritePteVirt(pEntry, X86Pte.FromMfn(new Mfn(baseMfn), _flags | X86Pte.Pse), "mov");
-        m.FlushTlbAll("flush_area_local(FLUSH_TLB_GLOBAL)"); // flush_area(virt - PAGE_SIZE, FLUSH_TLB_GLOBAL | FLUSH_ORDER(n))
+        m.WritePteVirt(pEntry, X86Pte.FromMfn(new Mfn(baseMfn), _flags | X86Pte.Pse), X86Rules.Mov);
+        m.FlushTlbAll(X86Rules.FlushTlbGlobal); // flush_area(virt - PAGE_SIZE, FLUSH_TLB_GLOBAL | FLUSH_ORDER(n))
     }
 
     private int Refuse(string why)
@@ -106,7 +106,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
             if (arch.CpuHasPage1Gb && superpages && Aligned(virt, mfn, 3) && nr >= 1UL << (2 * Order))
             {
                 if (Present(ol3e)) { rc = Refuse($"{virt} is already mapped; the model does not replace present entries"); break; }
-                m.WritePteVirt(pl3e.Value, X86Pte.FromMfn(mfn, _flags | X86Pte.Pse), "mov"); // 1GB-page mapping
+                m.WritePteVirt(pl3e.Value, X86Pte.FromMfn(mfn, _flags | X86Pte.Pse), X86Rules.Mov); // 1GB-page mapping
                 (virt, mfn, nr) = (virt.Add(1UL << 30), mfn.Add(1UL << (2 * Order)), nr - (1UL << (2 * Order)));
                 continue;
             }
@@ -116,7 +116,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
             if (superpages && Aligned(virt, mfn, 2) && nr >= 1UL << Order)
             {
                 if (Present(ol2e)) { rc = Refuse($"{virt} is already mapped; the model does not replace present entries"); break; }
-                m.WritePteVirt(pl2e.Value, X86Pte.FromMfn(mfn, _flags | X86Pte.Pse), "mov");
+                m.WritePteVirt(pl2e.Value, X86Pte.FromMfn(mfn, _flags | X86Pte.Pse), X86Rules.Mov);
                 (virt, mfn, nr) = (virt.Add(2UL << 20), mfn.Add(1UL << Order), nr - (1UL << Order));
             }
             else
@@ -125,7 +125,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
                 // virt_to_xen_l1e while pl3e and pl2e stay mapped, or map_l1t_from_l2e of the present L1.
                 VirtAddr? pl1e = Present(ol2e) ? Entry(m.Pmap.Map(MfnOf(ol2e)), virt, 1) : VirtToXenLower(virt, 1);
                 var present = Present(m.ReadVirt64(pl1e.Value));
-                if (!present) m.WritePteVirt(pl1e.Value, X86Pte.FromMfn(mfn, _flags), "mov"); // l1e_write
+                if (!present) m.WritePteVirt(pl1e.Value, X86Pte.FromMfn(mfn, _flags), X86Rules.Mov); // l1e_write
                 Unmap(ref pl1e);
                 if (present) { rc = Refuse($"{virt} is already mapped; the model does not replace present entries"); break; }
                 (virt, mfn, nr) = (virt.Add(Page.Size), mfn.Add(1), nr - 1);

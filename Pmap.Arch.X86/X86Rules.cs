@@ -14,11 +14,17 @@ public static class X86Rules
         TranslationRule.RemovalInvalidate("X86-RM-INVLPG", "INVLPG of its linear address (or a CR3 write)", Sdm, "invlpg of the linear address"),
         new("X86-PAGE-SIZE", "a change of page size must invalidate the whole range the old and new entries cover",
             Sdm + " / 4.10.4.2 'Recommended Invalidation'", RuleCheck.BreakBeforeMake, "invalidation of the whole range"),
-    ],
-    new Dictionary<string, OpEffect>
-    {
-        // invlpg is serializing for the address: the store before it is seen and the flush is complete when it retires.
-        ["invlpg"] = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync,
-        ["mov cr3"] = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync,
-    });
+    ]);
+
+    // invlpg is serializing for the address: the store before it is seen and the flush is complete when it retires; a CR3
+    // write, and flush_area_local(FLUSH_TLB_GLOBAL)'s CR4.PGE toggle, are serializing for every address.
+    private const OpEffect Serializing = OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync;
+
+    /// <summary>The port's instructions: l1e_write's mov, invlpg, a CR3 write and Xen's global flush.</summary>
+    public static InstructionSet Instructions { get; } = new("x86");
+
+    public static Instruction Mov { get; } = Instructions.Store("mov");
+    public static Instruction Invlpg { get; } = Instructions.InvalidateVa("invlpg", Serializing);
+    public static Instruction MovCr3 { get; } = Instructions.InvalidateAll("mov cr3", Serializing);
+    public static Instruction FlushTlbGlobal { get; } = Instructions.InvalidateAll("flush_area_local(FLUSH_TLB_GLOBAL)", Serializing);
 }

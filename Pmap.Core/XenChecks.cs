@@ -92,3 +92,15 @@ public sealed class PmapConfigurationException(string key, string message) : Exc
     /// <summary>The configuration key at fault.</summary>
     public string Key { get; } = key;
 }
+
+/// <summary>A fault of a port that Core detects (an instruction its vocabulary does not declare, an impossible fact): exit 3, kind plugin.</summary>
+public sealed class PmapPluginException(string port, string message) : Exception($"{port}: {message}")
+{
+    /// <summary>The architecture at fault.</summary>
+    public string Port { get; } = port;
+
+    /// <summary>A hook executed, or a fact names, an instruction the port did not declare.</summary>
+    internal static PmapPluginException Undeclared(string port, string mnemonic, string hook, InstructionSet? vocabulary) =>
+        new(port, $"{hook} executes '{mnemonic}', which the port's instruction set does not declare" +
+            (vocabulary is null ? "" : $" (it declares {vocabulary.Describe()})"));
+}

@@ -52,8 +52,14 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// </summary>
     public virtual bool ChecksFrameWidth => false;
 
-    /// <summary>The maintenance rules Core checks this port's sequences against; none by default.</summary>
+    /// <summary>
+    /// The maintenance rules Core checks this port's sequences against. None by default, and a port without rules gets no
+    /// verdict: `hazards` says nothing could be checked and conformance fails it.
+    /// </summary>
     public virtual MaintenanceRules Maintenance => MaintenanceRules.None;
+
+    /// <summary>The port's instruction vocabulary: every store, barrier and TLB instruction its hooks execute, declared once.</summary>
+    public abstract InstructionSet Instructions { get; }
 
     /// <summary>The RAM bank a plain machine of this architecture has (QEMU virt's, for instance).</summary>
     public abstract RamBank DefaultRam { get; }

@@ -35,8 +35,11 @@ public interface IMachineArch
     /// <summary>A check the MMU makes on a leaf it uses, or null when there is none.</summary>
     LeafAccessCheck? LeafAccess { get; }
 
-    /// <summary>The architecture's translation-table maintenance rules and what its barrier and TLB mnemonics do.</summary>
+    /// <summary>The architecture's translation-table maintenance rules.</summary>
     MaintenanceRules Maintenance { get; }
+
+    /// <summary>The instructions its hooks execute, each with its kind and effect: the machine refuses any other.</summary>
+    InstructionSet Instructions { get; }
 
     /// <summary>asm/pmap.h arch_pmap_map(slot, mfn).</summary>
     void ArchPmapMap(XenMachine m, int slot, Mfn mfn);

@@ -138,11 +138,11 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
             New = value,
         });
 
-    internal void Barrier(string op, OpEffect unknown, SystemState state) =>
-        Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Barrier, op, Rules.EffectOf(op, unknown), state));
+    internal void Barrier(Instruction op, SystemState state) =>
+        Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Barrier, op.Mnemonic, op.Effect, state));
 
-    internal void Invalidate(string op, VirtAddr? va, IReadOnlyList<ulong> covers, OpEffect unknown, SystemState state) =>
-        Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Invalidate, op, Rules.EffectOf(op, unknown), state)
+    internal void Invalidate(Instruction op, VirtAddr? va, IReadOnlyList<ulong> covers, SystemState state) =>
+        Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Invalidate, op.Mnemonic, op.Effect, state)
         {
             Va = va,
             All = va is null,

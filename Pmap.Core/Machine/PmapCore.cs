@@ -70,7 +70,13 @@ public sealed class PmapCore
         // Not set_fixmap(): its map_pages_to_xen would need page tables mapped on demand, through pmap_map again,
         // a loop before map_domain_page works. The arch hook writes the PTE directly; so does pmap_unmap's.
         if (_hooksObserved) ObservedArchPmapMap(slot, mfn, va);
-        else _arch.ArchPmapMap(_m, slot, mfn);
+        else
+        {
+            var outer = _m.CurrentHook; // named only if the hook executes an undeclared instruction
+            _m.CurrentHook = "arch_pmap_map";
+            _arch.ArchPmapMap(_m, slot, mfn);
+            _m.CurrentHook = outer;
+        }
         return va;
     }
 
@@ -101,7 +107,13 @@ public sealed class PmapCore
             ClearBitOutsideBitmap(idx, slot, va);
         }
         if (_hooksObserved) ObservedArchPmapUnmap(slot, va);
-        else _arch.ArchPmapUnmap(_m, slot);
+        else
+        {
+            var outer = _m.CurrentHook;
+            _m.CurrentHook = "arch_pmap_unmap";
+            _arch.ArchPmapUnmap(_m, slot);
+            _m.CurrentHook = outer;
+        }
     }
 
     // The ordering checker's brackets, out of line: a try/finally would cost the unchecked path its registers.

@@ -63,15 +63,15 @@ public enum OpEffect
     Broadcast = 8,
 }
 
-/// <summary>An architecture's maintenance rules and the meaning of its instructions, as data.</summary>
-public sealed record MaintenanceRules(IReadOnlyList<TranslationRule> Rules, IReadOnlyDictionary<string, OpEffect> Ops)
+/// <summary>An architecture's maintenance rules, as data: what Core checks its instruction sequences against.</summary>
+public sealed record MaintenanceRules(IReadOnlyList<TranslationRule> Rules)
 {
-    /// <summary>No rules: nothing is checked (a port that states none).</summary>
-    public static MaintenanceRules None { get; } = new([], new Dictionary<string, OpEffect>());
+    /// <summary>No rules: nothing can be checked, so no sequence of such a port is ever called clean.</summary>
+    public static MaintenanceRules None { get; } = new([]);
+
+    /// <summary>Whether the port states any rule: without one, a check has no verdict.</summary>
+    public bool Stated => Rules.Count != 0;
 
     /// <summary>The rule that makes this check, or null when the port states none.</summary>
     public TranslationRule? Find(RuleCheck check) => Rules.FirstOrDefault(r => r.Check == check);
-
-    /// <summary>The effect of a mnemonic; an unknown barrier is taken as a full one, an unknown invalidation as local and incomplete.</summary>
-    public OpEffect EffectOf(string op, OpEffect unknown) => Ops.TryGetValue(op, out var e) ? e : unknown;
 }

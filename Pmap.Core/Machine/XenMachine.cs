@@ -6,41 +6,13 @@ using Site = System.Runtime.CompilerServices.CallerLineNumberAttribute;
 
 namespace Pmap.Core.Machine;
 
-/// <summary>Options of a simulated machine that are not Xen configuration.</summary>
-public sealed record MachineOptions
-{
-    /// <summary>RAM banks; default: the architecture's default bank.</summary>
-    public IReadOnlyList<RamBank>? Ram { get; init; }
-    public bool TraceEnabled { get; init; } = true;
-    public int TlbEntries { get; init; } = 64;
-    /// <summary>When set, a walk that uses a PTE not yet made visible (no ISB / fence since the write) sees the old value.</summary>
-    public bool StrictOrdering { get; init; }
-    /// <summary>Check every hook's sequence against the architecture's maintenance rules (<see cref="XenMachine.Checker"/>).</summary>
-    public bool CheckOrdering { get; init; }
-    /// <summary>A mutant: delete the operations at these positions of every run of these hooks (implies <see cref="CheckOrdering"/>).</summary>
-    public IReadOnlyList<(string Hook, int Index)>? Mutation { get; init; }
-}
-
-/// <summary>A Xen function's extent, for the ordering checker: disposing it ends the function.</summary>
-public readonly struct HookScope(OrderingChecker? checker) : IDisposable
-{
-    public void Dispose() => checker?.End();
-}
-
-/// <summary>A RAM bank: base and size in bytes.</summary>
-public readonly record struct RamBank(PhysAddr Base, ulong Size)
-{
-    public PhysAddr End => Base.Add(Size);
-    public override string ToString() => $"{Base}+{Hex.FormatSize(Size)}";
-}
-
 /// <summary>
 /// One simulated machine running one architecture's Xen: the primitives a port calls (Xen's checks, PTE
 /// writes, barriers, TLB maintenance, translated accesses), each traced and counted here, over the pieces
 /// that do the work: memory, boot allocator, CPU and TLB, <see cref="Walker"/>, <see cref="Ordering"/>,
 /// <see cref="Mmu"/>, and pmap.c itself (<see cref="Pmap"/>).
 /// </summary>
-public sealed class XenMachine
+public sealed partial class XenMachine
 {
     private readonly Dictionary<ulong, string> _tableNames = [];
     private readonly bool _needsContextSync;
@@ -49,6 +21,7 @@ public sealed class XenMachine
     // A trace or an ordering checker watches this machine (fixed at start): when neither does, each primitive tests this
     // one field and does its work, and the bookkeeping for them is never reached.
     private readonly bool _observed;
+    private readonly InstructionSet _vocabulary; // the only instructions the port's hooks may execute
 
     /// <summary>A machine of <paramref name="arch"/> with the given RAM banks, before Xen's tables exist.</summary>
     public XenMachine(IMachineArch arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
@@ -58,6 +31,7 @@ public sealed class XenMachine
         Ram = ram;
         _needsContextSync = arch.NewEntriesNeedContextSync;
         _debug = arch.Debug;
+        _vocabulary = arch.Instructions;
         Cpu = new Cpu(new Tlb(Options.TlbEntries));
         Trace = new Trace { Enabled = Options.TraceEnabled };
         Walker = new Walker(Memory, arch.Format, arch.Codec, Ordering, Counters) { OnUnsynchronised = UnsynchronisedEntry };
@@ -95,16 +69,6 @@ public sealed class XenMachine
     /// <summary>The ordering checker, when <see cref="MachineOptions.CheckOrdering"/> or a mutation asks for one.</summary>
     public OrderingChecker? Checker { get; }
 
-    /// <summary>
-    /// Brackets a Xen function that must leave its mappings ready for use (Core brackets arch_pmap_map/unmap; a port brackets its
-    /// xen_pt_update): <c>using var _ = m.Hook("xen_pt_update", virt);</c>. At its end the checker applies the rules.
-    /// </summary>
-    public HookScope Hook(string name, VirtAddr? va = null)
-    {
-        Checker?.Begin(name, va);
-        return new HookScope(Checker);
-    }
-
     /// <summary>ASSERT(condition): evaluated only in a debug build.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Assert(bool condition, string text, string where, string? site = null)
@@ -129,14 +93,15 @@ public sealed class XenMachine
 
     /// <summary>A PTE store straight into physical memory (Xen writing its static tables through its image mapping).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WritePte(PhysAddr entryPa, ulong value, string storeOp, [Member] string member = "", [Site] int line = 0)
+    public void WritePte(PhysAddr entryPa, ulong value, Instruction storeOp, [Member] string member = "", [Site] int line = 0)
     {
+        Declared(storeOp, InstructionKind.Store, member);
         if (_observed) ObservedWritePte(entryPa, value, storeOp, member, line);
         else NotePteWrite(entryPa, Memory.Write64(entryPa, value), value);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ObservedWritePte(PhysAddr entryPa, ulong value, string storeOp, string member, int line)
+    private void ObservedWritePte(PhysAddr entryPa, ulong value, Instruction storeOp, string member, int line)
     {
         if (Checker?.Skip(member, line) == true) return;
         var old = Memory.Write64(entryPa, value);
@@ -145,8 +110,9 @@ public sealed class XenMachine
     }
 
     /// <summary>A PTE store through a virtual address (a table reached through PMAP): translated, then stored.</summary>
-    public void WritePteVirt(VirtAddr entryVa, ulong value, string storeOp, [Member] string member = "", [Site] int line = 0)
+    public void WritePteVirt(VirtAddr entryVa, ulong value, Instruction storeOp, [Member] string member = "", [Site] int line = 0)
     {
+        Declared(storeOp, InstructionKind.Store, member);
         if (Checker?.Skip(member, line) == true) return;
         var old = Mmu.Write64(entryVa, value, out var pa);
         NotePteWrite(pa, old, value);
@@ -161,10 +127,10 @@ public sealed class XenMachine
         if (_needsContextSync && old != value) Ordering.NoteWrite(pa.Value, old);
     }
 
-    private void Observe(PhysAddr pa, ulong old, ulong value, string storeOp)
+    private void Observe(PhysAddr pa, ulong old, ulong value, Instruction storeOp)
     {
-        Checker?.Store(pa, old, value, storeOp, Cpu.SystemState);
-        if (Trace.Enabled) TracePteWrite(pa, old, value, storeOp);
+        Checker?.Store(pa, old, value, storeOp.Mnemonic, Cpu.SystemState);
+        if (Trace.Enabled) TracePteWrite(pa, old, value, storeOp.Mnemonic);
     }
 
     // Trace records are built out of line so that the hot paths stay small enough to inline when the trace is off.
@@ -183,40 +149,41 @@ public sealed class XenMachine
         });
     }
 
-    /// <summary>A barrier (dsb sy, dsb nshst, fence): what it orders is the port's <see cref="MaintenanceRules.Ops"/> entry for it.</summary>
+    /// <summary>A barrier (dsb sy, dsb nshst, fence): what it orders is the effect its port declared.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Barrier(string op, [Member] string member = "", [Site] int line = 0)
+    public void Barrier(Instruction op, [Member] string member = "", [Site] int line = 0)
     {
-        // A barrier the port's rules do not list is taken as a full one.
-        if (_observed) ObservedBarrier(op, OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.Broadcast, member, line);
+        Declared(op, InstructionKind.Barrier, member);
+        if (_observed) ObservedBarrier(op, member, line);
         else Counters.Barriers++;
     }
 
     /// <summary>A context-synchronising barrier (isb): later translations see every completed PTE write.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ContextSynchronize(string op, [Member] string member = "", [Site] int line = 0)
+    public void ContextSynchronize(Instruction op, [Member] string member = "", [Site] int line = 0)
     {
+        Declared(op, InstructionKind.ContextSync, member);
         if (!_observed) Counters.Barriers++;
-        else if (!ObservedBarrier(op, OpEffect.ContextSync, member, line)) return;
+        else if (!ObservedBarrier(op, member, line)) return;
         Ordering.ContextSynchronize();
     }
 
     /// <summary>A barrier with a checker or a trace watching: false when the mutant deletes it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ObservedBarrier(string op, OpEffect unknown, string member, int line)
+    private bool ObservedBarrier(Instruction op, string member, int line)
     {
         if (Checker is { } c)
         {
             if (c.Skip(member, line)) return false;
-            c.Barrier(op, unknown, Cpu.SystemState);
+            c.Barrier(op, Cpu.SystemState);
         }
         Counters.Barriers++;
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Barrier) { Op = op });
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Barrier) { Op = op.Mnemonic });
         return true;
     }
 
     /// <summary>Notes an invalidation for the checker; false when the mutant deletes it.</summary>
-    private bool NoteInvalidate(OrderingChecker c, string op, VirtAddr? va, bool synchronizes, string member, int line)
+    private bool NoteInvalidate(OrderingChecker c, Instruction op, VirtAddr? va, string member, int line)
     {
         if (c.Skip(member, line)) return false;
         List<ulong> covers = [];
@@ -226,35 +193,38 @@ public sealed class XenMachine
             Walker.WalkUncounted(Cpu.Root, v, steps, hardware: false, out _, out _, out _);
             covers = [.. steps.Select(s => s.Table.Value + ((ulong)s.Index * Page.EntryBytes))];
         }
-        var unknown = synchronizes ? OpEffect.OrdersStores | OpEffect.CompletesInvalidation | OpEffect.ContextSync : OpEffect.None;
-        c.Invalidate(op, va, covers, unknown, Cpu.SystemState);
+        c.Invalidate(op, va, covers, Cpu.SystemState);
         return true;
     }
 
     /// <summary>Invalidate this CPU's TLB entry for one VA (tlbi vae2, TLBIMVAH, invlpg, sfence.vma).</summary>
+    /// <remarks>An instruction declared to synchronise context (sfence.vma, invlpg) also makes every completed PTE write visible.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void FlushTlbVa(string op, VirtAddr va, bool synchronizes = false, ulong? reg = null, [Member] string member = "", [Site] int line = 0)
+    public void FlushTlbVa(Instruction op, VirtAddr va, ulong? reg = null, [Member] string member = "", [Site] int line = 0)
     {
-        if (_observed && !ObservedInvalidate(op, va, synchronizes, reg, member, line)) return;
+        Declared(op, InstructionKind.InvalidateVa, member);
+        if (_observed && !ObservedInvalidate(op, va, reg, member, line)) return;
         Counters.TlbFlushes++;
         Tlb.FlushVa(va);
-        if (synchronizes) Ordering.ContextSynchronize();
+        if (op.Synchronizes) Ordering.ContextSynchronize();
     }
 
-    public void FlushTlbAll(string op, bool synchronizes = false, [Member] string member = "", [Site] int line = 0)
+    /// <summary>Invalidate every TLB entry (tlbi alle2, a CR3 write, an SBI remote sfence.vma of the whole space).</summary>
+    public void FlushTlbAll(Instruction op, [Member] string member = "", [Site] int line = 0)
     {
-        if (_observed && !ObservedInvalidate(op, null, synchronizes, null, member, line)) return;
+        Declared(op, InstructionKind.InvalidateAll, member);
+        if (_observed && !ObservedInvalidate(op, null, null, member, line)) return;
         Counters.TlbFlushes++;
         Tlb.FlushAll();
-        if (synchronizes) Ordering.ContextSynchronize();
+        if (op.Synchronizes) Ordering.ContextSynchronize();
     }
 
     /// <summary>An invalidation with a checker or a trace watching: false when the mutant deletes it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ObservedInvalidate(string op, VirtAddr? va, bool synchronizes, ulong? reg, string member, int line)
+    private bool ObservedInvalidate(Instruction op, VirtAddr? va, ulong? reg, string member, int line)
     {
-        if (Checker is { } c && !NoteInvalidate(c, op, va, synchronizes, member, line)) return false;
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op, Va = va, Reg = reg });
+        if (Checker is { } c && !NoteInvalidate(c, op, va, member, line)) return false;
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op.Mnemonic, Va = va, Reg = reg });
         return true;
     }
 

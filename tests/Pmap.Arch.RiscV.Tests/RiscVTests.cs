@@ -20,6 +20,9 @@ public class RiscV420Conformance : ArchitectureConformanceTests
 
 public class RiscVTests
 {
+    /// <summary>The port's declared instruction of this mnemonic.</summary>
+    private static Instruction I(XenMachine m, string mnemonic) => m.Arch.Instructions.Get(mnemonic, "the test");
+
     private static RiscVModel Model(string profile = "upstream", params (string Key, string Value)[] options) =>
         (RiscVModel)new RiscVArchitecture().Create(new ArchSettings(profile, 8, true, new ConfigurationBuilder()
             .AddInMemoryCollection(options.Select(o => new KeyValuePair<string, string?>(o.Key, o.Value))).Build()));
@@ -103,7 +106,7 @@ public class RiscVTests
         // The slot's leaf with A set and D clear: a load passes and fills the TLB; the TLB holds the leaf's bits too.
         var entry = model.XenFixmap.Add((ulong)model.Fixmap.FixPmapBegin * 8);
         m.Memory.Write64(entry, m.Memory.Read64(entry) | Sv39Pte.A);
-        m.FlushTlbVa("sfence.vma", va, synchronizes: true);
+        m.FlushTlbVa(I(m, "sfence.vma"), va);
         Assert.Equal(0UL, m.ReadVirt64(va));
         Assert.True(m.Tlb.Translates(va));
         var misses = m.Counters.TlbMisses;
@@ -114,7 +117,7 @@ public class RiscVTests
         Assert.Equal(0UL, m.Memory.Read64(new Mfn(0x12345).ToPhysAddr()));
 
         m.Memory.Write64(entry, m.Memory.Read64(entry) | Sv39Pte.D);
-        m.FlushTlbVa("sfence.vma", va, synchronizes: true);
+        m.FlushTlbVa(I(m, "sfence.vma"), va);
         m.WriteVirt64(va, 1);
         Assert.Equal(1UL, m.Memory.Read64(new Mfn(0x12345).ToPhysAddr()));
     }

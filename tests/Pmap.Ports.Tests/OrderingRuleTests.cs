@@ -27,6 +27,9 @@ public class OrderingRuleTests
         return (m, entry, va, pte);
     }
 
+    /// <summary>The port's declared instruction of this mnemonic.</summary>
+    private static Instruction I(XenMachine m, string mnemonic) => m.Arch.Instructions.Get(mnemonic, "the test");
+
     private static List<string> Run(XenMachine m, VirtAddr va, Action<XenMachine> body)
     {
         var before = m.Checker!.Violations.Count;
@@ -39,12 +42,12 @@ public class OrderingRuleTests
 
     private static Action<XenMachine> Removal(PhysAddr e, VirtAddr va, string[] steps, ulong store) => m =>
     {
-        m.WritePte(e, store, "str");
+        m.WritePte(e, store, I(m, "str"));
         foreach (var step in steps)
         {
-            if (step.StartsWith("tlbi", StringComparison.Ordinal)) m.FlushTlbVa(step, va);
-            else if (step == "isb") m.ContextSynchronize(step);
-            else m.Barrier(step);
+            if (step.StartsWith("tlbi", StringComparison.Ordinal)) m.FlushTlbVa(I(m, step), va);
+            else if (step == "isb") m.ContextSynchronize(I(m, step));
+            else m.Barrier(I(m, step));
         }
     };
 
@@ -53,12 +56,12 @@ public class OrderingRuleTests
     {
         var (m, e, va, pte) = Arm(mapped: false);
         // 4.17's arch_pmap_map: dsb sy; str; dsb sy: a fault on the next load is allowed, so ARM-NEW-ISB.
-        Assert.Equal(["ARM-NEW-ISB"], Run(m, va, m => { m.Barrier("dsb sy"); m.WritePte(e, pte, "str"); m.Barrier("dsb sy"); }));
-        m.WritePte(e, 0, "str");
-        Assert.Equal(["ARM-NEW-DSB"], Run(m, va, m => { m.WritePte(e, pte, "str"); m.ContextSynchronize("isb"); }));
-        m.WritePte(e, 0, "str");
+        Assert.Equal(["ARM-NEW-ISB"], Run(m, va, m => { m.Barrier(I(m, "dsb sy")); m.WritePte(e, pte, I(m, "str")); m.Barrier(I(m, "dsb sy")); }));
+        m.WritePte(e, 0, I(m, "str"));
+        Assert.Equal(["ARM-NEW-DSB"], Run(m, va, m => { m.WritePte(e, pte, I(m, "str")); m.ContextSynchronize(I(m, "isb")); }));
+        m.WritePte(e, 0, I(m, "str"));
         // Upstream: the leading dsb may go; the trailing dsb and the isb are what the rules ask for.
-        Assert.Empty(Run(m, va, m => { m.WritePte(e, pte, "str"); m.Barrier("dsb sy"); m.ContextSynchronize("isb"); }));
+        Assert.Empty(Run(m, va, m => { m.WritePte(e, pte, I(m, "str")); m.Barrier(I(m, "dsb sy")); m.ContextSynchronize(I(m, "isb")); }));
     }
 
     [Fact]
@@ -114,11 +117,11 @@ public class OrderingRuleTests
     {
         const ulong pte = 0x20fff807; // Sv39Pte.FromMfn(0x83ffe, V|R|W): the PMAP entry hazards shows for the default bank
         var (m, e, va) = RiscV();
-        Assert.Equal(["RV-NEW-SFENCE"], Run(m, va, m => m.WritePte(e, pte, "sd")));
-        Assert.Equal(["RV-RM-SFENCE"], Run(m, va, m => m.WritePte(e, 0, "sd")));
-        Assert.Empty(Run(m, va, m => { m.WritePte(e, pte, "sd"); m.FlushTlbVa("sfence.vma", va, synchronizes: true); }));
+        Assert.Equal(["RV-NEW-SFENCE"], Run(m, va, m => m.WritePte(e, pte, I(m, "sd"))));
+        Assert.Equal(["RV-RM-SFENCE"], Run(m, va, m => m.WritePte(e, 0, I(m, "sd"))));
+        Assert.Empty(Run(m, va, m => { m.WritePte(e, pte, I(m, "sd")); m.FlushTlbVa(I(m, "sfence.vma"), va); }));
         (m, e, va) = RiscV("Svvptc", "true");
-        Assert.Empty(Run(m, va, m => m.WritePte(e, pte, "sd")));
+        Assert.Empty(Run(m, va, m => m.WritePte(e, pte, I(m, "sd"))));
     }
 
     [Fact]
@@ -142,9 +145,9 @@ public class OrderingRuleTests
         Assert.Empty(m.Checker!.Violations);
         var e = m.WalkDetailed(va).Steps[^1];
         var entry = e.Table.Add((ulong)e.Index * Page.EntryBytes);
-        Assert.Equal(["X86-RM-INVLPG"], Run(m, va, m => m.WritePte(entry, 0, "mov")));
-        m.WritePte(entry, e.Entry, "mov");
-        Assert.Empty(Run(m, va, m => { m.WritePte(entry, 0, "mov"); m.FlushTlbVa("invlpg", va); }));
+        Assert.Equal(["X86-RM-INVLPG"], Run(m, va, m => m.WritePte(entry, 0, I(m, "mov"))));
+        m.WritePte(entry, e.Entry, I(m, "mov"));
+        Assert.Empty(Run(m, va, m => { m.WritePte(entry, 0, I(m, "mov")); m.FlushTlbVa(I(m, "invlpg"), va); }));
     }
 
     /// <summary>A test architecture: RISC-V with the sfence.vma after the PMAP store deleted, so a port that forgot it.</summary>

@@ -49,7 +49,7 @@ public class UnwatchedMachineTests
         var mapped = model.DirectmapVirtStart is { } directmap
             && model.MapPagesToXen(m, directmap, m.Ram[0].Base.ToMfn(), 600, superpages: false) == 0;
         var slot = m.Pmap.Map(m.Ram[0].Base.ToMfn());
-        m.ContextSynchronize("isb"); // releases without the ISB leave the PMAP entry pending: the last test covers that
+        m.Ordering.ContextSynchronize(); // releases without the ISB leave the PMAP entry pending: the last test covers that
         var vas = new List<VirtAddr> { slot, slot.Add(Page.Size), m.Arch.Fixmap.FixaddrStart, new(ulong.MaxValue & Page.Mask), new(0) };
         if (model.DirectmapVirtStart is { } d)
             for (var i = 0UL; i < 700; i += 7) vas.Add(d.Add(i << Page.Shift)); // past the 600 mapped pages too

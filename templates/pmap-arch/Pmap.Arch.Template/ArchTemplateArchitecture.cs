@@ -50,6 +50,16 @@ public sealed class ArchTemplateModel(ArchSettings settings) : ArchModel(setting
 
     public override void SetupPageTables(XenMachine m) { /* TODO: Xen's static tables down to the fixmap's leaf table; set m.Cpu.Root */ }
 
+    // TODO: every instruction the hooks execute, as Xen spells it, with what it does for the rules: the PTE store, barriers,
+    // TLB invalidations (e.g. Instructions.Barrier("fence rw,rw", OpEffect.OrdersStores)). The machine refuses any other.
+    public static InstructionSet Isa { get; } = new("arch-template-name");
+    public static Instruction PteStore { get; } = Isa.Store("TODO-store");
+    public override InstructionSet Instructions => Isa;
+
+    // TODO: the architecture's translation-table maintenance rules, each with its citation (see docs/PORTING.md). Until it
+    // states them, no sequence of this port is called clean: `pmap hazards` refuses to judge and conformance fails.
+    public override MaintenanceRules Maintenance => MaintenanceRules.None;
+
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn) => throw new NotImplementedException("TODO: arch_pmap_map");
     public override void ArchPmapUnmap(XenMachine m, int slot) => throw new NotImplementedException("TODO: arch_pmap_unmap");
 

@@ -11,11 +11,29 @@ namespace Pmap.TestArch;
 /// A deliberately plain architecture for testing the common logic: 4 levels (0..3), 48-bit VA/PA,
 /// entry = address | table (bit 1) | valid (bit 0), an up-growing fixmap at 0x400000 with two named slots
 /// before the PMAP range. Its unmap flush can be left out to show what a missing flush does, and its directmap can map every
-/// page one frame off, a port bug that only the boot scenario's own verification catches.
+/// page one frame off, a port bug that only the boot scenario's own verification catches. Its unmap barrier is a fact held as
+/// text, as a release's barriers are, so a misspelt one is refused; and it may state no maintenance rules at all.
 /// </summary>
 public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false,
-    bool directmapOffByOne = false) : ArchModel(settings, name, Fmt, new FakeCodec())
+    bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence") : ArchModel(settings, name, Fmt, new FakeCodec())
 {
+    private readonly Instruction _unmapBarrier = Isa.Get(unmapBarrier, "arch_pmap_unmap");
+
+    /// <summary>The fake port's vocabulary: a store, a full fence, and a local TLB flush of one VA that completes itself.</summary>
+    public static InstructionSet Isa { get; } = new("fake");
+    public static Instruction Store { get; } = Isa.Store("st");
+    public static Instruction Fence { get; } = Isa.Barrier("fence", OpEffect.OrdersStores | OpEffect.CompletesInvalidation);
+    public static Instruction TlbFlush { get; } = Isa.InvalidateVa("tlbflush", OpEffect.CompletesInvalidation | OpEffect.ContextSync);
+
+    /// <summary>A new entry needs the fence after its store; a removed one a flush of its VA.</summary>
+    public static MaintenanceRules Rules { get; } = new(
+    [
+        new TranslationRule("FAKE-NEW-FENCE", "a new entry is seen by walks only after a fence", "the fake manual", RuleCheck.NewEntryBarrier, "fence"),
+        TranslationRule.RemovalInvalidate("FAKE-RM-FLUSH", "a tlbflush of its VA", "the fake manual", "tlbflush"),
+    ]);
+
+    public override InstructionSet Instructions => Isa;
+    public override MaintenanceRules Maintenance => statesRules ? Rules : MaintenanceRules.None;
     public const ulong Valid = 1, TableBit = 2;
     public const int FixA = 0, FixB = 1, FixPmapBegin = 2;
     public static readonly PhysAddr Root = new(0x1000000);
@@ -63,15 +81,15 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {
         m.Assert((m.Memory.Read64(Entry(slot)) & Valid) == 0, "!pte_valid(*entry)", "arch_pmap_map");
-        m.WritePte(Entry(slot), PmapEntry(mfn), "st");
-        m.Barrier("fence");
+        m.WritePte(Entry(slot), PmapEntry(mfn), Store);
+        m.Barrier(Fence);
     }
 
     public override void ArchPmapUnmap(XenMachine m, int slot)
     {
-        if (!skipUnmapStore) m.WritePte(Entry(slot), 0, "st");
-        m.Barrier("fence");
-        if (!skipUnmapFlush) m.FlushTlbVa("tlbflush", Fixmap.FixToVirt(slot));
+        if (!skipUnmapStore) m.WritePte(Entry(slot), 0, Store);
+        m.Barrier(_unmapBarrier);
+        if (!skipUnmapFlush) m.FlushTlbVa(TlbFlush, Fixmap.FixToVirt(slot));
     }
 
     public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
@@ -91,7 +109,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
                     m.ClearPageVirt(p);
                     m.Pmap.Unmap(p);
                     e = (t.Value << 12) | TableBit | Valid;
-                    m.WritePteVirt(entry, e, "st");
+                    m.WritePteVirt(entry, e, Store);
                 }
                 m.Pmap.Unmap(table);
                 table = m.Pmap.Map(new Mfn((e & 0xFFFFFFFFF000) >> 12));
@@ -102,7 +120,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
                 m.Pmap.Unmap(table);
                 return -Errno.EINVAL;
             }
-            m.WritePteVirt(leaf, PmapEntry(mfn.Add(directmapOffByOne ? i + 1 : i)), "st");
+            m.WritePteVirt(leaf, PmapEntry(mfn.Add(directmapOffByOne ? i + 1 : i)), Store);
             m.Pmap.Unmap(table);
         }
         return 0;
@@ -130,12 +148,13 @@ public sealed class FakeCodec : IPteCodec
 
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
-public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false, bool directmapOffByOne = false)
+public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false, bool directmapOffByOne = false,
+    bool statesRules = true, string unmapBarrier = "fence")
     : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
     protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
-        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne);
+        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne, statesRules, unmapBarrier);
 }
 
 /// <summary>A test plugin's entry type: registers what <paramref name="make"/> returns and reports <paramref name="contractVersion"/>.</summary>

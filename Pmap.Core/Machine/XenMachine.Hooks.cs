@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+
+namespace Pmap.Core.Machine;
+
+// The hooks a port runs and the instructions they may execute: every primitive passes its instruction through Declared.
+public sealed partial class XenMachine
+{
+    /// <summary>
+    /// Brackets a Xen function that must leave its mappings ready for use (Core brackets arch_pmap_map/unmap; a port brackets its
+    /// xen_pt_update): <c>using var _ = m.Hook("xen_pt_update", virt);</c>. At its end the checker applies the rules.
+    /// </summary>
+    public HookScope Hook(string name, VirtAddr? va = null)
+    {
+        Checker?.Begin(name, va);
+        var outer = CurrentHook;
+        CurrentHook = name;
+        return new HookScope(this, outer);
+    }
+
+    /// <summary>The Xen function running (arch_pmap_map, xen_pt_update...), for naming it when it executes an undeclared instruction.</summary>
+    public string? CurrentHook { get; internal set; }
+
+    internal void EndHook(string? outer)
+    {
+        Checker?.End();
+        CurrentHook = outer;
+    }
+
+    /// <summary>
+    /// Refuses an instruction the port's vocabulary does not declare, or one executed as another kind of primitive than
+    /// declared: a fault of the port, never given a default meaning.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Declared(Instruction op, InstructionKind kind, string member)
+    {
+        if (!ReferenceEquals(op.Set, _vocabulary) || op.Kind != kind) Refuse(op, kind, member);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refuse(Instruction op, InstructionKind kind, string member)
+    {
+        var hook = CurrentHook ?? member;
+        if (!ReferenceEquals(op.Set, _vocabulary)) throw PmapPluginException.Undeclared(_vocabulary.Port, op.Mnemonic, hook, _vocabulary);
+        throw new PmapPluginException(_vocabulary.Port,
+            $"{hook} executes '{op.Mnemonic}' as {Describe(kind)}, but the port declares it as {Describe(op.Kind)}");
+    }
+
+    private static string Describe(InstructionKind kind) => kind switch
+    {
+        InstructionKind.Store => "a PTE store",
+        InstructionKind.Barrier => "a barrier",
+        InstructionKind.ContextSync => "a context-synchronising instruction",
+        InstructionKind.InvalidateVa => "a TLB invalidation of one VA",
+        _ => "a TLB invalidation of every VA",
+    };
+}
