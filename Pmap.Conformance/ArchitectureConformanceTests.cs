@@ -44,6 +44,8 @@ public abstract class ArchitectureConformanceTests
     [Fact] public void Boot_scenario_maps_and_verifies_a_bank() => Check(ConformanceSuite.BootScenarioCheck);
     /// <summary>A NUM_FIX_PMAP that does not fit the layout is rejected at configuration.</summary>
     [Fact] public void Configuration_rejects_a_layout_that_does_not_fit() => Check(ConformanceSuite.RejectsOversizedLayout);
+    /// <summary>The port states the maintenance rules its sequences are held to.</summary>
+    [Fact] public void Port_states_its_maintenance_rules() => Check(ConformanceSuite.StatesMaintenanceRules);
     /// <summary>The port's map, unmap and table-update sequences break none of its maintenance rules.</summary>
     [Fact] public void Sequences_break_no_maintenance_rule() => Check(ConformanceSuite.OrderingRules);
     /// <summary>Deleting any one instruction of those sequences breaks a rule or is explained.</summary>

@@ -99,6 +99,9 @@ public sealed class PmapPluginException(string port, string message) : Exception
     /// <summary>The architecture at fault.</summary>
     public string Port { get; } = port;
 
+    /// <summary>What is wrong, without the port's name (for a line that names the port already).</summary>
+    public string Reason { get; } = message;
+
     /// <summary>A hook executed, or a fact names, an instruction the port did not declare.</summary>
     internal static PmapPluginException Undeclared(string port, string mnemonic, string hook, InstructionSet? vocabulary) =>
         new(port, $"{hook} executes '{mnemonic}', which the port's instruction set does not declare" +

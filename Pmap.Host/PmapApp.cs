@@ -115,7 +115,7 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         {
             return Fail(ExitCodes.PluginOrConfig, "config", e.Message, json);
         }
-        catch (PluginFolderException e)
+        catch (Exception e) when (e is PluginFolderException or PmapPluginException)
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
         }

@@ -2,6 +2,7 @@ using System.Reflection;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pmap.Core;
 using Pmap.Core.Arch;
 
 namespace Pmap.Hosting;
@@ -265,6 +266,10 @@ public sealed class PluginCatalog
                 var model = arch.Create(ArchSettings.For(profile));
                 var layoutProblem = model.Fixmap.Problem(model.Format);
                 if (layoutProblem is not null) return $"architecture '{name}' profile '{profile}': {layoutProblem}";
+            }
+            catch (PmapPluginException e)
+            {
+                return $"architecture '{name}' profile '{profile}': {e.Reason}";
             }
             catch (Exception e)
             {

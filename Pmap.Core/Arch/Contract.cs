@@ -7,11 +7,13 @@ namespace Pmap.Core.Arch;
 public static class PmapContract
 {
     /// <summary>
+    /// 5: a closed instruction vocabulary (ArchModel.Instructions, IMachineArch.Instructions): the primitives take a declared
+    /// Instruction, not a mnemonic, and ports state their maintenance rules (a plugin built against 4 would call Barrier(string)).
     /// 4: IPteCodec.Fields replaces Decode, which Core now builds from it (a plugin built against 3 lacks Fields).
     /// 3: maintenance rules (ArchModel.Maintenance, IMachineArch.Maintenance), XenMachine.Hook, and the primitives take their call
     /// site (a plugin built against 2 would call Barrier(string), which no longer exists). 2: ArchModel without restated operations.
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 }
 
 /// <summary>

@@ -11,6 +11,8 @@ public delegate string? LeafAccessCheck(ulong leafEntry, int level, bool write);
 /// </summary>
 public interface IMachineArch
 {
+    /// <summary>The port's --arch name, for naming it in its faults.</summary>
+    string Name { get; }
     /// <summary>The radix-tree shape: levels, VA and PA bits.</summary>
     PageTableFormat Format { get; }
     /// <summary>The entry format the walker reads.</summary>

@@ -40,8 +40,8 @@ public sealed partial class XenMachine
     private void Refuse(Instruction op, InstructionKind kind, string member)
     {
         var hook = CurrentHook ?? member;
-        if (!ReferenceEquals(op.Set, _vocabulary)) throw PmapPluginException.Undeclared(_vocabulary.Port, op.Mnemonic, hook, _vocabulary);
-        throw new PmapPluginException(_vocabulary.Port,
+        if (!ReferenceEquals(op.Set, _vocabulary)) throw PmapPluginException.Undeclared(Arch.Name, op.Mnemonic, hook, _vocabulary);
+        throw new PmapPluginException(Arch.Name,
             $"{hook} executes '{op.Mnemonic}' as {Describe(kind)}, but the port declares it as {Describe(op.Kind)}");
     }
 

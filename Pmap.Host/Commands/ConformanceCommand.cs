@@ -13,7 +13,7 @@ public static class ConformanceCommand
     public static Command Build(CommandIo io)
     {
         var cmd = new Command("conformance", "Run the conformance checks every architecture plugin must pass, "
-            + "and print each with pass/fail and the reason (exit 0 all pass, 1 otherwise).")
+            + "and print each with pass/fail and the reason (exit 0 all pass, 4 a check fails).")
             .WithExamples("pmap conformance --arch arm64 --profile upstream", "pmap conformance --arch x86 --json");
         cmd.SetAction(p => io.Execute(p, c =>
         {
@@ -24,7 +24,7 @@ public static class ConformanceCommand
                 : new ErrorDto("conformance", $"{failed} of {results.Count} conformance checks fail for {model.Name} {model.Profile}; the first: "
                     + results.First(r => !r.Passed).Check);
             var code = c.Show(new ConformanceDto(model.Name, model.Profile, failed == 0, results, error), Render,
-                failed == 0 ? ExitCodes.Success : ExitCodes.XenCrash);
+                failed == 0 ? ExitCodes.Success : ExitCodes.Findings);
             if (error is not null) io.Err.WriteLine("pmap: " + error.Message);
             return code;
         }));

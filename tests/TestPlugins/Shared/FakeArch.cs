@@ -15,7 +15,8 @@ namespace Pmap.TestArch;
 /// text, as a release's barriers are, so a misspelt one is refused; and it may state no maintenance rules at all.
 /// </summary>
 public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false,
-    bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence") : ArchModel(settings, name, Fmt, new FakeCodec())
+    bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false)
+    : ArchModel(settings, name, Fmt, new FakeCodec())
 {
     private readonly Instruction _unmapBarrier = Isa.Get(unmapBarrier, "arch_pmap_unmap");
 
@@ -24,6 +25,9 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
     public static Instruction Store { get; } = Isa.Store("st");
     public static Instruction Fence { get; } = Isa.Barrier("fence", OpEffect.OrdersStores | OpEffect.CompletesInvalidation);
     public static Instruction TlbFlush { get; } = Isa.InvalidateVa("tlbflush", OpEffect.CompletesInvalidation | OpEffect.ContextSync);
+
+    /// <summary>A barrier of another vocabulary: a port that executes it is refused at that first use.</summary>
+    public static Instruction StrayDmb { get; } = new InstructionSet("elsewhere").Barrier("dmb", OpEffect.OrdersStores);
 
     /// <summary>A new entry needs the fence after its store; a removed one a flush of its VA.</summary>
     public static MaintenanceRules Rules { get; } = new(
@@ -82,7 +86,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
     {
         m.Assert((m.Memory.Read64(Entry(slot)) & Valid) == 0, "!pte_valid(*entry)", "arch_pmap_map");
         m.WritePte(Entry(slot), PmapEntry(mfn), Store);
-        m.Barrier(Fence);
+        m.Barrier(strayMapBarrier ? StrayDmb : Fence);
     }
 
     public override void ArchPmapUnmap(XenMachine m, int slot)
@@ -149,12 +153,13 @@ public sealed class FakeCodec : IPteCodec
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
 public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false, bool directmapOffByOne = false,
-    bool statesRules = true, string unmapBarrier = "fence")
+    bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false)
     : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
     protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
-        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne, statesRules, unmapBarrier);
+        new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne, statesRules, unmapBarrier,
+            strayMapBarrier);
 }
 
 /// <summary>A test plugin's entry type: registers what <paramref name="make"/> returns and reports <paramref name="contractVersion"/>.</summary>
