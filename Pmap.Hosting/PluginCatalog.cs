@@ -26,8 +26,8 @@ public sealed record PluginInfo(string Name, string Version, string Path, Plugin
 /// <summary>An architecture and the plugin that provides it.</summary>
 public sealed record LoadedArchitecture(IArchitecture Architecture, PluginInfo Plugin);
 
-/// <summary>A plugin (or one architecture of it) that was refused, with the reason.</summary>
-public sealed record PluginFailure(string Path, string Error);
+/// <summary>A plugin (or one architecture of it, then named) that was refused, with the reason.</summary>
+public sealed record PluginFailure(string Path, string Error, string? Architecture = null);
 
 /// <summary>The plugins folder cannot be used at all (missing, unreadable).</summary>
 public sealed class PluginFolderException(string message) : Exception(message);
@@ -228,7 +228,7 @@ public sealed class PluginCatalog
         {
             var problem = Validate(arch) ?? Duplicate(arch);
             if (problem is null) _architectures.Add(new LoadedArchitecture(arch, info));
-            else _failures.Add(new PluginFailure(info.Path, problem));
+            else _failures.Add(new PluginFailure(info.Path, problem, NameOf(arch)));
         }
         _services.AddRange(services.Where(d => d.ServiceType != typeof(IArchitecture)));
     }
@@ -241,7 +241,19 @@ public sealed class PluginCatalog
             : $"architecture '{arch.Name}' is provided twice: {first.Plugin.Path} was found first and is used; this copy is not";
     }
 
-    /// <summary>A sane architecture: a usable name, profiles that build, a fixmap that holds its PMAP slots.</summary>
+    private static string? NameOf(IArchitecture arch)
+    {
+        try
+        {
+            return arch.Name;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A sane architecture: a usable name, profiles that build, facts that are possible (<see cref="PortFacts"/>).</summary>
     internal static string? Validate(IArchitecture arch)
     {
         string name;
@@ -263,8 +275,7 @@ public sealed class PluginCatalog
             try
             {
                 var model = arch.Create(ArchSettings.For(profile));
-                var layoutProblem = model.Fixmap.Problem(model.Format);
-                if (layoutProblem is not null) return $"architecture '{name}' profile '{profile}': {layoutProblem}";
+                if (PortFacts.Problem(model) is { } impossible) return $"architecture '{name}' profile '{profile}' states impossible facts: {impossible}";
             }
             catch (Exception e)
             {
