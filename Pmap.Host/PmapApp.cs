@@ -117,7 +117,7 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         }
         catch (PluginFolderException e)
         {
-            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
+            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json, human: e.AlreadyReported);
         }
         catch (Exception e)
         {

@@ -29,8 +29,12 @@ public sealed record LoadedArchitecture(IArchitecture Architecture, PluginInfo P
 /// <summary>A plugin (or one architecture of it, then named) that was refused, with the reason.</summary>
 public sealed record PluginFailure(string Path, string Error, string? Architecture = null);
 
-/// <summary>The plugins folder cannot be used at all (missing, unreadable).</summary>
-public sealed class PluginFolderException(string message) : Exception(message);
+/// <summary>The plugins folder cannot be used at all (missing, unreadable), or the architecture asked for was refused.</summary>
+public sealed class PluginFolderException(string message, string? alreadyReported = null) : Exception(message)
+{
+    /// <summary>The stderr line when the reason is already on stderr (the plugin failure line): says so instead of repeating it.</summary>
+    public string? AlreadyReported { get; } = alreadyReported;
+}
 
 /// <summary>
 /// Loads every <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> of each folder in turn (the first to provide an architecture wins)
