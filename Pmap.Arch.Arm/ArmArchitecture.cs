@@ -7,9 +7,12 @@ namespace Pmap.Arch.Arm;
 /// Both Arm ports' IArchitecture: the Arm profiles and the release table, declared once, over one port's facts; the
 /// port supplies only how its model is built.
 /// </summary>
-public abstract class ArmArchitecture(ArmPort port, Func<ArchSettings, ArmProfile, ArchModel> create)
+public abstract class ArmArchitecture(ArmPort port, Func<ArchSettings, ArmProfile, ArchModel> create, params ArchOption[] portOptions)
     : Architecture<ArmProfile>(port.Name, port.Description, ArmProfiles.For(port.Layouts, port.BitsPerLong)), IReleaseHistory
 {
+    /// <inheritdoc/>
+    public override IReadOnlyList<ArchOption> Options { get; } = ArmOptions.For(port, portOptions);
+
     private readonly int bitsPerLong = port.BitsPerLong;
     private readonly IReadOnlyDictionary<ArmLayoutEra, ArmLayout> layouts = port.Layouts;
 

@@ -75,18 +75,15 @@ public sealed record ArmImageLayout(ulong End, ImageRange Text, ImageRange InitT
     /// <summary>Applies the keys XenEnd, XenText, XenInitText, XenRodata ("start-end") and Tables:&lt;name&gt; (offsets from _start).</summary>
     public ArmImageLayout With(ArchSettings settings)
     {
-        var tables = Tables.ToDictionary(t => t.Key, t => t.Value);
-        foreach (var name in Tables.Keys) tables[name] = settings.GetAddress($"Tables:{name}", Tables[name], Page.Size);
-        return new(settings.GetAddress("XenEnd", End, 1), Range(settings, "XenText", Text), Range(settings, "XenInitText", InitText),
-            Range(settings, "XenRodata", Rodata), tables);
+        var tables = Tables.ToDictionary(t => t.Key, t => settings.GetAddress(ArmOptions.Table(t.Key), t.Value));
+        return new(settings.GetAddress(ArmOptions.XenEnd, End), Range(settings, ArmOptions.XenText, Text),
+            Range(settings, ArmOptions.XenInitText, InitText), Range(settings, ArmOptions.XenRodata, Rodata), tables);
     }
 
-    private static ImageRange Range(ArchSettings settings, string key, ImageRange value)
+    private static ImageRange Range(ArchSettings settings, ArchOption option, ImageRange value)
     {
-        if (settings.Section[key] is not { } s) return value;
-        var parts = s.Split('-', StringSplitOptions.TrimEntries);
-        if (parts.Length == 2 && Hex.TryParseNumber(parts[0], out var a) && Hex.TryParseNumber(parts[1], out var b) && a <= b) return new(a, b);
-        throw new PmapConfigurationException(key, $"'{s}' is not \"start-end\": two offsets from _start, start <= end (e.g. 0x0-0x7476c)");
+        var (start, end) = settings.GetRange(option, (value.Start, value.End));
+        return new(start, end);
     }
 
     /// <summary>What Xen's linker script and setup_pagetables rely on: tables apart and inside _end; the image fits xen_xenmap.</summary>

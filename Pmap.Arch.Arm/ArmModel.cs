@@ -52,7 +52,7 @@ public abstract class ArmModel : ArchModel
         _flushBarrierBefore = port.Isa.Set.Get(profile.FlushBarrierBefore, "flush_xen_tlb_range_va_local");
         _flushBarrierAfter = port.Isa.Set.Get(profile.FlushBarrierAfter, "flush_xen_tlb_range_va_local");
         // Read at once, so that a bad value stops the program at start with its key.
-        XenLoadAddress = settings.LoadAddress(port.DefaultXenLoadAddress, Page.Size << Page.EntriesPerTableShift);
+        XenLoadAddress = settings.LoadAddress(ArmOptions.XenLoadAddress(port));
         var fixPmapEnd = FixPmapBegin + settings.NumFixPmap - 1; // inclusive, as Arm defines it
         var fixLast = fixPmapEnd;
         // 4.17: FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST), the off-by-one fe3412ab83 fixed; after it FIX_LAST + 1.
@@ -94,7 +94,7 @@ public abstract class ArmModel : ArchModel
     {
         var tables = Port.StaticTables(ArmProfile.XenmapPages);
         var symbols = Settings.Symbols();
-        var symbolsKey = Settings.SymbolsFile is null ? "SymbolsFile" : "--xen-syms";
+        var symbolsKey = Settings.SymbolsFile is null ? ArchOptions.SymbolsFile.Key : "--xen-syms";
         var layout = symbols is not null
             ? ArmImageLayout.FromSymbols(symbols, tables.Select(t => t.Name), symbolsKey)
             : Port.DefaultImage?.Invoke(ArmProfile.XenmapPages) ?? ArmImageLayout.Packed(tables);

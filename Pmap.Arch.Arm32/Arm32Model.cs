@@ -29,7 +29,11 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
     private const ulong MaxXenheapPages = 1UL << (30 - Page.Shift);
 
     /// <summary>xenheap_megabytes= on Xen's command line (0: let setup_mm size the xenheap).</summary>
-    public ulong XenheapMegabytes => (ulong)Settings.GetInt("XenheapMegabytes", 0, 0, (int)(XenheapVirtSize >> 20));
+    public ulong XenheapMegabytes => (ulong)Settings.GetInt(XenheapMegabytesOption);
+
+    /// <summary>The xenheap_megabytes= option: 0 (the default) lets setup_mm size it; at most the 1 GiB window.</summary>
+    public static ArchOption XenheapMegabytesOption { get; } = ArchOption.WholeNumber("XenheapMegabytes", 0, 0, (int)(XenheapVirtSize >> 20),
+        "xenheap_megabytes= on Xen's command line; 0 lets setup_mm size the xenheap");
 
     /// <summary>
     /// setup_mm (4.17 arch/arm/setup.c, CONFIG_ARM_32): the xenheap is RAM/32 rounded up to 32 MiB, at least

@@ -7,8 +7,7 @@ namespace Pmap.Arch.RiscV;
 public sealed record RiscVProfile(string Name, string Summary, ulong FixmapBase) : IProfile;
 
 /// <summary>
-/// RISC-V Sv39 as upstream Xen does it (docs/XEN_FACTS.md). Options (Architectures:riscv): Svvptc (false),
-/// AdBehaviour (hardware | svade), MapSfence (true), XenLoadAddress. Profiles: the newest release (the default),
+/// RISC-V Sv39 as upstream Xen does it (docs/XEN_FACTS.md); its options are <see cref="RiscVOptions"/>. Profiles: the newest release (the default),
 /// upstream, the branch aliases (xen-4.20 = newest 4.20.z), then every release from 4.20.0 up.
 /// </summary>
 public sealed class RiscVArchitecture() : Architecture<RiscVProfile>(ArchName,
@@ -20,6 +19,8 @@ public sealed class RiscVArchitecture() : Architecture<RiscVProfile>(ArchName,
         XenRelease.ProfileName(r.Release), r.Commit, [new("fixmap base", Hex.Format(r.FixmapBase.Value), r.FixmapBase.Commit)])).ToList();
 
     public IReadOnlyList<string> ReleaseNotes { get; } = ["FIXADDR_TOP = FIXMAP_ADDR(FIX_LAST + 1) in every release (13684f539e)"];
+
+    public override IReadOnlyList<ArchOption> Options => RiscVOptions.All;
 
     protected override ArchModel Create(ArchSettings settings, RiscVProfile profile) => new RiscVModel(settings, profile);
 

@@ -14,6 +14,21 @@ public enum AdBehaviour
     Svade,
 }
 
+/// <summary>What the RISC-V port reads under Architectures:riscv.</summary>
+public static class RiscVOptions
+{
+    public static ArchOption Svvptc { get; } = ArchOption.Boolean("Svvptc", false,
+        "the hart has Svvptc: an entry going from invalid to valid is seen without sfence.vma (no negative TLB entries)");
+    public static ArchOption MapSfence { get; } = ArchOption.Boolean("MapSfence", true,
+        "arch_pmap_map ends with sfence.vma of the VA, as upstream since the v4 posting; false shows why it must");
+    public static ArchOption AdBehaviour { get; } = ArchOption.Choice("AdBehaviour", ["hardware", "svade"],
+        "how the hart treats A and D: hardware sets them (Svadu-like); svade faults on A=0, or on a store with D=0");
+    /// <summary>QEMU virt's RAM starts at 0x80000000; Xen goes 2 MiB in, 2 MiB aligned (a superpage).</summary>
+    public static ArchOption XenLoadAddress { get; } = ArchOptions.XenLoadAddress(0x80200000, 2UL << 20);
+
+    public static IReadOnlyList<ArchOption> All { get; } = [Svvptc, AdBehaviour, MapSfence, XenLoadAddress];
+}
+
 /// <summary>
 /// Xen on RISC-V (Sv39, upstream since 4.20): 3 levels (HYP_PT_ROOT_LEVEL 2), canonical 39-bit VA, 56-bit PA;
 /// write_pte is a plain store with no fence; arch_pmap_map AND arch_pmap_unmap end with sfence.vma of the VA,
@@ -35,15 +50,10 @@ public sealed class RiscVModel : ArchModel
     public RiscVModel(ArchSettings settings, RiscVProfile profile) : base(settings, RiscVArchitecture.ArchName, Sv39, new Sv39Codec())
     {
         _fixmapBase = profile.FixmapBase;
-        HasSvvptc = settings.GetBool("Svvptc", false);
-        MapSfence = settings.GetBool("MapSfence", true);
-        Ad = settings.Value("AdBehaviour") switch
-        {
-            null => AdBehaviour.Hardware,
-            var s when Enum.TryParse<AdBehaviour>(s, ignoreCase: true, out var b) => b,
-            var s => throw new PmapConfigurationException("AdBehaviour", $"'{s}' is not hardware or svade"),
-        };
-        XenLoadAddress = settings.LoadAddress(new PhysAddr(0x80200000), 2UL << 20);
+        HasSvvptc = settings.GetBool(RiscVOptions.Svvptc);
+        MapSfence = settings.GetBool(RiscVOptions.MapSfence);
+        Ad = Enum.Parse<AdBehaviour>(settings.GetChoice(RiscVOptions.AdBehaviour), ignoreCase: true);
+        XenLoadAddress = settings.LoadAddress(RiscVOptions.XenLoadAddress);
         var n = settings.NumFixPmap;
         var fixPmapEnd = FixPmapBegin + n - 1;
         var fixMisc = fixPmapEnd + 1;

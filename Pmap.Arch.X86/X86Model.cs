@@ -34,14 +34,14 @@ public sealed class X86Model : ArchModel
 
     public X86Model(ArchSettings settings) : base(settings, X86Architecture.ArchName, Paging4, new X86Codec())
     {
-        CpuHasNx = settings.GetBool("Nx", true);
-        CpuHasPage1Gb = settings.GetBool("Page1Gb", true);
-        var xhci = settings.GetBool("Xhci", false);
-        var maxXhciPages = settings.GetInt("MaxXhciPages", 256, 1, 4096);
-        var xenGuest = settings.GetBool("XenGuest", false);
-        var acpiPages = settings.GetInt("NumFixmapAcpiPages", 64, 1, 4096);
-        var ioApics = settings.GetInt("MaxIoApics", 128, 1, 4096);
-        XenLoadAddress = settings.LoadAddress(new PhysAddr(0x200000), 2UL << 20);
+        CpuHasNx = settings.GetBool(X86Options.Nx);
+        CpuHasPage1Gb = settings.GetBool(X86Options.Page1Gb);
+        var xhci = settings.GetBool(X86Options.Xhci);
+        var maxXhciPages = settings.GetInt(X86Options.MaxXhciPages);
+        var xenGuest = settings.GetBool(X86Options.XenGuest);
+        var acpiPages = settings.GetInt(X86Options.NumFixmapAcpiPages);
+        var ioApics = settings.GetInt(X86Options.MaxIoApics);
+        XenLoadAddress = settings.LoadAddress(X86Options.XenLoadAddress);
         _fixmap = BuildFixedAddresses(settings.NumFixPmap, xhci, maxXhciPages, xenGuest, acpiPages, ioApics);
         Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset,
             ("idle_pg_table", 1), ("l3_xenmap", 1), ("l2_fixmap", 1), ("l1_fixmap", 1));

@@ -28,6 +28,8 @@ public abstract class ArchitectureConformanceTests
         Assert.True(r.Passed, $"{Architecture.Name} {Profile}: {check}: {r.Detail}");
     }
 
+    /// <summary>The port's widths, levels, fixmap, PMAP slots and static tables can all be true (the loader's own check).</summary>
+    [Fact] public void The_ports_facts_are_possible() => Check(ConformanceSuite.PossibleFacts);
     /// <summary>fix_to_virt and virt_to_fix are inverse over the fixmap, and BUG outside it.</summary>
     [Fact] public void Fix_to_virt_and_virt_to_fix_are_inverse_and_bug_outside() => Check(ConformanceSuite.FixmapInverse);
     /// <summary>pmap_map and pmap_unmap succeed for every FIX_PMAP slot.</summary>

@@ -4,7 +4,7 @@ using Pmap.Hosting;
 
 namespace Pmap.Host;
 
-/// <summary>The configuration keys pmap reads (docs/CLI.md section 5), and the ones it would silently ignore.</summary>
+/// <summary>The configuration keys pmap reads (docs/CLI.md section 5, and each port's declared options), and the ones it would silently ignore.</summary>
 public static class ConfigurationKeys
 {
     /// <summary>The root keys; "Home" is PMAP_HOME, which names the per-user folder and so arrives as a key too.</summary>
@@ -25,6 +25,13 @@ public static class ConfigurationKeys
                 continue;
             warnings.Add($"unknown configuration key '{section.Path}' (from {Source(configuration, section)}) is ignored"
                 + Spelling.Hint(section.Key, Root) + $"; known keys are {string.Join(", ", Root)}");
+        }
+        // A loaded architecture's key that its port does not declare: a misspelt option, warned about as a misspelt root key is.
+        foreach (var (path, key, arch) in ArchOptionValues.Undeclared(configuration, registry.All))
+        {
+            var keys = ArchOptionValues.Keys(arch);
+            warnings.Add($"unknown configuration key '{path}' (from {ConfigurationSources.Describe(configuration, path)}) is ignored"
+                + Spelling.Hint(key, keys) + $"; {arch.Name}'s keys are {string.Join(", ", keys)}");
         }
         // An architecture the plugins do not provide: a misspelt name, unless a plugin failed (it may be that one's).
         if (registry.Catalog.Failures.Count > 0) return warnings;

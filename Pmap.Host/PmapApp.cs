@@ -115,7 +115,11 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         {
             return Fail(ExitCodes.PluginOrConfig, "config", e.Message, json);
         }
-        catch (Exception e) when (e is PluginFolderException or PmapPluginException)
+        catch (PluginFolderException e)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json, human: e.AlreadyReported);
+        }
+        catch (PmapPluginException e)
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
         }

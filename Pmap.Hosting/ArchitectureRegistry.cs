@@ -38,6 +38,10 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
     /// </summary>
     private Exception Unknown(string name)
     {
+        // The architecture itself was refused: its own reason, alone.
+        if (Catalog.Failures.FirstOrDefault(f => string.Equals(f.Architecture, name, StringComparison.OrdinalIgnoreCase)) is { } refused)
+            return new PluginFolderException($"plugin {refused.Path} was refused: {refused.Error}",
+                $"architecture '{name}' was refused at load (the plugin line above says why)");
         if (All.Count == 0)
             return new PluginFolderException($"no architecture plugins loaded from {string.Join(", ", Catalog.Folders.Select(f => $"'{f.Path}'"))}"
                 + Failed());

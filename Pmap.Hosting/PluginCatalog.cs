@@ -27,11 +27,15 @@ public sealed record PluginInfo(string Name, string Version, string Path, Plugin
 /// <summary>An architecture and the plugin that provides it.</summary>
 public sealed record LoadedArchitecture(IArchitecture Architecture, PluginInfo Plugin);
 
-/// <summary>A plugin (or one architecture of it) that was refused, with the reason.</summary>
-public sealed record PluginFailure(string Path, string Error);
+/// <summary>A plugin (or one architecture of it, then named) that was refused, with the reason.</summary>
+public sealed record PluginFailure(string Path, string Error, string? Architecture = null);
 
-/// <summary>The plugins folder cannot be used at all (missing, unreadable).</summary>
-public sealed class PluginFolderException(string message) : Exception(message);
+/// <summary>The plugins folder cannot be used at all (missing, unreadable), or the architecture asked for was refused.</summary>
+public sealed class PluginFolderException(string message, string? alreadyReported = null) : Exception(message)
+{
+    /// <summary>The stderr line when the reason is already on stderr (the plugin failure line): says so instead of repeating it.</summary>
+    public string? AlreadyReported { get; } = alreadyReported;
+}
 
 /// <summary>
 /// Loads every <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> of each folder in turn (the first to provide an architecture wins)
@@ -229,7 +233,7 @@ public sealed class PluginCatalog
         {
             var problem = Validate(arch) ?? Duplicate(arch);
             if (problem is null) _architectures.Add(new LoadedArchitecture(arch, info));
-            else _failures.Add(new PluginFailure(info.Path, problem));
+            else _failures.Add(new PluginFailure(info.Path, problem, NameOf(arch)));
         }
         _services.AddRange(services.Where(d => d.ServiceType != typeof(IArchitecture)));
     }
@@ -242,7 +246,19 @@ public sealed class PluginCatalog
             : $"architecture '{arch.Name}' is provided twice: {first.Plugin.Path} was found first and is used; this copy is not";
     }
 
-    /// <summary>A sane architecture: a usable name, profiles that build, a fixmap that holds its PMAP slots.</summary>
+    private static string? NameOf(IArchitecture arch)
+    {
+        try
+        {
+            return arch.Name;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A sane architecture: a usable name, profiles that build, facts that are possible (<see cref="PortFacts"/>).</summary>
     internal static string? Validate(IArchitecture arch)
     {
         string name;
@@ -264,8 +280,7 @@ public sealed class PluginCatalog
             try
             {
                 var model = arch.Create(ArchSettings.For(profile));
-                var layoutProblem = model.Fixmap.Problem(model.Format);
-                if (layoutProblem is not null) return $"architecture '{name}' profile '{profile}': {layoutProblem}";
+                if (PortFacts.Problem(model) is { } impossible) return $"architecture '{name}' profile '{profile}' states impossible facts: {impossible}";
             }
             catch (PmapPluginException e)
             {

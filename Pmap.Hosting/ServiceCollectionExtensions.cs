@@ -9,7 +9,7 @@ namespace Pmap.Hosting;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers Pmap's core services: validated <see cref="PmapOptions"/> (bad values throw here, at start),
+    /// Registers Pmap's core services: validated <see cref="PmapOptions"/> and architecture options (bad values throw here, at start),
     /// the plugins loaded from plugins/ beside the binary (<paramref name="baseDirectory"/>), then the per-user folder,
     /// then PluginsPath (relative to <paramref name="baseDirectory"/>), each architecture
     /// as a keyed <see cref="IArchitecture"/>, and the <see cref="ArchitectureRegistry"/>.
@@ -22,6 +22,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IOptions<PmapOptions>>(Microsoft.Extensions.Options.Options.Create(options));
 
         var catalog = PluginCatalog.Load(PluginFolders(options, baseDirectory ?? AppContext.BaseDirectory), configuration);
+        ArchOptionValues.Check(configuration, catalog.Architectures); // each port's options, validated at start as the root keys are
         services.AddSingleton(catalog);
         foreach (var loaded in catalog.Architectures)
         {

@@ -12,55 +12,63 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
     /// <summary>A xen-syms symbol list given on the command line (--xen-syms); it wins over the section's SymbolsFile key.</summary>
     public string? SymbolsFile { get; init; }
 
+    /// <summary>
+    /// The architecture whose options these are and what it declares (set by <see cref="Architecture{TProfile}"/>): reading an
+    /// option it does not declare is a fault of the port. Null for settings made outside an architecture (tests).
+    /// </summary>
+    public (string Port, IReadOnlyList<ArchOption> Options)? Declared { get; init; }
+
     /// <summary>The build's symbols (--xen-syms, else the SymbolsFile key), or null when neither is given.</summary>
     public XenSymbols? Symbols() => SymbolsFile is { } cli ? XenSymbols.Load(cli, "--xen-syms")
-        : Section["SymbolsFile"] is { } file ? XenSymbols.Load(file, "SymbolsFile") : null;
+        : Value(ArchOptions.SymbolsFile) is { } file ? XenSymbols.Load(file, ArchOptions.SymbolsFile.Key) : null;
 
-    /// <summary>The load address: <see cref="XenLoadAddress"/>, else the section's XenLoadAddress key, else the port's default.</summary>
-    public PhysAddr LoadAddress(PhysAddr defaultValue, ulong alignment) =>
-        XenLoadAddress ?? new PhysAddr(GetAddress("XenLoadAddress", defaultValue.Value, alignment));
+    /// <summary>The load address: <see cref="XenLoadAddress"/>, else the option (declared by the port with its default and alignment).</summary>
+    public PhysAddr LoadAddress(ArchOption option) => XenLoadAddress ?? new PhysAddr(GetAddress(option));
 
     /// <summary>An empty configuration section: the defaults of every port option.</summary>
     public static IConfiguration EmptySection { get; } = new ConfigurationBuilder().Build();
 
-    /// <summary>An option's value; an object or array where a value belongs is refused, not ignored.</summary>
-    public string? Value(string key)
+    /// <summary>
+    /// An option's configured value, or null; an object or array where a value belongs is refused, not ignored, and so is a
+    /// value the option does not accept (naming what it expects).
+    /// </summary>
+    public string? Value(ArchOption option)
     {
-        var section = Section.GetSection(key);
+        if (Declared is { } d && !d.Options.Any(o => o.Key.Equals(option.Key, StringComparison.OrdinalIgnoreCase)))
+            throw new PmapPluginException(d.Port, $"reads option '{option.Key}', which the port does not declare among its options");
+        var section = Section.GetSection(option.Key);
         if (section.GetChildren().Any())
-            throw new PmapConfigurationException(key, "is an object or array: expected a single value");
+            throw new PmapConfigurationException(option.Key, "is an object or array: expected a single value");
+        if (section.Value is { } s && !option.Accepts(s))
+            throw new PmapConfigurationException(option.Key, $"'{s}' is not valid: expected {option.Expected}");
         return section.Value;
     }
+
+    /// <summary>The configured value, else the declared default (null when neither).</summary>
+    private string? ValueOrDefault(ArchOption option) => Value(option) ?? option.Default;
 
     /// <summary>Settings for <paramref name="profile"/> with the defaults of pmap.h (NUM_FIX_PMAP 8) and a debug build.</summary>
     public static ArchSettings For(string profile, int numFixPmap = 8, bool debug = true, IConfiguration? section = null) =>
         new(profile, numFixPmap, debug, section ?? EmptySection);
 
-    /// <summary>Reads a boolean architecture option, refusing values that are not true/false.</summary>
-    public bool GetBool(string key, bool defaultValue) => Value(key) switch
-    {
-        null => defaultValue,
-        var s when bool.TryParse(s, out var b) => b,
-        var s => throw new PmapConfigurationException(key, $"'{s}' is not true or false"),
-    };
+    /// <summary>A boolean option.</summary>
+    public bool GetBool(ArchOption option) => bool.Parse(ValueOrDefault(option) ?? "false");
 
-    /// <summary>Reads an address option (0x hex or decimal) that must be a multiple of <paramref name="alignment"/>.</summary>
-    public ulong GetAddress(string key, ulong defaultValue, ulong alignment)
+    /// <summary>An address option (0x hex or decimal); one without a default must be given a fallback.</summary>
+    public ulong GetAddress(ArchOption option, ulong? fallback = null) => ValueOrDefault(option) is { } s && Hex.TryParseNumber(s, out var v)
+        ? v : fallback ?? throw new InvalidOperationException($"option {option.Key} has no default and no fallback");
+
+    /// <summary>A whole-number option.</summary>
+    public int GetInt(ArchOption option) => int.Parse(ValueOrDefault(option) ?? "0", NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    /// <summary>A choice option, as one of its allowed spellings.</summary>
+    public string GetChoice(ArchOption option)
     {
-        var s = Value(key);
-        if (s is null) return defaultValue;
-        if (!Hex.TryParseNumber(s, out var v) || v % alignment != 0)
-            throw new PmapConfigurationException(key, $"'{s}' is not an address aligned to {Hex.Format(alignment)}");
-        return v;
+        var s = ValueOrDefault(option)?.Trim() ?? option.Allowed[0];
+        return option.Allowed.First(a => a.Equals(s, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Reads a whole-number architecture option within [min, max].</summary>
-    public int GetInt(string key, int defaultValue, int min, int max)
-    {
-        var s = Value(key);
-        if (s is null) return defaultValue;
-        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
-            throw new PmapConfigurationException(key, $"'{s}' is not a whole number from {min} to {max}");
-        return v;
-    }
+    /// <summary>A "start-end" option, or <paramref name="fallback"/> when it is not configured.</summary>
+    public (ulong Start, ulong End) GetRange(ArchOption option, (ulong Start, ulong End) fallback) =>
+        Value(option) is { } s && ArchOption.TryParseRange(s, out var a, out var b) ? (a, b) : fallback;
 }

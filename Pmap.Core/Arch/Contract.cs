@@ -67,6 +67,12 @@ public interface IArchitecture
     /// <summary>The profile used when none is chosen.</summary>
     string DefaultProfile { get; }
 
+    /// <summary>
+    /// Every key the port reads under <c>Architectures:NAME:</c> (besides Profile, which the host reads for every port), with
+    /// its type, default and meaning: the host warns about any other key there and refuses a value a declaration does not accept.
+    /// </summary>
+    IReadOnlyList<ArchOption> Options { get; }
+
     /// <summary>Builds the model for these settings; throws <see cref="PmapConfigurationException"/> on bad settings.</summary>
     ArchModel Create(ArchSettings settings);
 }
@@ -83,14 +89,17 @@ public abstract class Architecture<TProfile>(string name, string description, IR
     public IReadOnlyList<IProfile> Profiles { get; } = profiles.Cast<IProfile>().ToList();
     /// <inheritdoc/>
     public virtual string DefaultProfile => profiles[0].Name;
+    /// <inheritdoc/>
+    public abstract IReadOnlyList<ArchOption> Options { get; }
 
     /// <inheritdoc/>
     public ArchModel Create(ArchSettings settings)
     {
         var profile = profiles.FirstOrDefault(p => p.Name == settings.Profile)
-            ?? throw new PmapConfigurationException("Profile",
+            ?? throw new PmapConfigurationException(ArchOptions.ProfileKey,
                 $"'{settings.Profile}' is not a profile of {name} ({string.Join(", ", profiles.Select(p => p.Name))})");
-        return Create(settings, profile);
+        // The model reads only what the port declares: an undeclared read is the port's fault, caught at load.
+        return Create(settings with { Declared = (name, Options) }, profile);
     }
 
     /// <summary>The model of this architecture under <paramref name="profile"/>.</summary>

@@ -14,6 +14,9 @@ public sealed record ConformanceResult(string Check, bool Passed, string Detail)
 /// </summary>
 public static class ConformanceSuite
 {
+    /// <summary>Check: the port's facts are possible (the check the plugin loader refuses a port with).</summary>
+    public const string PossibleFacts =
+        "the port's facts are possible: VA and PA widths, levels, the fixmap in the VA space, the PMAP slots in the fixmap, the static tables";
     /// <summary>Check: fix_to_virt and virt_to_fix are inverse.</summary>
     public const string FixmapInverse = "fix_to_virt and virt_to_fix are inverse over the fixmap and BUG outside it";
     /// <summary>Check: every PMAP slot maps and unmaps.</summary>
@@ -42,8 +45,8 @@ public static class ConformanceSuite
     /// <summary>Every check, in the order they run.</summary>
     public static IReadOnlyList<string> Checks { get; } =
         [
-            FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, OneEntryPerHook, BootScenarioCheck,
-            RejectsOversizedLayout, StatesMaintenanceRules, OrderingRules, EveryInstructionExplained,
+            PossibleFacts, FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, OneEntryPerHook,
+            BootScenarioCheck, RejectsOversizedLayout, StatesMaintenanceRules, OrderingRules, EveryInstructionExplained,
         ];
 
     /// <summary>Runs every check on one profile (default: the architecture's default profile).</summary>
@@ -58,6 +61,7 @@ public static class ConformanceSuite
             var model = arch.Create(ArchSettings.For(profile));
             var problem = check switch
             {
+                PossibleFacts => PortFacts.Problem(model),
                 FixmapInverse => CheckFixmapInverse(model),
                 SlotsMapAndUnmap => CheckSlotsMapAndUnmap(model),
                 SlotsInsideFixmap => model.Fixmap.Problem(model.Format),

@@ -6,7 +6,13 @@ using Spectre.Console;
 namespace Pmap.Host.Commands;
 
 public sealed record ArchitectureDto(string Name, string Description, string Plugin, string Version, string Path, string Source,
-    IReadOnlyList<string> Profiles, string DefaultProfile);
+    IReadOnlyList<string> Profiles, string DefaultProfile, IReadOnlyList<ArchOptionDto> Options);
+
+/// <summary>One option a port declares (docs/CLI.md 6.1): its key below Architectures:NAME, type, default, allowed values, meaning.</summary>
+public sealed record ArchOptionDto(string Key, string Type, string? Default, IReadOnlyList<string>? Allowed, string Meaning)
+{
+    public static ArchOptionDto Of(ArchOption o) => new(o.Key, o.TypeName, o.Default, o.Type == ArchOptionType.Choice ? o.Allowed : null, o.Meaning);
+}
 
 public sealed record FailureDto(string Path, string Error);
 
@@ -32,7 +38,7 @@ public static class ArchCommands
         var dto = new ArchListDto(
             catalog.Architectures.Select(a => new ArchitectureDto(a.Architecture.Name, a.Architecture.Description, a.Plugin.Name,
                 a.Plugin.Version, Relative(catalog, a.Plugin.Path), a.Plugin.Source.ToString().ToLowerInvariant(),
-                a.Architecture.ProfileNames(), a.Architecture.DefaultProfile)).ToList(),
+                a.Architecture.ProfileNames(), a.Architecture.DefaultProfile, a.Architecture.Options.Select(ArchOptionDto.Of).ToList())).ToList(),
             catalog.Failures.Select(f => new FailureDto(Relative(catalog, f.Path), f.Error)).ToList());
 
         if (dto.Architectures.Count == 0)
@@ -68,6 +74,12 @@ public static class ArchCommands
                 Markup.Escape(a.Source), Markup.Escape(a.Description));
         }
         console.Write(table);
+        // Each port's options (keys under Architectures:NAME), default after '=', a choice's values joined by '|'.
+        foreach (var a in dto.Architectures.Where(a => a.Options.Count > 0))
+        {
+            var options = a.Options.Select(o => o.Key + (o.Allowed is { } allowed ? "=" + string.Join("|", allowed) : o.Default is { } d ? "=" + d : ""));
+            console.MarkupLine($"{Markup.Escape(a.Name)} options: {Markup.Escape(string.Join(", ", options))}");
+        }
         foreach (var f in dto.Failures) console.MarkupLine($"[red]failed[/] {Markup.Escape(f.Path)}: {Markup.Escape(f.Error)}");
     }
 

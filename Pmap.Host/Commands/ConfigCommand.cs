@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pmap.Core.Arch;
 using Pmap.Host.Views;
 using Pmap.Hosting;
 using Spectre.Console;
@@ -46,10 +47,10 @@ public static class ConfigCommand
         };
         foreach (var a in ctx.Registry.All)
         {
-            var section = cfg.GetSection($"Architectures:{a.Architecture.Name}");
-            settings.Add(E($"Architectures:{a.Architecture.Name}:Profile", section["Profile"] ?? a.Architecture.DefaultProfile));
-            foreach (var child in section.GetChildren().Where(ch => ch.Key != "Profile" && ch.Value is not null))
-                settings.Add(E(child.Path, child.Value));
+            // Profile, then every option the port declares: its value, or the declared default (null when it depends on the profile).
+            var prefix = $"Architectures:{a.Architecture.Name}:";
+            settings.Add(E(prefix + ArchOptions.ProfileKey, cfg[prefix + ArchOptions.ProfileKey] ?? a.Architecture.DefaultProfile));
+            foreach (var option in a.Architecture.Options) settings.Add(E(prefix + option.Key, cfg[prefix + option.Key] ?? option.Default));
         }
         var folders = ctx.Registry.Catalog.Folders.Select(f => new PluginFolderDto(f.Path, f.Source.ToString().ToLowerInvariant())).ToList();
         return c.Show(new ConfigDto(ctx.Registry.Catalog.Folder, folders, settings), Render);

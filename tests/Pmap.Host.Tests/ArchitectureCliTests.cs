@@ -68,7 +68,7 @@ public class ArchitectureCliTests
             : ["conformance", "--arch", arch, "--profile", profile, "--json"]);
         Assert.Equal(0, r.Code);
         Assert.True(r.Json.GetProperty("passed").GetBoolean());
-        Assert.Equal(11, r.Json.GetProperty("checks").GetArrayLength());
+        Assert.Equal(12, r.Json.GetProperty("checks").GetArrayLength());
     }
 
     [Fact]

@@ -79,6 +79,16 @@ public static class Cli
         return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>A fresh folder holding only the one test plugin the project file publishes into refused-plugins/.</summary>
+    public static string RefusedPlugin(string plugin)
+    {
+        var dir = Directory.CreateTempSubdirectory("pmap-refused-").FullName;
+        var src = Path.Combine(AppContext.BaseDirectory, "refused-plugins", plugin);
+        Directory.CreateDirectory(Path.Combine(dir, plugin));
+        foreach (var f in Directory.GetFiles(src)) File.Copy(f, Path.Combine(dir, plugin, Path.GetFileName(f)));
+        return dir;
+    }
+
     /// <summary>A fresh temp folder holding copies of the given real plugins.</summary>
     public static string TempPlugins(params string[] names)
     {

@@ -158,6 +158,7 @@ public class OrderingRuleTests
         public string Description => "riscv with arch_pmap_map's sfence.vma deleted";
         public IReadOnlyList<IProfile> Profiles => _real.Profiles;
         public string DefaultProfile => _real.DefaultProfile;
+        public IReadOnlyList<ArchOption> Options => _real.Options;
 
         public ArchModel Create(ArchSettings settings) => _real.Create(settings with
         {

@@ -16,6 +16,10 @@ public sealed class ArchTemplateArchitecture() : Architecture<ArchTemplateProfil
     "TODO: one line saying what this port models",
     [new("upstream", "TODO: the Xen revision this profile models")])
 {
+    // TODO: every key the model reads under Architectures:arch-template-name, with its type, default and meaning (e.g.
+    // ArchOption.Boolean("MapFence", true, "...")), read with settings.GetBool(option); the host warns about any other key there.
+    public override IReadOnlyList<ArchOption> Options => [];
+
     protected override ArchModel Create(ArchSettings settings, ArchTemplateProfile profile) => new ArchTemplateModel(settings);
 }
 

@@ -15,8 +15,9 @@ namespace Pmap.TestArch;
 /// text, as a release's barriers are, so a misspelt one is refused; and it may state no maintenance rules at all.
 /// </summary>
 public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false,
-    bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false)
-    : ArchModel(settings, name, Fmt, new FakeCodec())
+    bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false,
+    PageTableFormat? format = null)
+    : ArchModel(settings, name, format ?? Fmt, new FakeCodec())
 {
     private readonly Instruction _unmapBarrier = Isa.Get(unmapBarrier, "arch_pmap_unmap");
 
@@ -43,7 +44,8 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
     public static readonly PhysAddr Root = new(0x1000000);
     public PhysAddr Fixmap3 => Root.Add(3 * Page.Size);
 
-    private static readonly PageTableFormat Fmt = new(0, 3, 48, 48, VaRange.ZeroExtended);
+    /// <summary>The fake port's format: levels 0..3, 48-bit VA and PA (a port under test may state another).</summary>
+    public static readonly PageTableFormat Fmt = new(0, 3, 48, 48, VaRange.ZeroExtended);
 
     public override PmapCommonVariant CommonCode => common;
     public override FixmapLayout Fixmap { get; } = new()
@@ -153,13 +155,22 @@ public sealed class FakeCodec : IPteCodec
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
 public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false, bool directmapOffByOne = false,
-    bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false)
+    bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false, PageTableFormat? format = null)
     : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
+    /// <summary>One option of each kind a port states, none of which changes the model.</summary>
+    public static IReadOnlyList<ArchOption> Declared { get; } =
+    [
+        ArchOption.Boolean("Quiet", false, "a test switch"),
+        ArchOption.Choice("Colour", ["red", "green"], "a test choice"),
+    ];
+
+    public override IReadOnlyList<ArchOption> Options => Declared;
+
     protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
         new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne, statesRules, unmapBarrier,
-            strayMapBarrier);
+            strayMapBarrier, format);
 }
 
 /// <summary>A test plugin's entry type: registers what <paramref name="make"/> returns and reports <paramref name="contractVersion"/>.</summary>
