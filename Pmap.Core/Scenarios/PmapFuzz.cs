@@ -102,10 +102,30 @@ public static class PmapFuzz
         return null;
     }
 
-    /// <summary>Delta debugging: drop chunks, then single operations, while the sequence still reaches a finding at <paramref name="site"/>.</summary>
+    /// <summary>Past this length the pairwise and argument passes would cost too many replays; delta debugging alone stays.</summary>
+    private const int FineShrinkLimit = 24;
+
+    /// <summary>
+    /// Delta debugging: drop chunks, then single operations, while the sequence still reaches a finding at <paramref name="site"/>.
+    /// Then, on a short sequence, any two operations at once and smaller live indexes (an unmap or touch names a live mapping by
+    /// index, so a map often goes only with the unmap after it, and dropping one operation moves the mapping a later one names),
+    /// until nothing more goes.
+    /// </summary>
     public static IReadOnlyList<FuzzOp> Shrink(ArchModel model, IReadOnlyList<FuzzOp> failing, FuzzSite site)
     {
         var ops = failing.ToList();
+        while (true)
+        {
+            ops = DropChunks(model, ops, site);
+            if (ops.Count > FineShrinkLimit) return ops;
+            var smaller = WithoutAPair(model, ops, site) ?? WithoutOneRetargeted(model, ops, site) ?? WithASmallerIndex(model, ops, site);
+            if (smaller is null) return ops;
+            ops = smaller;
+        }
+    }
+
+    private static List<FuzzOp> DropChunks(ArchModel model, List<FuzzOp> ops, FuzzSite site)
+    {
         for (var chunk = Math.Max(1, ops.Count / 2); chunk >= 1; chunk /= 2)
         {
             for (var start = 0; start < ops.Count;)
@@ -116,6 +136,52 @@ public static class PmapFuzz
             }
         }
         return ops;
+    }
+
+    private static List<FuzzOp>? WithoutAPair(ArchModel model, List<FuzzOp> ops, FuzzSite site)
+    {
+        for (var i = 0; i < ops.Count; i++)
+        {
+            for (var j = i + 1; j < ops.Count; j++)
+            {
+                var candidate = ops.Where((_, k) => k != i && k != j).ToList();
+                if (candidate.Count > 0 && Reaches(model, candidate, site)) return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static List<FuzzOp>? WithoutOneRetargeted(ArchModel model, List<FuzzOp> ops, FuzzSite site)
+    {
+        for (var i = 0; i < ops.Count; i++)
+        {
+            for (var j = i + 1; j < ops.Count; j++)
+            {
+                if (ops[j].Kind is not (FuzzOpKind.Unmap or FuzzOpKind.Touch)) continue;
+                for (var index = 0UL; index < (ulong)model.Fixmap.NumFixPmap; index++)
+                {
+                    var candidate = new List<FuzzOp>(ops) { [j] = ops[j] with { Arg = index } };
+                    candidate.RemoveAt(i);
+                    if (Reaches(model, candidate, site)) return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    // No more than NUM_FIX_PMAP mappings are ever live, so indexes below it name every one.
+    private static List<FuzzOp>? WithASmallerIndex(ArchModel model, List<FuzzOp> ops, FuzzSite site)
+    {
+        for (var i = 0; i < ops.Count; i++)
+        {
+            if (ops[i].Kind is not (FuzzOpKind.Unmap or FuzzOpKind.Touch)) continue;
+            for (var index = 0UL; index < Math.Min(ops[i].Arg, (ulong)model.Fixmap.NumFixPmap); index++)
+            {
+                var candidate = new List<FuzzOp>(ops) { [i] = ops[i] with { Arg = index } };
+                if (Reaches(model, candidate, site)) return candidate;
+            }
+        }
+        return null;
     }
 
     /// <summary>Whether the sequence reaches a finding at <paramref name="site"/> before any fatal one.</summary>
