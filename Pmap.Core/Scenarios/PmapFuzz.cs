@@ -50,6 +50,12 @@ public static class PmapFuzz
 {
     private const ulong FirstFrame = 0x40000;
 
+    /// <summary>Operations a run does unless told otherwise: enough to reach every site of every shipped profile from any seed.</summary>
+    public const long DefaultCount = 100_000;
+
+    /// <summary>The seed a run uses unless told otherwise.</summary>
+    public const ulong DefaultSeed = 1;
+
     /// <summary>The operations a seed gives: xorshift64, weighted towards map, unmap and touch.</summary>
     public static IEnumerable<FuzzOp> Operations(ulong seed, long count)
     {

@@ -21,8 +21,8 @@ public static class FuzzCommand
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
-            var n = count.Read(p) ?? 100_000;
-            var s = p.GetValue(seed) is { } st ? Args.ParseNonNegative(st, "--seed") : 1;
+            var n = count.Read(p) ?? PmapFuzz.DefaultCount;
+            var s = p.GetValue(seed) is { } st ? Args.ParseNonNegative(st, "--seed") : PmapFuzz.DefaultSeed;
             var report = PmapFuzz.Run(model, n, s);
             var code = c.Show(FuzzView.From(report), FuzzView.Render, report.Clean ? ExitCodes.Success : ExitCodes.Findings);
             foreach (var f in report.Findings.OrderBy(f => f.At))
