@@ -13,7 +13,7 @@ public static class ExitCodes
     public const int XenCrash = 1;
     public const int Usage = 2;
     public const int PluginOrConfig = 3;
-    /// <summary>A checker found what it looks for: ordering hazards (hazards), the model disagreeing with QEMU or a real Xen (verify).</summary>
+    /// <summary>A checker found what it looks for: ordering hazards (hazards), the model disagreeing with QEMU or a real Xen (verify), a fuzz finding.</summary>
     public const int Findings = 4;
     /// <summary>SIGINT (Ctrl-C): 128 + 2, as shells report it.</summary>
     public const int Interrupted = 130;

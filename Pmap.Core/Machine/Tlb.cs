@@ -89,6 +89,13 @@ public sealed class Tlb
         return hit && !e.Negative;
     }
 
+    /// <summary>The page a cached translation of <paramref name="va"/> leads to, without a walk or a fill; null when none is cached.</summary>
+    public PhysAddr? CachedPage(VirtAddr va)
+    {
+        ref var e = ref Lookup(va, out var hit);
+        return hit && !e.Negative ? e.PagePa : null;
+    }
+
     /// <summary>True if a translation (positive or negative) for this VA is cached.</summary>
     public bool Contains(VirtAddr va)
     {

@@ -27,22 +27,34 @@ public readonly record struct FuzzOp(FuzzOpKind Kind, ulong Arg)
     };
 }
 
-/// <summary>The first broken invariant of a run, the operation that broke it and a shortest sequence found that still breaks it.</summary>
-public sealed record FuzzViolation(long At, string Invariant, IReadOnlyList<FuzzOp> Shrunk);
+/// <summary>What a fuzz run did: operations by kind, every stop and hazard by site, and each finding's first occurrence, shrunk.</summary>
+public sealed record FuzzReport(string Arch, string Profile, ulong Seed, long Ops, long Maps, long Unmaps, long Touches,
+    IReadOnlyList<FuzzSiteCount> Sites, IReadOnlyList<FuzzFinding> Findings)
+{
+    /// <summary>Operations Xen's own checks stopped (refusals and findings alike): the old single count.</summary>
+    public long XenCrashes => Sites.Where(s => s.Site.Kind is not (FuzzSiteKind.Hazard or FuzzSiteKind.Invariant)).Sum(s => s.Count);
 
-/// <summary>What a fuzz run did.</summary>
-public sealed record FuzzReport(string Arch, string Profile, ulong Seed, long Ops, long Maps, long Unmaps, long Touches, long XenCrashes,
-    FuzzViolation? Violation);
+    /// <summary>No finding: every stop was a refusal the contract allows, and every invariant held.</summary>
+    public bool Clean => Findings.Count == 0;
+}
 
 /// <summary>
-/// Random pmap_map / pmap_unmap / touch / system_state / IRQ sequences on a real port, checking after every
-/// operation: the bitmap equals the valid PMAP entries, the in-use count equals the live mappings, every live
-/// slot translates (through the TLB and by a walk) to its frame and holds what was stored, an unmapped slot
-/// faults (no stale TLB entry), and an ASSERT, BUG or panic changes nothing.
+/// Random pmap_map / pmap_unmap / touch / system_state / IRQ sequences on a real port, checking after every operation: the
+/// bitmap equals the valid PMAP entries, the in-use count equals the live mappings, every live slot translates (through the
+/// TLB and by a walk) to its frame and holds what was stored, an unmapped slot faults (no stale TLB entry), and an ASSERT,
+/// BUG or panic changes nothing. Each stop of Xen is sorted by site into a refusal pmap.c's contract allows or a finding
+/// (<see cref="FuzzStops"/>); so is each ordering hazard. A run goes on past a finding that left the state intact, so that
+/// one run finds every site; a broken invariant ends it.
 /// </summary>
 public static class PmapFuzz
 {
     private const ulong FirstFrame = 0x40000;
+
+    /// <summary>Operations a run does unless told otherwise: enough to reach every site of every shipped profile from any seed.</summary>
+    public const long DefaultCount = 100_000;
+
+    /// <summary>The seed a run uses unless told otherwise.</summary>
+    public const ulong DefaultSeed = 1;
 
     /// <summary>The operations a seed gives: xorshift64, weighted towards map, unmap and touch.</summary>
     public static IEnumerable<FuzzOp> Operations(ulong seed, long count)
@@ -65,163 +77,134 @@ public static class PmapFuzz
         }
     }
 
-    /// <summary>Runs <paramref name="count"/> operations from <paramref name="seed"/>; on a violation, shrinks the prefix that caused it.</summary>
+    /// <summary>Runs <paramref name="count"/> operations from <paramref name="seed"/>; each finding's first occurrence is shrunk.</summary>
     public static FuzzReport Run(ArchModel model, long count, ulong seed)
     {
         var run = new FuzzRun(model);
-        long i = 0;
+        var first = new List<(FuzzSite Site, long At, string Detail)>();
+        long done = 0;
         foreach (var op in Operations(seed, count))
         {
-            if (run.Apply(op) is { } broken)
-            {
-                var prefix = Operations(seed, i + 1).ToList();
-                return run.Report(model, seed, i + 1, new FuzzViolation(i, broken, Shrink(model, prefix)));
-            }
-            i++;
+            var outcome = run.Apply(op);
+            done++;
+            if (outcome is not { } o) continue;
+            if (!first.Exists(f => f.Site == o.Site)) first.Add((o.Site, done - 1, o.Detail));
+            if (o.Fatal) break;
         }
-        return run.Report(model, seed, count, null);
+        var findings = first.Select(f =>
+        {
+            var shrunk = Shrink(model, Operations(seed, f.At + 1).ToList(), f.Site);
+            return new FuzzFinding(f.Site, f.At, Describe(model, shrunk, f.Site) ?? f.Detail, shrunk);
+        }).ToList();
+        return new FuzzReport(model.Name, model.Profile, seed, done, run.Maps, run.Unmaps, run.Touches, run.Sites, findings);
     }
 
-    /// <summary>The invariant the sequence breaks, or null.</summary>
-    public static string? Check(ArchModel model, IEnumerable<FuzzOp> ops)
+    /// <summary>The first finding the sequence reaches, or null: its site and what happened.</summary>
+    public static (FuzzSite Site, string Detail)? Check(ArchModel model, IEnumerable<FuzzOp> ops)
     {
         var run = new FuzzRun(model);
         foreach (var op in ops)
-            if (run.Apply(op) is { } broken) return broken;
+            if (run.Apply(op) is { } o) return (o.Site, o.Detail);
         return null;
     }
 
-    /// <summary>Delta debugging: drop chunks, then single operations, while the sequence still breaks an invariant.</summary>
-    public static IReadOnlyList<FuzzOp> Shrink(ArchModel model, IReadOnlyList<FuzzOp> failing)
+    /// <summary>Past this length the pairwise and argument passes would cost too many replays; delta debugging alone stays.</summary>
+    private const int FineShrinkLimit = 24;
+
+    /// <summary>
+    /// Delta debugging: drop chunks, then single operations, while the sequence still reaches a finding at <paramref name="site"/>.
+    /// Then, on a short sequence, any two operations at once and smaller live indexes (an unmap or touch names a live mapping by
+    /// index, so a map often goes only with the unmap after it, and dropping one operation moves the mapping a later one names),
+    /// until nothing more goes.
+    /// </summary>
+    public static IReadOnlyList<FuzzOp> Shrink(ArchModel model, IReadOnlyList<FuzzOp> failing, FuzzSite site)
     {
         var ops = failing.ToList();
+        while (true)
+        {
+            ops = DropChunks(model, ops, site);
+            if (ops.Count > FineShrinkLimit) return ops;
+            var smaller = WithoutAPair(model, ops, site) ?? WithoutOneRetargeted(model, ops, site) ?? WithASmallerIndex(model, ops, site);
+            if (smaller is null) return ops;
+            ops = smaller;
+        }
+    }
+
+    private static List<FuzzOp> DropChunks(ArchModel model, List<FuzzOp> ops, FuzzSite site)
+    {
         for (var chunk = Math.Max(1, ops.Count / 2); chunk >= 1; chunk /= 2)
         {
             for (var start = 0; start < ops.Count;)
             {
                 var candidate = ops.Take(start).Concat(ops.Skip(start + chunk)).ToList();
-                if (candidate.Count > 0 && Check(model, candidate) is not null) ops = candidate;
+                if (candidate.Count > 0 && Reaches(model, candidate, site)) ops = candidate;
                 else start += chunk;
             }
         }
         return ops;
     }
 
-    /// <summary>One machine under random operations, with what the test knows should be mapped.</summary>
-    private sealed class FuzzRun
+    private static List<FuzzOp>? WithoutAPair(ArchModel model, List<FuzzOp> ops, FuzzSite site)
     {
-        private readonly ArchModel _model;
-        private readonly XenMachine _m;
-        private readonly List<(VirtAddr Va, Mfn Mfn)> _live = [];
-        private readonly List<VirtAddr> _unmapped = [];
-        private long _maps, _unmaps, _touches, _crashes;
-
-        public FuzzRun(ArchModel model)
+        for (var i = 0; i < ops.Count; i++)
         {
-            _model = model;
-            _m = model.Boot(new MachineOptions { TraceEnabled = false });
-        }
-
-        public FuzzReport Report(ArchModel model, ulong seed, long ops, FuzzViolation? v) =>
-            new(model.Name, model.Profile, seed, ops, _maps, _unmaps, _touches, _crashes, v);
-
-        /// <summary>Applies one operation; returns the invariant it broke, or null.</summary>
-        public string? Apply(FuzzOp op)
-        {
-            var before = Snapshot();
-            try
+            for (var j = i + 1; j < ops.Count; j++)
             {
-                switch (op.Kind)
+                var candidate = ops.Where((_, k) => k != i && k != j).ToList();
+                if (candidate.Count > 0 && Reaches(model, candidate, site)) return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static List<FuzzOp>? WithoutOneRetargeted(ArchModel model, List<FuzzOp> ops, FuzzSite site)
+    {
+        for (var i = 0; i < ops.Count; i++)
+        {
+            for (var j = i + 1; j < ops.Count; j++)
+            {
+                if (ops[j].Kind is not (FuzzOpKind.Unmap or FuzzOpKind.Touch)) continue;
+                for (var index = 0UL; index < (ulong)model.Fixmap.NumFixPmap; index++)
                 {
-                    case FuzzOpKind.Map:
-                        var frame = DataFrame(op.Arg);
-                        var va = _m.Pmap.Map(frame);
-                        _maps++;
-                        if (_live.Any(l => l.Va == va)) return $"{op}: slot at {va} handed out twice";
-                        _live.Add((va, frame));
-                        _unmapped.Remove(va);
-                        break;
-                    case FuzzOpKind.Unmap when _live.Count > 0:
-                        var (uva, _) = _live[(int)(op.Arg % (ulong)_live.Count)];
-                        _m.Pmap.Unmap(uva);
-                        _unmaps++;
-                        _live.RemoveAll(l => l.Va == uva);
-                        _unmapped.Add(uva);
-                        break;
-                    case FuzzOpKind.Touch when _live.Count > 0:
-                        var (tva, mfn) = _live[(int)(op.Arg % (ulong)_live.Count)];
-                        _touches++;
-                        _m.WriteVirt64(tva, op.Arg);
-                        if (_m.ReadVirt64(tva) != op.Arg || _m.Memory.Read64(mfn.ToPhysAddr()) != op.Arg)
-                            return $"{op}: a store through {tva} did not reach MFN {mfn}";
-                        break;
-                    case FuzzOpKind.State:
-                        _m.Cpu.SystemState = (SystemState)op.Arg;
-                        break;
-                    case FuzzOpKind.Irq:
-                        _m.Cpu.LocalIrqCount = (int)op.Arg;
-                        break;
+                    var candidate = new List<FuzzOp>(ops) { [j] = ops[j] with { Arg = index } };
+                    candidate.RemoveAt(i);
+                    if (Reaches(model, candidate, site)) return candidate;
                 }
             }
-            catch (HypervisorFaultException e)
-            {
-                return $"{op}: {e.Message}";
-            }
-            catch (XenCrashException)
-            {
-                // The model's Xen stopped here; a check that fires must not have changed anything first.
-                _crashes++;
-                return Snapshot().SequenceEqual(before) ? Invariants(op) : $"{op}: Xen's check fired after the state had changed";
-            }
-            return Invariants(op);
         }
+        return null;
+    }
 
-        /// <summary>A data frame: never one of Xen's own image, whose static page tables a touch would overwrite.</summary>
-        private Mfn DataFrame(ulong frame)
+    // No more than NUM_FIX_PMAP mappings are ever live, so indexes below it name every one.
+    private static List<FuzzOp>? WithASmallerIndex(ArchModel model, List<FuzzOp> ops, FuzzSite site)
+    {
+        for (var i = 0; i < ops.Count; i++)
         {
-            var image = _model.Image.Bank;
-            var pages = image.Size >> Page.Shift;
-            return frame >= image.Base.ToMfn().Value && frame < image.End.ToMfn().Value ? new Mfn(frame + pages) : new Mfn(frame);
+            if (ops[i].Kind is not (FuzzOpKind.Unmap or FuzzOpKind.Touch)) continue;
+            for (var index = 0UL; index < Math.Min(ops[i].Arg, (ulong)model.Fixmap.NumFixPmap); index++)
+            {
+                var candidate = new List<FuzzOp>(ops) { [i] = ops[i] with { Arg = index } };
+                if (Reaches(model, candidate, site)) return candidate;
+            }
         }
+        return null;
+    }
 
-        /// <summary>The bitmap and the PMAP slots' entries: what a check that fires must leave as it was.</summary>
-        private ulong[] Snapshot()
+    /// <summary>Whether the sequence reaches a finding at <paramref name="site"/> before any fatal one.</summary>
+    private static bool Reaches(ArchModel model, IReadOnlyList<FuzzOp> ops, FuzzSite site) => Replay(model, ops, site, describe: false) is not null;
+
+    /// <summary>What the finding at <paramref name="site"/> was, replayed with the trace and the ordering checker on.</summary>
+    private static string? Describe(ArchModel model, IReadOnlyList<FuzzOp> ops, FuzzSite site) => Replay(model, ops, site, describe: true);
+
+    private static string? Replay(ArchModel model, IReadOnlyList<FuzzOp> ops, FuzzSite site, bool describe)
+    {
+        var run = new FuzzRun(model, describe);
+        foreach (var op in ops)
         {
-            var f = _model.Fixmap;
-            var state = new ulong[(2 * f.NumFixPmap) + 1];
-            for (var i = 0; i < f.NumFixPmap; i++)
-            {
-                state[i] = _m.Pmap.IsInUse(i) ? 1UL : 0;
-                state[f.NumFixPmap + i] = Leaf(f.FixToVirt(f.FixPmapBegin + i));
-            }
-            state[^1] = (ulong)_m.Pmap.InUse;
-            return state;
+            if (run.Apply(op) is not { } o) continue;
+            if (o.Site == site) return o.Detail;
+            if (o.Fatal) return null;
         }
-
-        private ulong Leaf(VirtAddr va) => _m.WalkFast(va, out var leaf, out _, out _) is null ? 0 : leaf;
-
-        private string? Invariants(FuzzOp op)
-        {
-            var f = _model.Fixmap;
-            for (var i = 0; i < f.NumFixPmap; i++)
-            {
-                var mapped = _m.WalkFast(f.FixToVirt(f.FixPmapBegin + i), out _, out _, out _) is not null;
-                if (mapped != _m.Pmap.IsInUse(i))
-                    return $"after {op}: bit {i} is {(mapped ? "clear" : "set")} but the slot's entry is {(mapped ? "valid" : "invalid")}";
-            }
-            if (_m.Pmap.InUse != _live.Count) return $"after {op}: {_m.Pmap.InUse} slots in use, {_live.Count} mapped";
-            foreach (var (va, mfn) in _live)
-            {
-                if (_m.WalkFast(va, out _, out _, out _) != mfn.ToPhysAddr() || _m.Translate(va) != mfn.ToPhysAddr())
-                    return $"after {op}: {va} does not translate to MFN {mfn}";
-            }
-            foreach (var va in _unmapped)
-            {
-                // Neither the TLB nor a walk may still translate it (asked without faulting, which would cost an exception).
-                if (_m.Tlb.Translates(va)) return $"after {op}: {va} still translates after pmap_unmap (a stale TLB entry)";
-                if (_m.WalkFast(va, out _, out _, out _) is not null) return $"after {op}: {va} still has a valid entry after pmap_unmap";
-            }
-            return null;
-        }
+        return null;
     }
 }

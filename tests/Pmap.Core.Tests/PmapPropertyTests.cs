@@ -71,28 +71,3 @@ public class PmapPropertyTests
         });
     }
 }
-
-/// <summary>The fuzzer itself: it must catch a port that breaks pmap.c's invariants, and shrink what it found.</summary>
-public class PmapFuzzTests
-{
-    [Fact]
-    public void A_port_whose_unmap_skips_the_pte_store_is_caught_and_shrunk()
-    {
-        var model = new FakeArchitecture(skipUnmapStore: true).Create(ArchSettings.For("plain"));
-        var report = Scenarios.PmapFuzz.Run(model, 10_000, seed: 1);
-        var v = Assert.IsType<Scenarios.FuzzViolation>(report.Violation);
-        // The bit is clear after pmap_unmap but the entry stays valid: map then unmap is all it takes.
-        Assert.Contains("bit 0 is clear but the slot's entry is valid", v.Invariant);
-        Assert.Equal([Scenarios.FuzzOpKind.Map, Scenarios.FuzzOpKind.Unmap], v.Shrunk.Select(o => o.Kind));
-    }
-
-    [Fact]
-    public void A_correct_port_holds_and_the_same_seed_replays_the_same_run()
-    {
-        var model = new FakeArchitecture().Create(ArchSettings.For("plain"));
-        var a = Scenarios.PmapFuzz.Run(model, 20_000, seed: 42);
-        Assert.Null(a.Violation);
-        Assert.Equal(a, Scenarios.PmapFuzz.Run(model, 20_000, seed: 42) with { });
-        Assert.True(a.Maps > 1000 && a.Unmaps > 1000 && a.Touches > 1000 && a.XenCrashes > 0, a.ToString());
-    }
-}

@@ -24,10 +24,14 @@ public class RandomOperationsTests
 
     [Theory]
     [MemberData(nameof(ShippedProfiles.All), MemberType = typeof(ShippedProfiles))]
-    public void Invariants_hold_under_random_operations(string arch, string profile)
+    public void Random_operations_find_nothing_the_port_s_facts_do_not_predict(string arch, string profile)
     {
         var model = ShippedProfiles.Model(arch, profile);
-        Op.Array[1, 80].Sample(ops => PmapFuzz.Check(model, ops) is null, iter: 25, threads: 1,
-            print: ops => string.Join("; ", ops) + " -> " + PmapFuzz.Check(model, ops));
+        // A release's known bugs (FIXADDR_TOP, the missing ISB) are findings; anything else, an invariant included, is not allowed.
+        var bug = FuzzFindingTests.VirtToFixRefusesAPmapSlot(model.Fixmap);
+        var hazard = FuzzFindingTests.MapLacksASynchronisation(model);
+        Op.Array[1, 80].Sample(ops => PmapFuzz.Check(model, ops) is not { } f
+                || (f.Site.Kind == FuzzSiteKind.Bug && f.Site.Where == "virt_to_fix" && bug) || (f.Site.Kind == FuzzSiteKind.Hazard && hazard),
+            iter: 25, threads: 1, print: ops => string.Join("; ", ops) + " -> " + PmapFuzz.Check(model, ops));
     }
 }

@@ -83,6 +83,14 @@ public class SchemaTests
     }
 
     [Fact]
+    public void Fuzz_with_findings()
+    {
+        var doc = Run("fuzz", 4, "fuzz", "--arch", "arm64", "--profile", "xen-4.17", "--count", "3000", "--json");
+        Assert.Equal(2, doc["findings"]!.AsArray().Count);
+        Assert.Equal((long)doc["findings"]![0]!["at"]!, (long)doc["violation"]!["at"]!);
+    }
+
+    [Fact]
     public void Fuzz_refuses_an_unbounded_run() => Error(Run("fuzz", 2, "fuzz", "--arch", "x86", "--ops", "1000000000000", "--json"), "usage");
 
     [Theory]

@@ -1,0 +1,163 @@
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
+
+namespace Pmap.Core.Scenarios;
+
+/// <summary>What one operation reached that is worth reporting: a finding's site and what happened; fatal when the run must stop.</summary>
+internal readonly record struct FuzzOutcome(FuzzSite Site, string Detail, bool Fatal);
+
+/// <summary>
+/// One machine under random operations, with what the caller knows it holds. Counts every stop and hazard by site; a refusal
+/// is counted only, a finding is also returned.
+/// </summary>
+internal sealed class FuzzRun
+{
+    private readonly ArchModel _model;
+    private readonly XenMachine _m;
+    private readonly List<(VirtAddr Va, Mfn Mfn)> _live = [];
+    private readonly List<VirtAddr> _unmapped = [];
+    private readonly Dictionary<FuzzSite, long> _sites = [];
+    private readonly bool _describe;
+
+    /// <summary>A fresh boot; <paramref name="describe"/> adds the trace and the ordering checker, to say what a finding was.</summary>
+    public FuzzRun(ArchModel model, bool describe = false)
+    {
+        _model = model;
+        _describe = describe;
+        _m = model.Boot(new MachineOptions { TraceEnabled = describe, CheckOrdering = describe });
+    }
+
+    public long Maps { get; private set; }
+    public long Unmaps { get; private set; }
+    public long Touches { get; private set; }
+
+    /// <summary>Stops and hazards by site, in the order each site was first reached.</summary>
+    public IReadOnlyList<FuzzSiteCount> Sites => [.. _sites.Select(kv => new FuzzSiteCount(kv.Key, kv.Value))];
+
+    /// <summary>Applies one operation; returns a finding it reached, or null.</summary>
+    public FuzzOutcome? Apply(FuzzOp op)
+    {
+        var before = Snapshot();
+        var hazards = _m.Counters.Hazards;
+        try
+        {
+            if (Do(op) is { } broken) return Count(FuzzStops.Invariant(broken.Name), broken.Detail, fatal: true);
+        }
+        catch (XenCrashException e)
+        {
+            // The model's Xen stopped here; a check that fires must not have changed anything first.
+            if (!Snapshot().SequenceEqual(before))
+                return Count(FuzzStops.Invariant("a check that fires changes nothing"), $"{op}: {e.Message}, after the state had changed", fatal: true);
+            var site = FuzzStops.Classify(e, _live.Count, _model.Fixmap.NumFixPmap);
+            var stop = Count(site, $"{op}: {e.Message}", fatal: false);
+            if (stop is not null) return stop;
+        }
+        if (_m.Counters.Hazards != hazards) return Count(FuzzStops.Hazard(_model, op), $"{op}: {LastHazard()}", fatal: false);
+        return Invariants(op) is { } b ? Count(FuzzStops.Invariant(b.Name), b.Detail, fatal: true) : null;
+    }
+
+    private FuzzOutcome? Count(FuzzSite site, string detail, bool fatal)
+    {
+        _sites[site] = _sites.GetValueOrDefault(site) + 1;
+        return site.Verdict == FuzzVerdict.Finding ? new FuzzOutcome(site, detail, fatal) : null;
+    }
+
+    private (string Name, string Detail)? Do(FuzzOp op)
+    {
+        switch (op.Kind)
+        {
+            case FuzzOpKind.Map:
+                var frame = DataFrame(op.Arg);
+                var va = _m.Pmap.Map(frame);
+                Maps++;
+                if (_live.Any(l => l.Va == va)) return ("no slot is handed out twice", $"{op}: slot at {va} handed out twice");
+                _live.Add((va, frame));
+                _unmapped.Remove(va);
+                break;
+            case FuzzOpKind.Unmap when _live.Count > 0:
+                var (uva, _) = _live[(int)(op.Arg % (ulong)_live.Count)];
+                _m.Pmap.Unmap(uva);
+                Unmaps++;
+                _live.RemoveAll(l => l.Va == uva);
+                _unmapped.Add(uva);
+                break;
+            case FuzzOpKind.Touch when _live.Count > 0:
+                var (tva, mfn) = _live[(int)(op.Arg % (ulong)_live.Count)];
+                Touches++;
+                _m.WriteVirt64(tva, op.Arg);
+                if (_m.ReadVirt64(tva) != op.Arg || _m.Memory.Read64(mfn.ToPhysAddr()) != op.Arg)
+                    return ("a store through a live slot reaches its frame", $"{op}: a store through {tva} did not reach MFN {mfn}");
+                break;
+            case FuzzOpKind.State:
+                _m.Cpu.SystemState = (SystemState)op.Arg;
+                break;
+            case FuzzOpKind.Irq:
+                _m.Cpu.LocalIrqCount = (int)op.Arg;
+                break;
+        }
+        return null;
+    }
+
+    /// <summary>What the last hazard was, when the trace is on; the ordering checker's account of it, when it has one.</summary>
+    private string LastHazard()
+    {
+        if (!_describe) return "a walk used an entry the architecture does not yet guarantee";
+        var text = _m.Trace.Events.LastOrDefault(e => e.Kind == TraceKind.Hazard)?.Detail ?? "hazard";
+        if (_m.Checker?.Violations.LastOrDefault(v => v.AtUse) is { } v)
+            text += $"; {v.Hook} ran {string.Join("; ", v.Sequence)}; {v.Consequence} ({v.Rule.Id}: {v.Rule.Statement}, {v.Rule.Citation})";
+        return text;
+    }
+
+    /// <summary>A data frame: never one of Xen's own image, whose static page tables a touch would overwrite.</summary>
+    private Mfn DataFrame(ulong frame)
+    {
+        var image = _model.Image.Bank;
+        var pages = image.Size >> Page.Shift;
+        return frame >= image.Base.ToMfn().Value && frame < image.End.ToMfn().Value ? new Mfn(frame + pages) : new Mfn(frame);
+    }
+
+    /// <summary>The bitmap and the PMAP slots' entries: what a check that fires must leave as it was.</summary>
+    private ulong[] Snapshot()
+    {
+        var f = _model.Fixmap;
+        var state = new ulong[(2 * f.NumFixPmap) + 1];
+        for (var i = 0; i < f.NumFixPmap; i++)
+        {
+            state[i] = _m.Pmap.IsInUse(i) ? 1UL : 0;
+            state[f.NumFixPmap + i] = Leaf(f.FixToVirt(f.FixPmapBegin + i));
+        }
+        state[^1] = (ulong)_m.Pmap.InUse;
+        return state;
+    }
+
+    private ulong Leaf(VirtAddr va) => _m.WalkFast(va, out var leaf, out _, out _) is null ? 0 : leaf;
+
+    // Looks at the TLB and the tables without filling or walking as the CPU would: checking must not change what a later access sees.
+    private (string Name, string Detail)? Invariants(FuzzOp op)
+    {
+        var f = _model.Fixmap;
+        for (var i = 0; i < f.NumFixPmap; i++)
+        {
+            var mapped = _m.WalkFast(f.FixToVirt(f.FixPmapBegin + i), out _, out _, out _) is not null;
+            if (mapped != _m.Pmap.IsInUse(i))
+                return ("the bitmap equals the valid PMAP entries",
+                    $"after {op}: bit {i} is {(mapped ? "clear" : "set")} but the slot's entry is {(mapped ? "valid" : "invalid")}");
+        }
+        if (_m.Pmap.InUse != _live.Count)
+            return ("the in-use count equals the live mappings", $"after {op}: {_m.Pmap.InUse} slots in use, {_live.Count} mapped");
+        foreach (var (va, mfn) in _live)
+        {
+            var page = mfn.ToPhysAddr();
+            if (_m.WalkFast(va, out _, out _, out _) != page || _m.Tlb.CachedPage(va) is { } cached && cached != page)
+                return ("every live slot translates to its frame", $"after {op}: {va} does not translate to MFN {mfn}");
+        }
+        foreach (var va in _unmapped)
+        {
+            if (_m.Tlb.Translates(va))
+                return ("an unmapped slot faults", $"after {op}: {va} still translates after pmap_unmap (a stale TLB entry)");
+            if (_m.WalkFast(va, out _, out _, out _) is not null)
+                return ("an unmapped slot faults", $"after {op}: {va} still has a valid entry after pmap_unmap");
+        }
+        return null;
+    }
+}
