@@ -34,7 +34,17 @@ public static class ConfigCommand
         if (ModelSelection.Pairs(g.Profile) is not null || g.Arch?.Contains(',', StringComparison.Ordinal) == true)
             _ = ModelSelection.Models(c, g.Arch, profileEverywhere: true, defaultFirst: false); // each named model, checked
         else if (g.Arch is not null || g.Profile is not null || g.NumFixPmap is not null)
-            _ = ctx.Registry.Create(g.Request());
+        {
+            try
+            {
+                _ = ctx.Registry.Create(g.Request());
+            }
+            catch (PluginFolderException e) when (e.AlreadyReported is not null)
+            {
+                c.Io.ReportPluginFailures(ctx.Registry.Catalog); // the line the error points to
+                throw;
+            }
+        }
         var o = ctx.Registry.Options;
         var cfg = ctx.Configuration;
         ConfigEntryDto E(string key, string? effective) => new(key, effective, ConfigurationSources.Describe(cfg, key));

@@ -19,7 +19,7 @@ public class ImpossibleFactsCliTests
         var plugins = Cli.RefusedPlugin(plugin);
         var dll = Path.Combine(plugins, plugin, plugin + ".dll");
         var refusal = $"architecture '{arch}' profile 'plain' states impossible facts: {fact}";
-        foreach (var command in new[] { "boot", "conformance", "layout" })
+        foreach (var command in new[] { "boot", "conformance", "layout", "config" })
         {
             var r = Cli.Run(command, "--arch", arch, "--plugins", plugins, "--json");
             Assert.Equal(3, r.Code);
