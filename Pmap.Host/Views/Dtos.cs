@@ -20,10 +20,11 @@ public sealed record EventDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Mfn = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Level = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reg = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reg = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Rule = null)
 {
     public static EventDto From(TraceEvent e) => new(TraceEvent.KindName(e.Kind), e.Op, e.Table, e.Entry, H(e.Pa?.Value), H(e.Old), H(e.New),
-        H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg));
+        H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg), e.Rule);
 
     private static string? H(ulong? v) => v is null ? null : Hex.Format(v.Value);
 
