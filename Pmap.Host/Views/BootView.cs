@@ -63,7 +63,8 @@ public static class BootView
         t.AddRow("ordering hazards (walks of entries written with no synchronisation since)", $"{d.Hazards}");
         t.AddRow("pages verified by the walker", $"{d.VerifiedPages}");
         c.Write(t);
-        HazardsView.RenderHazards(c, d.Findings);
+        // After a crash the crash is the report (printed once, on stderr); the findings stay in the JSON.
+        if (d.Error is null) HazardsView.RenderHazards(c, d.Findings);
         if (d.HasFindings)
             c.MarkupLine($"[red]{d.Findings.Count} hazard(s)[/] against the architecture's rules, {d.Hazards} walk(s) of unsynchronised entries");
         if (d.Error is { } e) c.MarkupLine(MapView.Stopped(e));

@@ -74,7 +74,7 @@ public static class MapView
         "table-alloc" => $"alloc_boot_pages -> MFN {e.Mfn} (level {e.Level} table)",
         "fault" => $"FAULT at {e.Va}: {e.Detail}",
         "hazard" => $"hazard: {e.Detail}",
-        "missing" => $"<missing: {e.Op}>  {e.Rule}: {e.Detail}",
+        "missing" => $"<missing: {e.Step}>  {e.Rule}: {e.Detail}",
         "printk" => $"(XEN) {e.Detail}",
         _ => e.Kind,
     };
