@@ -195,11 +195,7 @@ public abstract class ArmModel : ArchModel
 
     private static PhysAddr Entry(PhysAddr table, int index) => table.Add((ulong)index * Page.EntryBytes);
 
-    public override IReadOnlyList<string> Notes => ArmProfile.FixaddrTopOffByOne
-        ? [$"FIXADDR_TOP = FIXMAP_ADDR(FIXMAP_LAST) = {Fixmap.FixaddrTop}: the address OF the last PMAP slot {Fixmap.FixPmapEnd}, " +
-            "so pmap_unmap of it hits virt_to_fix's BUG_ON (fixed upstream by fe3412ab83)",
-           "arch_pmap_map has no isb after write_pte: the returned VA may be translated with the old entry (fixed upstream by feaa9aca87)"]
-        : [];
+    public override IReadOnlyList<string> Notes => ArmNotes.Of(ArmProfile, Fixmap);
 
     /// <summary>pte_of_xenaddr(va) as setup_pagetables uses it: mfn_to_xen_entry(..., MT_NORMAL).</summary>
     protected ulong XenEntry(PhysAddr pa) => Lpae.MfnToXenEntry(pa.ToMfn(), Lpae.MtNormal, PaddrBits, debug: false);

@@ -120,11 +120,11 @@ public sealed class RiscVModel : ArchModel
     public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
     private PhysAddr? _xenFixmap;
 
-    public override IReadOnlyList<string> Notes =>
-    [
-        "PMAP entries are PAGE_HYPERVISOR_RW = V|R|W with A and D clear, while pt.c's mappings set A and D: " +
-        "on a hart with Svade the first touch of a PMAP slot faults",
-    ];
+    // Derived from the entry arch_pmap_map writes: a note only while PAGE_HYPERVISOR_RW leaves A or D clear (every release so far).
+    public override IReadOnlyList<string> Notes => (Sv39Pte.PageHypervisorRw & (Sv39Pte.A | Sv39Pte.D)) == (Sv39Pte.A | Sv39Pte.D)
+        ? []
+        : [$"PMAP entries are PAGE_HYPERVISOR_RW = {Hex.Format(Sv39Pte.PageHypervisorRw)} (V|R|W) with A and D clear, while pt.c's " +
+           "mappings set A and D: on a hart with Svade the first touch of a PMAP slot faults"];
 
     /// <summary>
     /// setup_fixmap_mappings (mm.c): stage1_pgtbl_root[pt_index(2, FIXMAP_ADDR(0))] → an L1 table (one of the

@@ -67,14 +67,22 @@ public sealed class X86Model : ArchModel
 
     private PhysAddr? _l1Fixmap;
 
-    public override IReadOnlyList<string> Notes =>
-    [
-        $"FIX_PMAP_END = FIX_PMAP_BEGIN + NUM_FIX_PMAP = {Fixmap.FixPmapEnd} exactly as posted: " +
-        $"the enum reserves {Fixmap.NumFixPmap + 1} slots for {Fixmap.NumFixPmap} PMAP entries; " +
-        $"slot {Fixmap.FixPmapEnd} is dead, and the slot ASSERT lets it through",
-        "index 0 (FIX_RESERVED) is never mapped: fix_to_virt(0) = FIXADDR_TOP; indexes 1..511 live in l1_fixmap[511 - index], " +
-        $"the rest ({Page.EntriesPerTable}..{Fixmap.EndOfFixedAddresses - 1}) in an L1 set_fixmap allocates on demand",
-    ];
+    /// <summary>Each note follows the layout built: the dead slot only while the enum reserves more slots than NUM_FIX_PMAP (as posted).</summary>
+    public override IReadOnlyList<string> Notes
+    {
+        get
+        {
+            var f = Fixmap;
+            var notes = new List<string>();
+            var reserved = f.FixPmapEnd - f.FixPmapBegin + 1;
+            if (reserved > f.NumFixPmap)
+                notes.Add($"FIX_PMAP_END = FIX_PMAP_BEGIN + NUM_FIX_PMAP = {f.FixPmapEnd} exactly as posted: " +
+                    $"the enum reserves {reserved} slots for {f.NumFixPmap} PMAP entries; slot {f.FixPmapEnd} is dead, and the slot ASSERT lets it through");
+            notes.Add("index 0 (FIX_RESERVED) is never mapped: fix_to_virt(0) = FIXADDR_TOP; indexes 1..511 live in l1_fixmap[511 - index], " +
+                $"the rest ({Page.EntriesPerTable}..{f.EndOfFixedAddresses - 1}) in an L1 set_fixmap allocates on demand");
+            return notes;
+        }
+    }
 
     /// <summary>
     /// enum fixed_addresses (asm/fixmap.h) with the series' CONFIG_HAS_PMAP entries after the XEN_GUEST ones and

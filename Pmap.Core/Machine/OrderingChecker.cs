@@ -25,6 +25,8 @@ public sealed record MachineOp(int Index, int Frame, MachineOpKind Kind, string 
     public IReadOnlyList<ulong> Covers { get; init; } = [];
     /// <summary>The instruction (call site) of its hook that executed it; -1 outside a hook.</summary>
     public int Site { get; init; } = -1;
+    /// <summary>The sequence number of its trace event (<see cref="Trace.NextSeq"/> when it ran); -1 with no trace.</summary>
+    public long TraceSeq { get; init; } = -1;
 
     public bool Invalidates(ulong entryPa) => Kind == MachineOpKind.Invalidate && (All || Covers.Contains(entryPa));
 
@@ -52,6 +54,9 @@ public sealed record WindowOp(MachineOp Op, string Hook, bool Own);
 public sealed record OrderingViolation(TranslationRule Rule, string Hook, bool AtUse, IReadOnlyList<string> Sequence, VirtAddr? Va,
     PhysAddr? EntryPa, PhysAddr? Pa, string Consequence);
 
+/// <summary>A step a rule wants, found at a function's end: placed after (or, <paramref name="Before"/>, before) the traced event numbered <paramref name="Seq"/>.</summary>
+public sealed record MissingStep(OrderingViolation Violation, long Seq, bool Before);
+
 /// <summary>
 /// Follows the primitives a port's hooks execute, frame by frame (arch_pmap_map, arch_pmap_unmap, xen_pt_update, ...), and
 /// applies the architecture's <see cref="MaintenanceRules"/> at the end of each frame and at each use of an entry the rules do
@@ -68,7 +73,8 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
     private readonly Stack<Frame> _frames = new();
     private readonly List<OrderingViolation> _violations = [];
     private readonly HashSet<(string, string, bool)> _seen = [];
-    private readonly Dictionary<ulong, (string Hook, IReadOnlyList<string> Sequence)> _lastSequence = [];
+    // The function that last wrote each entry and its own operations; the sequence text is built only when a use needs it.
+    private readonly Dictionary<ulong, (string Hook, List<MachineOp> Own)> _lastSequence = [];
     private readonly Dictionary<string, IReadOnlyList<string>> _hookOps = [];
     private int _nextFrame;
 
@@ -76,6 +82,23 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
 
     /// <summary>The mutant: skip the operations at these positions (0-based) of every run of these hooks.</summary>
     public IReadOnlyList<(string Hook, int Index)>? Mutation { get; init; }
+
+    /// <summary>
+    /// The trace the machine keeps, when it keeps one: each operation notes its event's sequence number so that every missing step
+    /// (each run, not only the first of a rule) can be placed in the trace where it belongs (<see cref="TakeMissing"/>).
+    /// </summary>
+    public Trace? Trace { get; init; }
+
+    private readonly List<MissingStep> _missing = [];
+
+    /// <summary>The missing steps found since the last call, in the order found, each with where it belongs in the trace.</summary>
+    public IReadOnlyList<MissingStep> TakeMissing()
+    {
+        if (_missing.Count == 0) return [];
+        var taken = _missing.ToList();
+        _missing.Clear();
+        return taken;
+    }
 
     public IReadOnlyList<OrderingViolation> Violations => _violations;
 
@@ -101,11 +124,16 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
     internal void End()
     {
         var f = _frames.Pop();
-        var window = _ops.Skip(f.Start).ToList();
-        _hookOps.TryAdd(f.Name, window.Where(o => o.Frame == f.Id).Select(o => o.Text).ToList());
-        _windows.TryAdd(f.Name, window.Select(o => new WindowOp(o, _frameNames.GetValueOrDefault(o.Frame, "(no hook)"), o.Frame == f.Id)).ToList());
-        foreach (var store in window.Where(o => o.Frame == f.Id && o.Kind == MachineOpKind.Store))
-            Analyse(f, window, store);
+        var window = _ops.GetRange(f.Start, _ops.Count - f.Start).ToArray();
+        var own = window.Where(o => o.Frame == f.Id).ToList();
+        // Only a hook's first run is kept for display: a boot runs xen_pt_update over thousands of entries.
+        if (!_hookOps.ContainsKey(f.Name)) _hookOps[f.Name] = own.Select(o => o.Text).ToList();
+        if (!_windows.ContainsKey(f.Name))
+            _windows[f.Name] = window.Select(o => new WindowOp(o, _frameNames.GetValueOrDefault(o.Frame, "(no hook)"), o.Frame == f.Id)).ToList();
+        for (var i = 0; i < window.Length; i++)
+            if (window[i].Frame == f.Id && window[i].Kind == MachineOpKind.Store) Analyse(f, window, i, own);
+        // No function is open: no later window reaches back this far, so the operations can go (indexes start again).
+        if (_frames.Count == 0) _ops.Clear();
     }
 
     /// <summary>
@@ -154,7 +182,7 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
     {
         var rule = Rules.Find(RuleCheck.NewEntryContextSync) ?? Rules.Find(RuleCheck.NewEntryInvalidate) ?? Rules.Find(RuleCheck.NewEntryBarrier);
         if (rule is null) return;
-        var (hook, seq) = _lastSequence.TryGetValue(entryPa.Value, out var s) ? s : ("(no hook)", []);
+        var (hook, seq) = _lastSequence.TryGetValue(entryPa.Value, out var s) ? (s.Hook, Sequence(s.Own, null, null)) : ("(no hook)", []);
         Report(new OrderingViolation(rule, hook, true, seq, va, entryPa, null,
             $"the access to {va} may still see the entry before the store ({Hex.Format(before)}): a translation fault"));
     }
@@ -163,7 +191,7 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
     public void StaleUse(VirtAddr va, string consequence)
     {
         if (Rules.Find(RuleCheck.RemovalInvalidate) is not { } rule) return;
-        var (hook, seq) = _lastSequence.Count > 0 ? _lastSequence.Values.Last() : ("(no hook)", []);
+        var (hook, seq) = LastSequence();
         Report(new OrderingViolation(rule, hook, true, seq, va, null, null, consequence));
     }
 
@@ -171,14 +199,18 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
     internal void AccessDenied(VirtAddr va, string reason)
     {
         if (Rules.Find(RuleCheck.AccessedDirty) is not { } rule) return;
-        var (hook, seq) = _lastSequence.Count > 0 ? _lastSequence.Values.Last() : ("(no hook)", []);
+        var (hook, seq) = LastSequence();
         Report(new OrderingViolation(rule, hook, true, seq, va, null, null, $"the access to {va} faults: {reason}"));
     }
+
+    private (string Hook, List<string> Sequence) LastSequence() =>
+        _lastSequence.Count > 0 && _lastSequence.Values.Last() is var (hook, own) ? (hook, Sequence(own, null, null)) : ("(no hook)", []);
 
     private int CurrentFrame => _frames.TryPeek(out var f) ? f.Id : -1;
 
     private void Add(MachineOp op)
     {
+        if (Trace is { } t) op = op with { TraceSeq = t.NextSeq };
         if (!_frames.TryPeek(out var f) || f.Site is null || !_sites.TryGetValue(f.Name, out var sites))
         {
             _ops.Add(op);
@@ -198,23 +230,29 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
         if (_seen.Add((v.Rule.Id, v.Hook, v.AtUse))) _violations.Add(v);
     }
 
-    private void Analyse(Frame f, List<MachineOp> window, MachineOp store)
+    private void Analyse(Frame f, MachineOp[] window, int position, List<MachineOp> own)
     {
+        var store = window[position];
         var pa = store.EntryPa!.Value;
         var oldValid = Valid(store.Old);
         var newValid = Valid(store.New);
         if (store.Old == store.New || (!oldValid && !newValid)) return;
-        var after = window.Where(o => o.Index > store.Index).ToList();
-        var own = window.Where(o => o.Frame == f.Id).ToList();
-        _lastSequence[pa.Value] = (f.Name, Sequence(own, null, null));
+        // What followed the store, as a view: each rule stops at the first operation that satisfies it.
+        var after = new ArraySegment<MachineOp>(window, position + 1, window.Length - position - 1);
+        _lastSequence[pa.Value] = (f.Name, own);
         foreach (var rule in Rules.Rules)
         {
             var missingAfter = OrderingRules.Missing(rule.Check, store, after, oldValid, newValid, arch);
             if (missingAfter is not { } at) continue;
+            // Reported once per rule and function; every run is still placed in the trace when one is kept.
+            var first = !_seen.Contains((rule.Id, f.Name, false));
+            if (!first && Trace is null) continue;
             var va = f.Va ?? after.FirstOrDefault(o => o.Invalidates(pa.Value))?.Va;
             var output = arch.Codec.OutputAddress(newValid ? store.New : store.Old, arch.Format.LeafLevel);
-            Report(new OrderingViolation(rule, f.Name, false, Sequence(own, at, rule), va, pa, output,
-                OrderingRules.Consequence(rule.Check, va, newValid)));
+            var v = new OrderingViolation(rule, f.Name, false, first ? Sequence(own, at, rule) : [], va, pa, output,
+                OrderingRules.Consequence(rule.Check, va, newValid));
+            if (Trace is not null) _missing.Add(at >= 0 ? new MissingStep(v, _ops[at].TraceSeq, false) : new MissingStep(v, store.TraceSeq, true));
+            Report(v);
         }
     }
 

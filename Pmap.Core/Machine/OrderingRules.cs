@@ -7,7 +7,7 @@ internal static class OrderingRules
     /// Null when the operations after <paramref name="store"/> satisfy the rule; otherwise the index of the operation after
     /// which the missing step belongs.
     /// </summary>
-    public static int? Missing(RuleCheck check, MachineOp store, List<MachineOp> after, bool oldValid, bool newValid, IMachineArch arch)
+    public static int? Missing(RuleCheck check, MachineOp store, IReadOnlyList<MachineOp> after, bool oldValid, bool newValid, IMachineArch arch)
     {
         var pa = store.EntryPa!.Value.Value;
         var isNew = !oldValid && newValid;
@@ -63,22 +63,22 @@ internal static class OrderingRules
         };
     }
 
-    private static MachineOp? First(List<MachineOp> ops, Func<MachineOp, bool> p) => ops.FirstOrDefault(p);
+    private static MachineOp? First(IReadOnlyList<MachineOp> ops, Func<MachineOp, bool> p) => ops.FirstOrDefault(p);
 
-    private static MachineOp? Tlbi(List<MachineOp> after, ulong pa) => First(after, o => o.Invalidates(pa));
+    private static MachineOp? Tlbi(IReadOnlyList<MachineOp> after, ulong pa) => First(after, o => o.Invalidates(pa));
 
     /// <summary>What completes the invalidation: itself when it completes itself, else a later completing barrier of its reach.</summary>
-    private static MachineOp? Completion(List<MachineOp> after, MachineOp t) =>
+    private static MachineOp? Completion(IReadOnlyList<MachineOp> after, MachineOp t) =>
         t.Effect.HasFlag(OpEffect.CompletesInvalidation)
             ? t
             : First(after, o => o.Index > t.Index && o.Kind == MachineOpKind.Barrier && o.Effect.HasFlag(OpEffect.CompletesInvalidation)
                                 && (o.Effect.HasFlag(OpEffect.Broadcast) || !t.Effect.HasFlag(OpEffect.Broadcast)));
 
-    private static int LastOrdering(List<MachineOp> after, MachineOp store) =>
+    private static int LastOrdering(IReadOnlyList<MachineOp> after, MachineOp store) =>
         after.Where(o => o.Kind == MachineOpKind.Barrier && o.Effect.HasFlag(OpEffect.OrdersStores))
             .Select(o => o.Index).DefaultIfEmpty(store.Index).First();
 
-    private static int LastIndex(List<MachineOp> after, MachineOp store) => after.Count == 0 ? store.Index : after[^1].Index;
+    private static int LastIndex(IReadOnlyList<MachineOp> after, MachineOp store) => after.Count == 0 ? store.Index : after[after.Count - 1].Index;
 
     /// <summary>A valid-to-valid change of output address or of table/block shape: what break-before-make is about.</summary>
     private static bool Resizes(MachineOp store, IMachineArch arch)

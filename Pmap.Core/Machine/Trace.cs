@@ -15,6 +15,8 @@ public enum TraceKind
     Hazard,
     /// <summary>A message Xen prints (printk / mm_printk) before it returns an error.</summary>
     Printk,
+    /// <summary>A step a maintenance rule wants where it is not: placed where it belongs among the instructions, with the rule.</summary>
+    Missing,
 }
 
 /// <summary>One thing the simulated hypervisor did. Fields not meaningful for a kind are null.</summary>
@@ -36,6 +38,9 @@ public sealed record TraceEvent(TraceKind Kind)
     /// <summary>The value a TLB operation takes in its register when that is not the VA (tlbi vae2: VA &gt;&gt; PAGE_SHIFT).</summary>
     public ulong? Reg { get; init; }
 
+    /// <summary>The id of the maintenance rule a missing step breaks (ARM-NEW-ISB).</summary>
+    public string? Rule { get; init; }
+
     public static string KindName(TraceKind kind) => kind switch
     {
         TraceKind.PteWrite => "pte-write",
@@ -47,6 +52,7 @@ public sealed record TraceEvent(TraceKind Kind)
         TraceKind.Fault => "fault",
         TraceKind.Hazard => "hazard",
         TraceKind.Printk => "printk",
+        TraceKind.Missing => "missing",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }
@@ -55,17 +61,42 @@ public sealed record TraceEvent(TraceKind Kind)
 public sealed class Trace
 {
     private readonly List<TraceEvent> _events = [];
+    // Each event's sequence number, in step with _events: an event keeps its number when one is inserted before it.
+    private readonly List<long> _seqs = [];
+    private long _nextSeq;
     /// <summary>Fixed when the machine starts, so that a machine with neither trace nor checker can skip both with one test.</summary>
     public bool Enabled { get; init; } = true;
     public IReadOnlyList<TraceEvent> Events => _events;
     public int Count => _events.Count;
 
+    /// <summary>The sequence number the next event added will carry.</summary>
+    public long NextSeq => _nextSeq;
+
     public void Add(TraceEvent e)
     {
-        if (Enabled) _events.Add(e);
+        if (!Enabled) return;
+        _events.Add(e);
+        _seqs.Add(_nextSeq++);
     }
 
-    public void Clear() => _events.Clear();
+    /// <summary>
+    /// Places <paramref name="e"/> right after the event numbered <paramref name="afterSeq"/> (before it when
+    /// <paramref name="before"/>): a finding made at a function's end, put where it belongs in what the CPU did.
+    /// </summary>
+    public void InsertAt(long afterSeq, bool before, TraceEvent e)
+    {
+        if (!Enabled) return;
+        var i = _seqs.LastIndexOf(afterSeq);
+        var at = i < 0 ? _events.Count : before ? i : i + 1;
+        _events.Insert(at, e);
+        _seqs.Insert(at, _nextSeq++);
+    }
+
+    public void Clear()
+    {
+        _events.Clear();
+        _seqs.Clear();
+    }
 
     /// <summary>Events recorded since <paramref name="mark"/> (a previous <see cref="Count"/>).</summary>
     public IReadOnlyList<TraceEvent> Since(int mark) => _events.Skip(mark).ToList();

@@ -22,7 +22,23 @@ public sealed partial class XenMachine
 
     internal void EndHook(string? outer)
     {
-        Checker?.End();
+        if (Checker is { } c)
+        {
+            c.End();
+            // Last first: two steps missing after one instruction keep the order they were found in.
+            var missing = c.TakeMissing();
+            for (var i = missing.Count - 1; i >= 0; i--)
+            {
+                var (v, seq, before) = missing[i];
+                Trace.InsertAt(seq, before, new TraceEvent(TraceKind.Missing)
+                {
+                    Op = v.Rule.Missing,
+                    Rule = v.Rule.Id,
+                    Va = v.Va,
+                    Detail = v.Consequence,
+                });
+            }
+        }
         CurrentHook = outer;
     }
 

@@ -38,7 +38,7 @@ public sealed partial class XenMachine
         Mmu = new Mmu(Cpu, Memory, Walker, arch, Trace, Counters);
         if (Options.CheckOrdering || Options.Mutation is not null)
         {
-            Checker = new OrderingChecker(arch, TableName) { Mutation = Options.Mutation };
+            Checker = new OrderingChecker(arch, TableName) { Mutation = Options.Mutation, Trace = Trace.Enabled ? Trace : null };
             Mmu.OnDenied = Checker.AccessDenied;
         }
         if (Options.StrictOrdering) Mmu.ExplainFault = va => _staleUse is { } s && s.Va == va ? StrictOrdering.Cause(this, s) : null;

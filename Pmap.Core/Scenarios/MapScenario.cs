@@ -17,7 +17,8 @@ public static class MapScenario
     public static MapRun Run(ArchModel model, IReadOnlyList<Mfn> mfns, bool unmap, SystemState state = SystemState.EarlyBoot, bool inIrq = false,
         MachineOptions? options = null)
     {
-        var m = model.Boot(options);
+        // The ordering checker watches every map: a step a rule wants and the hook lacks is marked in the trace where it belongs.
+        var m = model.Boot(options ?? new MachineOptions { CheckOrdering = true });
         m.Cpu.SystemState = state;
         if (inIrq) m.Cpu.LocalIrqCount = 1;
         var steps = new List<PmapStep>();

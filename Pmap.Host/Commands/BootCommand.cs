@@ -34,12 +34,13 @@ public static class BootCommand
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
             var bank = c.Bank(model, p.GetValue(ramBase), p.GetValue(ramSize));
-            var options = new MachineOptions { TraceEnabled = false, StrictOrdering = p.GetValue(strict) };
+            // The ordering checker watches the boot as `hazards` does: a rule broken is a finding here too.
+            var options = new MachineOptions { TraceEnabled = false, StrictOrdering = p.GetValue(strict), CheckOrdering = true };
             var (m, report, crash) = BootScenario.Boot(model, bank, options, p.GetValue(everyPage));
             var dto = BootView.From(model, bank, m, report, crash);
             c.Show(dto, BootView.Render);
             if (crash is not null) return io.ReportCrash(crash, m.LastMessage);
-            if (dto.Error is null) return ExitCodes.Success;
+            if (dto.Error is null) return dto.HasFindings ? ExitCodes.Findings : ExitCodes.Success;
             io.Err.WriteLine("pmap: " + dto.Error.Message);
             return ExitCodes.PluginOrConfig; // the model failed its own check: a fault of the plugin, not of Xen
         }));

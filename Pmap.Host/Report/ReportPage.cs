@@ -42,6 +42,7 @@ public static class ReportPage
         var sequences = new List<(ArchModel Model, MapRun Run)>();
         foreach (var m in models) sequences.Add((m, MapScenario.Run(m, [mfn], unmap: true)));
 
+        FindingsSection.Write(w, sequences, mfn);
         Section(w, "fixmap", "The fixmap", models.Select(m => (m, Svg.Serialize(FixmapSvg.Draw(m)) + Notes(m))));
         Section(w, "tables", "Page tables after boot", models.Select(m => (m, Svg.Serialize(TreeSvg.Draw(AddressSpace.After(m, "boot", mfn))))));
         Section(w, "pte", "The entry pmap_map writes", sequences.Select(s => (s.Model, Pte(s.Model, s.Run))));
@@ -57,7 +58,8 @@ public static class ReportPage
 
     private const string Legend = "<p class=\"legend\"><span style=\"background:#f5cba7\">pte-write</span>" +
         "<span style=\"background:#aed6f1\">barrier</span>" +
-        "<span style=\"background:#d2b4de\">tlb-flush</span><span style=\"background:#c0392b;color:#fff\">hazard</span></p>";
+        "<span style=\"background:#d2b4de\">tlb-flush</span><span style=\"background:#c0392b;color:#fff\">hazard</span>" +
+        "(a step a rule wants, drawn where it is missing; a walk of an unsynchronised entry)</p>";
 
     private static void Section(TextWriter w, string id, string title, IEnumerable<(ArchModel Model, string Html)> parts)
     {

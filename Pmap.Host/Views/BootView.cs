@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
@@ -12,7 +13,13 @@ public sealed record DirectmapDto(string Va, string Pa, ulong Pages, string? Not
 
 public sealed record BootDto(string Arch, string Profile, RamDto Ram, DirectmapDto? Directmap,
     long TablesAllocated, int MaxPmapSlotsInUse, int PmapSlotsInUseAfter,
-    IReadOnlyDictionary<string, long> Mappings, long PteWrites, long TlbFlushes, long Hazards, ulong VerifiedPages, ErrorDto? Error);
+    IReadOnlyDictionary<string, long> Mappings, long PteWrites, long TlbFlushes, long Hazards, ulong VerifiedPages, ErrorDto? Error,
+    IReadOnlyList<HazardDto> Findings)
+{
+    /// <summary>A finding (exit 4): a rule the boot's sequences break, or a walk of an entry written with no synchronisation since.</summary>
+    [JsonIgnore]
+    public bool HasFindings => Findings.Count > 0 || Hazards > 0;
+}
 
 /// <summary>The boot scenario as `pmap boot` shows it.</summary>
 public static class BootView
@@ -20,11 +27,12 @@ public static class BootView
     public static BootDto From(ArchModel model, RamBank bank, XenMachine m, BootReport? r, XenCrashException? crash)
     {
         var ram = new RamDto(Hex.Format(bank.Base.Value), Hex.Format(bank.Size));
+        var findings = m.Checker?.Violations.Select(HazardDto.Of).ToList() ?? [];
         if (r is null)
             return new BootDto(model.Name, model.Profile, ram, null, m.Counters.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse,
                 new Dictionary<string, long>(),
                 m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards, 0,
-                crash is null ? null : ErrorDto.Of(crash));
+                crash is null ? null : ErrorDto.Of(crash), findings);
         // Leaf sizes up to 1 GiB: no modelled architecture maps 512 GiB leaves.
         var mappings = r.Mappings.Where(kv => Hex.TryParseSize(kv.Key, out var size) && size <= 1UL << 30)
             .OrderByDescending(kv => Hex.TryParseSize(kv.Key, out var v) ? v : 0).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -35,7 +43,8 @@ public static class BootView
             : null;
         return new BootDto(model.Name, model.Profile, ram,
             new DirectmapDto(Hex.Format(r.Mapped.Va.Value), Hex.Format(r.Mapped.Pa.Value), r.Mapped.Pages, r.Mapped.Note),
-            r.TablesAllocated, r.MaxPmapSlotsInUse, r.PmapSlotsInUseAfter, mappings, r.PteWrites, r.TlbFlushes, r.Hazards, r.VerifiedPages, mismatch);
+            r.TablesAllocated, r.MaxPmapSlotsInUse, r.PmapSlotsInUseAfter, mappings, r.PteWrites, r.TlbFlushes, r.Hazards, r.VerifiedPages, mismatch,
+            findings);
     }
 
     public static void Render(IAnsiConsole c, BootDto d)
@@ -54,6 +63,10 @@ public static class BootView
         t.AddRow("ordering hazards (walks of entries written with no synchronisation since)", $"{d.Hazards}");
         t.AddRow("pages verified by the walker", $"{d.VerifiedPages}");
         c.Write(t);
+        // After a crash the crash is the report (printed once, on stderr); the findings stay in the JSON.
+        if (d.Error is null) HazardsView.RenderHazards(c, d.Findings);
+        if (d.HasFindings)
+            c.MarkupLine($"[red]{d.Findings.Count} hazard(s)[/] against the architecture's rules, {d.Hazards} walk(s) of unsynchronised entries");
         if (d.Error is { } e) c.MarkupLine(MapView.Stopped(e));
     }
 }

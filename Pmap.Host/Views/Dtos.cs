@@ -20,10 +20,15 @@ public sealed record EventDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Mfn = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Level = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reg = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reg = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Rule = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Step = null)
 {
-    public static EventDto From(TraceEvent e) => new(TraceEvent.KindName(e.Kind), e.Op, e.Table, e.Entry, H(e.Pa?.Value), H(e.Old), H(e.New),
-        H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg));
+    // A missing step was not executed: it is named in `step`, never in `op`, so that reading every event's op lists what ran.
+    public static EventDto From(TraceEvent e) => e.Kind == TraceKind.Missing
+        ? new(TraceEvent.KindName(e.Kind), Va: H(e.Va?.Value), Detail: e.Detail, Rule: e.Rule, Step: e.Op)
+        : new(TraceEvent.KindName(e.Kind), e.Op, e.Table, e.Entry, H(e.Pa?.Value), H(e.Old), H(e.New),
+            H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg), e.Rule);
 
     private static string? H(ulong? v) => v is null ? null : Hex.Format(v.Value);
 

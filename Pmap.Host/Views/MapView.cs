@@ -36,7 +36,8 @@ public static class MapView
             var where = s.Slot is { } slot ? $" slot {slot} ({Markup.Escape(s.SlotName)})" : "";
             var result = s.Op == "map" && s.Va is not null && s.Pte is not null ? $" -> {s.Va}, PTE {s.Pte}" : "";
             c.MarkupLine($"\n[bold]{Markup.Escape(what)}[/]{where}{Markup.Escape(result)}");
-            foreach (var e in s.Events) c.MarkupLine("  " + Markup.Escape(Describe(e)));
+            foreach (var e in s.Events)
+                c.MarkupLine(e.Kind is "missing" or "hazard" ? $"  [red]{Markup.Escape(Describe(e))}[/]" : "  " + Markup.Escape(Describe(e)));
             if (s.Decoded is { } d)
             {
                 var t = new Table().AddColumns("bits", "field", "value", "meaning");
@@ -45,6 +46,10 @@ public static class MapView
                 c.Write(new Padder(t).PadLeft(2).PadTop(0).PadBottom(0));
             }
         }
+        var missing = dto.Steps.SelectMany(s => s.Events).Where(e => e.Kind == "missing").Select(e => e.Rule).ToList();
+        if (missing.Count > 0)
+            c.MarkupLine($"\n[red]{missing.Count} step(s) missing[/] against the architecture's rules ({string.Join(", ", missing.Distinct())}): " +
+                         $"`pmap hazards --arch {Markup.Escape(dto.Arch)} --profile {Markup.Escape(dto.Profile)}` says why");
         if (dto.Error is { } err) c.MarkupLine("\n" + Stopped(err));
     }
 
@@ -69,6 +74,7 @@ public static class MapView
         "table-alloc" => $"alloc_boot_pages -> MFN {e.Mfn} (level {e.Level} table)",
         "fault" => $"FAULT at {e.Va}: {e.Detail}",
         "hazard" => $"hazard: {e.Detail}",
+        "missing" => $"<missing: {e.Step}>  {e.Rule}: {e.Detail}",
         "printk" => $"(XEN) {e.Detail}",
         _ => e.Kind,
     };
