@@ -1,5 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
+using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
 using Spectre.Console;
 
@@ -11,21 +12,26 @@ public sealed record HazardDto(string Rule, string Statement, string Citation, s
 public sealed record VerdictDto(string Function, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason);
 
 public sealed record HazardsDto(string Arch, string Profile, IReadOnlyList<string> Scenarios, IReadOnlyList<string> Rules,
-    IReadOnlyList<HazardDto> Hazards, IReadOnlyList<string> Failures, IReadOnlyList<VerdictDto>? Why);
+    IReadOnlyList<HazardDto> Hazards, IReadOnlyList<string> Failures, IReadOnlyList<VerdictDto>? Why, string? MapSequence, string? UnmapSequence,
+    IReadOnlyList<string>? Litmus);
 
 /// <summary>The rule violations as `pmap hazards` shows them.</summary>
 public static class HazardsView
 {
-    public static HazardsDto From(ArchModel model, HazardReport report, IReadOnlyList<InstructionVerdict>? why) => new(
+    public static HazardsDto From(ArchModel model, HazardReport report, IReadOnlyList<InstructionVerdict>? why, HookSequences? sequences = null,
+        IReadOnlyList<string>? litmus = null) => new(
         model.Name, model.Profile, HazardScenarios.Names, model.Maintenance.Rules.Select(r => r.Id).ToList(),
         report.Violations.Select(v => new HazardDto(v.Rule.Id, v.Rule.Statement, v.Rule.Citation, v.Hook, v.AtUse ? "use" : "end-of-function",
             v.Sequence, v.Va is { } va ? va.ToString() : null, v.EntryPa is { } e ? Hex.Format(e.Value) : null,
             v.Pa is { } pa ? Hex.Format(pa.Value) : null, v.Consequence)).ToList(),
         report.Failures,
-        why?.Select(w => new VerdictDto(w.Hook, w.Index, w.Instruction, w.Verdict, w.Rules, w.Reason)).ToList());
+        why?.Select(w => new VerdictDto(w.Hook, w.Index, w.Instruction, w.Verdict, w.Rules, w.Reason)).ToList(),
+        sequences?.Map?.ToString(), sequences?.Unmap?.ToString(), litmus);
 
     public static void Render(IAnsiConsole c, HazardsDto dto)
     {
+        if (dto.MapSequence is { } map) c.MarkupLine($"arch_pmap_map replaced by: {Markup.Escape(map)}");
+        if (dto.UnmapSequence is { } unmap) c.MarkupLine($"arch_pmap_unmap replaced by: {Markup.Escape(unmap)}");
         foreach (var h in dto.Hazards)
         {
             var at = h.Where == "use" ? $"at a use of {h.Va}" : $"at the end of {h.Function}";
@@ -44,6 +50,7 @@ public static class HazardsView
             }
             c.Write(t);
         }
+        if (dto.Litmus is { } files) c.MarkupLine($"{files.Count} litmus test(s) written: {Markup.Escape(string.Join(", ", files.Select(Path.GetFileName)))}");
         c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {dto.Hazards.Count} hazard(s) against {dto.Rules.Count} rules " +
                      $"in {dto.Scenarios.Count} scenarios");
     }
