@@ -29,10 +29,11 @@ public sealed class HookSequence
         var steps = new List<Instruction>();
         foreach (var raw in text.Split(';'))
         {
-            var word = string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+            var word = string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
             if (word.Length == 0) continue;
-            if (set.TryGet(word, out var op)) steps.Add(op);
-            else if (StoreWords.Contains(word) && store is not null) steps.Add(store);
+            // Case-insensitive: arm32 declares TLBIMVAH as Xen's macros spell it, arm64 lower-case mnemonics.
+            if (set.All.FirstOrDefault(i => string.Equals(i.Mnemonic, word, StringComparison.OrdinalIgnoreCase)) is { } op) steps.Add(op);
+            else if (StoreWords.Contains(word.ToLowerInvariant()) && store is not null) steps.Add(store);
             else
             {
                 error = $"'{Hex.Echo(word)}' is not an instruction of {set.Port}; its vocabulary: {set.Describe()} " +

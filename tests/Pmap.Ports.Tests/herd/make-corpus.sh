@@ -5,7 +5,7 @@
 set -euo pipefail
 export LC_ALL=C
 : "${HERD:?set HERD to the herd7 binary (see README.md)}"
-: "${HERD_LIBDIR:?set HERD_LIBDIR to herdtools7's herd/libdir}"
+: "${HERD_LIBDIR:?set HERD_LIBDIR to the herd/libdir folder of herdtools7}"
 JOBS=${1:-2}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
