@@ -34,8 +34,14 @@ public static class HazardScenarios
         var bank = model.DefaultRam with { Size = Math.Min(model.DefaultRam.Size, RamSize) };
         foreach (var name in Names)
         {
-            var m = model.Boot(new MachineOptions { TraceEnabled = false, CheckOrdering = true, Mutation = mutation, Ram = [bank],
-                Sequences = sequences });
+            var m = model.Boot(new MachineOptions
+            {
+                TraceEnabled = false,
+                CheckOrdering = true,
+                Mutation = mutation,
+                Ram = [bank],
+                Sequences = sequences
+            });
             try
             {
                 if (RunOne(name, model, m, bank) is { } problem) failures.Add($"{name}: {problem}");
