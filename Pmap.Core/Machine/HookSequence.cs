@@ -31,8 +31,7 @@ public sealed class HookSequence
         {
             var word = string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
             if (word.Length == 0) continue;
-            // Case-insensitive: arm32 declares TLBIMVAH as Xen's macros spell it, arm64 lower-case mnemonics.
-            if (set.All.FirstOrDefault(i => string.Equals(i.Mnemonic, word, StringComparison.OrdinalIgnoreCase)) is { } op) steps.Add(op);
+            if (Find(set, word) is { } op) steps.Add(op);
             else if (StoreWords.Contains(word.ToLowerInvariant()) && store is not null) steps.Add(store);
             else
             {
@@ -46,6 +45,10 @@ public sealed class HookSequence
             error = $"the sequence has no PTE store ({string.Join("/", StoreWords)}): without one the hook leaves the entry as it was";
         return error is null ? new HookSequence(steps) : null;
     }
+
+    // The declared mnemonic, then case-insensitively: arm32 declares TLBIMVAH as Xen's macros spell it, arm64 lower-case mnemonics.
+    private static Instruction? Find(InstructionSet set, string word) =>
+        set.TryGet(word, out var op) ? op : set.All.FirstOrDefault(i => string.Equals(i.Mnemonic, word, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>A reviewer's replacement for the instruction streams of arch_pmap_map and/or arch_pmap_unmap; null keeps the port's.</summary>
