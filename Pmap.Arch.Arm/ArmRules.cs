@@ -24,7 +24,8 @@ public static class ArmRules
         new("ARM-RM-DSB-BEFORE", "a TLBI is ordered after the store that removed or changed the entry only by a DSB between them",
             Ordering, RuleCheck.RemovalOrdered, "dsb (before the tlbi)"),
         TranslationRule.RemovalInvalidate("ARM-RM-TLBI", "a TLBI of its VA", Tlb, "tlbi of the VA"),
-        new("ARM-RM-DSB-AFTER", "a TLBI is complete only after a DSB of its reach (NSH completes a local TLBI on its own PE)",
+        new("ARM-RM-DSB-AFTER", "a TLBI is complete only after a DSB of its reach (NSH completes a TLBI on its own PE only: " +
+            "a broadcast one needs ISH or SY once other CPUs run, from SYS_STATE_smp_boot)",
             Ordering, RuleCheck.RemovalCompletion, "dsb (completing the tlbi)"),
         new("ARM-RM-ISB", "a completed TLBI affects later instructions only after a context synchronization event (ISB)",
             Ordering, RuleCheck.RemovalContextSync, "isb"),

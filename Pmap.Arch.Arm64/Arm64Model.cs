@@ -10,8 +10,14 @@ namespace Pmap.Arch.Arm64;
 /// Xen on Arm64 at EL2: 4 levels (HYP_PT_ROOT_LEVEL 0), 48-bit VA in TTBR0_EL2, 48-bit PA,
 /// write_pte with <c>str</c>, local TLB invalidation with <c>tlbi vae2</c> (VA &gt;&gt; 12).
 /// </summary>
-public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, ArmPorts.Arm64)
+public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, ArmPorts.Arm64), ILitmusWriter
 {
+    /// <inheritdoc/>
+    public string LitmusModel => "herd7's AArch64 VMSA model (herd7 -variant vmsa)";
+
+    /// <inheritdoc/>
+    public string Litmus(string name, LitmusShape shape, IReadOnlyList<Instruction> steps) => Arm64Litmus.Write(name, shape, steps);
+
     /// <summary>SLOT0(256): DIRECTMAP_VIRT_START (arm64 asm/config.h).</summary>
     public static readonly VirtAddr DirectmapStart = new(256UL << 39);
 

@@ -14,6 +14,8 @@ public sealed record MachineOptions
     public bool CheckOrdering { get; init; }
     /// <summary>A mutant: delete the operations at these positions of every run of these hooks (implies <see cref="CheckOrdering"/>).</summary>
     public IReadOnlyList<(string Hook, int Index)>? Mutation { get; init; }
+    /// <summary>A reviewer's instruction streams in place of arch_pmap_map's and/or arch_pmap_unmap's (the entry stored is the port's).</summary>
+    public HookSequences? Sequences { get; init; }
 }
 
 /// <summary>A Xen function's extent, for the ordering checker: disposing it ends the function.</summary>

@@ -67,12 +67,16 @@ internal static class OrderingRules
 
     private static MachineOp? Tlbi(IReadOnlyList<MachineOp> after, ulong pa) => First(after, o => o.Invalidates(pa));
 
-    /// <summary>What completes the invalidation: itself when it completes itself, else a later completing barrier of its reach.</summary>
+    /// <summary>
+    /// What completes the invalidation: itself when it completes itself, else a later completing barrier of its reach. A barrier
+    /// of this PE's reach alone completes a broadcast invalidation on this PE (herd7's VMSA model forbids the stale translation
+    /// after tlbi vae2is; dsb nsh; isb): enough while one CPU runs, before SYS_STATE_smp_boot, as for a local invalidation.
+    /// </summary>
     private static MachineOp? Completion(IReadOnlyList<MachineOp> after, MachineOp t) =>
         t.Effect.HasFlag(OpEffect.CompletesInvalidation)
             ? t
             : First(after, o => o.Index > t.Index && o.Kind == MachineOpKind.Barrier && o.Effect.HasFlag(OpEffect.CompletesInvalidation)
-                                && (o.Effect.HasFlag(OpEffect.Broadcast) || !t.Effect.HasFlag(OpEffect.Broadcast)));
+                                && (o.Effect.HasFlag(OpEffect.Broadcast) || !t.Effect.HasFlag(OpEffect.Broadcast) || t.State < SystemState.SmpBoot));
 
     private static int LastOrdering(IReadOnlyList<MachineOp> after, MachineOp store) =>
         after.Where(o => o.Kind == MachineOpKind.Barrier && o.Effect.HasFlag(OpEffect.OrdersStores))

@@ -21,6 +21,7 @@ public sealed class PmapCore
     private readonly Trace _trace;
     private readonly IMachineArch _arch;
     private readonly bool _hooksObserved;
+    private readonly HookSequences? _sequences; // a reviewer's streams in place of the hooks' (pmap hazards --map-seq)
 
     internal PmapCore(XenMachine m)
     {
@@ -29,7 +30,8 @@ public sealed class PmapCore
         _cpu = m.Cpu;
         _trace = m.Trace;
         _arch = m.Arch;
-        _hooksObserved = m.Checker is not null; // a checker brackets the hooks (XenMachine.Hook)
+        _hooksObserved = m.Checker is not null || m.Options.Sequences is not null; // a checker brackets the hooks (XenMachine.Hook)
+        _sequences = m.Options.Sequences;
         _fixmap = m.Arch.Fixmap;
         _variant = m.Arch.CommonCode;
         _numFixPmap = _fixmap.NumFixPmap;
@@ -120,13 +122,15 @@ public sealed class PmapCore
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ObservedArchPmapMap(int slot, Mfn mfn, VirtAddr va)
     {
-        using (_m.Hook("arch_pmap_map", va)) _arch.ArchPmapMap(_m, slot, mfn);
+        if (_sequences?.Map is { } seq) _m.RunSequence("arch_pmap_map", va, seq, () => _arch.ArchPmapMap(_m, slot, mfn));
+        else using (_m.Hook("arch_pmap_map", va)) _arch.ArchPmapMap(_m, slot, mfn);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ObservedArchPmapUnmap(int slot, VirtAddr va)
     {
-        using (_m.Hook("arch_pmap_unmap", va)) _arch.ArchPmapUnmap(_m, slot);
+        if (_sequences?.Unmap is { } seq) _m.RunSequence("arch_pmap_unmap", va, seq, () => _arch.ArchPmapUnmap(_m, slot));
+        else using (_m.Hook("arch_pmap_unmap", va)) _arch.ArchPmapUnmap(_m, slot);
     }
 
     /// <summary>__clear_bit(idx) for a slot pmap_map never hands out: a hazard, never a check (off the hot path).</summary>

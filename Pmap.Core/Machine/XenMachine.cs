@@ -42,7 +42,7 @@ public sealed partial class XenMachine
             Mmu.OnDenied = Checker.AccessDenied;
         }
         if (Options.StrictOrdering) Mmu.ExplainFault = va => _staleUse is { } s && s.Va == va ? StrictOrdering.Cause(this, s) : null;
-        _observed = Checker is not null || Trace.Enabled;
+        _observed = Checker is not null || Trace.Enabled || Options.Sequences is not null;
         Pmap = new PmapCore(this);
         foreach (var bank in ram) BootAllocator.InitBootPages(bank.Base, bank.End);
     }
@@ -103,6 +103,11 @@ public sealed partial class XenMachine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ObservedWritePte(PhysAddr entryPa, ulong value, Instruction storeOp, string member, int line)
     {
+        if (Capturing)
+        {
+            CaptureStore(entryPa, value, storeOp);
+            return;
+        }
         if (Checker?.Skip(member, line) == true) return;
         var old = Memory.Write64(entryPa, value);
         NotePteWrite(entryPa, old, value);
@@ -113,6 +118,11 @@ public sealed partial class XenMachine
     public void WritePteVirt(VirtAddr entryVa, ulong value, Instruction storeOp, [Member] string member = "", [Site] int line = 0)
     {
         Declared(storeOp, InstructionKind.Store, member);
+        if (Capturing && WalkFast(entryVa, out _, out _, out _) is { } entryPa)
+        {
+            CaptureStore(entryPa, value, storeOp);
+            return;
+        }
         if (Checker?.Skip(member, line) == true) return;
         var old = Mmu.Write64(entryVa, value, out var pa);
         NotePteWrite(pa, old, value);
@@ -172,6 +182,7 @@ public sealed partial class XenMachine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool ObservedBarrier(Instruction op, string member, int line)
     {
+        if (Capturing) return false;
         if (Checker is { } c)
         {
             if (c.Skip(member, line)) return false;
@@ -223,6 +234,11 @@ public sealed partial class XenMachine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool ObservedInvalidate(Instruction op, VirtAddr? va, ulong? reg, string member, int line)
     {
+        if (Capturing)
+        {
+            CaptureFlush(va, reg);
+            return false;
+        }
         if (Checker is { } c && !NoteInvalidate(c, op, va, member, line)) return false;
         if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op.Mnemonic, Va = va, Reg = reg });
         return true;

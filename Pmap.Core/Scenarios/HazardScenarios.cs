@@ -23,7 +23,8 @@ public static class HazardScenarios
 
     public static IReadOnlyList<string> Names { get; } = ["map-touch-unmap-touch", "remap-freed-slot", "boot"];
 
-    public static HazardReport Run(ArchModel model, IReadOnlyList<(string Hook, int Index)>? mutation = null)
+    /// <summary>Runs the scenarios; <paramref name="sequences"/> replaces the PMAP hooks' instruction streams (a reviewer's).</summary>
+    public static HazardReport Run(ArchModel model, IReadOnlyList<(string Hook, int Index)>? mutation = null, HookSequences? sequences = null)
     {
         var violations = new List<OrderingViolation>();
         var seen = new HashSet<(string, string, bool)>();
@@ -33,7 +34,14 @@ public static class HazardScenarios
         var bank = model.DefaultRam with { Size = Math.Min(model.DefaultRam.Size, RamSize) };
         foreach (var name in Names)
         {
-            var m = model.Boot(new MachineOptions { TraceEnabled = false, CheckOrdering = true, Mutation = mutation, Ram = [bank] });
+            var m = model.Boot(new MachineOptions
+            {
+                TraceEnabled = false,
+                CheckOrdering = true,
+                Mutation = mutation,
+                Ram = [bank],
+                Sequences = sequences
+            });
             try
             {
                 if (RunOne(name, model, m, bank) is { } problem) failures.Add($"{name}: {problem}");

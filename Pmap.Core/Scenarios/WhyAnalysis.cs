@@ -28,15 +28,15 @@ public static class WhyAnalysis
     public const string Needed = "needed", Redundant = "redundant", Joint = "jointly-necessary";
     public const string NoReason = "nothing breaks without it and nothing later in the sequence supplies its effect";
 
-    public static IReadOnlyList<InstructionVerdict> Run(ArchModel model, HazardReport? baseline = null)
+    public static IReadOnlyList<InstructionVerdict> Run(ArchModel model, HazardReport? baseline = null, HookSequences? sequences = null)
     {
-        baseline ??= HazardScenarios.Run(model);
+        baseline ??= HazardScenarios.Run(model, sequences: sequences);
         var baseKeys = Keys(baseline);
         var verdicts = new List<InstructionVerdict>();
         foreach (var (hook, ops) in baseline.HookOps.OrderBy(h => h.Key, StringComparer.Ordinal))
         {
             var broken = new Dictionary<int, List<string>>();
-            for (var k = 0; k < ops.Count; k++) broken[k] = Breaks(model, baseKeys, [(hook, k)]);
+            for (var k = 0; k < ops.Count; k++) broken[k] = Breaks(model, baseKeys, [(hook, k)], sequences);
             for (var k = 0; k < ops.Count; k++)
             {
                 if (broken[k].Count > 0)
@@ -45,7 +45,7 @@ public static class WhyAnalysis
                     continue;
                 }
                 var partners = Enumerable.Range(0, ops.Count).Where(j => j != k && broken[j].Count == 0)
-                    .Select(j => (j, rules: Breaks(model, baseKeys, [(hook, k), (hook, j)]))).Where(p => p.rules.Count > 0).ToList();
+                    .Select(j => (j, rules: Breaks(model, baseKeys, [(hook, k), (hook, j)], sequences))).Where(p => p.rules.Count > 0).ToList();
                 verdicts.Add(partners.Count > 0
                     ? new InstructionVerdict(hook, k, ops[k], Joint, partners[0].rules,
                         $"not needed alone; jointly necessary with {string.Join(", ", partners.Select(p => $"#{p.j} `{ops[p.j]}`"))}: " +
@@ -62,9 +62,10 @@ public static class WhyAnalysis
     private static HashSet<(string, string, bool)> Keys(HazardReport r) => r.Violations.Select(v => (v.Rule.Id, v.Hook, v.AtUse)).ToHashSet();
 
     /// <summary>The rule ids (or the failure) a mutant adds over the baseline.</summary>
-    private static List<string> Breaks(ArchModel model, HashSet<(string, string, bool)> baseKeys, IReadOnlyList<(string, int)> mutation)
+    private static List<string> Breaks(ArchModel model, HashSet<(string, string, bool)> baseKeys, IReadOnlyList<(string, int)> mutation,
+        HookSequences? sequences)
     {
-        var r = HazardScenarios.Run(model, mutation);
+        var r = HazardScenarios.Run(model, mutation, sequences);
         var rules = r.Violations.Where(v => !baseKeys.Contains((v.Rule.Id, v.Hook, v.AtUse))).Select(v => v.Rule.Id).Distinct().ToList();
         rules.AddRange(r.Failures.Select(f => $"the scenario fails ({f})"));
         return rules;

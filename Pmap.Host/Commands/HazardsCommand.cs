@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Pmap.Core;
+using Pmap.Core.Arch;
+using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
 using Pmap.Host.Views;
 
@@ -14,21 +16,58 @@ public static class HazardsCommand
         {
             Description = "Delete each store, barrier, invalidation and isb of the hooks in turn and say which rule needs it",
         };
+        var mapSeq = new Option<string?>("--map-seq")
+        {
+            Description = "Replace arch_pmap_map's instructions with these, ';'-separated words of the port's vocabulary " +
+                          "(str/strd/sd/mov/pte: the hook's PTE store)",
+        };
+        var unmapSeq = new Option<string?>("--unmap-seq") { Description = "Replace arch_pmap_unmap's instructions likewise" };
+        var litmus = new Option<string?>("--litmus")
+        {
+            Description = "Write the checked map and unmap sequences (and each less one instruction) as litmus tests into this folder",
+        };
         var cmd = new Command("hazards",
                 "Run the standard scenarios under the architecture's translation-table maintenance rules and list every rule a sequence breaks " +
                 "(exit 0 clean, 4 hazards found, 3 a port that states no rules).")
-            .WithOptions(why)
-            .WithExamples("pmap hazards --arch arm64 --profile xen-4.17", "pmap hazards --arch riscv --why", "pmap hazards --arch x86 --json");
+            .WithOptions(why, mapSeq, unmapSeq, litmus)
+            .WithExamples("pmap hazards --arch arm64 --profile xen-4.17", "pmap hazards --arch riscv --why", "pmap hazards --arch x86 --json",
+                "pmap hazards --arch arm64 --map-seq \"dsb sy; str; dsb sy\" --why",
+                "pmap hazards --arch arm64 --unmap-seq \"str; dsb ishst; tlbi vae2is; dsb ish; isb\" --litmus tests-out");
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
             if (!model.Maintenance.Stated)
                 throw new PmapPluginException(model.Name, "states no maintenance rules: nothing could be checked, so no verdict is given");
-            var report = HazardScenarios.Run(model);
-            var verdicts = p.GetValue(why) ? WhyAnalysis.Run(model, report) : null;
-            var dto = HazardsView.From(model, report, verdicts);
+            var map = Sequence(model, "--map-seq", p.GetValue(mapSeq));
+            var unmap = Sequence(model, "--unmap-seq", p.GetValue(unmapSeq));
+            var sequences = map is null && unmap is null ? null : new HookSequences(map, unmap);
+            var dir = p.GetValue(litmus);
+            var writer = dir is null ? null : model as ILitmusWriter
+                ?? throw new PmapUsageException($"--litmus: {model.Name} has no formal model to write litmus tests for (arm64 has)");
+            var report = HazardScenarios.Run(model, sequences: sequences);
+            var verdicts = p.GetValue(why) ? WhyAnalysis.Run(model, report, sequences) : null;
+            var files = writer is null ? null : WriteLitmus(writer, model, report, dir!);
+            var dto = HazardsView.From(model, report, verdicts, sequences, files);
             return c.Show(dto, HazardsView.Render, report.Clean ? ExitCodes.Success : ExitCodes.Findings);
         }));
         return cmd;
+    }
+
+    private static HookSequence? Sequence(ArchModel model, string option, string? text)
+    {
+        if (text is null) return null;
+        return HookSequence.Parse(text, model.Instructions, out var error) ?? throw new PmapUsageException($"{option}: {error}");
+    }
+
+    private static IReadOnlyList<string> WriteLitmus(ILitmusWriter writer, ArchModel model, HazardReport report, string dir)
+    {
+        try
+        {
+            return LitmusExport.Write(writer, model, report, dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PmapUsageException($"--litmus '{Hex.Echo(dir)}': cannot write the litmus tests: {e.Message}");
+        }
     }
 }

@@ -17,16 +17,19 @@ public sealed record HazardDto(string Rule, string Statement, string Citation, s
 public sealed record VerdictDto(string Function, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason);
 
 public sealed record HazardsDto(string Arch, string Profile, IReadOnlyList<string> Scenarios, IReadOnlyList<string> Rules,
-    IReadOnlyList<HazardDto> Hazards, IReadOnlyList<string> Failures, IReadOnlyList<VerdictDto>? Why);
+    IReadOnlyList<HazardDto> Hazards, IReadOnlyList<string> Failures, IReadOnlyList<VerdictDto>? Why, string? MapSequence, string? UnmapSequence,
+    IReadOnlyList<string>? Litmus);
 
 /// <summary>The rule violations as `pmap hazards` shows them.</summary>
 public static class HazardsView
 {
-    public static HazardsDto From(ArchModel model, HazardReport report, IReadOnlyList<InstructionVerdict>? why) => new(
+    public static HazardsDto From(ArchModel model, HazardReport report, IReadOnlyList<InstructionVerdict>? why, HookSequences? sequences = null,
+        IReadOnlyList<string>? litmus = null) => new(
         model.Name, model.Profile, HazardScenarios.Names, model.Maintenance.Rules.Select(r => r.Id).ToList(),
         report.Violations.Select(HazardDto.Of).ToList(),
         report.Failures,
-        why?.Select(w => new VerdictDto(w.Hook, w.Index, w.Instruction, w.Verdict, w.Rules, w.Reason)).ToList());
+        why?.Select(w => new VerdictDto(w.Hook, w.Index, w.Instruction, w.Verdict, w.Rules, w.Reason)).ToList(),
+        sequences?.Map?.ToString(), sequences?.Unmap?.ToString(), litmus);
 
     /// <summary>One line per hazard, the function's marked sequence, the rule with its citation (`hazards` and `boot`).</summary>
     public static void RenderHazards(IAnsiConsole c, IEnumerable<HazardDto> hazards)
@@ -42,6 +45,8 @@ public static class HazardsView
 
     public static void Render(IAnsiConsole c, HazardsDto dto)
     {
+        if (dto.MapSequence is { } map) c.MarkupLine($"arch_pmap_map replaced by: {Markup.Escape(map)}");
+        if (dto.UnmapSequence is { } unmap) c.MarkupLine($"arch_pmap_unmap replaced by: {Markup.Escape(unmap)}");
         RenderHazards(c, dto.Hazards);
         foreach (var f in dto.Failures) c.MarkupLine($"[red]scenario failed[/] {Markup.Escape(f)}");
         if (dto.Why is { } why)
@@ -54,6 +59,7 @@ public static class HazardsView
             }
             c.Write(t);
         }
+        if (dto.Litmus is { } files) c.MarkupLine($"{files.Count} litmus test(s) written: {Markup.Escape(string.Join(", ", files.Select(Path.GetFileName)))}");
         c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {dto.Hazards.Count} hazard(s) against {dto.Rules.Count} rules " +
                      $"in {dto.Scenarios.Count} scenarios");
     }
