@@ -15,7 +15,9 @@ public enum MachineOpKind
 public sealed record MachineOp(int Index, int Frame, MachineOpKind Kind, string Op, OpEffect Effect, SystemState State)
 {
     public PhysAddr? EntryPa { get; init; }
-    public string? Entry { get; init; }
+    /// <summary>Names the table an entry sits in; the entry's text is built only when shown (a boot stores millions).</summary>
+    internal Func<PhysAddr, string>? TableName { get; init; }
+    public string? Entry => EntryPa is { } pa && TableName is { } name ? $"{name(new PhysAddr(pa.Value & Page.Mask))}[{(pa.Value & ~Page.Mask) >> 3}]" : null;
     public ulong Old { get; init; }
     public ulong New { get; init; }
     public VirtAddr? Va { get; init; }
@@ -161,7 +163,7 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
         Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Store, op, OpEffect.None, state)
         {
             EntryPa = pa,
-            Entry = $"{tableName(new PhysAddr(pa.Value & Page.Mask))}[{(pa.Value & ~Page.Mask) >> 3}]",
+            TableName = tableName,
             Old = old,
             New = value,
         });
