@@ -115,6 +115,10 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         {
             return Fail(ExitCodes.PluginOrConfig, "config", e.Message, json);
         }
+        catch (PmapEnvironmentException e)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "environment", e.Message, json);
+        }
         catch (Exception e) when (e is PluginFolderException or PmapPluginException)
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);

@@ -15,7 +15,8 @@ namespace Pmap.TestArch;
 /// text, as a release's barriers are, so a misspelt one is refused; and it may state no maintenance rules at all.
 /// </summary>
 public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false,
-    bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false)
+    bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false,
+    Action<string>? hook = null)
     : ArchModel(settings, name, Fmt, new FakeCodec())
 {
     private readonly Instruction _unmapBarrier = Isa.Get(unmapBarrier, "arch_pmap_unmap");
@@ -84,6 +85,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
 
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {
+        hook?.Invoke("arch_pmap_map");
         m.Assert((m.Memory.Read64(Entry(slot)) & Valid) == 0, "!pte_valid(*entry)", "arch_pmap_map");
         m.WritePte(Entry(slot), PmapEntry(mfn), Store);
         m.Barrier(strayMapBarrier ? StrayDmb : Fence);
@@ -91,6 +93,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
 
     public override void ArchPmapUnmap(XenMachine m, int slot)
     {
+        hook?.Invoke("arch_pmap_unmap");
         if (!skipUnmapStore) m.WritePte(Entry(slot), 0, Store);
         m.Barrier(_unmapBarrier);
         if (!skipUnmapFlush) m.FlushTlbVa(TlbFlush, Fixmap.FixToVirt(slot));
@@ -153,13 +156,13 @@ public sealed class FakeCodec : IPteCodec
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
 public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false, bool directmapOffByOne = false,
-    bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false)
+    bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false, Action<string>? hook = null)
     : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
     protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
         new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne, statesRules, unmapBarrier,
-            strayMapBarrier);
+            strayMapBarrier, hook);
 }
 
 /// <summary>A test plugin's entry type: registers what <paramref name="make"/> returns and reports <paramref name="contractVersion"/>.</summary>
