@@ -123,11 +123,18 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
         }
+        catch (Exception) when (Broken() is { } broken)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "environment", broken, json); // an exception a broken stdout caused, wrapped on its way
+        }
         catch (Exception e)
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", $"internal error in a plugin or the model: {e.GetType().Name}: {e.Message}", json);
         }
     }
+
+    /// <summary>Why stdout or stderr broke, when one did.</summary>
+    private string? Broken() => (Out as GuardedWriter)?.Broken ?? (Err as GuardedWriter)?.Broken;
 
     /// <summary>
     /// Where Xen died, said once on stderr: the last line Xen printed, its console (BUG/ASSERT line and panic banner), then one

@@ -1,3 +1,5 @@
+using Pmap.Core;
+
 namespace Pmap.Host;
 
 public static class Program
@@ -10,6 +12,16 @@ public static class Program
             Console.Error.WriteLine("pmap: interrupted");
             Environment.Exit(ExitCodes.Interrupted);
         };
-        return PmapApp.Run(args, Console.Out, Console.Error);
+        var stdout = new GuardedWriter(Console.Out, "stdout");
+        var stderr = new GuardedWriter(Console.Error, "stderr");
+        try
+        {
+            return PmapApp.Run(args, stdout, stderr);
+        }
+        catch (PmapEnvironmentException) when (stdout.Broken is not null || stderr.Broken is not null)
+        {
+            // Broken while reporting an error (a parse error's line): nothing more can be said.
+            return ExitCodes.PluginOrConfig;
+        }
     }
 }
