@@ -9,6 +9,9 @@ namespace Pmap.Host;
 /// </summary>
 public sealed class GuardedWriter(TextWriter inner, string name) : TextWriter
 {
+    /// <summary>Whether this is the process's stdout (a terminal's width and colour apply to it).</summary>
+    public bool IsStdout => name == "stdout";
+
     /// <summary>Why the stream broke, or null while it works.</summary>
     public string? Broken { get; private set; }
 
