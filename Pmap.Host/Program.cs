@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Pmap.Core;
 
 namespace Pmap.Host;
@@ -6,14 +7,15 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        // Ctrl-C: one line and the shell's conventional code, never a half-written document with a trace.
-        Console.CancelKeyPress += (_, _) =>
-        {
-            Console.Error.WriteLine("pmap: interrupted");
-            Environment.Exit(ExitCodes.Interrupted);
-        };
+        // A signal ends the run with one line and the shell's code (128 + the signal), never a half-written document with a
+        // trace; exiting runs the ProcessExit handlers that stop QEMU children and remove their folders.
+        using var interrupt = OnSignal(PosixSignal.SIGINT, "interrupted", ExitCodes.Interrupted);
+        using var terminate = OnSignal(PosixSignal.SIGTERM, "terminated", ExitCodes.Terminated);
+        using var hangup = OnSignal(PosixSignal.SIGHUP, "hung up", ExitCodes.HungUp);
         var stdout = new GuardedWriter(Console.Out, "stdout");
         var stderr = new GuardedWriter(Console.Error, "stderr");
+        // pmap writes stdout only through `stdout`: what a plugin writes to the console goes to stderr as the plugin's.
+        Console.SetOut(new PluginConsole(stderr));
         try
         {
             return PmapApp.Run(args, stdout, stderr);
@@ -24,4 +26,19 @@ public static class Program
             return ExitCodes.PluginOrConfig;
         }
     }
+
+    private static PosixSignalRegistration OnSignal(PosixSignal signal, string what, int code) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;
+            try
+            {
+                Console.Error.WriteLine("pmap: " + what);
+            }
+            catch (IOException)
+            {
+                // stderr is gone too: the exit code says it.
+            }
+            Environment.Exit(code);
+        });
 }
