@@ -57,7 +57,7 @@ public static partial class FileStat
     /// <summary>The kind of <paramref name="path"/> and its size in bytes (0 where it has none).</summary>
     public static (FileKind Kind, long Size) Of(string path)
     {
-        if (!OperatingSystem.IsLinux()) return (File.Exists(path) ? FileKind.Unknown : Directory.Exists(path) ? FileKind.Directory : FileKind.Missing, 0);
+        if (!OperatingSystem.IsLinux()) return (Guess(path), 0);
         Span<byte> buffer = stackalloc byte[BufferSize];
         try
         {
@@ -65,7 +65,7 @@ public static partial class FileStat
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            return (File.Exists(path) ? FileKind.Unknown : Directory.Exists(path) ? FileKind.Directory : FileKind.Missing, 0);
+            return (Guess(path), 0);
         }
         var mode = BitConverter.ToUInt16(buffer[ModeOffset..]);
         var size = BitConverter.ToInt64(buffer[SizeOffset..]);
@@ -81,6 +81,10 @@ public static partial class FileStat
         };
         return (kind, size);
     }
+
+    /// <summary>Without statx: a directory, something else (Unknown), or nothing.</summary>
+    private static FileKind Guess(string path) =>
+        File.Exists(path) ? FileKind.Unknown : Directory.Exists(path) ? FileKind.Directory : FileKind.Missing;
 
     /// <summary>How an error names a kind: "a FIFO", "a character device".</summary>
     public static string Describe(FileKind kind) => kind switch
@@ -117,7 +121,9 @@ public static class InputFile
     /// <summary>A Xen image booted under QEMU.</summary>
     public const long ImageLimit = 256 * MiB;
 
-    /// <summary>Throws <see cref="InputFileException"/> unless <paramref name="path"/> is a regular file of at most <paramref name="limit"/> bytes.</summary>
+    /// <summary>
+    /// Throws <see cref="InputFileException"/> unless <paramref name="path"/> is a regular file of at most <paramref name="limit"/> bytes.
+    /// </summary>
     public static void Check(string path, long limit)
     {
         var (kind, size) = FileStat.Of(path);

@@ -116,7 +116,8 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
 
     private static List<string> LongValues(IReadOnlyList<string> args)
     {
-        var values = args.Where((a, i) => !(i > 0 && PathOptions.Contains(args[i - 1])) && !PathOptions.Any(o => a.StartsWith(o + "=", StringComparison.Ordinal)));
+        var values = args.Where((a, i) => !(i > 0 && PathOptions.Contains(args[i - 1]))
+            && !PathOptions.Any(o => a.StartsWith(o + "=", StringComparison.Ordinal)));
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Where(e => e.Key is string k && k.StartsWith("PMAP_", StringComparison.Ordinal) && !k.EndsWith("PATH", StringComparison.Ordinal)
                 && !k.EndsWith("FILE", StringComparison.Ordinal))

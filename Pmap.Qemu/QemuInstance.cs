@@ -110,7 +110,8 @@ public sealed class QemuInstance : IDisposable
             var output = instance.ProcessOutput;
             instance.Dispose();
             var said = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            throw new QemuFailedException($"{target.Binary} did not come up: {e.Message.Split('\n')[0]}" + (said is null ? "" : $" (it said: {said})"), e);
+            throw new QemuFailedException(
+                $"{target.Binary} did not come up: {e.Message.Split('\n')[0]}" + (said is null ? "" : $" (it said: {said})"), e);
         }
     }
 

@@ -43,6 +43,20 @@ public class PluginTrustTests
         var r = Cli.Hostile("map", "map", "--arch", "hostile", "--mfn", "0x10", "--json");
         Assert.Equal(3, r.Code);
         Assert.Equal("plugin", r.Json.GetProperty("error").GetProperty("kind").GetString());
-        Assert.Equal("pmap: internal error in a plugin or the model: InvalidOperationException: arch_pmap_map failed on purpose", r.Err.TrimEnd('\n'));
+        Assert.Equal("pmap: internal error in a plugin or the model: InvalidOperationException: arch_pmap_map failed on purpose",
+            r.Err.TrimEnd('\n'));
+    }
+
+    /// <summary>
+    /// Case 18, the one no process can catch in itself: .NET ends a process whose stack overflows before any handler runs.
+    /// What the user sees is the runtime's own message and exit 134 (SIGABRT), as README's "Trust" says.
+    /// </summary>
+    [Fact]
+    public void A_plugin_that_recurses_without_end_aborts_the_process_as_documented()
+    {
+        var r = Cli.Hostile("recurse", "map", "--arch", "hostile", "--mfn", "0x10", "--json");
+        Assert.Equal(134, r.Code);
+        Assert.Contains("Stack overflow", r.Err);
+        Assert.Equal("", r.Out);
     }
 }

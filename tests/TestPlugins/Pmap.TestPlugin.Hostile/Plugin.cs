@@ -7,7 +7,7 @@ namespace Pmap.TestPlugin.Hostile;
 /// <summary>
 /// Architecture "hostile": a plugin that misbehaves as HOSTILE_PLUGIN asks (a comma-separated list): "ctor" throws from its
 /// entry type's constructor (a message of two lines), "map" throws from arch_pmap_map, "console" writes to the console
-/// while loading and in its hooks. Unset, it is a plain test architecture.
+/// while loading and in its hooks, "recurse" recurses without end in arch_pmap_map. Unset, it is a plain test architecture.
 /// </summary>
 public sealed class Plugin : TestArchPlugin
 {
@@ -30,5 +30,8 @@ public sealed class Plugin : TestArchPlugin
     {
         if (Asked.Contains("console")) Console.WriteLine($"hostile: hello from {hook}");
         if (Asked.Contains("map") && hook == "arch_pmap_map") throw new InvalidOperationException("arch_pmap_map failed on purpose");
+        if (Asked.Contains("recurse") && hook == "arch_pmap_map") Recurse(0);
     }
+
+    private static int Recurse(int depth) => Recurse(depth + 1) + 1;
 }
