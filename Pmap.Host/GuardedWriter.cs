@@ -12,6 +12,11 @@ public sealed class GuardedWriter(TextWriter inner, string name) : TextWriter
     /// <summary>Whether this is the process's stdout (a terminal's width and colour apply to it).</summary>
     public bool IsStdout => name == "stdout";
 
+    private volatile bool _silenced;
+
+    /// <summary>Drops every later write: the run is ending on a signal, and only the signal's line may follow.</summary>
+    public void Silence() => _silenced = true;
+
     /// <summary>Why the stream broke, or null while it works.</summary>
     public string? Broken { get; private set; }
 
@@ -25,7 +30,7 @@ public sealed class GuardedWriter(TextWriter inner, string name) : TextWriter
 
     public override void Write(ReadOnlySpan<char> buffer)
     {
-        if (Broken is not null) return;
+        if (Broken is not null || _silenced) return;
         try
         {
             inner.Write(buffer);
@@ -44,7 +49,7 @@ public sealed class GuardedWriter(TextWriter inner, string name) : TextWriter
 
     private void Guard(Action write)
     {
-        if (Broken is not null) return;
+        if (Broken is not null || _silenced) return;
         try
         {
             write();

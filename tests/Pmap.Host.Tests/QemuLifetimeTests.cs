@@ -40,6 +40,7 @@ public class QemuLifetimeTests
     [Theory]
     [InlineData("kill -9 $$")]
     [InlineData("echo 'qemu: cannot set up guest memory' >&2; exit 1")]
+    [InlineData("kill -STOP $$")] // stopped: it never opens its sockets, and pmap gives up after its start timeout
     public void Qemu_killed_or_failing_is_an_environment_error(string script)
     {
         var line = Environment(Cli.Process(FakeQemu(script), "verify", "--arch", "arm64", "--json"));
