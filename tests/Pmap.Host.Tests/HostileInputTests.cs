@@ -80,7 +80,7 @@ public class HostileInputTests
     [Fact]
     public void Old_and_new_spellings_that_agree_run_with_the_note()
     {
-        var r = Cli.Run("fuzz", "--arch", "x86", "--ops", "16", "--count", "0x10", "--json");
+        var r = Cli.Process(null, "fuzz", "--arch", "x86", "--ops", "16", "--count", "0x10", "--json");
         Assert.Equal(0, r.Code);
         Assert.Equal(16, r.Json.GetProperty("ops").GetInt32());
         Assert.Contains("--ops is deprecated", r.Err);
@@ -89,7 +89,8 @@ public class HostileInputTests
     [Fact]
     public void Num_fix_pmap_takes_hex_on_the_command_line_and_in_the_environment()
     {
-        Assert.Equal(16, Cli.Run("layout", "--arch", "arm64", "--num-fix-pmap", "0x10", "--json").Json.GetProperty("numFixPmap").GetInt32());
+        var option = Cli.Process(null, "layout", "--arch", "arm64", "--num-fix-pmap", "0x10", "--json");
+        Assert.Equal(16, option.Json.GetProperty("numFixPmap").GetInt32());
         var env = Cli.Process(new Dictionary<string, string> { ["PMAP_NUMFIXPMAP"] = "0x8" }, "layout", "--arch", "arm64", "--json");
         Assert.Equal(0, env.Code);
         Assert.Equal(8, env.Json.GetProperty("numFixPmap").GetInt32());

@@ -88,7 +88,7 @@ public class OutputFileTests
     [Fact]
     public void An_empty_output_path_is_a_usage_error()
     {
-        var r = Cli.Run("report", "--arch", "x86", "-o", "", "--json");
+        var r = Cli.Process(null, "report", "--arch", "x86", "-o", "", "--json");
         Assert.Equal((2, "usage"), (r.Code, Kind(r)));
         Assert.Equal("pmap: -o needs a file path", r.Err.Trim());
     }
@@ -102,7 +102,7 @@ public class OutputFileTests
         File.WriteAllText(real, "old");
         var link = Path.Combine(dir, "link.html");
         File.CreateSymbolicLink(link, real);
-        var r = Cli.Run("report", "--arch", "x86", "-o", link, "--json");
+        var r = Cli.Process(null, "report", "--arch", "x86", "-o", link, "--json");
         Assert.Equal(0, r.Code);
         Assert.Equal(new FileInfo(real).Length, r.Json.GetProperty("bytes").GetInt64());
         Assert.True(new FileInfo(real).Length > 10_000);
@@ -115,8 +115,8 @@ public class OutputFileTests
     public void A_device_is_written_directly_and_counted()
     {
         var file = Path.Combine(Folder(), "r.html");
-        var toFile = Cli.Run("report", "--arch", "x86", "-o", file, "--json");
-        var toNull = Cli.Run("report", "--arch", "x86", "-o", "/dev/null", "--json");
+        var toFile = Cli.Process(null, "report", "--arch", "x86", "-o", file, "--json");
+        var toNull = Cli.Process(null, "report", "--arch", "x86", "-o", "/dev/null", "--json");
         Assert.Equal((0, 0), (toFile.Code, toNull.Code));
         Assert.Equal(new FileInfo(file).Length, toNull.Json.GetProperty("bytes").GetInt64());
         Assert.True(File.Exists("/dev/null") && new FileInfo("/dev/null").Length == 0);
