@@ -74,8 +74,38 @@ public static class Hex
             $"expected a hex number with 0x prefix or a decimal number from 0 to {Format(ulong.MaxValue)}");
     }
 
-    /// <summary>Input echoed in an error, cut to a readable length.</summary>
-    public static string Echo(string text) => text.Length <= 40 ? text : text[..37] + "...";
+    /// <summary>The most characters of one input value an error echoes (docs/CLI.md, section 2).</summary>
+    public const int EchoLength = 40;
+
+    /// <summary>Input echoed in an error: control characters escaped, cut at <see cref="EchoLength"/> characters with "…".</summary>
+    public static string Echo(string text)
+    {
+        var printable = Printable(text);
+        return printable.Length <= EchoLength ? printable : printable[..(EchoLength - 1)] + "…";
+    }
+
+    /// <summary>
+    /// Text safe for a terminal line: ESC as \e, newline \n, carriage return \r, tab \t, other control characters
+    /// (C0, DEL, C1) as \xNN, so no input can move the cursor, set a title or add a line.
+    /// </summary>
+    public static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var b = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            b.Append(c switch
+            {
+                '\u001b' => "\\e",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        }
+        return b.ToString();
+    }
 
     public static bool TryParseNumber(string? text, out ulong value)
     {

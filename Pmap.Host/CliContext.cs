@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pmap.Core;
 using Pmap.Hosting;
 
 namespace Pmap.Host;
@@ -42,8 +43,8 @@ public sealed class CliContext
     {
         var builder = new ConfigurationBuilder()
             .SetBasePath(BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
-            .AddJsonFile(PmapHome.Settings, optional: true, reloadOnChange: false);
+            .AddJsonFile(Settings(Path.Combine(BaseDirectory, "appsettings.json")), optional: true, reloadOnChange: false)
+            .AddJsonFile(Settings(PmapHome.Settings), optional: true, reloadOnChange: false);
         if (global.ConfigFile is not null)
         {
             builder.AddJsonFile(ConfigFile(global.ConfigFile), optional: false, reloadOnChange: false);
@@ -92,15 +93,28 @@ public sealed class CliContext
         var path = Path.GetFullPath(text);
         if (Directory.Exists(path)) throw new Core.PmapUsageException($"--config: '{path}' is a directory, not a JSON file");
         if (!File.Exists(path)) throw new Core.PmapUsageException($"--config: file '{path}' does not exist");
-        var read = Task.Run(() => File.ReadAllBytes(path));
         try
         {
-            if (!read.Wait(TimeSpan.FromSeconds(2)))
-                throw new Core.PmapUsageException($"--config: '{path}' gave nothing to read within 2 s (a FIFO or device, not a file)");
+            InputFile.Check(path, InputFile.ConfigurationLimit);
         }
-        catch (AggregateException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+        catch (InputFileException e)
         {
-            throw new Core.PmapUsageException($"--config: '{path}' cannot be read: {e.InnerException.Message}");
+            throw new Core.PmapUsageException("--config " + e.Message);
+        }
+        return path;
+    }
+
+    /// <summary>An optional settings file, checked when present: a FIFO or a link to /dev/zero is a configuration error, not a hang.</summary>
+    private static string Settings(string path)
+    {
+        if (FileStat.Of(path).Kind == FileKind.Missing) return path;
+        try
+        {
+            InputFile.Check(path, InputFile.ConfigurationLimit);
+        }
+        catch (InputFileException e)
+        {
+            throw new Core.PmapConfigurationException("configuration", e.Message);
         }
         return path;
     }

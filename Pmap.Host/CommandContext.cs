@@ -34,7 +34,7 @@ public sealed class CommandContext(CommandIo io, GlobalOptions global)
     /// <summary>A line on stderr that is not an error (a number read as decimal, an old spelling), each said once.</summary>
     public void Note(string line)
     {
-        if (_notes.Add(line)) io.Err.WriteLine("pmap: " + line);
+        if (_notes.Add(line)) io.Err.WriteLine("pmap: " + io.Line(line));
     }
 
     /// <summary>The model --arch/--profile (or configuration) ask for.</summary>

@@ -76,9 +76,10 @@ public sealed class GlobalOptionSet
         int? num = null;
         if (p.GetValue(NumFixPmap) is { } text)
         {
-            if (!int.TryParse(text, out var n) || n < 1)
-                throw new PmapUsageException($"--num-fix-pmap '{text}' is not valid: expected a whole number from 1");
-            num = n;
+            // 0x hex or decimal, as every number (docs/CLI.md, section 1).
+            if (!Hex.TryParseNumber(text, out var n) || n < 1 || n > int.MaxValue)
+                throw new PmapUsageException($"--num-fix-pmap '{Hex.Echo(text)}' is not valid: expected a whole number from 1 (0x hex or decimal)");
+            num = (int)n;
         }
         var color = p.GetValue(Color) ?? "auto";
         if (!Terminal.ColorModes.Contains(color))

@@ -17,6 +17,10 @@ public static class ExitCodes
     public const int Findings = 4;
     /// <summary>SIGINT (Ctrl-C): 128 + 2, as shells report it.</summary>
     public const int Interrupted = 130;
+    /// <summary>SIGHUP (the terminal went away): 128 + 1.</summary>
+    public const int HungUp = 129;
+    /// <summary>SIGTERM (kill, timeout, a CI runner): 128 + 15.</summary>
+    public const int Terminated = 143;
 }
 
 /// <summary>The JSON "error" object of docs/CLI.md.</summary>

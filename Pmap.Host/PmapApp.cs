@@ -15,7 +15,7 @@ public static class PmapApp
         var g = new GlobalOptionSet();
         var root = new RootCommand("pmap: an executable model of Xen's boot-time Persistent Map (xen/common/pmap.c) on pluggable architectures.");
         foreach (var o in g.All) root.Options.Add(o);
-        var io = new CommandIo(stdout, stderr, g);
+        var io = new CommandIo(stdout, stderr, g) { Inputs = args };
         foreach (var c in Commands(io)) root.Subcommands.Add(c);
         // --help wraps at COLUMNS as the tables do (on a terminal without it, System.CommandLine takes the window's width).
         if (Terminal.Columns() is { } columns && root.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help)
@@ -92,6 +92,41 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     public TextWriter Err { get; } = stderr;
     public GlobalOptionSet Global { get; } = global;
 
+    /// <summary>The command line, whose long values every stderr line and error message cuts (<see cref="Line"/>).</summary>
+    public IReadOnlyList<string> Inputs
+    {
+        init => _longInputs = LongValues(value);
+    }
+
+    private IReadOnlyList<string> _longInputs = LongValues([]);
+
+    /// <summary>
+    /// What pmap writes as one line on stderr and as an error message: any input value (an argument, a part of one, a PMAP_
+    /// variable) longer than <see cref="Hex.EchoLength"/> cut as <see cref="Hex.Echo"/> cuts it, control characters escaped.
+    /// </summary>
+    public string Line(string message)
+    {
+        foreach (var value in _longInputs)
+            if (message.Contains(value, StringComparison.Ordinal)) message = message.Replace(value, Hex.Echo(value), StringComparison.Ordinal);
+        return Hex.Printable(message);
+    }
+
+    /// <summary>Options whose values are paths: those are shown whole (a cut path names no file), escaped all the same.</summary>
+    private static readonly string[] PathOptions = ["--config", "--plugins", "-o", "--output", "--xen-syms", "--xen-image"];
+
+    private static List<string> LongValues(IReadOnlyList<string> args)
+    {
+        var values = args.Where((a, i) => !(i > 0 && PathOptions.Contains(args[i - 1]))
+            && !PathOptions.Any(o => a.StartsWith(o + "=", StringComparison.Ordinal)));
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => e.Key is string k && k.StartsWith("PMAP_", StringComparison.Ordinal) && !k.EndsWith("PATH", StringComparison.Ordinal)
+                && !k.EndsWith("FILE", StringComparison.Ordinal))
+            .Select(e => e.Value as string ?? "");
+        return values.Concat(environment)
+            .SelectMany(a => a.Split('=', ',', ':').Prepend(a))
+            .Where(v => v.Length > Hex.EchoLength).Distinct().OrderByDescending(v => v.Length).ToList();
+    }
+
     /// <summary>Runs a command body with the documented exit codes; no exception reaches the user as a trace.</summary>
     public int Execute(ParseResult p, Func<CommandContext, int> body)
     {
@@ -99,6 +134,7 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         try
         {
             var context = new CommandContext(this, Global.Read(p));
+            CommandOptions.RefuseConflicts(p);
             foreach (var note in CommandOptions.DeprecationNotes(p)) context.Note(note);
             return body(context);
         }
@@ -115,6 +151,10 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         {
             return Fail(ExitCodes.PluginOrConfig, "config", e.Message, json);
         }
+        catch (PmapEnvironmentException e)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "environment", e.Message, json);
+        }
         catch (PluginFolderException e)
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json, human: e.AlreadyReported);
@@ -123,11 +163,21 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         {
             return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
         }
+        catch (Exception) when (Broken() is { } broken)
+        {
+            return Fail(ExitCodes.PluginOrConfig, "environment", broken, json); // an exception a broken stdout caused, wrapped on its way
+        }
         catch (Exception e)
         {
-            return Fail(ExitCodes.PluginOrConfig, "plugin", $"internal error in a plugin or the model: {e.GetType().Name}: {e.Message}", json);
+            // A plugin's constructor or service, reached through reflection or DI: the reason is the innermost exception.
+            while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+            var first = e.Message.Split('\n')[0].TrimEnd();
+            return Fail(ExitCodes.PluginOrConfig, "plugin", $"internal error in a plugin or the model: {e.GetType().Name}: {first}", json);
         }
     }
+
+    /// <summary>Why stdout or stderr broke, when one did.</summary>
+    private string? Broken() => (Out as GuardedWriter)?.Broken ?? (Err as GuardedWriter)?.Broken;
 
     /// <summary>
     /// Where Xen died, said once on stderr: the last line Xen printed, its console (BUG/ASSERT line and panic banner), then one
@@ -137,21 +187,21 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     {
         if (lastMessage is not null) Err.WriteLine(XenConsole.Prefix + lastMessage);
         foreach (var line in XenConsole.Lines(crash)) Err.WriteLine(line);
-        Err.WriteLine("pmap: " + crash.Message);
+        Err.WriteLine("pmap: " + Line(crash.Message));
         return ExitCodes.XenCrash;
     }
 
     /// <summary>One line on stderr; with --json also the error document on stdout.</summary>
     public int Fail(int code, string kind, string message, bool json, string? where = null, string? human = null)
     {
-        Err.WriteLine("pmap: " + (human ?? message));
-        if (json) Json.Write(Out, new { error = new ErrorDto(kind, message, where) });
+        Err.WriteLine("pmap: " + Line(human ?? message));
+        if (json) Json.Write(Out, new { error = new ErrorDto(kind, Line(message), where) });
         return code;
     }
 
     /// <summary>Reports plugin failures on stderr, one line each.</summary>
     public void ReportPluginFailures(PluginCatalog catalog)
     {
-        foreach (var f in catalog.Failures) Err.WriteLine($"pmap: plugin {f.Path}: {f.Error}");
+        foreach (var f in catalog.Failures) Err.WriteLine(Line($"pmap: plugin {f.Path}: {f.Error}"));
     }
 }

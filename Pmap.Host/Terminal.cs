@@ -13,7 +13,7 @@ public static class Terminal
 
     public static IAnsiConsole Create(TextWriter writer, string color = "auto")
     {
-        var isConsole = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+        var isConsole = (ReferenceEquals(writer, Console.Out) || writer is GuardedWriter { IsStdout: true }) && !Console.IsOutputRedirected;
         var colour = color switch
         {
             "always" => true,
@@ -29,6 +29,7 @@ public static class Terminal
         });
         if (Columns() is { } columns) console.Profile.Width = columns;
         else if (!isConsole) console.Profile.Width = 200;
+        else if (!ReferenceEquals(writer, Console.Out)) console.Profile.Width = Console.WindowWidth; // Spectre knows only Console.Out
         return console;
     }
 

@@ -192,8 +192,17 @@ public sealed class PluginCatalog
 
         foreach (var entryType in entries)
         {
-            var entry = (IArchitecturePlugin)(Activator.CreateInstance(entryType)
-                ?? throw new PluginLoadException($"{entryType.FullName} could not be created"));
+            IArchitecturePlugin entry;
+            try
+            {
+                entry = (IArchitecturePlugin)(Activator.CreateInstance(entryType)
+                    ?? throw new PluginLoadException($"{entryType.FullName} could not be created"));
+            }
+            catch (TargetInvocationException e) when (e.InnerException is { } inner)
+            {
+                // The reflection wrapper says only "thrown by the target of an invocation": the reason is the inner exception.
+                throw new PluginLoadException($"{entryType.Name}'s constructor threw {inner.GetType().Name}: {FirstLine(inner.Message)}");
+            }
             if (entry.ContractVersion != PmapContract.Version)
                 throw new PluginLoadException(
                     $"built against contract version {entry.ContractVersion}; this host speaks version {PmapContract.Version}");
@@ -205,7 +214,7 @@ public sealed class PluginCatalog
             }
             catch (Exception e)
             {
-                throw new PluginLoadException($"{entryType.Name}.ConfigureServices threw {e.GetType().Name}: {e.Message}");
+                throw new PluginLoadException($"{entryType.Name}.ConfigureServices threw {e.GetType().Name}: {FirstLine(e.Message)}");
             }
             AcceptServices(services, info);
         }

@@ -36,10 +36,11 @@ public sealed class PmapOptions
         }
         if (Read(configuration, nameof(NumFixPmap)) is { } num)
         {
-            if (!int.TryParse(num, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxNumFixPmap)
+            // 0x hex or decimal, as every number.
+            if (!Core.Hex.TryParseNumber(num, out var n) || n < 1 || n > MaxNumFixPmap)
                 throw Invalid(configuration, nameof(NumFixPmap), num,
                     $"a whole number from 1 to {MaxNumFixPmap} (and no more than the fixmap can hold)");
-            o.NumFixPmap = n;
+            o.NumFixPmap = (int)n;
         }
         if (Read(configuration, nameof(Debug)) is { } debug)
         {

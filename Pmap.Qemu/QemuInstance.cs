@@ -87,24 +87,15 @@ public sealed class QemuInstance : IDisposable
         options ??= new QemuInstanceOptions();
         var binary = options.BinaryPath ?? QemuLocator.Require(target);
         // Short prefix: a UNIX socket path must stay under 108 bytes.
-        var directory = System.IO.Directory.CreateTempSubdirectory("pmapq-").FullName;
-        var start = new ProcessStartInfo(binary)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in Arguments(target, options, directory)) start.ArgumentList.Add(arg);
-
+        var directory = ChildLifetime.CreateFolder("pmapq");
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
+            process = ChildLifetime.Start(ChildLifetime.StartInfo(binary, Arguments(target, options, directory)));
         }
         catch
         {
-            System.IO.Directory.Delete(directory, recursive: true);
+            ChildLifetime.RemoveFolder(directory);
             throw;
         }
 
@@ -118,7 +109,9 @@ public sealed class QemuInstance : IDisposable
         {
             var output = instance.ProcessOutput;
             instance.Dispose();
-            throw new InvalidOperationException($"QEMU ({target.Binary}) did not come up: {e.Message}\n{output}", e);
+            var said = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            throw new QemuFailedException(
+                $"{target.Binary} did not come up: {e.Message.Split('\n')[0]}" + (said is null ? "" : $" (it said: {said})"), e);
         }
     }
 
@@ -195,14 +188,8 @@ public sealed class QemuInstance : IDisposable
         {
             // Already gone.
         }
+        ChildLifetime.Forget(_process);
         _process.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a file QEMU still holds open.
-        }
+        ChildLifetime.RemoveFolder(Directory);
     }
 }

@@ -27,7 +27,7 @@ public sealed class XenSymbols
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = InputFile.ReadAllBytes(path, InputFile.SymbolsLimit); // a regular file of bounded size, never a FIFO or /dev/zero
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

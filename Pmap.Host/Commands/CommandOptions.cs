@@ -79,6 +79,32 @@ public static class CommandOptions
         }
     }
 
+    /// <summary>
+    /// An old spelling and its new one given together with different values (`--gib 1 --ram-size 2G`) is a usage error: one
+    /// of them would be silently ignored. Numbers and sizes compare by value (`--n 16 --count 0x10` agree).
+    /// </summary>
+    public static void RefuseConflicts(ParseResult p)
+    {
+        var given = OptionResults(p.RootCommandResult).Where(r => !r.Implicit).ToList();
+        foreach (var old in given)
+        {
+            if (!Replacements.TryGetValue(old.Option, out var use)) continue;
+            var oldValue = string.Join(" ", old.Tokens.Select(t => t.Value));
+            var replacement = use(oldValue).Split(' ', 2);
+            var (name, value) = (replacement[0], replacement.Length > 1 ? replacement[1] : "");
+            foreach (var now in given.Where(r => r.Option.Name == name || r.Option.Aliases.Contains(name)))
+            {
+                var nowValue = string.Join(" ", now.Tokens.Select(t => t.Value));
+                if (!Same(value, nowValue))
+                    throw new Core.PmapUsageException($"{old.IdentifierToken?.Value ?? old.Option.Name} {Core.Hex.Echo(oldValue)} and {name} "
+                        + $"{Core.Hex.Echo(nowValue)} disagree: give only {name}");
+            }
+        }
+    }
+
+    private static bool Same(string a, string b) =>
+        a == b || (Core.Hex.TryParseSize(a, out var x) && Core.Hex.TryParseSize(b, out var y) && x == y);
+
     private static IEnumerable<OptionResult> OptionResults(CommandResult command)
     {
         foreach (var child in command.Children)

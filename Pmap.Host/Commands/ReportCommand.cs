@@ -22,17 +22,9 @@ public static class ReportCommand
         {
             var frame = c.OneMfn(p.GetValue(mfn)!, "report");
             var models = ModelSelection.Models(c, c.Global.Arch, profileEverywhere: true, defaultFirst: false);
-            var path = Path.GetFullPath(p.GetValue(output)!);
-            try
-            {
-                using var file = new StreamWriter(path);
-                ReportPage.Write(file, models, frame);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new PmapUsageException($"-o '{path}': cannot write the report: {e.Message}");
-            }
-            var dto = new ReportDto(path, models.Select(m => $"{m.Name}:{m.Profile}").ToList(), new FileInfo(path).Length);
+            var path = p.GetValue(output);
+            var bytes = OutputFile.Write("-o", path, file => ReportPage.Write(file, models, frame));
+            var dto = new ReportDto(Path.GetFullPath(path!), models.Select(m => $"{m.Name}:{m.Profile}").ToList(), bytes);
             return c.Show(dto, (console, d) => console.WriteLine($"wrote {d.Output} ({d.Bytes} bytes): {string.Join(", ", d.Architectures)}"));
         }));
         return cmd;

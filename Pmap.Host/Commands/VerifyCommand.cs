@@ -40,6 +40,7 @@ public static class VerifyCommand
             };
             var image = p.GetValue(xenImage);
             if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
+            if (image is not null) CheckImage(image);
             VerifyReport report;
             try
             {
@@ -52,12 +53,13 @@ public static class VerifyCommand
             }
             catch (QemuNotInstalledException e)
             {
-                return io.Fail(ExitCodes.PluginOrConfig, "config", e.Message, c.Global.Json);
+                return io.Fail(ExitCodes.PluginOrConfig, "environment", e.Message, c.Global.Json);
             }
-            catch (Exception e) when (e is GdbProtocolException or TimeoutException)
+            catch (Exception e) when (e is QemuFailedException or GdbProtocolException or QmpException or TimeoutException or IOException
+                or System.Net.Sockets.SocketException or ObjectDisposedException)
             {
-                // The image (or its symbols) did not run as expected: no power-off in time, a stop outside the traced calls.
-                return io.Fail(ExitCodes.PluginOrConfig, "config", "QEMU: " + e.Message.Split('\n')[0], c.Global.Json);
+                // QEMU missing its deadline, killed, stopped or failing (or, with an image, stopping outside the traced calls).
+                return io.Fail(ExitCodes.PluginOrConfig, "environment", "QEMU: " + e.Message.Split('\n')[0], c.Global.Json);
             }
             var dto = VerifyView.From(report);
             if (!report.AllAgree)
@@ -65,5 +67,18 @@ public static class VerifyCommand
             return c.Show(dto, VerifyView.Render, report.AllAgree ? ExitCodes.Success : ExitCodes.Findings);
         }));
         return cmd;
+    }
+
+    /// <summary>The image QEMU boots: a regular file of bounded size (a FIFO would hang QEMU, /dev/zero never end).</summary>
+    private static void CheckImage(string image)
+    {
+        try
+        {
+            InputFile.Check(image, InputFile.ImageLimit);
+        }
+        catch (InputFileException e)
+        {
+            throw new PmapUsageException("--xen-image " + e.Message);
+        }
     }
 }

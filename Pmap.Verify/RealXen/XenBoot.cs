@@ -29,7 +29,7 @@ public static class XenBoot
         if (!File.Exists(image)) throw new FileNotFoundException($"no Xen image at {image}", image);
         var binary = QemuLocator.Require(QemuTarget.Arm64);
         var clock = Stopwatch.StartNew();
-        var dir = Directory.CreateTempSubdirectory("pmapx-").FullName;
+        var dir = ChildLifetime.CreateFolder("pmapx");
         try
         {
             var dtb = Path.Combine(dir, "xen.dtb");
@@ -49,7 +49,7 @@ public static class XenBoot
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            ChildLifetime.RemoveFolder(dir);
         }
     }
 

@@ -59,15 +59,21 @@ public static class Cli
         Dotnet(Path.Combine(host, "pmap.dll"), env, args);
 
     /// <summary>Any built program (pmap, or a bench tool beside it) as a process, run as <see cref="ProcessIn"/> runs pmap.</summary>
-    public static CliResult Dotnet(string dll, IDictionary<string, string>? env, params string[] args)
+    public static CliResult Dotnet(string dll, IDictionary<string, string>? env, params string[] args) =>
+        Exec("dotnet", [dll, .. args], env, Path.GetDirectoryName(dll)!);
+
+    /// <summary>
+    /// Any program as a process, with pmap's test environment (no per-user folder, NO_COLOR); <paramref name="env"/> wins.
+    /// A wrapper (unshare, sh) runs pmap with the same environment.
+    /// </summary>
+    public static CliResult Exec(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? HostOutput,
         };
-        psi.ArgumentList.Add(dll);
         psi.Environment["PMAP_HOME"] = Path.Combine(Path.GetTempPath(), "pmap-no-home-" + Guid.NewGuid().ToString("n"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
@@ -88,6 +94,13 @@ public static class Cli
         foreach (var f in Directory.GetFiles(src)) File.Copy(f, Path.Combine(dir, plugin, Path.GetFileName(f)));
         return dir;
     }
+
+    /// <summary>The folder holding the hostile test plugin alone (it misbehaves as HOSTILE_PLUGIN asks).</summary>
+    public static string HostilePlugins => Path.Combine(AppContext.BaseDirectory, "hostileplugins");
+
+    /// <summary>pmap with only the hostile plugin, behaving as <paramref name="behaviour"/> asks, as a process.</summary>
+    public static CliResult Hostile(string behaviour, params string[] args) =>
+        ProcessIn(BareHost, new Dictionary<string, string> { ["HOSTILE_PLUGIN"] = behaviour }, [.. args, "--plugins", HostilePlugins]);
 
     /// <summary>A fresh temp folder holding copies of the given real plugins.</summary>
     public static string TempPlugins(params string[] names)

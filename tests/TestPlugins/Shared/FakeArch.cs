@@ -16,7 +16,7 @@ namespace Pmap.TestArch;
 /// </summary>
 public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmapFlush, PmapCommonVariant common, bool skipUnmapStore = false,
     bool directmapOffByOne = false, bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false,
-    PageTableFormat? format = null)
+    PageTableFormat? format = null, Action<string>? hook = null)
     : ArchModel(settings, name, format ?? Fmt, new FakeCodec())
 {
     private readonly Instruction _unmapBarrier = Isa.Get(unmapBarrier, "arch_pmap_unmap");
@@ -86,6 +86,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
 
     public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
     {
+        hook?.Invoke("arch_pmap_map");
         m.Assert((m.Memory.Read64(Entry(slot)) & Valid) == 0, "!pte_valid(*entry)", "arch_pmap_map");
         m.WritePte(Entry(slot), PmapEntry(mfn), Store);
         m.Barrier(strayMapBarrier ? StrayDmb : Fence);
@@ -93,6 +94,7 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
 
     public override void ArchPmapUnmap(XenMachine m, int slot)
     {
+        hook?.Invoke("arch_pmap_unmap");
         if (!skipUnmapStore) m.WritePte(Entry(slot), 0, Store);
         m.Barrier(_unmapBarrier);
         if (!skipUnmapFlush) m.FlushTlbVa(TlbFlush, Fixmap.FixToVirt(slot));
@@ -155,7 +157,8 @@ public sealed class FakeCodec : IPteCodec
 public sealed record FakeProfile(string Name, string Summary, PmapCommonVariant Common) : IProfile;
 
 public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush = false, bool skipUnmapStore = false, bool directmapOffByOne = false,
-    bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false, PageTableFormat? format = null)
+    bool statesRules = true, string unmapBarrier = "fence", bool strayMapBarrier = false, PageTableFormat? format = null,
+    Action<string>? hook = null)
     : Architecture<FakeProfile>(name, "a test architecture",
     [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
 {
@@ -170,7 +173,7 @@ public sealed class FakeArchitecture(string name = "fake", bool skipUnmapFlush =
 
     protected override ArchModel Create(ArchSettings settings, FakeProfile profile) =>
         new FakeModel(settings, Name, skipUnmapFlush, profile.Common, skipUnmapStore, directmapOffByOne, statesRules, unmapBarrier,
-            strayMapBarrier, format);
+            strayMapBarrier, format, hook);
 }
 
 /// <summary>A test plugin's entry type: registers what <paramref name="make"/> returns and reports <paramref name="contractVersion"/>.</summary>
