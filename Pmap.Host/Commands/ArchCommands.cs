@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Host.Views;
 using Spectre.Console;
@@ -70,8 +71,8 @@ public static class ArchCommands
         foreach (var a in dto.Architectures)
         {
             var profiles = new[] { a.DefaultProfile }.Concat(a.Profiles.Where(p => p != a.DefaultProfile));
-            table.AddRow(Markup.Escape(a.Name), Markup.Escape(Compact(profiles)), Markup.Escape(a.Plugin), Markup.Escape(a.Version),
-                Markup.Escape(a.Source), Markup.Escape(a.Description));
+            table.AddRow(Markup.Escape(a.Name), Markup.Escape(Compact(profiles)), Shown(a.Plugin), Shown(a.Version),
+                Markup.Escape(a.Source), Shown(a.Description));
         }
         console.Write(table);
         // Each port's options (keys under Architectures:NAME), default after '=', a choice's values joined by '|'.
@@ -80,8 +81,11 @@ public static class ArchCommands
             var options = a.Options.Select(o => o.Key + (o.Allowed is { } allowed ? "=" + string.Join("|", allowed) : o.Default is { } d ? "=" + d : ""));
             console.MarkupLine($"{Markup.Escape(a.Name)} options: {Markup.Escape(string.Join(", ", options))}");
         }
-        foreach (var f in dto.Failures) console.MarkupLine($"[red]failed[/] {Markup.Escape(f.Path)}: {Markup.Escape(f.Error)}");
+        foreach (var f in dto.Failures) console.MarkupLine($"[red]failed[/] {Shown(f.Path)}: {Shown(f.Error)}");
     }
+
+    // What a plugin brings (its folder's name, its own texts) reaches the terminal with control characters escaped.
+    private static string Shown(string text) => Markup.Escape(Hex.Printable(text));
 
     /// <summary>The releases of a branch as one entry (xen-4.18.{0..6}); the default and other names as they are.</summary>
     private static string Compact(IEnumerable<string> profiles)

@@ -51,6 +51,23 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Control_characters_in_a_plugin_name_are_shown_escaped()
+    {
+        // A plugin folder named with a title-setting OSC and a newline, holding a damaged assembly: its failure line names it escaped.
+        var plugins = Cli.TempPlugins("Pmap.Arch.X86");
+        var name = "Bad" + TitleAndClear + "\nx";
+        Directory.CreateDirectory(Path.Combine(plugins, name));
+        File.WriteAllText(Path.Combine(plugins, name, name + ".dll"), "not an assembly");
+        var r = Cli.ProcessIn(Cli.BareHost, null, ["arch", "list", "--plugins", plugins]);
+        Assert.Equal(0, r.Code); // x86 still loads
+        var line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("pmap: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(line, char.IsControl);
+        Assert.Contains(@"Bad\e]0;pwned\x07\e[2J\nx", line);
+        Assert.DoesNotContain(Esc, r.Out);
+    }
+
+    [Fact]
     public void A_newline_in_a_value_stays_on_one_line() =>
         Assert.Contains(@"arm64\nsecond", Fails(2, "usage", null, "layout", "--arch", "arm64\nsecond").Err);
 
