@@ -26,9 +26,9 @@ public sealed record MachineOp(int Index, int Frame, MachineOpKind Kind, string 
     /// <summary>For an invalidation by VA: the entries its VA is translated through (so it covers stores to them).</summary>
     public IReadOnlyList<ulong> Covers { get; init; } = [];
     /// <summary>The instruction (call site) of its hook that executed it; -1 outside a hook.</summary>
-    public int Site { get; init; } = -1;
+    public int Site { get; internal set; } = -1;
     /// <summary>The sequence number of its trace event (<see cref="Trace.NextSeq"/> when it ran); -1 with no trace.</summary>
-    public long TraceSeq { get; init; } = -1;
+    public long TraceSeq { get; internal set; } = -1;
 
     public bool Invalidates(ulong entryPa) => Kind == MachineOpKind.Invalidate && (All || Covers.Contains(entryPa));
 
@@ -68,7 +68,8 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
 {
     private sealed record Frame(int Id, string Name, int Start, VirtAddr? Va)
     {
-        public string? Site { get; set; }
+        /// <summary>The index, among its hook's call sites, of the primitive being executed; -1 before the first.</summary>
+        public int Site { get; set; } = -1;
     }
 
     private readonly List<MachineOp> _ops = [];
@@ -145,8 +146,7 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
     internal bool Skip(string member, int line)
     {
         if (!_frames.TryPeek(out var f)) return false;
-        var site = $"{member}:{line}";
-        f.Site = site;
+        var site = (member, line);
         if (!_sites.TryGetValue(f.Name, out var sites)) _sites[f.Name] = sites = [];
         var k = sites.IndexOf(site);
         if (k < 0)
@@ -154,10 +154,11 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
             k = sites.Count;
             sites.Add(site);
         }
+        f.Site = k;
         return Mutation is { } mu && mu.Contains((f.Name, k));
     }
 
-    private readonly Dictionary<string, List<string>> _sites = [];
+    private readonly Dictionary<string, List<(string Member, int Line)>> _sites = [];
 
     internal void Store(PhysAddr pa, ulong old, ulong value, string op, SystemState state) =>
         Add(new MachineOp(_ops.Count, CurrentFrame, MachineOpKind.Store, op, OpEffect.None, state)
@@ -212,15 +213,17 @@ public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> ta
 
     private void Add(MachineOp op)
     {
-        if (Trace is { } t) op = op with { TraceSeq = t.NextSeq };
-        if (!_frames.TryPeek(out var f) || f.Site is null || !_sites.TryGetValue(f.Name, out var sites))
+        // Set in place: a boot adds hundreds of thousands of operations, and a copy each would double what they cost.
+        if (Trace is { } t) op.TraceSeq = t.NextSeq;
+        if (!_frames.TryPeek(out var f) || f.Site < 0)
         {
             _ops.Add(op);
             return;
         }
         if (!_siteText.TryGetValue(f.Name, out var texts)) _siteText[f.Name] = texts = [];
-        var k = sites.IndexOf(f.Site);
-        _ops.Add(op with { Site = k });
+        var k = f.Site;
+        op.Site = k;
+        _ops.Add(op);
         while (texts.Count <= k) texts.Add("");
         if (texts[k].Length == 0) texts[k] = op.Text;
     }
