@@ -57,19 +57,11 @@ public static class DumpCommand
 }
 
 /// <summary>A write-only stream over a TextWriter (UTF-8), so JSON can be streamed to whatever stdout is.</summary>
-internal sealed class WriterStream(TextWriter writer) : Stream
+internal sealed class WriterStream(TextWriter writer) : WriteOnlyStream
 {
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() => writer.Flush();
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count)
     {
