@@ -21,25 +21,3 @@ public interface ILitmusWriter
     /// <summary>The whole text of the test <paramref name="name"/> asking <paramref name="shape"/>'s question of <paramref name="steps"/>.</summary>
     string Litmus(string name, LitmusShape shape, IReadOnlyList<Instruction> steps);
 }
-
-/// <summary>Writes litmus files whole or not at all: each to a temporary file in the same folder, then renamed over the name.</summary>
-public static class LitmusFiles
-{
-    /// <summary>Writes <paramref name="text"/> to <paramref name="dir"/>/<paramref name="fileName"/>; returns the path.</summary>
-    public static string Write(string dir, string fileName, string text)
-    {
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, fileName);
-        var temp = Path.Combine(dir, $".{fileName}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-        return path;
-    }
-}

@@ -20,21 +20,21 @@ public static class LitmusExport
             ? window.Where(w => w.Own).Select(w => model.Instructions.Get(w.Op.Op, hook)).ToList()
             : [];
 
-    /// <summary>Writes <c>HOOK.litmus</c> and <c>HOOK-without-K.litmus</c> for each hook into <paramref name="dir"/>; returns the paths.</summary>
-    public static IReadOnlyList<string> Write(ILitmusWriter writer, ArchModel model, HazardReport report, string dir)
+    /// <summary><c>HOOK.litmus</c> and <c>HOOK-without-K.litmus</c> for each hook: each file's name and whole text.</summary>
+    public static IReadOnlyList<(string FileName, string Text)> Tests(ILitmusWriter writer, ArchModel model, HazardReport report)
     {
-        var paths = new List<string>();
+        var tests = new List<(string, string)>();
         foreach (var (hook, shape) in Hooks)
         {
             var steps = Steps(model, report, hook);
             if (steps.Count == 0) continue;
-            paths.Add(LitmusFiles.Write(dir, $"{hook}.litmus", writer.Litmus(hook, shape, steps)));
+            tests.Add(($"{hook}.litmus", writer.Litmus(hook, shape, steps)));
             for (var k = 0; k < steps.Count; k++)
             {
                 var name = $"{hook}-without-{k}";
-                paths.Add(LitmusFiles.Write(dir, $"{name}.litmus", writer.Litmus(name, shape, [.. steps.Where((_, i) => i != k)])));
+                tests.Add(($"{name}.litmus", writer.Litmus(name, shape, [.. steps.Where((_, i) => i != k)])));
             }
         }
-        return paths;
+        return tests;
     }
 }

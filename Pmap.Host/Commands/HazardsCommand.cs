@@ -59,15 +59,22 @@ public static class HazardsCommand
         return HookSequence.Parse(text, model.Instructions, out var error) ?? throw new PmapUsageException($"{option}: {error}");
     }
 
-    private static IReadOnlyList<string> WriteLitmus(ILitmusWriter writer, ArchModel model, HazardReport report, string dir)
+    // Each test through OutputFile, as every file pmap writes: whole or not at all.
+    private static List<string> WriteLitmus(ILitmusWriter writer, ArchModel model, HazardReport report, string dir)
     {
         try
         {
-            return LitmusExport.Write(writer, model, report, dir);
+            Directory.CreateDirectory(dir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PmapUsageException($"--litmus '{Hex.Echo(dir)}': cannot write the litmus tests: {e.Message}");
         }
+        return LitmusExport.Tests(writer, model, report).Select(t =>
+        {
+            var path = Path.GetFullPath(Path.Combine(dir, t.FileName));
+            OutputFile.Write("--litmus", path, w => w.Write(t.Text));
+            return path;
+        }).ToList();
     }
 }

@@ -38,17 +38,17 @@ public class HerdCorpusTests
     [CorpusWriterFact]
     public void Writes_the_corpus_litmus_tests_when_asked()
     {
-        var dir = Environment.GetEnvironmentVariable("PMAP_HERD_CORPUS_OUT")!;
+        var dir = Directory.CreateDirectory(Environment.GetEnvironmentVariable("PMAP_HERD_CORPUS_OUT")!).FullName;
         var model = HerdCorpus.Model();
         var index = new List<string>();
         var n = 0;
         foreach (var (kind, words) in HerdCorpus.Sequences())
         {
             var name = $"{kind}-{++n:D5}";
-            LitmusFiles.Write(dir, name + ".litmus", HerdCorpus.Litmus(model, name, kind, words));
+            File.WriteAllText(Path.Combine(dir, name + ".litmus"), HerdCorpus.Litmus(model, name, kind, words));
             index.Add($"{name}\t{kind}\t{string.Join("; ", words)}");
         }
-        LitmusFiles.Write(dir, "index.tsv", string.Join('\n', index) + "\n");
+        File.WriteAllText(Path.Combine(dir, "index.tsv"), string.Join('\n', index) + "\n");
     }
 
     [Fact]
