@@ -1,7 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm;
 
@@ -153,21 +149,21 @@ public abstract class ArmModel : ArchModel
     /// cleared on those links; xen_second → the xen_xenmap page(s) at second_table_offset(XEN_VIRT_START) and
     /// → xen_fixmap at second_table_offset(FIXMAP_ADDR(0)); Xen's image in xen_xenmap; the root in TTBR.
     /// </summary>
-    public override void SetupPageTables(XenMachine m)
+    public override void SetupPageTables(IXenMachine m)
     {
         var xenVirtStart = new VirtAddr(ArmProfile.XenVirtStart);
         for (var i = 0; i + 1 < Port.RootChain.Count; i++)
         {
             var parent = StaticTable(Port.RootChain[i]);
-            m.Memory.Write64(Entry(parent, Format.Index(xenVirtStart, Format.RootLevel + i)),
+            m.WritePhys64(Entry(parent, Format.Index(xenVirtStart, Format.RootLevel + i)),
                 TableLink(StaticTable(Port.RootChain[i + 1]), clearXn: true));
         }
         var second = StaticTable("xen_second");
         for (var i = 0; i < ArmProfile.XenmapPages; i++)
-            m.Memory.Write64(Entry(second, Format.Index(xenVirtStart, 2) + i), TableLink(StaticTable("xen_xenmap", i), clearXn: false));
+            m.WritePhys64(Entry(second, Format.Index(xenVirtStart, 2) + i), TableLink(StaticTable("xen_xenmap", i), clearXn: false));
         MapXenImage(m);
-        m.Memory.Write64(Entry(second, Format.Index(FixmapAddr(0), 2)), TableLink(XenFixmap, clearXn: false));
-        m.Cpu.Root = StaticTable(Port.RootChain[0]);
+        m.WritePhys64(Entry(second, Format.Index(FixmapAddr(0), 2)), TableLink(XenFixmap, clearXn: false));
+        m.Root = StaticTable(Port.RootChain[0]);
     }
 
     /// <summary>
@@ -176,7 +172,7 @@ public abstract class ArmModel : ArchModel
     /// 4.17–4.19 write the final entry at once; from e7a80636f1 (4.20) the first pass leaves xn = 0 and a second one after
     /// switch_ttbr sets the same final values with write_pte. The model writes the final entry (the boot trace is not shown).
     /// </summary>
-    private void MapXenImage(XenMachine m)
+    private void MapXenImage(IXenMachine m)
     {
         var entries = Math.Min((ImageLayout.End + Page.Size - 1) >> Page.Shift, (ulong)ArmProfile.XenmapPages << Page.EntriesPerTableShift);
         for (var i = 0UL; i < entries; i++)
@@ -189,7 +185,7 @@ public abstract class ArmModel : ArchModel
                 _ => pte,
             };
             var table = StaticTable("xen_xenmap", (int)(i >> Page.EntriesPerTableShift));
-            m.Memory.Write64(Entry(table, (int)(i & (Page.EntriesPerTable - 1))), pte);
+            m.WritePhys64(Entry(table, (int)(i & (Page.EntriesPerTable - 1))), pte);
         }
     }
 
@@ -204,7 +200,7 @@ public abstract class ArmModel : ArchModel
     protected ulong TableLink(PhysAddr table, bool clearXn) => (XenEntry(table) | Lpae.Table) & (clearXn ? ~Lpae.Xn : ulong.MaxValue);
 
     /// <summary>write_pte: dsb sy; str/strd; dsb sy (4.17 inline asm; HEAD dsb(sy), write_atomic, dsb(sy)).</summary>
-    public void WritePte(XenMachine m, PhysAddr entry, ulong pte)
+    public void WritePte(IXenMachine m, PhysAddr entry, ulong pte)
     {
         m.Barrier(Isa.DsbSy);
         m.WritePte(entry, pte, Isa.Store);
@@ -212,21 +208,21 @@ public abstract class ArmModel : ArchModel
     }
 
     /// <summary>write_pte through a PMAP (or other) virtual address.</summary>
-    public void WritePteVirt(XenMachine m, VirtAddr entry, ulong pte)
+    public void WritePteVirt(IXenMachine m, VirtAddr entry, ulong pte)
     {
         m.Barrier(Isa.DsbSy);
         m.WritePteVirt(entry, pte, Isa.Store);
         m.Barrier(Isa.DsbSy);
     }
 
-    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+    public override int MapPagesToXen(IXenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
         new XenPageTables(this, m).MapPagesToXen(virt, mfn, nr, Lpae.PageHypervisorRw | (superpages ? Lpae.PageBlock : 0));
 
     /// <summary>asm/pmap.h arch_pmap_map.</summary>
-    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn)
     {
         var entry = XenFixmap.Add((ulong)slot * Page.EntryBytes);
-        m.Assert(!Lpae.IsValid(m.Memory.Read64(entry)), "!lpae_is_valid(*entry)", "arch_pmap_map", "arch/arm/include/asm/pmap.h:13");
+        m.Assert(!Lpae.IsValid(m.ReadPhys64(entry)), "!lpae_is_valid(*entry)", "arch_pmap_map", "arch/arm/include/asm/pmap.h:13");
         // PAGE_HYPERVISOR_RW (a flags word) where an MT index is expected: ai = 0x2f & 7 = MT_NORMAL, sh = inner.
         var pte = Lpae.MfnToXenEntry(mfn, Lpae.PageHypervisorRw, PaddrBits, m.Debug) | Lpae.Table;
         WritePte(m, entry, pte);
@@ -234,14 +230,14 @@ public abstract class ArmModel : ArchModel
     }
 
     /// <summary>asm/pmap.h arch_pmap_unmap: zero the entry, then flush_xen_tlb_range_va_local(FIXMAP_ADDR(slot), PAGE_SIZE).</summary>
-    public override void ArchPmapUnmap(XenMachine m, int slot)
+    public override void ArchPmapUnmap(IXenMachine m, int slot)
     {
         WritePte(m, XenFixmap.Add((ulong)slot * Page.EntryBytes), 0);
         FlushXenTlbRangeVaLocal(m, FixmapAddr(slot), Page.Size);
     }
 
     /// <summary>flush_xen_tlb_range_va_local: barrier, one TLB invalidate per page, barrier, isb.</summary>
-    public void FlushXenTlbRangeVaLocal(XenMachine m, VirtAddr va, ulong size)
+    public void FlushXenTlbRangeVaLocal(IXenMachine m, VirtAddr va, ulong size)
     {
         m.Barrier(_flushBarrierBefore);
         for (var off = 0UL; off < size; off += Page.Size) m.FlushTlbVa(Isa.TlbiVa, va.Add(off), reg: va.Add(off).Value >> Port.TlbiRegShift);
@@ -254,7 +250,7 @@ public abstract class ArmModel : ArchModel
     /// from 5e5d1a43e1 (4.18.0, 4.17.7 by 333c263bba) dsb ishst; tlbi vae2is ×N; dsb ish; isb. The repeat-TLBI forms
     /// (cbfaf6ccd2, __tlb_repeat_sync from 7c502d7591) are ALTERNATIVEs left as nops in early boot (docs/XEN_FACTS.md, the TLB flush).
     /// </summary>
-    public void FlushXenTlbRangeVa(XenMachine m, VirtAddr va, ulong size)
+    public void FlushXenTlbRangeVa(IXenMachine m, VirtAddr va, ulong size)
     {
         var sy = ArmProfile.Release.LocalFlush.Value == ArmLocalFlush.Sy; // both helpers changed barriers in the same commits
         m.Barrier(sy ? Isa.DsbSy : Isa.DsbIshst);

@@ -1,5 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Arch;
 
 namespace Pmap.Arch.Arm;
 

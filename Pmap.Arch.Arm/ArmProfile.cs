@@ -1,5 +1,3 @@
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
 
 namespace Pmap.Arch.Arm;
 

@@ -1,4 +1,3 @@
-using Pmap.Core.Arch;
 using static Pmap.Arch.Arm.ArmLayoutEra;
 using static Pmap.Arch.Arm.ArmLocalFlush;
 

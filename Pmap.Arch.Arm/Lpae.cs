@@ -1,4 +1,3 @@
-using Pmap.Core;
 
 namespace Pmap.Arch.Arm;
 

@@ -1,6 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm;
 

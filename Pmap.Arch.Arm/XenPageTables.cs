@@ -1,5 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Machine;
 
 namespace Pmap.Arch.Arm;
 
@@ -9,7 +7,7 @@ namespace Pmap.Arch.Arm;
 /// xen_pt_next_level / create_xen_table, with every table page reached through xen_map_table, which in
 /// early_boot is pmap_map. Return codes are Xen's (0, -EINVAL, -ENOENT, -EOPNOTSUPP).
 /// </summary>
-public sealed class XenPageTables(ArmModel arch, XenMachine m)
+public sealed class XenPageTables(ArmModel arch, IXenMachine m)
 {
     public const int Xen4KNrContig = 16; // XEN_PT_4K_NR_CONTIG
 
@@ -30,12 +28,12 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
     /// <summary>xen_map_table: pmap_map in early boot. The model runs only early boot.</summary>
     private VirtAddr XenMapTable(Mfn mfn)
     {
-        if (m.Cpu.SystemState != SystemState.EarlyBoot)
+        if (m.SystemState != SystemState.EarlyBoot)
             throw new PmapUsageException("the model's page-table path covers early boot only (map_domain_page is not modelled)");
-        return m.Pmap.Map(mfn);
+        return m.PmapMap(mfn);
     }
 
-    private void XenUnmapTable(VirtAddr table) => m.Pmap.Unmap(table);
+    private void XenUnmapTable(VirtAddr table) => m.PmapUnmap(table);
 
     /// <summary>create_xen_table: a boot page, mapped, cleared, unmapped, then linked with an MT_NORMAL table entry.</summary>
     private void CreateXenTable(VirtAddr entry, int level)
@@ -197,7 +195,7 @@ public sealed class XenPageTables(ArmModel arch, XenMachine m)
     {
         var vfn = virt.Value >> Page.Shift;
         var left = nrMfns;
-        var root = m.Cpu.Root.ToMfn(); // THIS_CPU_PGTABLE
+        var root = m.Root.ToMfn(); // THIS_CPU_PGTABLE
 
         if ((flags & Lpae.PagePresent) != 0 && !Lpae.PageRoMask(flags) && !Lpae.PageXnMask(flags))
         {

@@ -1,8 +1,4 @@
 using Pmap.Arch.Arm;
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm32;
 
@@ -42,7 +38,7 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
     /// (populate_boot_allocator) and mapped by setup_directmap_mappings at XENHEAP_VIRT_START with
     /// PAGE_HYPERVISOR_RW | _PAGE_BLOCK. The rest of RAM is domheap and is not mapped here.
     /// </summary>
-    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    public override DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank)
     {
         var ramPages = bank.Size >> Page.Shift;
         var fromCommandLine = XenheapMegabytes != 0;
@@ -67,7 +63,7 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
         // setup.c:877 printk("Xen heap: %"PRIpaddr"-%"PRIpaddr" ..."): arm32 PRIpaddr is "016llx", 16 hex digits and no 0x.
         var message = $"Xen heap: {start.Value:x16}-{e:x16} ({xenheapPages} pages{(fromCommandLine ? ", from command-line" : "")})";
         m.Printk(message);
-        m.BootAllocator.Reserve(start, new PhysAddr(e)); // populate_boot_allocator avoids the xenheap
+        m.ReserveBootPages(start, new PhysAddr(e)); // populate_boot_allocator avoids the xenheap
 
         var rc = MapPagesToXen(m, XenheapVirtStart, start.ToMfn(), xenheapPages, superpages: true);
         if (rc != 0) throw new XenPanicException("Unable to setup the directmap mappings.", "setup_directmap_mappings", "arch/arm/mm.c");

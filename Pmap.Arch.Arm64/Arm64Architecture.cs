@@ -1,5 +1,4 @@
 using Pmap.Arch.Arm;
-using Pmap.Core.Arch;
 
 namespace Pmap.Arch.Arm64;
 

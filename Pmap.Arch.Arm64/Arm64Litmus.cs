@@ -1,4 +1,3 @@
-using Pmap.Core.Machine;
 
 namespace Pmap.Arch.Arm64;
 

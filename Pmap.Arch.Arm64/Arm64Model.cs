@@ -1,8 +1,4 @@
 using Pmap.Arch.Arm;
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm64;
 
@@ -28,7 +24,7 @@ public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmM
     /// DIRECTMAP_VIRT_START + (base_mfn - mfn_gb) × PAGE_SIZE, so VA and PA share their offset in 1 GiB and
     /// superpages stay possible; then map_pages_to_xen(.., PAGE_HYPERVISOR_RW | _PAGE_BLOCK), panicking on error.
     /// </summary>
-    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    public override DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank)
     {
         var baseMfn = bank.Base.ToMfn().Value;
         var nr = bank.Size >> Page.Shift;

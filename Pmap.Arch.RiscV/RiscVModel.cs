@@ -1,7 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.RiscV;
 
@@ -131,28 +127,28 @@ public sealed class RiscVModel : ArchModel
     /// stage1_pgtbl_nonroot pages), its [pt_index(1, FIXMAP_ADDR(0))] → xen_fixmap, both PTE_TABLE (V only).
     /// Xen's own image mapping is not modelled: nothing in PMAP touches it.
     /// </summary>
-    public override void SetupPageTables(XenMachine m)
+    public override void SetupPageTables(IXenMachine m)
     {
         var root = StaticTable("stage1_pgtbl_root");
         var l1 = StaticTable("stage1_pgtbl_nonroot");
-        m.Memory.Write64(root.Add((ulong)Format.Index(FixmapAddr(0), 2) * 8), Sv39Pte.FromMfn(l1.ToMfn(), Sv39Pte.PteTable));
-        m.Memory.Write64(l1.Add((ulong)Format.Index(FixmapAddr(0), 1) * 8), Sv39Pte.FromMfn(XenFixmap.ToMfn(), Sv39Pte.PteTable));
-        m.Cpu.Root = root; // satp
+        m.WritePhys64(root.Add((ulong)Format.Index(FixmapAddr(0), 2) * 8), Sv39Pte.FromMfn(l1.ToMfn(), Sv39Pte.PteTable));
+        m.WritePhys64(l1.Add((ulong)Format.Index(FixmapAddr(0), 1) * 8), Sv39Pte.FromMfn(XenFixmap.ToMfn(), Sv39Pte.PteTable));
+        m.Root = root; // satp
     }
 
     /// <summary>asm/pmap.h arch_pmap_map: ASSERT invalid, write_pte (a plain sd), then flush_tlb_one_local = sfence.vma va.</summary>
-    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn)
     {
         if (mfn.Value > Format.MaxMfn)
             m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, pte_from_mfn drops its top bits (Xen has no check)");
         var entry = XenFixmap.Add((ulong)slot * 8);
-        m.Assert(!Sv39Pte.IsValid(m.Memory.Read64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h:19");
+        m.Assert(!Sv39Pte.IsValid(m.ReadPhys64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h:19");
         m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), RiscVRules.Sd);
         if (MapSfence) m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
     }
 
     /// <summary>asm/pmap.h arch_pmap_unmap: write_pte(zero), then sfence.vma va.</summary>
-    public override void ArchPmapUnmap(XenMachine m, int slot)
+    public override void ArchPmapUnmap(IXenMachine m, int slot)
     {
         m.WritePte(XenFixmap.Add((ulong)slot * 8), 0, RiscVRules.Sd);
         m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
@@ -166,14 +162,14 @@ public sealed class RiscVModel : ArchModel
         return null;
     }
 
-    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+    public override int MapPagesToXen(IXenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
         new RiscVPageTables(this, m).PtUpdate(virt, mfn, nr, Sv39Pte.PageHypervisorRw, superpages);
 
     /// <summary>
     /// setup_directmap_mappings (riscv mm.c): directmap_virt_start = DIRECTMAP_VIRT_START - (base &amp; ~(1 GiB - 1)),
     /// so VA and PA stay congruent modulo 1 GiB; map_pages_to_xen(.., PAGE_HYPERVISOR_RW) with superpages.
     /// </summary>
-    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    public override DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank)
     {
         var virtStart = DirectmapStart.Value - (bank.Base.Value & ~((1UL << 30) - 1));
         var va = new VirtAddr(virtStart + bank.Base.Value);

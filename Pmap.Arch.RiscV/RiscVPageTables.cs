@@ -1,5 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Machine;
 
 namespace Pmap.Arch.RiscV;
 
@@ -7,7 +5,7 @@ namespace Pmap.Arch.RiscV;
 /// Xen's RISC-V pt.c in early boot: pt_update → pt_mapping_level / pt_update_entry → pt_next_level /
 /// create_table, tables reached through map_table = pmap_map. Leaves get A and D set; tables are PTE_TABLE.
 /// </summary>
-internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
+internal sealed class RiscVPageTables(RiscVModel arch, IXenMachine m)
 {
     private const int EINVAL = 22, ENOENT = 2, EEXIST = 17;
 
@@ -58,7 +56,7 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
 
     private int PtUpdateEntry(VirtAddr va, Mfn mfn, int target, ulong flags)
     {
-        var table = m.Pmap.Map(m.Cpu.Root.ToMfn());
+        var table = m.PmapMap(m.Root.ToMfn());
         for (var level = 2; level > target; level--)
         {
             var entry = table.Add((ulong)arch.Format.Index(va, level) * 8);
@@ -67,20 +65,20 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
             {
                 // create_table: a boot page, mapped, cleared, unmapped, then linked with PTE_TABLE.
                 var t = m.AllocTablePage(level - 1);
-                var p = m.Pmap.Map(t);
+                var p = m.PmapMap(t);
                 m.ClearPageVirt(p);
-                m.Pmap.Unmap(p);
+                m.PmapUnmap(p);
                 e = Sv39Pte.FromMfn(t, Sv39Pte.PteTable);
                 m.WritePteVirt(entry, e, RiscVRules.Sd);
             }
             if (!Sv39Pte.IsTable(e))
             {
-                m.Pmap.Unmap(table);
+                m.PmapUnmap(table);
                 m.Printk($"pt_update_entry: {va} is inside a superpage at level {level}");
                 return -ENOENT;
             }
-            m.Pmap.Unmap(table); // pt_next_level unmaps this table before mapping the next
-            table = m.Pmap.Map(Sv39Pte.GetMfn(e));
+            m.PmapUnmap(table); // pt_next_level unmaps this table before mapping the next
+            table = m.PmapMap(Sv39Pte.GetMfn(e));
         }
         var leaf = table.Add((ulong)arch.Format.Index(va, target) * 8);
         var rc = 0;
@@ -91,7 +89,7 @@ internal sealed class RiscVPageTables(RiscVModel arch, XenMachine m)
         }
         else m.WritePteVirt(leaf,
             Sv39Pte.FromMfn(mfn, Sv39Pte.V) | (flags & (Sv39Pte.R | Sv39Pte.W | Sv39Pte.X | Sv39Pte.U | Sv39Pte.G)) | Sv39Pte.A | Sv39Pte.D, RiscVRules.Sd);
-        m.Pmap.Unmap(table);
+        m.PmapUnmap(table);
         return rc;
     }
 }

@@ -1,4 +1,3 @@
-using Pmap.Core.Arch;
 
 namespace Pmap.Arch.RiscV;
 

@@ -1,7 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.X86;
 
@@ -150,45 +146,45 @@ public sealed class X86Model : ArchModel
     /// The static hook-up of x86_64.S: idle_pg_table[261] → l3_xenmap; l3_xenmap[l3_table_offset(FIXADDR_TOP - 1)]
     /// → l2_fixmap; l2_fixmap[l2_table_offset(FIXADDR_TOP - 1)] → l1_fixmap, all with __PAGE_HYPERVISOR; CR3 = idle_pg_table.
     /// </summary>
-    public override void SetupPageTables(XenMachine m)
+    public override void SetupPageTables(IXenMachine m)
     {
         var last = new VirtAddr(FixaddrTop.Value - 1);
         Link(m, "idle_pg_table", Format.Index(last, 4), "l3_xenmap");
         Link(m, "l3_xenmap", Format.Index(last, 3), "l2_fixmap");
         Link(m, "l2_fixmap", Format.Index(last, 2), "l1_fixmap");
-        m.Cpu.Root = StaticTable("idle_pg_table");
+        m.Root = StaticTable("idle_pg_table");
     }
 
-    private void Link(XenMachine m, string parent, int index, string child) =>
-        m.Memory.Write64(StaticTable(parent).Add((ulong)index * Page.EntryBytes),
+    private void Link(IXenMachine m, string parent, int index, string child) =>
+        m.WritePhys64(StaticTable(parent).Add((ulong)index * Page.EntryBytes),
             X86Pte.FromMfn(StaticTable(child).ToMfn(), X86Pte.IntermediateFlags));
 
     private PhysAddr Pl1e(int slot) => L1Fixmap.Add((ulong)Format.Index(Fixmap.FixToVirt(slot), 1) * Page.EntryBytes);
 
     /// <summary>arch_pmap_map (series V4/v5 asm/pmap.h): ASSERT not present, then l1e_write: one 64-bit mov, no fence, no flush.</summary>
-    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn)
     {
         if (mfn.Value > Format.MaxMfn)
             m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, its bits spill into the entry's flags (Xen has no check)");
         var pl1e = Pl1e(slot);
-        m.Assert((X86Pte.GetPteFlags(m.Memory.Read64(pl1e)) & X86Pte.Present) == 0, "!(l1e_get_flags(*pl1e) & _PAGE_PRESENT)", "arch_pmap_map",
+        m.Assert((X86Pte.GetPteFlags(m.ReadPhys64(pl1e)) & X86Pte.Present) == 0, "!(l1e_get_flags(*pl1e) & _PAGE_PRESENT)", "arch_pmap_map",
             "arch/x86/include/asm/pmap.h");
         m.WritePte(pl1e, PmapEntry(mfn), X86Rules.Mov);
     }
 
     /// <summary>arch_pmap_unmap: l1e_write(l1e_empty()), then flush_tlb_one_local = invlpg of the linear address.</summary>
-    public override void ArchPmapUnmap(XenMachine m, int slot)
+    public override void ArchPmapUnmap(IXenMachine m, int slot)
     {
         m.WritePte(Pl1e(slot), 0, X86Rules.Mov);
         m.FlushTlbVa(X86Rules.Invlpg, Fixmap.FixToVirt(slot));
     }
 
     /// <summary>map_pages_to_xen as the series runs it in early boot (see <see cref="X86PageTables"/>).</summary>
-    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+    public override int MapPagesToXen(IXenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
         new X86PageTables(this, m).MapPagesToXen(virt, mfn, nr, superpages);
 
     /// <summary>The directmap of the bank: DIRECTMAP_VIRT_START + PA, superpages where aligned.</summary>
-    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    public override DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank)
     {
         var va = DirectmapStart.Add(bank.Base.Value);
         // setup_max_pdx: max_pdx is capped at DIRECTMAP_SIZE >> PAGE_SHIFT; RAM above it is not used.

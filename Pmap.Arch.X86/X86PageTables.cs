@@ -1,6 +1,3 @@
-using Pmap.Core;
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.X86;
 
@@ -11,7 +8,7 @@ namespace Pmap.Arch.X86;
 /// Not modelled (early boot on fresh RAM never takes them): replacing a present entry with its flush, and shattering a
 /// superpage; both are refused with -EEXIST and a printk instead.
 /// </summary>
-internal sealed class X86PageTables(X86Model arch, XenMachine m)
+internal sealed class X86PageTables(X86Model arch, IXenMachine m)
 {
     private const int Order = 9; // PAGETABLE_ORDER
     private readonly uint _flags = X86Pte.PageHypervisor(arch.CpuHasNx); // PAGE_HYPERVISOR
@@ -28,7 +25,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
     /// <summary>unmap_domain_page = pmap_unmap of the page holding a table pointer; NULL is a no-op (UNMAP_DOMAIN_PAGE also NULLs it).</summary>
     private void Unmap(ref VirtAddr? p)
     {
-        if (p is { } va) m.Pmap.Unmap(new VirtAddr(va.Value & ~(Page.Size - 1)));
+        if (p is { } va) m.PmapUnmap(new VirtAddr(va.Value & ~(Page.Size - 1)));
         p = null;
     }
 
@@ -36,9 +33,9 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
     private Mfn AllocMappedPagetable(int level)
     {
         var mfn = m.AllocTablePage(level);
-        var p = m.Pmap.Map(mfn);
+        var p = m.PmapMap(mfn);
         m.ClearPageVirt(p);
-        m.Pmap.Unmap(p);
+        m.PmapUnmap(p);
         return mfn;
     }
 
@@ -46,8 +43,8 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
     private VirtAddr VirtToXenL3e(VirtAddr v)
     {
         var pl4e = arch.StaticTable("idle_pg_table").Add((ulong)arch.Format.Index(v, 4) * Page.EntryBytes);
-        if (!Present(m.Memory.Read64(pl4e))) m.WritePte(pl4e, X86Pte.FromMfn(AllocMappedPagetable(3), X86Pte.IntermediateFlags), X86Rules.Mov); // l4e_write
-        return Entry(m.Pmap.Map(MfnOf(m.Memory.Read64(pl4e))), v, 3);
+        if (!Present(m.ReadPhys64(pl4e))) m.WritePte(pl4e, X86Pte.FromMfn(AllocMappedPagetable(3), X86Pte.IntermediateFlags), X86Rules.Mov); // l4e_write
+        return Entry(m.PmapMap(MfnOf(m.ReadPhys64(pl4e))), v, 3);
     }
 
     /// <summary>virt_to_xen_l2e / virt_to_xen_l1e: the parent entry from the level above (mapped), a child allocated while it
@@ -59,7 +56,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
         var e = m.ReadVirt64(parent); // BUG_ON(PSE) cannot fire: map_pages_to_xen refuses superpages before calling
         VirtAddr? p = parent;
         Unmap(ref p);
-        return Entry(m.Pmap.Map(MfnOf(e)), v, level);
+        return Entry(m.PmapMap(MfnOf(e)), v, level);
     }
 
     /// <summary>The merge checks after a 4K (L2) or any non-1G (L3) write: map the table below, compare all 512 entries.</summary>
@@ -67,7 +64,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
     {
         var e = m.ReadVirt64(pEntry);
         if (!Present(e) || Pse(e)) return;
-        var table = m.Pmap.Map(MfnOf(e)); // map_l1t_from_l2e / map_l2t_from_l3e
+        var table = m.PmapMap(MfnOf(e)); // map_l1t_from_l2e / map_l2t_from_l3e
         var first = m.ReadVirt64(table);
         var span = 1UL << (Order * (level - 2));
         var baseMfn = MfnOf(first).Value & ~((span << Order) - 1);
@@ -78,7 +75,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
             var c = m.ReadVirt64(table.Add((ulong)i * Page.EntryBytes));
             if (MfnOf(c).Value != baseMfn + ((ulong)i * span) || X86Pte.GetPteFlags(c) != childFlags) break;
         }
-        m.Pmap.Unmap(table);
+        m.PmapUnmap(table);
         if (i < Page.EntriesPerTable) return;
         m.WritePteVirt(pEntry, X86Pte.FromMfn(new Mfn(baseMfn), _flags | X86Pte.Pse), X86Rules.Mov);
         m.FlushTlbAll(X86Rules.FlushTlbGlobal); // flush_area(virt - PAGE_SIZE, FLUSH_TLB_GLOBAL | FLUSH_ORDER(n))
@@ -123,7 +120,7 @@ internal sealed class X86PageTables(X86Model arch, XenMachine m)
             {
                 if (Present(ol2e) && Pse(ol2e)) { rc = Refuse($"{virt} lies in a superpage at level 2; the model does not shatter it"); break; }
                 // virt_to_xen_l1e while pl3e and pl2e stay mapped, or map_l1t_from_l2e of the present L1.
-                VirtAddr? pl1e = Present(ol2e) ? Entry(m.Pmap.Map(MfnOf(ol2e)), virt, 1) : VirtToXenLower(virt, 1);
+                VirtAddr? pl1e = Present(ol2e) ? Entry(m.PmapMap(MfnOf(ol2e)), virt, 1) : VirtToXenLower(virt, 1);
                 var present = Present(m.ReadVirt64(pl1e.Value));
                 if (!present) m.WritePteVirt(pl1e.Value, X86Pte.FromMfn(mfn, _flags), X86Rules.Mov); // l1e_write
                 Unmap(ref pl1e);

@@ -78,28 +78,28 @@ public sealed class CliContext
         }
         catch (InvalidDataException e)
         {
-            throw new Core.PmapConfigurationException("configuration", $"a configuration file is not valid JSON: {e.Message}");
+            throw new PmapConfigurationException("configuration", $"a configuration file is not valid JSON: {e.Message}");
         }
         catch (FormatException e)
         {
-            throw new Core.PmapConfigurationException("configuration", $"a configuration file is not valid JSON: {e.Message}");
+            throw new PmapConfigurationException("configuration", $"a configuration file is not valid JSON: {e.Message}");
         }
     }
 
     /// <summary>The --config path, checked: not empty, not a directory, and readable at once (a FIFO with no writer would hang).</summary>
     private static string ConfigFile(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new Core.PmapUsageException("--config needs a file path");
+        if (string.IsNullOrWhiteSpace(text)) throw new PmapUsageException("--config needs a file path");
         var path = Path.GetFullPath(text);
-        if (Directory.Exists(path)) throw new Core.PmapUsageException($"--config: '{path}' is a directory, not a JSON file");
-        if (!File.Exists(path)) throw new Core.PmapUsageException($"--config: file '{path}' does not exist");
+        if (Directory.Exists(path)) throw new PmapUsageException($"--config: '{path}' is a directory, not a JSON file");
+        if (!File.Exists(path)) throw new PmapUsageException($"--config: file '{path}' does not exist");
         try
         {
             InputFile.Check(path, InputFile.ConfigurationLimit);
         }
         catch (InputFileException e)
         {
-            throw new Core.PmapUsageException("--config " + e.Message);
+            throw new PmapUsageException("--config " + e.Message);
         }
         return path;
     }
@@ -114,7 +114,7 @@ public sealed class CliContext
         }
         catch (InputFileException e)
         {
-            throw new Core.PmapConfigurationException("configuration", e.Message);
+            throw new PmapConfigurationException("configuration", e.Message);
         }
         return path;
     }

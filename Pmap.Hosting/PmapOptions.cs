@@ -37,7 +37,7 @@ public sealed class PmapOptions
         if (Read(configuration, nameof(NumFixPmap)) is { } num)
         {
             // 0x hex or decimal, as every number.
-            if (!Core.Hex.TryParseNumber(num, out var n) || n < 1 || n > MaxNumFixPmap)
+            if (!Hex.TryParseNumber(num, out var n) || n < 1 || n > MaxNumFixPmap)
                 throw Invalid(configuration, nameof(NumFixPmap), num,
                     $"a whole number from 1 to {MaxNumFixPmap} (and no more than the fixmap can hold)");
             o.NumFixPmap = (int)n;

@@ -1,5 +1,4 @@
 using Pmap.Core;
-using Pmap.Core.Paging;
 
 namespace Pmap.Verify;
 

@@ -58,6 +58,6 @@ public static class VerifyTargets
     };
 
     /// <summary>Xen's regime at the point the scenario ends: MmuProbe's defaults; on RISC-V satp's mode follows the root level.</summary>
-    public static RegimeOptions Regime(Pmap.Core.Paging.PageTableFormat format, QemuTarget target) =>
+    public static RegimeOptions Regime(PageTableFormat format, QemuTarget target) =>
         target.Arch == QemuArch.RiscV64 ? new RegimeOptions { SatpMode = format.RootLevel == 3 ? 9 : 8 } : new RegimeOptions();
 }

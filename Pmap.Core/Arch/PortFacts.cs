@@ -1,4 +1,3 @@
-using Pmap.Core.Paging;
 
 namespace Pmap.Core.Arch;
 

@@ -23,10 +23,3 @@ public readonly struct HookScope(XenMachine machine, string? outer) : IDisposabl
 {
     public void Dispose() => machine.EndHook(outer);
 }
-
-/// <summary>A RAM bank: base and size in bytes.</summary>
-public readonly record struct RamBank(PhysAddr Base, ulong Size)
-{
-    public PhysAddr End => Base.Add(Size);
-    public override string ToString() => $"{Base}+{Hex.FormatSize(Size)}";
-}

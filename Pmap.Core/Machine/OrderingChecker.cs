@@ -1,5 +1,4 @@
 #pragma warning disable CS1591 // Not yet documented member by member; the types say what they are.
-using Pmap.Core.Paging;
 
 namespace Pmap.Core.Machine;
 

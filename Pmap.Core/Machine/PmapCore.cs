@@ -1,5 +1,4 @@
 using System.Numerics;
-using Pmap.Core.Paging;
 
 namespace Pmap.Core.Machine;
 

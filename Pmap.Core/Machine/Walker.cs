@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Pmap.Core.Paging;
 
 namespace Pmap.Core.Machine;
 

@@ -1,6 +1,5 @@
 #pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 using System.Runtime.CompilerServices;
-using Pmap.Core.Paging;
 using Member = System.Runtime.CompilerServices.CallerMemberNameAttribute;
 using Site = System.Runtime.CompilerServices.CallerLineNumberAttribute;
 

@@ -1,7 +1,6 @@
 #pragma warning disable CS1591 // Not yet documented member by member; the types say what they are.
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Core.Scenarios;
 

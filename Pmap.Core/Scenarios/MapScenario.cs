@@ -1,6 +1,5 @@
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Core.Scenarios;
 

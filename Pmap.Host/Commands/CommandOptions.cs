@@ -96,14 +96,14 @@ public static class CommandOptions
             {
                 var nowValue = string.Join(" ", now.Tokens.Select(t => t.Value));
                 if (!Same(value, nowValue))
-                    throw new Core.PmapUsageException($"{old.IdentifierToken?.Value ?? old.Option.Name} {Core.Hex.Echo(oldValue)} and {name} "
-                        + $"{Core.Hex.Echo(nowValue)} disagree: give only {name}");
+                    throw new PmapUsageException($"{old.IdentifierToken?.Value ?? old.Option.Name} {Hex.Echo(oldValue)} and {name} "
+                        + $"{Hex.Echo(nowValue)} disagree: give only {name}");
             }
         }
     }
 
     private static bool Same(string a, string b) =>
-        a == b || (Core.Hex.TryParseSize(a, out var x) && Core.Hex.TryParseSize(b, out var y) && x == y);
+        a == b || (Hex.TryParseSize(a, out var x) && Hex.TryParseSize(b, out var y) && x == y);
 
     private static IEnumerable<OptionResult> OptionResults(CommandResult command)
     {
@@ -124,6 +124,6 @@ public sealed record CountOption(Option<string?> Option, Option<string?> Old, lo
     {
         if ((p.GetValue(Option) ?? p.GetValue(Old)) is not { } text) return null;
         var n = (long)Math.Min(Args.ParseNonNegative(text, "--count"), long.MaxValue);
-        return n is < 1 || n > Max ? throw new Core.PmapUsageException($"--count {n} is out of range: expected 1 to {Max}") : n;
+        return n is < 1 || n > Max ? throw new PmapUsageException($"--count {n} is out of range: expected 1 to {Max}") : n;
     }
 }

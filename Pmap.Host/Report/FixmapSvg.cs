@@ -1,7 +1,6 @@
 using System.Xml.Linq;
 using Pmap.Core;
 using Pmap.Core.Arch;
-using Pmap.Core.Paging;
 using Pmap.Core.Scenarios;
 using static Pmap.Host.Report.Svg;
 

@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using Pmap.Core;
-using Pmap.Core.Paging;
 using static Pmap.Host.Report.Svg;
 
 namespace Pmap.Host.Report;

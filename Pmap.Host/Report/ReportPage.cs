@@ -32,12 +32,12 @@ public static class ReportPage
 
     public static string H(string text) => WebUtility.HtmlEncode(text);
 
-    public static void Write(TextWriter w, IReadOnlyList<ArchModel> models, Core.Mfn mfn)
+    public static void Write(TextWriter w, IReadOnlyList<ArchModel> models, Mfn mfn)
     {
         w.WriteLine("<!DOCTYPE html><html lang=\"en\" data-errors=\"0\"><head><meta charset=\"utf-8\"><title>pmap report</title>" +
             $"<style>{Style}</style>{ErrorProbe}</head><body>");
         w.WriteLine($"<h1>pmap report: {H(string.Join(", ", models.Select(m => $"{m.Name} {m.Profile}")))}</h1>");
-        w.WriteLine($"<p>pmap_map({H(Core.Hex.Format(mfn.Value))}) and pmap_unmap on a freshly booted machine; " +
+        w.WriteLine($"<p>pmap_map({H(Hex.Format(mfn.Value))}) and pmap_unmap on a freshly booted machine; " +
             "page tables after the default boot. Hover a shape for its details.</p>");
         var sequences = new List<(ArchModel Model, MapRun Run)>();
         foreach (var m in models) sequences.Add((m, MapScenario.Run(m, [mfn], unmap: true)));
@@ -79,7 +79,7 @@ public static class ReportPage
         var sb = new StringBuilder(Svg.Serialize(PteSvg.Draw(model.Name, decoded)));
         sb.Append("<table><tr><th>field</th><th>bits</th><th>value</th><th>meaning</th></tr>");
         foreach (var f in decoded.Fields)
-            sb.Append($"<tr><td>{H(f.Name)}</td><td>{H(f.Bits)}</td><td>{H(Core.Hex.Format(f.Value))}</td><td>{H(f.Meaning)}</td></tr>");
+            sb.Append($"<tr><td>{H(f.Name)}</td><td>{H(f.Bits)}</td><td>{H(Hex.Format(f.Value))}</td><td>{H(f.Meaning)}</td></tr>");
         return sb.Append("</table>").ToString();
     }
 }

@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Host.Views;
 

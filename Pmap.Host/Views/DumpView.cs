@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Pmap.Core;
-using Pmap.Core.Paging;
 using Pmap.Core.Scenarios;
 
 namespace Pmap.Host.Views;

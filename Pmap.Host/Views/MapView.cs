@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Pmap.Core;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 using Pmap.Core.Scenarios;
 using Spectre.Console;
 

@@ -1,7 +1,6 @@
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 using Spectre.Console;
 
 namespace Pmap.Host.Views;

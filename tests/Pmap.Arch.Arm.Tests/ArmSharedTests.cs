@@ -1,6 +1,5 @@
 using Pmap.Arch.Arm;
 using Pmap.Core;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm.Tests;
 

@@ -3,7 +3,6 @@ using Pmap.Arch.Arm;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 using Pmap.Core.Scenarios;
 
 namespace Pmap.Arch.Arm64.Tests;

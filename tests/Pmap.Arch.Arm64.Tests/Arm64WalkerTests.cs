@@ -2,7 +2,6 @@ using Pmap.Arch.Arm;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.Arch.Arm64.Tests;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 using Pmap.Core.Scenarios;
 
 namespace Pmap.Arch.X86.Tests;

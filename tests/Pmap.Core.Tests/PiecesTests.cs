@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 using Pmap.TestArch;
 
 namespace Pmap.Core.Tests;

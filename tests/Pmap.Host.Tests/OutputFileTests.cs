@@ -60,7 +60,7 @@ public class OutputFileTests
         var dir = Folder();
         var target = Path.Combine(dir, "r.html");
         File.WriteAllText(target, "old");
-        var e = Assert.Throws<Core.PmapEnvironmentException>(() => OutputFile.Write("-o", target, w => w.Write(new string('x', 100_000)),
+        var e = Assert.Throws<PmapEnvironmentException>(() => OutputFile.Write("-o", target, w => w.Write(new string('x', 100_000)),
             (path, mode) => new FullAfter(new FileStream(path, mode, FileAccess.Write), 16 << 10)));
         Assert.Contains("No space left on device", e.Message);
         Assert.Equal("old", File.ReadAllText(target));

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Pmap.Core.Arch;
 using Pmap.Core.Conformance;
-using Pmap.Core.Paging;
 using Pmap.Hosting;
 using Pmap.TestArch;
 

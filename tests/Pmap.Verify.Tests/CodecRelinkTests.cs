@@ -2,7 +2,6 @@ using Pmap.Arch.Arm;
 using Pmap.Arch.RiscV;
 using Pmap.Arch.X86;
 using Pmap.Core;
-using Pmap.Core.Paging;
 
 namespace Pmap.Verify.Tests;
 

@@ -1,6 +1,5 @@
 using Pmap.Core;
 using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 using Pmap.Qemu;
 
 namespace Pmap.Verify.Tests;

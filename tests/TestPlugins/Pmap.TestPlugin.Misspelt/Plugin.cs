@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Pmap.Core.Arch;
 using Pmap.TestArch;
 
 namespace Pmap.TestPlugin.Misspelt;

@@ -1,4 +1,3 @@
-using Pmap.Core.Paging;
 using Pmap.TestArch;
 
 namespace Pmap.TestPlugin.TooDeep;

@@ -1,9 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
 namespace Pmap.TestArch;
 
@@ -73,26 +69,26 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
 
     private static ulong PmapEntry(Mfn mfn) => (mfn.Value << 12) | TableBit | Valid;
 
-    public override void SetupPageTables(XenMachine m)
+    public override void SetupPageTables(IXenMachine m)
     {
         // root[0] -> L1; L1[0] -> L2; L2[2] -> fixmap (0x400000 is L2 index 2).
-        m.Memory.Write64(Root, Root.Add(Page.Size).Value | TableBit | Valid);
-        m.Memory.Write64(Root.Add(Page.Size), Root.Add(2 * Page.Size).Value | TableBit | Valid);
-        m.Memory.Write64(Root.Add(2 * Page.Size + 2 * 8), Fixmap3.Value | TableBit | Valid);
-        m.Cpu.Root = Root;
+        m.WritePhys64(Root, Root.Add(Page.Size).Value | TableBit | Valid);
+        m.WritePhys64(Root.Add(Page.Size), Root.Add(2 * Page.Size).Value | TableBit | Valid);
+        m.WritePhys64(Root.Add(2 * Page.Size + 2 * 8), Fixmap3.Value | TableBit | Valid);
+        m.Root = Root;
     }
 
     private PhysAddr Entry(int slot) => Fixmap3.Add((ulong)slot * 8);
 
-    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn)
+    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn)
     {
         hook?.Invoke("arch_pmap_map");
-        m.Assert((m.Memory.Read64(Entry(slot)) & Valid) == 0, "!pte_valid(*entry)", "arch_pmap_map");
+        m.Assert((m.ReadPhys64(Entry(slot)) & Valid) == 0, "!pte_valid(*entry)", "arch_pmap_map");
         m.WritePte(Entry(slot), PmapEntry(mfn), Store);
         m.Barrier(strayMapBarrier ? StrayDmb : Fence);
     }
 
-    public override void ArchPmapUnmap(XenMachine m, int slot)
+    public override void ArchPmapUnmap(IXenMachine m, int slot)
     {
         hook?.Invoke("arch_pmap_unmap");
         if (!skipUnmapStore) m.WritePte(Entry(slot), 0, Store);
@@ -100,12 +96,12 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
         if (!skipUnmapFlush) m.FlushTlbVa(TlbFlush, Fixmap.FixToVirt(slot));
     }
 
-    public override int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
+    public override int MapPagesToXen(IXenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages)
     {
         for (var i = 0UL; i < nr; i++)
         {
             var va = virt.Add(i << 12);
-            var table = m.Pmap.Map(m.Cpu.Root.ToMfn());
+            var table = m.PmapMap(m.Root.ToMfn());
             for (var level = 0; level < 3; level++)
             {
                 var entry = table.Add((ulong)Format.Index(va, level) * 8);
@@ -113,28 +109,28 @@ public sealed class FakeModel(ArchSettings settings, string name, bool skipUnmap
                 if ((e & Valid) == 0)
                 {
                     var t = m.AllocTablePage(level + 1);
-                    var p = m.Pmap.Map(t);
+                    var p = m.PmapMap(t);
                     m.ClearPageVirt(p);
-                    m.Pmap.Unmap(p);
+                    m.PmapUnmap(p);
                     e = (t.Value << 12) | TableBit | Valid;
                     m.WritePteVirt(entry, e, Store);
                 }
-                m.Pmap.Unmap(table);
-                table = m.Pmap.Map(new Mfn((e & 0xFFFFFFFFF000) >> 12));
+                m.PmapUnmap(table);
+                table = m.PmapMap(new Mfn((e & 0xFFFFFFFFF000) >> 12));
             }
             var leaf = table.Add((ulong)Format.Index(va, 3) * 8);
             if ((m.ReadVirt64(leaf) & Valid) != 0)
             {
-                m.Pmap.Unmap(table);
+                m.PmapUnmap(table);
                 return -Errno.EINVAL;
             }
             m.WritePteVirt(leaf, PmapEntry(mfn.Add(directmapOffByOne ? i + 1 : i)), Store);
-            m.Pmap.Unmap(table);
+            m.PmapUnmap(table);
         }
         return 0;
     }
 
-    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank)
+    public override DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank)
     {
         var rc = MapPagesToXen(m, DirectmapVirtStart!.Value, bank.Base.ToMfn(), bank.Size >> 12, false);
         if (rc != 0) throw new XenPanicException("Unable to setup the directmap mappings.", "setup_directmap_mappings");

@@ -1,4 +1,4 @@
-namespace Pmap.Core.Machine;
+namespace Pmap.Port;
 
 /// <summary>Which revision of xen/common/pmap.c runs on top of the architecture.</summary>
 public sealed record PmapCommonVariant(

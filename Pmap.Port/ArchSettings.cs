@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>What a model is configured with: profile, PMAP size, debug build, and the architecture's own section.</summary>
 public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IConfiguration Section)

@@ -1,7 +1,5 @@
-using Pmap.Core.Machine;
-using Pmap.Core.Paging;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>
 /// An architecture configured with one profile: the facts Core needs to run pmap.c, walk tables and boot.
@@ -68,26 +66,26 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     public abstract XenImage Image { get; }
 
     /// <summary>Builds Xen's static page tables in simulated memory and sets the CPU's root (setup_pagetables / head.S).</summary>
-    public abstract void SetupPageTables(XenMachine m);
+    public abstract void SetupPageTables(IXenMachine m);
 
     /// <summary>asm/pmap.h arch_pmap_map(slot, mfn).</summary>
-    public abstract void ArchPmapMap(XenMachine m, int slot, Mfn mfn);
+    public abstract void ArchPmapMap(IXenMachine m, int slot, Mfn mfn);
 
     /// <summary>asm/pmap.h arch_pmap_unmap(slot).</summary>
-    public abstract void ArchPmapUnmap(XenMachine m, int slot);
+    public abstract void ArchPmapUnmap(IXenMachine m, int slot);
 
     /// <summary>
     /// The early-boot mapping of a RAM bank (setup_directmap_mappings / the xenheap on arm32), through
     /// map_pages_to_xen with page-table pages reached through PMAP. Returns what was mapped.
     /// </summary>
-    public abstract DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank);
+    public abstract DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank);
 
     /// <summary>
     /// map_pages_to_xen(virt, mfn, nr, PAGE_HYPERVISOR_RW), with the architecture's superpage flag when
     /// <paramref name="superpages"/> (Arm _PAGE_BLOCK); in early boot, tables reached through PMAP.
     /// Returns Xen's rc: 0 or a negative errno.
     /// </summary>
-    public virtual int MapPagesToXen(XenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
+    public virtual int MapPagesToXen(IXenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>
         throw new NotSupportedException($"{Name} does not model map_pages_to_xen");
 
     /// <summary>
@@ -101,15 +99,4 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
 
     /// <summary>Statements about the layout worth showing a reader (a dead slot, a known bug of the revision).</summary>
     public virtual IReadOnlyList<string> Notes => [];
-
-    /// <summary>A freshly booted machine: RAM in the boot allocator less Xen's image, static tables built, early_boot.</summary>
-    public XenMachine Boot(MachineOptions? options = null)
-    {
-        var m = new XenMachine(this, options?.Ram ?? [DefaultRam], options);
-        m.BootAllocator.Reserve(Image.Bank.Base, Image.Bank.End);
-        Image.NameTables(m);
-        SetupPageTables(m);
-        m.Trace.Clear();
-        return m;
-    }
 }

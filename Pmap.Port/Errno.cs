@@ -1,4 +1,4 @@
-namespace Pmap.Core;
+namespace Pmap.Port;
 
 /// <summary>The errno values the modelled Xen code returns, negated as Xen returns them (xen/include/public/errno.h).</summary>
 public static class Errno

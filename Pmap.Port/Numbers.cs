@@ -1,7 +1,7 @@
 #pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
 using System.Globalization;
 
-namespace Pmap.Core;
+namespace Pmap.Port;
 
 /// <summary>Page geometry shared by every architecture Xen runs PMAP on (4 KiB pages).</summary>
 public static class Page

@@ -1,4 +1,4 @@
-namespace Pmap.Core.Machine;
+namespace Pmap.Port;
 
 /// <summary>How the machine executes an instruction: which primitive it is.</summary>
 public enum InstructionKind

@@ -1,5 +1,5 @@
 #pragma warning disable CS1591 // Some public members here still lack XML documentation: to fill in (every other file is complete).
-namespace Pmap.Core.Paging;
+namespace Pmap.Port;
 
 /// <summary>How the top bits of a virtual address above VaBits must look.</summary>
 public enum VaRange

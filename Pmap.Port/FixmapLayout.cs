@@ -1,4 +1,4 @@
-namespace Pmap.Core.Paging;
+namespace Pmap.Port;
 
 /// <summary>Which way fixmap slots grow from the first.</summary>
 public enum SlotDirection

@@ -1,4 +1,4 @@
-namespace Pmap.Core.Paging;
+namespace Pmap.Port;
 
 /// <summary>
 /// The one-bit flags most formats share, each worded once, so that the decode of one architecture reads like another's

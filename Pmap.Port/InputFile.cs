@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Pmap.Core;
+namespace Pmap.Port;
 
 /// <summary>What a path names, as stat(2) tells it (links followed).</summary>
-public enum FileKind
+internal enum FileKind
 {
     /// <summary>Nothing there (or a dangling link).</summary>
     Missing,
@@ -27,7 +27,7 @@ public enum FileKind
 /// The kind and size of a file without opening it: opening a FIFO blocks until the other end comes, and /dev/zero never ends.
 /// Linux's statx(2), whose buffer has one layout on every architecture; elsewhere the kind is Unknown.
 /// </summary>
-public static partial class FileStat
+internal static partial class FileStat
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1, StatxSize = 0x200;
@@ -101,13 +101,13 @@ public static partial class FileStat
 }
 
 /// <summary>A file pmap reads that is not a regular file of bounded size: one line saying which.</summary>
-public sealed class InputFileException(string message) : IOException(message);
+internal sealed class InputFileException(string message) : IOException(message);
 
 /// <summary>
 /// Every file pmap reads (configuration, per-user settings, symbols, images) is checked first: a regular file, no larger
 /// than its limit (docs/CLI.md, section 5). A FIFO or device is refused rather than read, so nothing hangs or fills memory.
 /// </summary>
-public static class InputFile
+internal static class InputFile
 {
     /// <summary>2^20 bytes.</summary>
     public const long MiB = 1L << 20;

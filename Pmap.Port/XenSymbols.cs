@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>
 /// The symbols of a xen-syms build as nm or System.map lists them ("address type name" a line): the linker's

@@ -1,6 +1,5 @@
-using Pmap.Core.Paging;
 
-namespace Pmap.Core.Machine;
+namespace Pmap.Port;
 
 /// <summary>A leaf access check beyond validity (RISC-V Svade: A or D clear faults): the reason it faults, or null.</summary>
 public delegate string? LeafAccessCheck(ulong leafEntry, int level, bool write);
@@ -44,8 +43,8 @@ public interface IMachineArch
     InstructionSet Instructions { get; }
 
     /// <summary>asm/pmap.h arch_pmap_map(slot, mfn).</summary>
-    void ArchPmapMap(XenMachine m, int slot, Mfn mfn);
+    void ArchPmapMap(IXenMachine m, int slot, Mfn mfn);
 
     /// <summary>asm/pmap.h arch_pmap_unmap(slot).</summary>
-    void ArchPmapUnmap(XenMachine m, int slot);
+    void ArchPmapUnmap(IXenMachine m, int slot);
 }

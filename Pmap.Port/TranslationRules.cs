@@ -1,4 +1,4 @@
-namespace Pmap.Core.Machine;
+namespace Pmap.Port;
 
 /// <summary>What Core checks for a rule: each kind is evaluated the same way for every port that states a rule of it.</summary>
 public enum RuleCheck

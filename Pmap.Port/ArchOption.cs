@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>The type of an architecture option's value.</summary>
 public enum ArchOptionType

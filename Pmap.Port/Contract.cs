@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>The version of this contract. A plugin reports the value it was compiled against.</summary>
 public static class PmapContract

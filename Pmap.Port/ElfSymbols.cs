@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>
 /// The symbol table (.symtab) of a little-endian ELF32 or ELF64 file such as xen-syms: every defined, named symbol
 /// and its value. A System.map lists only some of Xen's static symbols (4.17.7's lacks xen_pgtable, xen_first,
 /// xen_second, xen_xenmap); the symbol table has them all.
 /// </summary>
-public static class ElfSymbols
+internal static class ElfSymbols
 {
     private const int ShtSymtab = 2, SttSection = 3, SttFile = 4, StbLocal = 0;
 

@@ -1,6 +1,5 @@
-using Pmap.Core.Machine;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>A static page table in Xen's image (DEFINE_PAGE_TABLE(S)): its symbol, physical address and size.</summary>
 public sealed record StaticTable(string Name, PhysAddr Address, int Pages = 1);
@@ -40,7 +39,7 @@ public sealed class XenImage(PhysAddr load, ulong size, IReadOnlyList<StaticTabl
     }
 
     /// <summary>Names every static table page for the trace.</summary>
-    public void NameTables(XenMachine m)
+    public void NameTables(IXenMachine m)
     {
         foreach (var t in Tables)
             for (var i = 0; i < t.Pages; i++) m.NameTable(t.Address.Add((ulong)i << Page.Shift), t.Pages == 1 ? t.Name : $"{t.Name}[{i}]");

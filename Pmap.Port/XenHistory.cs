@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Pmap.Core.Arch;
+namespace Pmap.Port;
 
 /// <summary>One fact of one Xen release: its value and the commit that gave it (null: the state before any commit we cite).</summary>
 public sealed record XenFact<T>(T Value, string? Commit);

@@ -1,4 +1,4 @@
-namespace Pmap.Core.Machine;
+namespace Pmap.Port;
 
 /// <summary>Which question a litmus test of a PMAP hook asks.</summary>
 public enum LitmusShape
