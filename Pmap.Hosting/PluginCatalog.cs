@@ -149,9 +149,12 @@ public sealed partial class PluginCatalog
         Assembly assembly;
         try
         {
-            // PreferSharedTypes alone shares whatever the host has, as each reference is asked for. Naming shared types as well
-            // made McMaster load their whole reference closure (sockets, processes, expressions...) into the host up front: ~4 MiB.
-            var loader = PluginLoader.CreateFromAssemblyFile(path, config => config.PreferSharedTypes = true);
+            // Only the contract crosses the boundary (with the abstractions its signatures use): everything else a plugin
+            // references, the engine included, is its own business. A port that ships a copy of the contract still gets the host's.
+            var loader = PluginLoader.CreateFromAssemblyFile(path, config =>
+            {
+                foreach (var shared in ContractAssemblies) config.SharedAssemblies.Add(shared);
+            });
             assembly = loader.LoadDefaultAssembly();
         }
         catch
@@ -162,6 +165,7 @@ public sealed partial class PluginCatalog
             throw;
         }
         var assemblyName = assembly.GetName();
+        RefuseEarlierContract(assembly);
         Type[] types;
         try
         {
@@ -171,17 +175,17 @@ public sealed partial class PluginCatalog
         {
             var first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
             throw new PluginLoadException(
-                $"its types cannot be loaded (built against other versions of Pmap.Core or Microsoft.Extensions?): {first}");
+                $"its types cannot be loaded (built against other versions of Pmap.Port or Microsoft.Extensions?): {first}");
         }
 
         var entries = types.Where(t => typeof(IArchitecturePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToList();
         if (entries.Count == 0)
         {
-            // Same name, other type: the interface was loaded from a second Pmap.Core. (An abstract base is not foreign.)
+            // Same name, other type: the interface was loaded from a second Pmap.Port. (An abstract base is not foreign.)
             var contract = typeof(IArchitecturePlugin);
             var foreign = types.Any(t => t.GetInterfaces().Any(i => i.FullName == contract.FullName && i != contract));
             throw new PluginLoadException(foreign
-                ? "its IArchitecturePlugin comes from another copy of Pmap.Core (the plugin must not ship Pmap.Core.dll)"
+                ? "its IArchitecturePlugin comes from another copy of Pmap.Port (the plugin must not ship Pmap.Port.dll)"
                 : $"no public type implements {nameof(IArchitecturePlugin)}");
         }
 
@@ -218,6 +222,26 @@ public sealed partial class PluginCatalog
             }
             AcceptServices(services, info);
         }
+    }
+
+    /// <summary>The assemblies shared with every plugin: the contract and the abstractions in its signatures.</summary>
+    private static readonly AssemblyName[] ContractAssemblies =
+    [
+        typeof(IArchitecturePlugin).Assembly.GetName(),
+        typeof(IServiceCollection).Assembly.GetName(),
+        typeof(IConfiguration).Assembly.GetName(),
+    ];
+
+    /// <summary>
+    /// A plugin built before the contract had an assembly of its own (version 5 and earlier) references the engine, Pmap.Core,
+    /// and not Pmap.Port: say so and what to do, instead of failing on a missing type.
+    /// </summary>
+    private static void RefuseEarlierContract(Assembly assembly)
+    {
+        var references = assembly.GetReferencedAssemblies().Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        if (references.Contains("Pmap.Core") && !references.Contains(ContractAssemblies[0].Name))
+            throw new PluginLoadException($"built against contract version 5 or earlier (it references Pmap.Core); this host speaks " +
+                $"version {PmapContract.Version}: rebuild it against the {ContractAssemblies[0].Name} package");
     }
 
     /// <summary>"not a .NET assembly" when the file has no assembly name to read.</summary>

@@ -70,6 +70,21 @@ public class PluginCatalogTests
     }
 
     [Fact]
+    public void A_plugin_built_against_the_previous_contract_is_told_to_rebuild_and_the_others_load()
+    {
+        var dir = Folder("Pmap.TestPlugin.Good");
+        var old = Path.Combine(dir, "Pmap.TestPlugin.Old");
+        Directory.CreateDirectory(old);
+        // The same plugin, compiled when the contract was Pmap.Core (version 5); renamed so both can sit side by side.
+        foreach (var f in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "testplugins-contract5", "Pmap.TestPlugin.Good")))
+            File.Copy(f, Path.Combine(old, Path.GetFileName(f).Replace("Good", "Old", StringComparison.Ordinal)));
+        var c = PluginCatalog.Load(dir, Config);
+        Assert.Equal($"built against contract version 5 or earlier (it references Pmap.Core); this host speaks version " +
+            $"{PmapContract.Version}: rebuild it against the Pmap.Port package", FailureOf(c, "Pmap.TestPlugin.Old").Error);
+        Assert.Equal("fake", Assert.Single(c.Architectures).Architecture.Name);
+    }
+
+    [Fact]
     public void An_assembly_without_a_plugin_type_is_reported()
     {
         var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.NoEntry"), Config);

@@ -1,5 +1,5 @@
 using Pmap.Conformance;
-using Pmap.Core.Arch;
+using Pmap.Port;
 
 namespace Pmap.Arch.Template.Tests;
 

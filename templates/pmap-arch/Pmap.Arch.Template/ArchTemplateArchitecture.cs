@@ -1,6 +1,4 @@
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
+using Pmap.Port;
 
 namespace Pmap.Arch.Template;
 
@@ -51,7 +49,7 @@ public sealed class ArchTemplateModel(ArchSettings settings) : ArchModel(setting
     // TODO: where Xen's image is loaded and where its static tables sit (the fixmap's leaf table among them).
     public override XenImage Image { get; } = XenImage.Packed(new PhysAddr(0x80200000), 2UL << 20, 1UL << 20, ("xen_root", 1), ("xen_fixmap", 1));
 
-    public override void SetupPageTables(XenMachine m) { /* TODO: Xen's static tables down to the fixmap's leaf table; set m.Cpu.Root */ }
+    public override void SetupPageTables(IXenMachine m) { /* TODO: Xen's static tables down to the fixmap's leaf table; set m.Root */ }
 
     // TODO: every instruction the hooks execute, as Xen spells it, with what it does for the rules: the PTE store, barriers,
     // TLB invalidations (e.g. Instructions.Barrier("fence rw,rw", OpEffect.OrdersStores)). The machine refuses any other.
@@ -63,10 +61,10 @@ public sealed class ArchTemplateModel(ArchSettings settings) : ArchModel(setting
     // states them, no sequence of this port is called clean: `pmap hazards` refuses to judge and conformance fails.
     public override MaintenanceRules Maintenance => MaintenanceRules.None;
 
-    public override void ArchPmapMap(XenMachine m, int slot, Mfn mfn) => throw new NotImplementedException("TODO: arch_pmap_map");
-    public override void ArchPmapUnmap(XenMachine m, int slot) => throw new NotImplementedException("TODO: arch_pmap_unmap");
+    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn) => throw new NotImplementedException("TODO: arch_pmap_map");
+    public override void ArchPmapUnmap(IXenMachine m, int slot) => throw new NotImplementedException("TODO: arch_pmap_unmap");
 
-    public override DirectmapMapping SetupDirectmapMappings(XenMachine m, RamBank bank) =>
+    public override DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank) =>
         throw new NotImplementedException("TODO: the early-boot mapping of a RAM bank through PMAP");
 }
 
