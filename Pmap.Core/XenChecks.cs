@@ -3,7 +3,7 @@ using Pmap.Core.Machine;
 namespace Pmap.Core;
 
 /// <summary>pmap.c: ASSERT(system_state &lt; SYS_STATE_smp_boot).</summary>
-public sealed class PmapSystemStateAssertException(string where, string? site)
+internal sealed class PmapSystemStateAssertException(string where, string? site)
     : XenAssertException("system_state < SYS_STATE_smp_boot", where, site);
 
 /// <summary>pmap.c: ASSERT(!in_irq()).</summary>
@@ -31,3 +31,9 @@ public sealed class HypervisorFaultException(TranslationFault fault, string wher
     /// <summary>Why the entry was not there when the model knows (a store not yet synchronised under strict ordering), else null.</summary>
     public string? Cause { get; } = cause;
 }
+
+/// <summary>
+/// The machine failed pmap rather than the input or a plugin (a full disk, a broken stdout, QEMU missing or killed): exit 3,
+/// kind environment.
+/// </summary>
+public class PmapEnvironmentException(string message, Exception? inner = null) : Exception(message, inner);

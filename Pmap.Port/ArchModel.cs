@@ -1,5 +1,7 @@
-
 namespace Pmap.Port;
+
+/// <summary>A leaf access check beyond validity (RISC-V Svade: A or D clear faults): the reason it faults, or null.</summary>
+public delegate string? LeafAccessCheck(ulong leafEntry, int level, bool write);
 
 /// <summary>
 /// An architecture configured with one profile: the facts Core needs to run pmap.c, walk tables and boot.
@@ -10,7 +12,7 @@ namespace Pmap.Port;
 /// <param name="name">The architecture's name (arm64).</param>
 /// <param name="format">The radix-tree shape: levels, VA and PA bits.</param>
 /// <param name="codec">The entry format: Xen's lpae_t, x86's l1_pgentry_t, RISC-V's pte_t.</param>
-public abstract class ArchModel(ArchSettings settings, string name, PageTableFormat format, IPteCodec codec) : IMachineArch
+public abstract class ArchModel(ArchSettings settings, string name, PageTableFormat format, IPteCodec codec)
 {
     /// <summary>The settings this model was built with.</summary>
     public ArchSettings Settings { get; } = settings;

@@ -10,10 +10,10 @@ public static class PmapContract
     /// 6: the contract is an assembly of its own, Pmap.Port (namespace Pmap.Port), and hooks run on <see cref="IXenMachine"/>
     /// (a plugin built against 5 references Pmap.Core, the engine, which ports no longer see). Compatible additions keep this
     /// number and move the package's minor version; package validation against the released package keeps them compatible.
-    /// 5: a closed instruction vocabulary (ArchModel.Instructions, IMachineArch.Instructions): the primitives take a declared
+    /// 5: a closed instruction vocabulary (ArchModel.Instructions, the machine's view of the port): the primitives take a declared
     /// Instruction, not a mnemonic, and ports state their maintenance rules (a plugin built against 4 would call Barrier(string)).
     /// 4: IPteCodec.Fields replaces Decode, which Core now builds from it (a plugin built against 3 lacks Fields).
-    /// 3: maintenance rules (ArchModel.Maintenance, IMachineArch.Maintenance), XenMachine.Hook, and the primitives take their call
+    /// 3: maintenance rules (ArchModel.Maintenance, the machine's view of the port), XenMachine.Hook, and the primitives take their call
     /// site (a plugin built against 2 would call Barrier(string), which no longer exists). 2: ArchModel without restated operations.
     /// </summary>
     public const int Version = 6;
@@ -111,10 +111,3 @@ public abstract class Architecture<TProfile>(string name, string description, IR
 
 /// <summary>What an architecture's setup_directmap_mappings (or xenheap mapping) decided to map.</summary>
 public sealed record DirectmapMapping(VirtAddr Va, PhysAddr Pa, ulong Pages, string? Note = null);
-
-/// <summary>Helpers over <see cref="IArchitecture"/>.</summary>
-public static class ArchitectureExtensions
-{
-    /// <summary>The names --profile accepts for this architecture, the default first.</summary>
-    public static IReadOnlyList<string> ProfileNames(this IArchitecture arch) => arch.Profiles.Select(p => p.Name).ToList();
-}

@@ -54,12 +54,6 @@ public sealed class VirtToFixBugException(string condition, string? site)
 /// <summary>Bad input to the model itself (not a Xen check): an address outside the architecture, an unknown name.</summary>
 public sealed class PmapUsageException(string message) : Exception(message);
 
-/// <summary>
-/// The machine failed pmap rather than the input or a plugin (a full disk, a broken stdout, QEMU missing or killed): exit 3,
-/// kind environment.
-/// </summary>
-public class PmapEnvironmentException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>Invalid configuration: the key, where its value came from, and what is allowed.</summary>
 public sealed class PmapConfigurationException(string key, string message) : Exception($"{key}: {message}")
 {

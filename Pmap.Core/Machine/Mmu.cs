@@ -7,7 +7,7 @@ namespace Pmap.Core.Machine;
 /// that fills it (or, where the architecture caches invalid entries, fills a negative entry), then the
 /// architecture's leaf access check. A failed translation is the fault Xen would die of.
 /// </summary>
-public sealed unsafe class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, IMachineArch arch, Trace trace, MachineCounters counters)
+public sealed unsafe class Mmu(Cpu cpu, PhysicalMemory memory, Walker walker, ArchModel arch, Trace trace, MachineCounters counters)
 {
     private readonly bool _cachesInvalid = arch.CachesInvalidEntries;
     private readonly LeafAccessCheck? _leafAccess = arch.LeafAccess;

@@ -63,7 +63,7 @@ public sealed record MissingStep(OrderingViolation Violation, long Seq, bool Bef
 /// applies the architecture's <see cref="MaintenanceRules"/> at the end of each frame and at each use of an entry the rules do
 /// not yet guarantee. It can also delete one operation of a named hook (a mutant), to find out which rule needs it.
 /// </summary>
-public sealed class OrderingChecker(IMachineArch arch, Func<PhysAddr, string> tableName)
+public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> tableName)
 {
     private sealed record Frame(int Id, string Name, int Start, VirtAddr? Va)
     {

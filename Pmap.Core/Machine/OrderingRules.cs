@@ -7,7 +7,7 @@ internal static class OrderingRules
     /// Null when the operations after <paramref name="store"/> satisfy the rule; otherwise the index of the operation after
     /// which the missing step belongs.
     /// </summary>
-    public static int? Missing(RuleCheck check, MachineOp store, IReadOnlyList<MachineOp> after, bool oldValid, bool newValid, IMachineArch arch)
+    public static int? Missing(RuleCheck check, MachineOp store, IReadOnlyList<MachineOp> after, bool oldValid, bool newValid, ArchModel arch)
     {
         var pa = store.EntryPa!.Value.Value;
         var isNew = !oldValid && newValid;
@@ -85,7 +85,7 @@ internal static class OrderingRules
     private static int LastIndex(IReadOnlyList<MachineOp> after, MachineOp store) => after.Count == 0 ? store.Index : after[after.Count - 1].Index;
 
     /// <summary>A valid-to-valid change of output address or of table/block shape: what break-before-make is about.</summary>
-    private static bool Resizes(MachineOp store, IMachineArch arch)
+    private static bool Resizes(MachineOp store, ArchModel arch)
     {
         var level = arch.Format.RootLevel + arch.Format.Step;
         return arch.Codec.Classify(store.Old, level) != arch.Codec.Classify(store.New, level)

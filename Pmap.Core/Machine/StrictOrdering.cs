@@ -7,7 +7,7 @@ namespace Pmap.Core.Machine;
 /// <param name="Index">The entry's index in it.</param>
 /// <param name="Entry">The value stored.</param>
 /// <param name="Before">The value the walk used instead.</param>
-public readonly record struct StaleUse(VirtAddr Va, PhysAddr Table, int Index, ulong Entry, ulong Before);
+internal readonly record struct StaleUse(VirtAddr Va, PhysAddr Table, int Index, ulong Entry, ulong Before);
 
 /// <summary>Why a fault under <see cref="MachineOptions.StrictOrdering"/> happened, in the terms of the Xen code that missed a step.</summary>
 internal static class StrictOrdering

@@ -23,7 +23,7 @@ public sealed partial class XenMachine
     private readonly InstructionSet _vocabulary; // the only instructions the port's hooks may execute
 
     /// <summary>A machine of <paramref name="arch"/> with the given RAM banks, before Xen's tables exist.</summary>
-    public XenMachine(IMachineArch arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
+    public XenMachine(ArchModel arch, IReadOnlyList<RamBank> ram, MachineOptions? options = null)
     {
         Arch = arch;
         Options = options ?? new MachineOptions();
@@ -42,11 +42,11 @@ public sealed partial class XenMachine
         }
         if (Options.StrictOrdering) Mmu.ExplainFault = va => _staleUse is { } s && s.Va == va ? StrictOrdering.Cause(this, s) : null;
         _observed = Checker is not null || Trace.Enabled || Options.Sequences is not null;
-        Pmap = new PmapCore(this);
+        Pmap = new CommonPmap(this);
         foreach (var bank in ram) BootAllocator.InitBootPages(bank.Base, bank.End);
     }
 
-    public IMachineArch Arch { get; }
+    public ArchModel Arch { get; }
     public MachineOptions Options { get; }
     public PageTableFormat Format => Arch.Format;
     public IPteCodec Codec => Arch.Codec;
@@ -63,7 +63,7 @@ public sealed partial class XenMachine
     /// <summary>The page-table walker the MMU uses.</summary>
     public Walker Walker { get; }
     public Mmu Mmu { get; }
-    public PmapCore Pmap { get; }
+    public CommonPmap Pmap { get; }
 
     /// <summary>The ordering checker, when <see cref="MachineOptions.CheckOrdering"/> or a mutation asks for one.</summary>
     public OrderingChecker? Checker { get; }

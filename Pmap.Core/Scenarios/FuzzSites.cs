@@ -72,7 +72,7 @@ public sealed record FuzzFinding(FuzzSite Site, long At, string Detail, IReadOnl
 /// else on a VA or frame pmap_map handed out (virt_to_fix's BUG_ON, the slot-range ASSERTs, the port's own ASSERTs, a fault)
 /// comes from valid use.
 /// </summary>
-public static class FuzzStops
+internal static class FuzzStops
 {
     /// <summary>The site of <paramref name="e"/>, given how many slots the caller holds (<paramref name="live"/>) of <paramref name="numFixPmap"/>.</summary>
     public static FuzzSite Classify(XenCrashException e, int live, int numFixPmap)
@@ -99,7 +99,7 @@ public static class FuzzStops
     /// The site of a hazard the machine counted during <paramref name="op"/>: at a touch, a walk used an entry written with no
     /// synchronisation since (the rule the port states for new entries); at an unmap, pmap_unmap's bitmap bookkeeping.
     /// </summary>
-    public static FuzzSite Hazard(IMachineArch arch, FuzzOp op)
+    public static FuzzSite Hazard(ArchModel arch, FuzzOp op)
     {
         if (op.Kind == FuzzOpKind.Unmap)
             return new(FuzzSiteKind.Hazard, "__clear_bit of a bit pmap_map did not set", "pmap_unmap", null, FuzzVerdict.Finding);

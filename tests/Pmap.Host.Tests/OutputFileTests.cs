@@ -1,3 +1,5 @@
+using Pmap.Core;
+
 namespace Pmap.Host.Tests;
 
 /// <summary>A fact that mounts a tmpfs in a mount namespace of its own: skipped where unshare may not make one.</summary>

@@ -7,7 +7,7 @@ namespace Pmap.Core.Machine;
 /// fix_to_virt) and pmap_unmap (virt_to_fix, clear the bit, arch_pmap_unmap), with every check of the
 /// modelled revision and its text. Any NUM_FIX_PMAP, not limited to 64.
 /// </summary>
-public sealed class PmapCore
+public sealed class CommonPmap
 {
     private readonly XenMachine _m;
     private readonly FixmapLayout _fixmap;
@@ -18,11 +18,11 @@ public sealed class PmapCore
     private readonly bool _debug;
     private readonly Cpu _cpu;
     private readonly Trace _trace;
-    private readonly IMachineArch _arch;
+    private readonly ArchModel _arch;
     private readonly bool _hooksObserved;
     private readonly HookSequences? _sequences; // a reviewer's streams in place of the hooks' (pmap hazards --map-seq)
 
-    internal PmapCore(XenMachine m)
+    internal CommonPmap(XenMachine m)
     {
         _m = m;
         _debug = m.Debug;
