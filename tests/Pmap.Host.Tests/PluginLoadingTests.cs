@@ -42,7 +42,7 @@ public class PluginLoadingTests
         Assert.False(File.Exists(Path.Combine(Cli.HostOutput, "Pmap.Arch.Arm64.dll")));
         Assert.True(File.Exists(Path.Combine(Cli.PluginsFolder, "Pmap.Arch.Arm64", "Pmap.Arch.Arm64.dll")));
         // A plugin folder holds the plugin and its private dependencies, never a copy of the contract.
-        Assert.False(File.Exists(Path.Combine(Cli.PluginsFolder, "Pmap.Arch.Arm64", "Pmap.Core.dll")));
+        Assert.False(File.Exists(Path.Combine(Cli.PluginsFolder, "Pmap.Arch.Arm64", "Pmap.Port.dll")));
     }
 
     [Fact]

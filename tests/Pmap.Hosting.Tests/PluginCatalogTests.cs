@@ -2,6 +2,7 @@ using System.Runtime.Loader;
 using Microsoft.Extensions.Configuration;
 using Pmap.Core.Arch;
 using Pmap.Hosting;
+using Pmap.Tests.Shared;
 
 namespace Pmap.Core.Tests;
 
@@ -67,6 +68,17 @@ public class PluginCatalogTests
         var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.Good", "Pmap.TestPlugin.OldContract"), Config);
         Assert.Contains($"built against contract version 0; this host speaks version {PmapContract.Version}", FailureOf(c, "OldContract").Error);
         Assert.Equal("fake", Assert.Single(c.Architectures).Architecture.Name);
+    }
+
+    [Fact]
+    public void Every_test_plugin_needs_at_most_the_contract_from_the_host()
+    {
+        var plugins = Directory.GetDirectories(Built);
+        Assert.True(plugins.Length >= 10, string.Join(", ", plugins));
+        foreach (var plugin in plugins)
+            Assert.Subset(new SortedSet<string>(["Pmap.Port"]), new SortedSet<string>(PublishedPlugin.HostProvidedPmapReferences(plugin)));
+        Assert.Equal(["Pmap.Core"], PublishedPlugin.HostProvidedPmapReferences(
+            Path.Combine(AppContext.BaseDirectory, "testplugins-contract5", "Pmap.TestPlugin.Good")));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class Sandbox
 /// <summary>One pack of the repository, one tool install and one template install, shared by the tests of a class.</summary>
 public sealed class PackedRepository : IDisposable
 {
-    public static readonly string[] Packed = ["Pmap.Host/Pmap.Host.csproj", "Pmap.Core/Pmap.Core.csproj",
+    public static readonly string[] Packed = ["Pmap.Host/Pmap.Host.csproj", "Pmap.Port/Pmap.Port.csproj", "Pmap.Core/Pmap.Core.csproj",
         "Pmap.Conformance/Pmap.Conformance.csproj", "templates/Pmap.Templates.csproj"];
 
     public PackedRepository()

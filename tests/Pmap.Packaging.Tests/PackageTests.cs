@@ -30,18 +30,28 @@ public class PackageTests(PackedRepository packed) : IClassFixture<PackedReposit
     public void Pack_gives_the_tool_with_its_plugins_the_sdk_packages_with_symbols_and_the_template()
     {
         Packed();
-        foreach (var id in new[] { "pmap", "Pmap.Core", "Pmap.Conformance" }) Assert.True(File.Exists(Package(id, "snupkg")), id);
+        foreach (var id in new[] { "pmap", "Pmap.Port", "Pmap.Core", "Pmap.Conformance" }) Assert.True(File.Exists(Package(id, "snupkg")), id);
 
         var tool = Entries(Package("pmap"));
         Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", tool);
         foreach (var plugin in Plugins) Assert.Contains($"tools/net10.0/any/plugins/{plugin}/{plugin}.dll", tool);
-        Assert.DoesNotContain(tool, e => e.Contains("/plugins/", StringComparison.Ordinal) && e.EndsWith("/Pmap.Core.dll", StringComparison.Ordinal));
+        Assert.DoesNotContain(tool, e => e.Contains("/plugins/", StringComparison.Ordinal)
+            && (e.EndsWith("/Pmap.Port.dll", StringComparison.Ordinal) || e.EndsWith("/Pmap.Core.dll", StringComparison.Ordinal)));
 
-        // The contract ships its XML documentation; the conformance kit depends on the contract by version, nothing of the host.
+        // The contract ships its XML documentation and nothing of the engine; the engine depends on it by version, and the
+        // conformance kit on the engine, nothing of the host.
+        var port = Entries(Package("Pmap.Port"));
+        Assert.Contains("lib/net10.0/Pmap.Port.dll", port);
+        Assert.Contains("lib/net10.0/Pmap.Port.xml", port);
+        Assert.DoesNotContain(port, e => e.Contains("Pmap.Core", StringComparison.Ordinal) || e.Contains("Hosting", StringComparison.Ordinal));
         var core = Entries(Package("Pmap.Core"));
         Assert.Contains("lib/net10.0/Pmap.Core.dll", core);
-        Assert.Contains("lib/net10.0/Pmap.Core.xml", core);
         Assert.DoesNotContain(core, e => e.Contains("Hosting", StringComparison.Ordinal));
+        using (var zip = ZipFile.OpenRead(Package("Pmap.Core")))
+        {
+            using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            Assert.Contains($"<dependency id=\"Pmap.Port\" version=\"{Sandbox.Version}\"", nuspec.ReadToEnd());
+        }
         using (var zip = ZipFile.OpenRead(Package("Pmap.Conformance")))
         {
             using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
@@ -90,7 +100,7 @@ public class PackageTests(PackedRepository packed) : IClassFixture<PackedReposit
         Assert.DoesNotContain(files, f => f.Contains("Template", StringComparison.Ordinal));
         Assert.DoesNotContain(files, f => File.ReadAllText(f).Contains("Template", StringComparison.Ordinal));
         var csproj = File.ReadAllText(Path.Combine(port, "Contoso.Arch.Mips", "Contoso.Arch.Mips.csproj"));
-        Assert.Contains("<PackageReference Include=\"Pmap.Core\" Version=\"$(PmapVersion)\"", csproj);
+        Assert.Contains("<PackageReference Include=\"Pmap.Port\" Version=\"$(PmapVersion)\"", csproj);
         Assert.Contains($"<PmapVersion>{Sandbox.Version}</PmapVersion>", File.ReadAllText(Path.Combine(port, "Directory.Build.props")));
 
         // dotnet test from the new folder: builds against the packages, fails saying what is missing.
@@ -106,7 +116,8 @@ public class PackageTests(PackedRepository packed) : IClassFixture<PackedReposit
         var target = Path.Combine(_box.PorterHome, "plugins", "Contoso.Arch.Mips");
         var publish = _box.Dotnet(port, "publish", "Contoso.Arch.Mips", "-o", target);
         Assert.True(publish.Code == 0, publish.All);
-        Assert.False(File.Exists(Path.Combine(target, "Pmap.Core.dll"))); // the contract is the tool's
+        Assert.False(File.Exists(Path.Combine(target, "Pmap.Port.dll"))); // the contract is the tool's
+        Assert.False(File.Exists(Path.Combine(target, "Pmap.Core.dll"))); // and the engine nothing of the port's
 
         var list = _box.Tool(_box.PorterHome, "arch", "list", "--json");
         Assert.True(list.Code == 0, list.All);

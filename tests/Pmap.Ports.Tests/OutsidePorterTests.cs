@@ -45,7 +45,7 @@ public class OutsidePorterTests
                 "-o", Path.Combine(plugins, name), "-p:UseAppHost=false");
             Assert.True(publish.Code == 0, publish.Out + publish.Err);
         }
-        Assert.False(File.Exists(Path.Combine(plugins, "Pmap.Arch.RiscV", "Pmap.Core.dll"))); // the contract is the host's
+        Assert.False(File.Exists(Path.Combine(plugins, "Pmap.Arch.RiscV", "Pmap.Port.dll"))); // the contract is the host's
 
         // The built host without its bundled plugins: the ones built alone are the ones it loads.
         var hostStamp = File.GetLastWriteTimeUtc(Path.Combine(HostOutput, "pmap.dll"));
@@ -91,7 +91,7 @@ public class OutsidePorterTests
             f => File.ReadAllText(f).Contains("Template", StringComparison.Ordinal));
 
         Assert.Contains("<PmapVersion>9.8.7</PmapVersion>", File.ReadAllText(Path.Combine(port, "Directory.Build.props")));
-        Assert.Contains("<PackageReference Include=\"Pmap.Core\" Version=\"$(PmapVersion)\" ExcludeAssets=\"runtime\" />",
+        Assert.Contains("<PackageReference Include=\"Pmap.Port\" Version=\"$(PmapVersion)\" ExcludeAssets=\"runtime\" />",
             File.ReadAllText(Path.Combine(port, "Contoso.Arch.Mips", "Contoso.Arch.Mips.csproj")));
         Assert.Contains("<PackageReference Include=\"Pmap.Conformance\" Version=\"$(PmapVersion)\" />",
             File.ReadAllText(Path.Combine(port, "Contoso.Arch.Mips.Tests", "Contoso.Arch.Mips.Tests.csproj")));
