@@ -20,7 +20,7 @@ public sealed record ProbeResult(ulong Va, ulong? Pa, int? FaultLevel, string? F
         : $"0x{Va:x} -> {FaultKind} fault{(FaultLevel is { } l ? $" at level {l}" : "")}";
 }
 
-/// <summary>Translation regime settings; null members take the defaults Xen uses.</summary>
+/// <summary>How one probe asks; null register members take the target's values (an experiment may change one).</summary>
 public sealed record RegimeOptions
 {
     /// <summary>Arm64: TCR_EL2. Arm32: HTCR.</summary>
@@ -34,9 +34,6 @@ public sealed record RegimeOptions
 
     /// <summary>Arm: ask for a write (<c>AT S1E2W</c> / <c>ATS1HW</c>) instead of a read.</summary>
     public bool WriteAccess { get; init; }
-
-    /// <summary>RISC-V satp.MODE: 8 for Sv39, 9 for Sv48.</summary>
-    public int SatpMode { get; init; } = 8;
 
     /// <summary>Limit for the whole batch once QEMU runs.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -102,6 +102,9 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// <summary>Statements about the layout worth showing a reader (a dead slot, a known bug of the revision).</summary>
     public virtual IReadOnlyList<string> Notes => [];
 
+    /// <summary>How `pmap verify` checks this port against a real MMU (QEMU target, regime registers); null: it cannot.</summary>
+    public virtual VerificationTarget? Oracle => null;
+
     /// <summary>A freshly booted machine: RAM in the boot allocator less Xen's image, static tables built, early_boot.</summary>
     public XenMachine Boot(MachineOptions? options = null)
     {
