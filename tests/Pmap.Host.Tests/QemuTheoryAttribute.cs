@@ -24,6 +24,12 @@ public sealed class QemuTheoryAttribute : TheoryAttribute
     });
 }
 
+/// <summary>A fact that runs one QEMU emulator: skipped, naming its Debian package, when it is not installed.</summary>
+public sealed class QemuFactAttribute : FactAttribute
+{
+    public QemuFactAttribute(string binary, string package) => Skip = QemuTheoryAttribute.MissingReason(binary, package);
+}
+
 /// <summary>A fact that boots the real Xen arm64 image named by XEN_ARM64_IMAGE (.ci/run downloads it): skipped without it.</summary>
 public sealed class XenImageFactAttribute : FactAttribute
 {
