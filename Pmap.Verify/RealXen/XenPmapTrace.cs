@@ -41,7 +41,7 @@ public sealed record PmapTraceComparison(IReadOnlyList<PmapCall> Real, IReadOnly
 }
 
 /// <summary>
-/// The PMAP slots a real Xen uses while it boots, read with gdb breakpoints on pmap_map and pmap_unmap (arm64: the
+/// The PMAP slots a real Xen uses while it boots, read with gdb breakpoints on pmap_map and pmap_unmap (the
 /// MFN in the argument register on entry, the slot's VA in it at the return address, both named by the port's
 /// <see cref="XenBootTarget"/>), beside the slots the model's boot uses.
 /// </summary>
