@@ -38,7 +38,9 @@ public sealed record Aarch64El2Stage1(ulong TcrEl2, ulong MairEl2, ulong SctlrEl
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, ulong> Registers => new Dictionary<string, ulong>
     {
-        ["TCR_EL2"] = TcrEl2, ["MAIR_EL2"] = MairEl2, ["SCTLR_EL2"] = SctlrEl2,
+        ["TCR_EL2"] = TcrEl2,
+        ["MAIR_EL2"] = MairEl2,
+        ["SCTLR_EL2"] = SctlrEl2,
     };
 }
 
@@ -51,7 +53,10 @@ public sealed record Aarch32Hyp(ulong Htcr, ulong Hmair0, ulong Hmair1, ulong Hs
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, ulong> Registers => new Dictionary<string, ulong>
     {
-        ["HTCR"] = Htcr, ["HMAIR0"] = Hmair0, ["HMAIR1"] = Hmair1, ["HSCTLR"] = Hsctlr,
+        ["HTCR"] = Htcr,
+        ["HMAIR0"] = Hmair0,
+        ["HMAIR1"] = Hmair1,
+        ["HSCTLR"] = Hsctlr,
     };
 }
 
@@ -64,7 +69,9 @@ public sealed record X86FourLevelPaging(ulong Cr0, ulong Cr4, ulong Efer) : Tran
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, ulong> Registers => new Dictionary<string, ulong>
     {
-        ["CR0"] = Cr0, ["CR4"] = Cr4, ["EFER"] = Efer,
+        ["CR0"] = Cr0,
+        ["CR4"] = Cr4,
+        ["EFER"] = Efer,
     };
 }
 

@@ -20,7 +20,12 @@ public sealed class QemuTheoryAttribute : TheoryAttribute
     /// <summary>Why a test that runs <paramref name="binary"/> is skipped, naming its Debian package; null when it is installed.</summary>
     public static string? MissingReason(string binary, string package) => QemuLocator.MissingReason(new QemuTarget
     {
-        Regime = default, Binary = binary, DebianPackage = package, MachineArgs = [], RamBase = 0, Registers = new Dictionary<string, ulong>(),
+        Regime = default,
+        Binary = binary,
+        DebianPackage = package,
+        MachineArgs = [],
+        RamBase = 0,
+        Registers = new Dictionary<string, ulong>(),
     });
 }
 
