@@ -20,6 +20,8 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
     public static readonly VirtAddr XenheapVirtStart = new(0x40000000);
     public const ulong XenheapVirtSize = 1UL << 30;
 
+    public override VerificationTarget Oracle => Arm32Oracle.Target;
+
     private const ulong XenheapAlign = 32UL << 20; // "must be 32 MiB aligned"
     private const ulong MinXenheapPages = 32UL << (20 - Page.Shift);
     private const ulong MaxXenheapPages = 1UL << (30 - Page.Shift);

@@ -19,6 +19,8 @@ public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmM
 
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 
+    public override VerificationTarget Oracle => Arm64Oracle.Target;
+
     /// <summary>
     /// setup_directmap_mappings (4.17 arch/arm/mm.c, arm64): the first bank fixes directmap_virt_start =
     /// DIRECTMAP_VIRT_START + (base_mfn - mfn_gb) × PAGE_SIZE, so VA and PA share their offset in 1 GiB and

@@ -88,6 +88,7 @@ public sealed class RiscVModel : ArchModel
     public override bool NewEntriesNeedContextSync => !HasSvvptc;
     public override MaintenanceRules Maintenance => RiscVRules.For(HasSvvptc, Ad == AdBehaviour.Svade);
     public override InstructionSet Instructions => RiscVRules.Instructions;
+    public override VerificationTarget Oracle => RiscVOracle.Target;
     public override LeafAccessCheck? LeafAccess => Ad == AdBehaviour.Svade ? SvadeAccess : null;
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
 

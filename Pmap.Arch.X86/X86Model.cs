@@ -51,6 +51,7 @@ public sealed class X86Model : ArchModel
     public override VirtAddr? DirectmapVirtStart => DirectmapStart;
     public override MaintenanceRules Maintenance => X86Rules.All;
     public override InstructionSet Instructions => X86Rules.Instructions;
+    public override VerificationTarget Oracle => X86Oracle.Target;
 
     /// <summary>A QEMU q35-like bank above 4 GiB (below it sit the PCI hole and firmware).</summary>
     public override RamBank DefaultRam => new(new PhysAddr(0x100000000), 2UL << 30);

@@ -101,4 +101,7 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
 
     /// <summary>Statements about the layout worth showing a reader (a dead slot, a known bug of the revision).</summary>
     public virtual IReadOnlyList<string> Notes => [];
+
+    /// <summary>How `pmap verify` checks this port against a real MMU (QEMU target, regime registers); null: it cannot.</summary>
+    public virtual VerificationTarget? Oracle => null;
 }

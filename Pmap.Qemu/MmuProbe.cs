@@ -8,20 +8,13 @@ namespace Pmap.Qemu;
 /// </summary>
 public static class MmuProbe
 {
-    // Xen's EL2 settings: T0SZ 16 (48-bit VA), 4K granule, WBWA inner-shareable walks, 48-bit PA.
-    public const ulong DefaultTcrEl2 = 0x8085_3510;
-    public const ulong DefaultMairEl2 = 0xFF00_0004_EEAA_4400;
-    public const ulong DefaultSctlrEl2 = 0x30C5_183D;
-
-    // Arm32 Hyp: HTCR T0SZ 0 (32-bit VA), WBWA inner-shareable walks; HMAIR1:HMAIR0 as Xen sets them.
-    public const ulong DefaultHtcr = 0x8080_3500;
-    public const ulong DefaultHmair = 0xFF00_0004_EEAA_4400;
-    public const ulong DefaultHsctlr = 0x30C5_187D;
-
     private const ulong VaListOffset = 0x1000;
     private const int MaxBatch = 0x8000;
 
-    /// <summary>Translates each VA with the target's MMU through the tables rooted at <paramref name="rootPa"/>.</summary>
+    /// <summary>
+    /// Translates each VA with the target's MMU through the tables rooted at <paramref name="rootPa"/>, with the regime's
+    /// registers as the target states them (the caller's: the probe holds no value of its own).
+    /// </summary>
     public static IReadOnlyList<ProbeResult> Translate(
         QemuTarget target, IReadOnlyList<TablePage> pages, ulong rootPa, IReadOnlyList<ulong> vas,
         RegimeOptions? options = null)
@@ -30,19 +23,19 @@ public static class MmuProbe
         foreach (var page in pages)
             if (!target.IsGuestRam(page.Pa, (ulong)page.Entries.Length * 8))
                 throw new ArgumentException(
-                    $"table page at 0x{page.Pa:x} is outside the {target.Arch} table windows " +
+                    $"table page at 0x{page.Pa:x} is outside the {target.Regime} table windows " +
                     string.Join(", ", target.TableWindows.Select(w => $"[0x{w.Base:x}, 0x{w.End:x})")), nameof(pages));
-        if (target.Arch == QemuArch.Arm32 && vas.Any(va => va > uint.MaxValue))
-            throw new ArgumentException("Arm32 VAs are 32-bit", nameof(vas));
+        if (target.Regime == QemuRegime.Aarch32Hyp && vas.Any(va => va > uint.MaxValue))
+            throw new ArgumentException("AArch32 Hyp VAs are 32-bit", nameof(vas));
 
         using var qemu = QemuInstance.Start(target);
         ClearDeviceTree(qemu);
         LoadPages(qemu.Gdb, pages);
-        return target.Arch switch
+        return target.Regime switch
         {
-            QemuArch.Arm64 or QemuArch.Arm32 => TranslateWithStub(qemu, rootPa, vas, options),
-            QemuArch.X86_64 => TranslateX86(qemu, rootPa, vas, options),
-            QemuArch.RiscV64 => TranslateRiscV(qemu, rootPa, vas, options),
+            QemuRegime.Aarch64El2Stage1 or QemuRegime.Aarch32Hyp => TranslateWithStub(qemu, rootPa, vas, options),
+            QemuRegime.X86FourLevelPaging => TranslateX86(qemu, rootPa, vas, options),
+            QemuRegime.RiscVSatp => TranslateRiscV(qemu, rootPa, vas, options),
             _ => throw new ArgumentOutOfRangeException(nameof(target)),
         };
     }
@@ -60,10 +53,10 @@ public static class MmuProbe
     private static void ClearDeviceTree(QemuInstance qemu)
     {
         var target = qemu.Target;
-        ulong[] candidates = target.Arch switch
+        ulong[] candidates = target.Regime switch
         {
-            QemuArch.Arm64 or QemuArch.Arm32 => [target.RamBase],
-            QemuArch.RiscV64 => [target.RamBase + QemuTarget.ProbeRamSize - (2UL << 20)],
+            QemuRegime.Aarch64El2Stage1 or QemuRegime.Aarch32Hyp => [target.RamBase],
+            QemuRegime.RiscVSatp => [target.RamBase + QemuTarget.ProbeRamSize - (2UL << 20)],
             _ => [],
         };
         foreach (var address in candidates)
@@ -79,7 +72,7 @@ public static class MmuProbe
         QemuInstance qemu, ulong rootPa, IReadOnlyList<ulong> vas, RegimeOptions options)
     {
         var gdb = qemu.Gdb;
-        bool arm64 = qemu.Target.Arch == QemuArch.Arm64;
+        bool arm64 = qemu.Target.Regime == QemuRegime.Aarch64El2Stage1;
         var stub = arm64 ? ArmStub.Arm64(options.WriteAccess) : ArmStub.Arm32(options.WriteAccess);
         ulong code = qemu.Target.Scratch.Base;
         ulong vaList = code + VaListOffset;
@@ -96,8 +89,8 @@ public static class MmuProbe
         {
             var chunk = vas.Skip(first).Take(batch).ToArray();
             WriteVaList(gdb, vaList, chunk, stub.VaBytes);
-            if (arm64) SetArm64Registers(gdb, code, vaList, parList, chunk.Length, rootPa, options);
-            else SetArm32Registers(gdb, code, vaList, parList, chunk.Length, rootPa, options);
+            if (arm64) SetArm64Registers(gdb, qemu.Target, code, vaList, parList, chunk.Length, rootPa, options);
+            else SetArm32Registers(gdb, qemu.Target, code, vaList, parList, chunk.Length, rootPa, options);
 
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero) throw new TimeoutException("the probe ran out of time");
@@ -140,24 +133,24 @@ public static class MmuProbe
     }
 
     private static void SetArm64Registers(
-        GdbRemoteClient gdb, ulong code, ulong vaList, ulong parList, int count, ulong root, RegimeOptions o)
+        GdbRemoteClient gdb, QemuTarget t, ulong code, ulong vaList, ulong parList, int count, ulong root, RegimeOptions o)
     {
         gdb.WriteRegister("x0", vaList);
         gdb.WriteRegister("x1", parList);
         gdb.WriteRegister("x2", (ulong)count);
         gdb.WriteRegister("x3", root);
-        gdb.WriteRegister("x4", o.Tcr ?? DefaultTcrEl2);
-        gdb.WriteRegister("x5", o.Mair ?? DefaultMairEl2);
-        gdb.WriteRegister("x6", o.Sctlr ?? DefaultSctlrEl2);
+        gdb.WriteRegister("x4", o.Tcr ?? t.Register("TCR_EL2"));
+        gdb.WriteRegister("x5", o.Mair ?? t.Register("MAIR_EL2"));
+        gdb.WriteRegister("x6", o.Sctlr ?? t.Register("SCTLR_EL2"));
         gdb.WriteRegister("x9", 0x431); // SCR_EL3: NS, RES1 bits 5:4, RW (lower ELs AArch64)
         gdb.WriteRegister("x10", code + ArmStub.Arm64VectorsOffset);
         gdb.WriteRegister("pc", code);
     }
 
     private static void SetArm32Registers(
-        GdbRemoteClient gdb, ulong code, ulong vaList, ulong parList, int count, ulong root, RegimeOptions o)
+        GdbRemoteClient gdb, QemuTarget t, ulong code, ulong vaList, ulong parList, int count, ulong root, RegimeOptions o)
     {
-        ulong mair = o.Mair ?? DefaultHmair;
+        ulong mair = o.Mair ?? ((t.Register("HMAIR1") << 32) | t.Register("HMAIR0"));
         // Monitor mode, A32, IRQ/FIQ/async aborts masked. The gdbstub may change mode where the CPU could not.
         gdb.WriteRegister("cpsr", 0x1D6);
         gdb.WriteRegister("r0", vaList);
@@ -165,10 +158,10 @@ public static class MmuProbe
         gdb.WriteRegister("r9", (ulong)count);
         gdb.WriteRegister("r2", root & 0xFFFF_FFFF);
         gdb.WriteRegister("r3", root >> 32);
-        gdb.WriteRegister("r4", o.Tcr ?? DefaultHtcr);
+        gdb.WriteRegister("r4", o.Tcr ?? t.Register("HTCR"));
         gdb.WriteRegister("r5", mair & 0xFFFF_FFFF);
         gdb.WriteRegister("r6", mair >> 32);
-        gdb.WriteRegister("r7", o.Sctlr ?? DefaultHsctlr);
+        gdb.WriteRegister("r7", o.Sctlr ?? t.Register("HSCTLR"));
         gdb.WriteRegister("pc", code);
     }
 
@@ -185,18 +178,18 @@ public static class MmuProbe
         {
             // The detail is a courtesy.
         }
-        return new InvalidOperationException($"the {qemu.Target.Arch} probe stub took an exception (pc 0x{pc:x}{detail})");
+        return new InvalidOperationException($"the {qemu.Target.Regime} probe stub took an exception (pc 0x{pc:x}{detail})");
     }
 
     private static List<ProbeResult> TranslateX86(
         QemuInstance qemu, ulong rootPa, IReadOnlyList<ulong> vas, RegimeOptions options)
     {
-        var gdb = qemu.Gdb;
+        var (gdb, t) = (qemu.Gdb, qemu.Target);
         // Order matters: long mode is entered when paging is turned on with PAE and EFER.LME already set.
-        gdb.WriteRegister("cr4", 0x20);        // PAE
-        gdb.WriteRegister("efer", 0x900);      // LME | NXE (NX bits would otherwise be reserved)
+        gdb.WriteRegister("cr4", t.Register("CR4"));
+        gdb.WriteRegister("efer", t.Register("EFER"));
         gdb.WriteRegister("cr3", rootPa);
-        gdb.WriteRegister("cr0", 0x8000_0011); // PG | ET | PE
+        gdb.WriteRegister("cr0", t.Register("CR0"));
         return TranslateWithMonitor(qemu, vas, options);
     }
 
@@ -207,7 +200,7 @@ public static class MmuProbe
         // Without a PMP entry, S-mode may not read the tables and every walk fails.
         gdb.WriteRegister("pmpaddr0", ulong.MaxValue);
         gdb.WriteRegister("pmpcfg0", 0x1F); // NAPOT, R | W | X
-        gdb.WriteRegister("satp", ((ulong)options.SatpMode << 60) | (rootPa >> 12));
+        gdb.WriteRegister("satp", (qemu.Target.Register("satp.MODE") << 60) | (rootPa >> 12));
         gdb.WriteRegister("priv", 1);        // S-mode: M-mode does not translate
         return TranslateWithMonitor(qemu, vas, options);
     }

@@ -20,23 +20,20 @@ public sealed record ProbeResult(ulong Va, ulong? Pa, int? FaultLevel, string? F
         : $"0x{Va:x} -> {FaultKind} fault{(FaultLevel is { } l ? $" at level {l}" : "")}";
 }
 
-/// <summary>Translation regime settings; null members take the defaults Xen uses.</summary>
+/// <summary>How one probe asks; null register members take the target's values (an experiment may change one).</summary>
 public sealed record RegimeOptions
 {
-    /// <summary>Arm64: TCR_EL2. Arm32: HTCR.</summary>
+    /// <summary>AArch64 EL2: TCR_EL2. AArch32 Hyp: HTCR.</summary>
     public ulong? Tcr { get; init; }
 
-    /// <summary>Arm64: MAIR_EL2. Arm32: HMAIR1 in the high word, HMAIR0 in the low word.</summary>
+    /// <summary>AArch64 EL2: MAIR_EL2. AArch32 Hyp: HMAIR1 in the high word, HMAIR0 in the low word.</summary>
     public ulong? Mair { get; init; }
 
-    /// <summary>Arm64: SCTLR_EL2. Arm32: HSCTLR.</summary>
+    /// <summary>AArch64 EL2: SCTLR_EL2. AArch32 Hyp: HSCTLR.</summary>
     public ulong? Sctlr { get; init; }
 
     /// <summary>Arm: ask for a write (<c>AT S1E2W</c> / <c>ATS1HW</c>) instead of a read.</summary>
     public bool WriteAccess { get; init; }
-
-    /// <summary>RISC-V satp.MODE: 8 for Sv39, 9 for Sv48.</summary>
-    public int SatpMode { get; init; } = 8;
 
     /// <summary>Limit for the whole batch once QEMU runs.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -1,12 +1,19 @@
 namespace Pmap.Qemu;
 
-/// <summary>The architectures whose MMU can be asked.</summary>
-public enum QemuArch
+/// <summary>The translation regimes whose MMU the probe can ask, named by the hardware mechanism.</summary>
+public enum QemuRegime
 {
-    Arm64,
-    Arm32,
-    X86_64,
-    RiscV64,
+    /// <summary>AArch64 EL2 stage 1 through a stub running <c>AT S1E2R</c>/<c>AT S1E2W</c> at EL3.</summary>
+    Aarch64El2Stage1,
+
+    /// <summary>AArch32 Hyp (LPAE) through a stub running <c>ATS1HR</c>/<c>ATS1HW</c> in Monitor mode.</summary>
+    Aarch32Hyp,
+
+    /// <summary>x86-64 4-level paging set up through the gdbstub; the monitor's <c>gva2gpa</c> translates.</summary>
+    X86FourLevelPaging,
+
+    /// <summary>RISC-V S-mode paging with satp.MODE as given; the monitor's <c>gva2gpa</c> translates.</summary>
+    RiscVSatp,
 }
 
 /// <summary>A window of guest physical memory that is RAM.</summary>
@@ -19,7 +26,8 @@ public readonly record struct PhysWindow(ulong Base, ulong Size)
 }
 
 /// <summary>
-/// How one architecture is run: binary, machine arguments, the Debian package that ships it, and where its RAM is.
+/// How one regime is run: binary, machine arguments, the Debian package that ships it, where its RAM is, and the
+/// regime's register values (by their architectural names: TCR_EL2, HMAIR0, CR4, satp.MODE) as the caller states them.
 /// Table pages given to <see cref="MmuProbe"/> must lie in <see cref="TableWindows"/>; the rest of RAM
 /// (<see cref="Scratch"/>) is reserved for the probe's own stub and buffers.
 /// </summary>
@@ -31,10 +39,13 @@ public sealed record QemuTarget
     /// <summary>Reserved for the probe stub, the VA list and the results, at the top of RAM.</summary>
     public const ulong ScratchSize = 1UL << 20;
 
-    public required QemuArch Arch { get; init; }
+    public required QemuRegime Regime { get; init; }
     public required string Binary { get; init; }
     public required IReadOnlyList<string> MachineArgs { get; init; }
     public required string DebianPackage { get; init; }
+
+    /// <summary>The regime's registers; the probe reads the ones its mechanism sets and refuses a target that lacks one.</summary>
+    public required IReadOnlyDictionary<string, ulong> Registers { get; init; }
 
     /// <summary>Guest physical address where RAM starts.</summary>
     public required ulong RamBase { get; init; }
@@ -65,57 +76,9 @@ public sealed record QemuTarget
     /// <summary>True when [pa, pa + length) lies in RAM the caller may fill with tables.</summary>
     public bool IsGuestRam(ulong pa, ulong length = 1) => TableWindows.Any(w => w.Contains(pa, length));
 
-    /// <summary>
-    /// AArch64 at EL3 (secure=on), translating with the EL2 regime through a stub that runs <c>AT S1E2R</c>.
-    /// </summary>
-    public static QemuTarget Arm64 { get; } = new()
-    {
-        Arch = QemuArch.Arm64,
-        Binary = "qemu-system-aarch64",
-        MachineArgs = ["-M", "virt,virtualization=on,secure=on", "-cpu", "cortex-a57"],
-        DebianPackage = "qemu-system-arm",
-        RamBase = 0x4000_0000,
-    };
+    public override string ToString() => Regime.ToString();
 
-    /// <summary>AArch32 (LPAE) starting in Secure SVC, translating with the Hyp regime through <c>ATS1HR</c>.</summary>
-    public static QemuTarget Arm32 { get; } = new()
-    {
-        Arch = QemuArch.Arm32,
-        Binary = "qemu-system-arm",
-        MachineArgs = ["-M", "virt,virtualization=on,secure=on", "-cpu", "cortex-a15"],
-        DebianPackage = "qemu-system-arm",
-        RamBase = 0x4000_0000,
-    };
-
-    /// <summary>x86-64 4-level paging set up through the gdbstub; the monitor's <c>gva2gpa</c> translates.</summary>
-    public static QemuTarget X86_64 { get; } = new()
-    {
-        Arch = QemuArch.X86_64,
-        Binary = "qemu-system-x86_64",
-        MachineArgs = ["-M", "pc", "-cpu", "qemu64,+pdpe1gb"],
-        DebianPackage = "qemu-system-x86",
-        RamBase = 0,
-        Holes = [new PhysWindow(0xA_0000, 0x6_0000)],
-    };
-
-    /// <summary>RISC-V 64 in S-mode with Sv39 (or Sv48); the monitor's <c>gva2gpa</c> translates.</summary>
-    public static QemuTarget RiscV64 { get; } = new()
-    {
-        Arch = QemuArch.RiscV64,
-        Binary = "qemu-system-riscv64",
-        MachineArgs = ["-M", "virt", "-bios", "none"],
-        DebianPackage = "qemu-system-misc",
-        RamBase = 0x8000_0000,
-    };
-
-    public static QemuTarget For(QemuArch arch) => arch switch
-    {
-        QemuArch.Arm64 => Arm64,
-        QemuArch.Arm32 => Arm32,
-        QemuArch.X86_64 => X86_64,
-        QemuArch.RiscV64 => RiscV64,
-        _ => throw new ArgumentOutOfRangeException(nameof(arch), arch, null),
-    };
-
-    public override string ToString() => Arch.ToString();
+    /// <summary>The value of a register the regime needs.</summary>
+    public ulong Register(string name) => Registers.TryGetValue(name, out var value) ? value
+        : throw new ArgumentException($"the {Regime} target states no {name}", nameof(name));
 }

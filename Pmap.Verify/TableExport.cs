@@ -68,7 +68,7 @@ public static class TableExport
         foreach (var t in snapshot.Tables)
         {
             if (staying.Contains(t.Pa.Value)) continue;
-            if (!free.MoveNext()) throw new InvalidOperationException($"no room in {target.Arch} RAM for {snapshot.Tables.Count} table pages");
+            if (!free.MoveNext()) throw new InvalidOperationException($"no room in the {target.Binary} RAM for {snapshot.Tables.Count} table pages");
             moves[t.Pa.Value] = free.Current;
         }
         var placed = snapshot.Tables.Select(t => new ExportedTable(

@@ -52,8 +52,7 @@ public static class Verifier
     /// </summary>
     public static VerifyReport Verify(ArchModel model, VerifyScenario scenario, Action<TableSnapshot>? tamper = null)
     {
-        var target = VerifyTargets.For(model.Name) ?? throw new PmapConfigurationException("Architecture",
-            $"no QEMU target for {model.Name}: verify knows arm64, arm32, x86 and riscv");
+        var target = VerifyTargets.For(model);
         var binary = QemuLocator.Require(target);
         var clock = Stopwatch.StartNew();
         var (m, landmarks) = Run(model, scenario);
@@ -67,7 +66,7 @@ public static class Verifier
 
         clock.Restart();
         var answers = MmuProbe.Translate(target, TableExport.Pages(placement.Tables), placement.Tables.Root.Value,
-            vas.Select(v => v.Va).ToList(), VerifyTargets.Regime(m.Format, target));
+            vas.Select(v => v.Va).ToList());
         var qemuTime = clock.Elapsed;
 
         var checks = vas.Select((v, i) => new VaCheck(v.Va, v.What, modelAnswers[i].Pa?.Value, modelAnswers[i].Fault?.Level, answers[i],

@@ -1,4 +1,5 @@
 using Pmap.Core;
+using Pmap.Core.Arch;
 using Pmap.Qemu;
 
 namespace Pmap.Verify;
@@ -45,19 +46,32 @@ public sealed record VerifyReport(
     public bool AllAgree => Checks.All(c => c.Agrees);
 }
 
-/// <summary>The QEMU target and regime for an architecture the model knows, by its --arch name.</summary>
+/// <summary>The QEMU target a port states as its oracle, in the probe's terms: the host knows no architecture by name.</summary>
 public static class VerifyTargets
 {
-    public static QemuTarget? For(string arch) => arch switch
-    {
-        "arm64" => QemuTarget.Arm64,
-        "arm32" => QemuTarget.Arm32,
-        "x86" => QemuTarget.X86_64,
-        "riscv" => QemuTarget.RiscV64,
-        _ => null,
-    };
+    /// <summary>The port's oracle; a port that states none is refused (exit 3), never passed unchecked.</summary>
+    public static VerificationTarget Oracle(ArchModel model) => model.Oracle
+        ?? throw new PmapPluginException(model.Name, "states no verification target (QEMU target and regime registers): see PORTING.md");
 
-    /// <summary>Xen's regime at the point the scenario ends: MmuProbe's defaults; on RISC-V satp's mode follows the root level.</summary>
-    public static RegimeOptions Regime(PageTableFormat format, QemuTarget target) =>
-        target.Arch == QemuArch.RiscV64 ? new RegimeOptions { SatpMode = format.RootLevel == 3 ? 9 : 8 } : new RegimeOptions();
+    /// <summary>The port's oracle as the probe takes it.</summary>
+    public static QemuTarget For(ArchModel model) => For(Oracle(model));
+
+    /// <summary>A verification target as the probe takes it: the mechanism, machine, RAM and register values, unchanged.</summary>
+    public static QemuTarget For(VerificationTarget oracle) => new()
+    {
+        Regime = oracle.Regime.Mechanism switch
+        {
+            MmuMechanism.Aarch64El2Stage1 => QemuRegime.Aarch64El2Stage1,
+            MmuMechanism.Aarch32Hyp => QemuRegime.Aarch32Hyp,
+            MmuMechanism.X86FourLevelPaging => QemuRegime.X86FourLevelPaging,
+            MmuMechanism.RiscVSv39 => QemuRegime.RiscVSatp,
+            var other => throw new ArgumentOutOfRangeException(nameof(oracle), other, "no probe for this regime"),
+        },
+        Binary = oracle.QemuBinary,
+        MachineArgs = oracle.MachineArgs,
+        DebianPackage = oracle.DebianPackage,
+        RamBase = oracle.RamBase,
+        Holes = [.. oracle.RamHoles.Select(h => new PhysWindow(h.Base, h.Size))],
+        Registers = oracle.Regime.Registers,
+    };
 }

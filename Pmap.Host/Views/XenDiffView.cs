@@ -25,7 +25,7 @@ public static class XenDiffView
     {
         var lines = r.Console.Split('\n', StringSplitOptions.TrimEntries);
         var panic = Array.FindIndex(lines, l => l.StartsWith("(XEN) Panic on CPU", StringComparison.Ordinal));
-        return new XenDiffDto(r.Arch, r.Profile, r.Image, Hex.Format(r.Ttbr0El2), panic >= 0 && panic + 1 < lines.Length ? lines[panic + 1] : null,
+        return new XenDiffDto(r.Arch, r.Profile, r.Image, Hex.Format(r.Root), panic >= 0 && panic + 1 < lines.Length ? lines[panic + 1] : null,
             r.ModelTablePages, r.RealTablePages, Math.Round(r.XenTime.TotalSeconds, 3),
             r.Comparison.Pairs.Select(p => new XenTableDto(p.Table, p.Level, Hex.Format(p.Va), Hex.Format(p.Model.Value),
                 Hex.Format(p.Real.Value))).ToList(),

@@ -10,7 +10,7 @@ namespace Pmap.Verify.RealXen;
 /// A real Xen's page tables at its final power-off beside the model's after booting the same RAM; with the build's
 /// symbols, also its PMAP calls beside the model's (<paramref name="Pmap"/>, else null).
 /// </summary>
-public sealed record RealXenReport(string Arch, string Profile, string Image, ulong Ttbr0El2, string Console,
+public sealed record RealXenReport(string Arch, string Profile, string Image, string RootRegister, ulong Root, string Console,
     int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime, PmapTraceComparison? Pmap = null);
 
 public static class RealXenCheck
@@ -21,26 +21,26 @@ public static class RealXenCheck
     /// </summary>
     public static RealXenReport Run(ArchModel model, string image, TimeSpan? timeout = null)
     {
-        if (model.Name != "arm64")
-            throw new PmapUsageException($"--xen-image boots an arm64 Xen only, not {model.Name}");
+        var oracle = VerifyTargets.Oracle(model);
+        var boot = oracle.XenBoot ?? throw new PmapUsageException(
+            $"--xen-image: {model.Name} states no way to boot a real Xen image (its verification target has no XenBoot): see PORTING.md");
         var symbols = model.Settings.Symbols();
         var key = model.Settings.SymbolsFile is null ? "SymbolsFile" : "--xen-syms";
         var entry = symbols is null ? null : new PmapEntryPoints(symbols["pmap_map", key], symbols["pmap_unmap", key]);
-        var (m, _, crash) = BootScenario.Boot(model, new RamBank(new PhysAddr(XenBoot.RamBase), XenBoot.RamSize),
+        var (m, _, crash) = BootScenario.Boot(model, new RamBank(new PhysAddr(boot.RamBase), boot.RamSize),
             new MachineOptions { TraceEnabled = entry is not null });
         if (crash is not null) throw crash;
         var modelTables = TableExport.Export(m);
-        var (real, state) = XenBoot.Run(image, (q, s) =>
+        var (real, state) = XenBoot.Run(VerifyTargets.For(oracle), boot, image, (q, s) =>
         {
-            // TTBR0_EL2 bits 47:1 hold the root's address (4K aligned here); CnP and the ASID field are not used at EL2.
-            var root = new PhysAddr(s.Ttbr0El2 & 0x0000_FFFF_FFFF_F000);
+            var root = new PhysAddr(s.Root & boot.RootAddressMask);
             return (TableExport.Export(pa => ReadPage(q, pa), m.Format, m.Codec, root), s);
         }, timeout, entry);
         var comparison = TableDiff.Compare(modelTables, real, m.Format, m.Codec, m.TableName);
         var pmap = state.PmapStops is { } stops
             ? XenPmapTrace.Compare(XenPmapTrace.Calls(stops, model.Fixmap), XenPmapTrace.Calls(m.Trace))
             : null;
-        return new RealXenReport(model.Name, model.Profile, Path.GetFileName(image), state.Ttbr0El2, state.Console,
+        return new RealXenReport(model.Name, model.Profile, Path.GetFileName(image), boot.RootRegister, state.Root, state.Console,
             modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed, pmap);
     }
 

@@ -1,4 +1,5 @@
 using Pmap.Core;
+using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 using Pmap.Qemu;
 
@@ -39,14 +40,16 @@ public sealed record PmapTraceComparison(IReadOnlyList<PmapCall> Real, IReadOnly
 }
 
 /// <summary>
-/// The PMAP slots a real Xen uses while it boots, read with gdb breakpoints on pmap_map and pmap_unmap (arm64: the
-/// MFN in x0 on entry, the slot's VA in x0 at the return address), beside the slots the model's boot uses.
+/// The PMAP slots a real Xen uses while it boots, read with gdb breakpoints on pmap_map and pmap_unmap (the
+/// MFN in the argument register on entry, the slot's VA in it at the return address, both named by the port's
+/// <see cref="XenBootTarget"/>), beside the slots the model's boot uses.
 /// </summary>
 public static class XenPmapTrace
 {
     /// <summary>Runs the paused <paramref name="q"/> until it stops anywhere but at the two functions (its power-off).</summary>
-    public static IReadOnlyList<RealPmapStop> Run(QemuInstance q, PmapEntryPoints at, DateTime deadline)
+    public static IReadOnlyList<RealPmapStop> Run(QemuInstance q, XenBootTarget boot, PmapEntryPoints at, DateTime deadline)
     {
+        var (arg, link) = (boot.ArgumentRegister, boot.LinkRegister);
         var gdb = q.Gdb;
         var stops = new List<RealPmapStop>();
         gdb.SetBreakpoint(at.PmapMap);
@@ -59,13 +62,13 @@ public static class XenPmapTrace
             var pc = gdb.ReadRegister("pc");
             if (pc == at.PmapUnmap)
             {
-                stops.Add(new RealPmapStop(false, null, gdb.ReadRegister("x0")));
+                stops.Add(new RealPmapStop(false, null, gdb.ReadRegister(arg)));
                 stoppedAt = pc;
             }
             else if (pc == at.PmapMap)
             {
-                // The slot's VA is pmap_map's return value: run to the return address (x30) and read x0 there.
-                var (mfn, ret) = (gdb.ReadRegister("x0"), gdb.ReadRegister("x30"));
+                // The slot's VA is pmap_map's return value: run to the return address and read it there.
+                var (mfn, ret) = (gdb.ReadRegister(arg), gdb.ReadRegister(link));
                 gdb.StepOverBreakpoint(pc);
                 gdb.SetBreakpoint(ret);
                 gdb.Continue(Left(deadline));
@@ -73,7 +76,7 @@ public static class XenPmapTrace
                 gdb.RemoveBreakpoint(ret);
                 if (back != ret)
                     throw new GdbProtocolException($"pmap_map called from {Hex.Format(ret)} stopped at {Hex.Format(back)} before returning");
-                stops.Add(new RealPmapStop(true, mfn, gdb.ReadRegister("x0")));
+                stops.Add(new RealPmapStop(true, mfn, gdb.ReadRegister(arg)));
                 stoppedAt = null;
             }
             else

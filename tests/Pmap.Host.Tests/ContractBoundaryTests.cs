@@ -1,4 +1,4 @@
-using Pmap.Tests.Shared;
+using Pmap.Tests.Plugins;
 
 namespace Pmap.Host.Tests;
 

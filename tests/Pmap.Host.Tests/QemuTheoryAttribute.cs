@@ -2,18 +2,37 @@ using Pmap.Qemu;
 
 namespace Pmap.Host.Tests;
 
-/// <summary>A theory that runs QEMU for every architecture: skipped, naming the first missing Debian package.</summary>
+/// <summary>
+/// A theory that runs QEMU for every bundled architecture: skipped, naming the first missing Debian package. The emulators are
+/// the ones the bundled ports' oracles name (the host learns them from the plugins at run time; a test attribute cannot).
+/// </summary>
 public sealed class QemuTheoryAttribute : TheoryAttribute
 {
+    private static readonly (string Binary, string Package)[] Bundled =
+        [("qemu-system-aarch64", "qemu-system-arm"), ("qemu-system-arm", "qemu-system-arm"), ("qemu-system-x86_64", "qemu-system-x86"),
+            ("qemu-system-riscv64", "qemu-system-misc")];
+
     public QemuTheoryAttribute()
     {
-        foreach (var arch in Enum.GetValues<QemuArch>())
-            if (QemuLocator.MissingReason(QemuTarget.For(arch)) is { } reason)
-            {
-                Skip = reason;
-                return;
-            }
+        Skip = Bundled.Select(b => MissingReason(b.Binary, b.Package)).FirstOrDefault(r => r is not null);
     }
+
+    /// <summary>Why a test that runs <paramref name="binary"/> is skipped, naming its Debian package; null when it is installed.</summary>
+    public static string? MissingReason(string binary, string package) => QemuLocator.MissingReason(new QemuTarget
+    {
+        Regime = default,
+        Binary = binary,
+        DebianPackage = package,
+        MachineArgs = [],
+        RamBase = 0,
+        Registers = new Dictionary<string, ulong>(),
+    });
+}
+
+/// <summary>A fact that runs one QEMU emulator: skipped, naming its Debian package, when it is not installed.</summary>
+public sealed class QemuFactAttribute : FactAttribute
+{
+    public QemuFactAttribute(string binary, string package) => Skip = QemuTheoryAttribute.MissingReason(binary, package);
 }
 
 /// <summary>A fact that boots the real Xen arm64 image named by XEN_ARM64_IMAGE (.ci/run downloads it): skipped without it.</summary>
@@ -21,7 +40,7 @@ public sealed class XenImageFactAttribute : FactAttribute
 {
     public XenImageFactAttribute()
     {
-        if (QemuLocator.MissingReason(QemuTarget.Arm64) is { } reason) Skip = reason;
+        if (QemuTheoryAttribute.MissingReason("qemu-system-aarch64", "qemu-system-arm") is { } reason) Skip = reason;
         else if (Image is null) Skip = "no Xen arm64 image: set XEN_ARM64_IMAGE to xen-4.17-arm64 from xen-hypervisor-4.17-arm64";
     }
 

@@ -2,7 +2,7 @@ using System.Runtime.Loader;
 using Microsoft.Extensions.Configuration;
 using Pmap.Core.Arch;
 using Pmap.Hosting;
-using Pmap.Tests.Shared;
+using Pmap.Tests.Plugins;
 
 namespace Pmap.Core.Tests;
 

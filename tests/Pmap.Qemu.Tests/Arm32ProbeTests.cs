@@ -16,10 +16,10 @@ public class Arm32ProbeTests
         .Map(0x8020_0000, 21, 0x8060_0000 | Block)             // 2 MiB block
         .Map(0xC000_0000, 30, 0x1_4000_0000 | Block);          // 1 GiB block above 4 GiB (40-bit PA)
 
-    [QemuFact(QemuArch.Arm32)]
+    [QemuFact(QemuRegime.Aarch32Hyp)]
     public void Translates_pages_and_blocks_and_reports_fault_levels()
     {
-        Expected.Check(QemuTarget.Arm32, Tables(),
+        Expected.Check(Targets.Aarch32Hyp, Tables(),
             Maps(0x0044_2abc, 0x1234_5abc),
             Maps(0x8020_1234, 0x8060_1234),
             Maps(0x803f_fff8, 0x807f_fff8),
@@ -32,5 +32,5 @@ public class Arm32ProbeTests
 
     [Fact] // checked before QEMU starts
     public void Rejects_vas_wider_than_32_bits() =>
-        Assert.Throws<ArgumentException>(() => MmuProbe.Translate(QemuTarget.Arm32, [], 0x4100_0000, [0x1_0000_0000]));
+        Assert.Throws<ArgumentException>(() => MmuProbe.Translate(Targets.Aarch32Hyp, [], 0x4100_0000, [0x1_0000_0000]));
 }

@@ -15,10 +15,10 @@ public class Arm64ProbeTests
         .Map(0x80_0020_0000, 21, 0x8060_0000 | Block)        // 2 MiB block
         .Map(0xC000_0000, 30, 0x1_4000_0000 | Block);        // 1 GiB block
 
-    [QemuFact(QemuArch.Arm64)]
+    [QemuFact(QemuRegime.Aarch64El2Stage1)]
     public void Translates_pages_and_blocks_and_reports_fault_levels()
     {
-        Expected.Check(QemuTarget.Arm64, Tables(),
+        Expected.Check(Targets.Aarch64El2, Tables(),
             Maps(0x44_2abc, 0x1234_5abc),
             Maps(0x80_0020_1234, 0x8060_1234),
             Maps(0x80_003f_fff8, 0x807f_fff8),

@@ -6,7 +6,7 @@ public class ProbeModelTests
     [Fact]
     public void A_missing_binary_is_named_with_its_debian_package()
     {
-        var absent = QemuTarget.RiscV64 with { Binary = "qemu-system-does-not-exist" };
+        var absent = Targets.RiscVSv39 with { Binary = "qemu-system-does-not-exist" };
         Assert.Null(QemuLocator.Find(absent));
         Assert.Equal("qemu-system-does-not-exist not installed (Debian package qemu-system-misc)", QemuLocator.MissingReason(absent));
         var e = Assert.Throws<QemuNotInstalledException>(() => QemuLocator.Require(absent));
@@ -14,37 +14,37 @@ public class ProbeModelTests
     }
 
     [Theory]
-    [InlineData(QemuArch.Arm64, "qemu-system-aarch64", "qemu-system-arm")]
-    [InlineData(QemuArch.Arm32, "qemu-system-arm", "qemu-system-arm")]
-    [InlineData(QemuArch.X86_64, "qemu-system-x86_64", "qemu-system-x86")]
-    [InlineData(QemuArch.RiscV64, "qemu-system-riscv64", "qemu-system-misc")]
-    public void Each_target_knows_its_binary_and_package(QemuArch arch, string binary, string package)
+    [InlineData(QemuRegime.Aarch64El2Stage1, "qemu-system-aarch64", "qemu-system-arm")]
+    [InlineData(QemuRegime.Aarch32Hyp, "qemu-system-arm", "qemu-system-arm")]
+    [InlineData(QemuRegime.X86FourLevelPaging, "qemu-system-x86_64", "qemu-system-x86")]
+    [InlineData(QemuRegime.RiscVSatp, "qemu-system-riscv64", "qemu-system-misc")]
+    public void Each_ports_oracle_names_its_binary_and_package(QemuRegime regime, string binary, string package)
     {
-        var target = QemuTarget.For(arch);
-        Assert.Equal((arch, binary, package), (target.Arch, target.Binary, target.DebianPackage));
+        var target = Targets.For(regime);
+        Assert.Equal((regime, binary, package), (target.Regime, target.Binary, target.DebianPackage));
     }
 
     [Fact]
     public void Table_windows_leave_out_holes_and_the_probe_scratch()
     {
         Assert.Equal([new PhysWindow(0, 0xA_0000), new PhysWindow(0x10_0000, 0x3FF0_0000 - 0x10_0000)],
-            QemuTarget.X86_64.TableWindows);
-        Assert.True(QemuTarget.X86_64.IsGuestRam(0x9_F000, 0x1000));
-        Assert.False(QemuTarget.X86_64.IsGuestRam(0x9_F800, 0x1000));
-        Assert.False(QemuTarget.X86_64.IsGuestRam(0xB_8000));
+            Targets.X86.TableWindows);
+        Assert.True(Targets.X86.IsGuestRam(0x9_F000, 0x1000));
+        Assert.False(Targets.X86.IsGuestRam(0x9_F800, 0x1000));
+        Assert.False(Targets.X86.IsGuestRam(0xB_8000));
 
-        Assert.Equal([new PhysWindow(0x4000_0000, 0x3FF0_0000)], QemuTarget.Arm64.TableWindows);
-        Assert.True(QemuTarget.Arm32.IsGuestRam(0x4000_0000, 0x1000));
-        Assert.False(QemuTarget.Arm32.IsGuestRam(0x3FFF_F000, 0x1000));
-        Assert.False(QemuTarget.Arm64.IsGuestRam(QemuTarget.Arm64.Scratch.Base));
-        Assert.True(QemuTarget.RiscV64.IsGuestRam(0x8000_0000));
-        Assert.False(QemuTarget.RiscV64.IsGuestRam(0x7FFF_F000));
+        Assert.Equal([new PhysWindow(0x4000_0000, 0x3FF0_0000)], Targets.Aarch64El2.TableWindows);
+        Assert.True(Targets.Aarch32Hyp.IsGuestRam(0x4000_0000, 0x1000));
+        Assert.False(Targets.Aarch32Hyp.IsGuestRam(0x3FFF_F000, 0x1000));
+        Assert.False(Targets.Aarch64El2.IsGuestRam(Targets.Aarch64El2.Scratch.Base));
+        Assert.True(Targets.RiscVSv39.IsGuestRam(0x8000_0000));
+        Assert.False(Targets.RiscVSv39.IsGuestRam(0x7FFF_F000));
     }
 
     [Fact]
     public void Qemu_listens_on_unix_sockets_only()
     {
-        var args = QemuInstance.Arguments(QemuTarget.Arm64, new QemuInstanceOptions { ExtraArgs = ["-kernel", "xen"] }, "/d");
+        var args = QemuInstance.Arguments(Targets.Aarch64El2, new QemuInstanceOptions { ExtraArgs = ["-kernel", "xen"] }, "/d");
         Assert.Contains("socket,id=gdb0,path=/d/gdb.sock,server=on,wait=off", args);
         Assert.Contains("unix:/d/qmp.sock,server=on,wait=off", args);
         Assert.DoesNotContain(args, a => a.Contains("tcp") || a == "-s");

@@ -7,8 +7,8 @@ namespace Pmap.Qemu.Tests;
 /// </summary>
 public sealed class QemuFactAttribute : FactAttribute
 {
-    public QemuFactAttribute(QemuArch arch)
+    public QemuFactAttribute(QemuRegime regime)
     {
-        if (QemuLocator.MissingReason(QemuTarget.For(arch)) is { } reason) Skip = reason;
+        if (QemuLocator.MissingReason(Targets.For(regime)) is { } reason) Skip = reason;
     }
 }

@@ -3,12 +3,12 @@ namespace Pmap.Qemu.Tests;
 /// <summary>A real QEMU: sockets, registers by name, bulk physical reads, clean-up.</summary>
 public class QemuInstanceTests
 {
-    [QemuFact(QemuArch.Arm64)]
+    [QemuFact(QemuRegime.Aarch64El2Stage1)]
     public void Reads_registers_by_name_and_physical_memory_in_bulk_then_cleans_up()
     {
         string directory;
         int pid;
-        using (var qemu = QemuInstance.Start(QemuTarget.Arm64))
+        using (var qemu = QemuInstance.Start(Targets.Aarch64El2))
         {
             directory = qemu.Directory;
             pid = qemu.ProcessId;
@@ -30,26 +30,26 @@ public class QemuInstanceTests
         Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid));
     }
 
-    [QemuFact(QemuArch.X86_64)]
+    [QemuFact(QemuRegime.X86FourLevelPaging)]
     public void Exposes_the_x86_control_registers()
     {
-        using var qemu = QemuInstance.Start(QemuTarget.X86_64);
+        using var qemu = QemuInstance.Start(Targets.X86);
         foreach (var name in new[] { "cr0", "cr3", "cr4", "efer" }) Assert.NotNull(qemu.Gdb.Description.Find(name));
         Assert.Equal(0x6000_0010UL, qemu.ReadRegister("cr0")); // reset value: CD | NW | ET
     }
 
-    [QemuFact(QemuArch.RiscV64)]
+    [QemuFact(QemuRegime.RiscVSatp)]
     public void Exposes_the_riscv_csrs_and_privilege()
     {
-        using var qemu = QemuInstance.Start(QemuTarget.RiscV64);
+        using var qemu = QemuInstance.Start(Targets.RiscVSv39);
         foreach (var name in new[] { "satp", "pmpcfg0", "pmpaddr0", "priv" }) Assert.NotNull(qemu.Gdb.Description.Find(name));
         Assert.Equal(3UL, qemu.ReadRegister("priv")); // M-mode at reset
     }
 
-    [QemuFact(QemuArch.Arm32)]
+    [QemuFact(QemuRegime.Aarch32Hyp)]
     public void Serial_output_is_captured_to_a_file()
     {
-        using var qemu = QemuInstance.Start(QemuTarget.Arm32, new QemuInstanceOptions { CaptureSerial = true });
+        using var qemu = QemuInstance.Start(Targets.Aarch32Hyp, new QemuInstanceOptions { CaptureSerial = true });
         Assert.Equal("", qemu.SerialOutput);
         Assert.True(File.Exists(Path.Combine(qemu.Directory, "serial.log")));
     }

@@ -3,10 +3,10 @@ namespace Pmap.Qemu.Tests;
 /// <summary>An exception inside a probe stub stops at a breakpoint on its vector instead of running away.</summary>
 public class StubFaultTests
 {
-    [QemuFact(QemuArch.Arm64)]
+    [QemuFact(QemuRegime.Aarch64El2Stage1)]
     public void Arm64_undefined_instruction_stops_at_the_current_el_sync_vector()
     {
-        using var qemu = QemuInstance.Start(QemuTarget.Arm64);
+        using var qemu = QemuInstance.Start(Targets.Aarch64El2);
         ulong code = qemu.Target.Scratch.Base;
         // msr vbar_el3, x10 (as the probe stub starts), then udf #0.
         qemu.Gdb.WriteMemory(code, new ArmStub([0xD51EC00A, 0x00000000], 0, 0).Bytes());
@@ -21,10 +21,10 @@ public class StubFaultTests
         Assert.Equal(0UL, qemu.ReadRegister("ESR_EL3") >> 26); // EC 0: unknown reason
     }
 
-    [QemuFact(QemuArch.Arm32)]
+    [QemuFact(QemuRegime.Aarch32Hyp)]
     public void Arm32_undefined_instruction_stops_at_the_undefined_vector()
     {
-        using var qemu = QemuInstance.Start(QemuTarget.Arm32);
+        using var qemu = QemuInstance.Start(Targets.Aarch32Hyp);
         ulong code = qemu.Target.Scratch.Base;
         qemu.Gdb.WriteMemory(code, new ArmStub([0xE7F000F0], 0, 0).Bytes()); // udf #0
         MmuProbe.InstallFaultStops(qemu.Gdb, arm64: false, code);

@@ -18,10 +18,10 @@ public class X86ProbeTests
         .Map(0xFFFF_8000_0040_0000, 12, 0x5000 | Page)        // upper half
         .Map(0x44_5000, 12, 0x7000 | 0x5);                    // user, read-only, A/D clear: the debug walk allows it
 
-    [QemuFact(QemuArch.X86_64)]
+    [QemuFact(QemuRegime.X86FourLevelPaging)]
     public void Translates_4k_2m_1g_pages_and_reports_unmapped()
     {
-        Expected.Check(QemuTarget.X86_64, Tables(),
+        Expected.Check(Targets.X86, Tables(),
             Maps(0x44_2abc, 0x1234_5abc),
             Maps(0x80_0020_1234, 0x8060_1234),
             Maps(0x80_003f_fff8, 0x807f_fff8),
@@ -39,7 +39,7 @@ public class X86ProbeTests
     public void Refuses_pages_in_the_legacy_hole()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            MmuProbe.Translate(QemuTarget.X86_64, [new TablePage(0xB_8000, new ulong[512])], 0xB_8000, [0]));
+            MmuProbe.Translate(Targets.X86, [new TablePage(0xB_8000, new ulong[512])], 0xB_8000, [0]));
         Assert.Contains("0xa0000", e.Message);
     }
 }

@@ -15,7 +15,7 @@ public class ExportTests
         var (m, landmarks) = Verifier.Run(model, VerifyScenario.Boot);
         var snapshot = TableExport.Export(m);
         Assert.Equal(m.Cpu.Root, snapshot.Root);
-        var target = VerifyTargets.For(arch)!;
+        var target = VerifyTargets.For(model);
         var placed = TableExport.Place(snapshot, m.Codec, m.Format, target);
         Assert.All(placed.Tables.Tables, t => Assert.True(target.IsGuestRam(t.Pa.Value, Page.Size)));
         Assert.Equal(snapshot.Tables.Count, placed.Tables.Tables.Select(t => t.Pa).Distinct().Count());
@@ -38,10 +38,12 @@ public class ExportTests
     public void Boot_tables_outside_probe_ram_are_moved()
     {
         // x86's default RAM starts at 4 GiB, beyond QEMU's 1 GiB: the boot allocator's pages must move.
-        var (m, _) = Verifier.Run(Models.Model("x86"), VerifyScenario.Boot);
-        var placed = TableExport.Place(TableExport.Export(m), m.Codec, m.Format, QemuTarget.X86_64);
+        var model = Models.Model("x86");
+        var (m, _) = Verifier.Run(model, VerifyScenario.Boot);
+        var target = VerifyTargets.For(model);
+        var placed = TableExport.Place(TableExport.Export(m), m.Codec, m.Format, target);
         Assert.NotEmpty(placed.Moves);
-        Assert.All(placed.Moves.Keys, from => Assert.False(QemuTarget.X86_64.IsGuestRam(from)));
+        Assert.All(placed.Moves.Keys, from => Assert.False(target.IsGuestRam(from)));
     }
 
     [Theory]

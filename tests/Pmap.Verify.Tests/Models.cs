@@ -34,7 +34,7 @@ public sealed class QemuTheoryAttribute : TheoryAttribute
 {
     public QemuTheoryAttribute(params string[] archs)
     {
-        var missing = archs.Select(a => VerifyTargets.For(a)!).Select(QemuLocator.MissingReason).FirstOrDefault(r => r is not null);
+        var missing = archs.Select(a => VerifyTargets.For(Models.Model(a))).Select(QemuLocator.MissingReason).FirstOrDefault(r => r is not null);
         if (missing is not null) Skip = missing;
     }
 }
@@ -44,6 +44,6 @@ public sealed class QemuFactAttribute : FactAttribute
 {
     public QemuFactAttribute(string arch)
     {
-        if (QemuLocator.MissingReason(VerifyTargets.For(arch)!) is { } reason) Skip = reason;
+        if (QemuLocator.MissingReason(VerifyTargets.For(Models.Model(arch))) is { } reason) Skip = reason;
     }
 }

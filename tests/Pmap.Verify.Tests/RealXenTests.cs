@@ -13,7 +13,7 @@ public sealed class XenImageFactAttribute : FactAttribute
 
     public XenImageFactAttribute()
     {
-        if (QemuLocator.MissingReason(QemuTarget.Arm64) is { } reason) Skip = reason;
+        if (QemuLocator.MissingReason(VerifyTargets.For(Models.Model("arm64"))) is { } reason) Skip = reason;
         else if (Image is null) Skip = $"no Xen arm64 image: set {Variable} to xen-4.17-arm64 from xen-hypervisor-4.17-arm64";
     }
 
@@ -37,7 +37,8 @@ public class RealXenTests
     [XenImageFact]
     public void Xen_boots_to_its_power_off_with_its_tables_in_place()
     {
-        var (ttbr, console) = XenBoot.Run(XenImageFactAttribute.Image!, (q, s) => (s.Ttbr0El2, s.Console));
+        var oracle = VerifyTargets.Oracle(Models.Model("arm64"));
+        var (ttbr, console) = XenBoot.Run(VerifyTargets.For(oracle), oracle.XenBoot!, XenImageFactAttribute.Image!, (q, s) => (s.Root, s.Console));
         Assert.Contains("noreboot", console);
         Assert.Equal(0x4032_B000UL, ttbr & 0xFFFF_FFFF_F000); // xen_pgtable in 4.17.7's xen-syms map
     }
@@ -57,7 +58,7 @@ public class RealXenComparisonTests
     public void The_model_and_xen_4_17_tables_compared_entry_by_entry()
     {
         var report = RealXenCheck.Run(Models.Model("arm64", "xen-4.17"), XenImageFactAttribute.Image!);
-        Assert.Equal(0x4032_B000UL, report.Ttbr0El2 & 0xFFFF_FFFF_F000);
+        Assert.Equal(0x4032_B000UL, report.Root & 0xFFFF_FFFF_F000);
         var real = report.Comparison.Pairs.ToDictionary(p => p.Table, p => p.Real.Value);
         Assert.Equal((0x4032_B000UL, 0x4032_A000UL, 0x4032_9000UL, 0x4032_8000UL, 0x4029_7000UL),
             (real["xen_pgtable"], real["xen_first"], real["xen_second"], real["xen_xenmap"], real["xen_fixmap"]));

@@ -2,7 +2,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
 
-namespace Pmap.Tests.Shared;
+namespace Pmap.Tests.Plugins;
 
 /// <summary>What a published plugin folder holds, read the way the loader reads it: its deps.json and its assemblies' metadata.</summary>
 public static class PublishedPlugin
