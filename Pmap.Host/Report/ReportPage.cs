@@ -25,7 +25,7 @@ public static class ReportPage
         """ + """
         .diff{background:#fff3b0}.note{color:#a04000}.legend span{display:inline-block;padding:0 6px;margin-right:6px}
         nav.toc{background:#f4f6fa;border:1px solid #ccd;padding:6px 14px;margin:12px 0}nav.toc ol{margin:4px 0;padding-left:22px}
-        nav.toc li li{display:inline;margin-right:12px}nav.toc ul{padding-left:0;margin:0}
+        nav.toc ul{display:inline;padding-left:10px;margin:0}nav.toc li li{display:inline;margin-right:10px}
         table.summary td.bad{background:#fadbd8;font-weight:bold}table.summary td.ok{background:#e0f2e0}
         [data-decode]{cursor:pointer}[data-decode]:hover rect{stroke:#c0392b;stroke-width:2}
         #decode{position:fixed;right:12px;bottom:12px;max-width:min(560px,92vw);max-height:45vh;overflow:auto;background:#fff;
