@@ -21,7 +21,7 @@ public static class ReportCommand
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var frame = c.OneMfn(p.GetValue(mfn)!, "report");
-            var models = ModelSelection.Models(c, c.Global.Arch, profileEverywhere: true, defaultFirst: false);
+            var models = ModelSelection.Models(c, c.Global.Arch, profileEverywhere: true, defaultFirst: true);
             var path = p.GetValue(output);
             var bytes = OutputFile.Write("-o", path, file => ReportPage.Write(file, models, frame));
             var dto = new ReportDto(Path.GetFullPath(path!), models.Select(m => $"{m.Name}:{m.Profile}").ToList(), bytes);

@@ -23,6 +23,7 @@ public static class PteSvg
             var fill = field.Value == 0 ? "#ffffff" : n++ % 2 == 0 ? "#d6e6fa" : "#fae3c8";
             var name = w >= field.Name.Length * 6.2 ? field.Name : Abbrev(field.Name, w);
             g.Add(Group(Data("field", field.Name), Data("bits", field.Bits),
+                Data("decode", $"{field.Name} [{field.Bits}] = {Hex.Format(field.Value)}\n{field.Meaning}\nof {Hex.Format(pte.Raw)}"),
                 Rect(X(field.High), top, w, height, fill, $"{field.Name} [{field.Bits}] = {Hex.Format(field.Value)}: {field.Meaning}"),
                 Text(X(field.High) + w / 2, top + 16, name, "middle", 9),
                 Text(X(field.High) + w / 2, top + 31, Hex.Format(field.Value).Length * 5 <= w ? Hex.Format(field.Value) : "…", "middle", 8,

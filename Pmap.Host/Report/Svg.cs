@@ -8,9 +8,13 @@ public static class Svg
 {
     public static readonly XNamespace Ns = "http://www.w3.org/2000/svg";
 
+    /// <summary>Monospace, so a label's width is its length times <see cref="LabelRows.CharWidth"/> (the ruler's layout relies on it).</summary>
+    public const string MonospaceFonts = "DejaVu Sans Mono, Liberation Mono, Menlo, Consolas, monospace";
+
     public static XElement Root(double width, double height, string label, params object?[] content) =>
         new(Ns + "svg", new XAttribute("width", N(width)), new XAttribute("height", N(height)),
             new XAttribute("viewBox", $"0 0 {N(width)} {N(height)}"), new XAttribute("role", "img"), new XAttribute("aria-label", label),
+            new XAttribute("font-family", MonospaceFonts),
             new XElement(Ns + "title", label), content);
 
     public static XElement Rect(double x, double y, double w, double h, string fill, string? title = null, params object?[] extra) =>

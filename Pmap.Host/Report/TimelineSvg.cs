@@ -12,7 +12,8 @@ namespace Pmap.Host.Report;
 /// </summary>
 public static class TimelineSvg
 {
-    public static XElement Draw(string arch, IReadOnlyList<PmapStep> steps)
+    /// <param name="decode">What a click on an event shows (the report's decode panel); none for a picture alone.</param>
+    public static XElement Draw(string arch, IReadOnlyList<PmapStep> steps, Func<TraceEvent, string>? decode = null)
     {
         const double row = 22, left = 10;
         var g = Group();
@@ -31,6 +32,7 @@ public static class TimelineSvg
                 var kind = TraceEvent.KindName(e.Kind);
                 var hazard = e.Kind is TraceKind.Hazard or TraceKind.Missing;
                 g.Add(Group(Data("event", kind), Data("index", count), hazard ? Data("hazard", e.Rule ?? kind) : null,
+                    decode is null ? null : Data("decode", decode(e)),
                     Line(left + 8, y - 8, left + 8, y + row - 8, "#aab"),
                     Rect(left + 20, y, 120, row - 4, Colour(kind), kind),
                     Text(left + 80, y + 13, kind, "middle", 10, hazard ? new XAttribute("fill", "#ffffff") : null),

@@ -31,6 +31,27 @@ public static class CompareView
             map.First(e => e.Kind == "pte-write").Op!, unmap.FirstOrDefault(e => e.Kind == "tlb-flush")?.Op, model.CommonCode.Name);
     }
 
+    /// <summary>The rows of the comparison, named as the CLI shows them; the report's side-by-side table uses the same.</summary>
+    public static IReadOnlyList<(string Name, Func<CompareArchDto, string> Value)> Rows { get; } =
+    [
+        ("paging levels", a => $"{a.Levels}"),
+        ("VA / PA bits", a => $"{a.VaBits} / {a.PaBits}"),
+        ("fixmap grows", a => a.SlotDirection),
+        ("fix_to_virt(0)", a => a.FixmapBase),
+        ("FIXADDR_START..TOP", a => $"{a.FixaddrStart} .. {a.FixaddrTop}"),
+        ("PMAP slots", a => $"{a.PmapSlots[0].Slot}..{a.PmapSlots[^1].Slot}"),
+        ("first PMAP VA", a => a.PmapSlots[0].Va),
+        ("last PMAP VA", a => a.PmapSlots[^1].Va),
+        ("leaf table", a => a.LeafTable),
+        ("PTE written", a => a.Pte),
+        ("PTE store", a => a.StoreOp),
+        ("arch_pmap_map", a => string.Join("; ", a.MapOps)),
+        ("arch_pmap_unmap", a => string.Join("; ", a.UnmapOps)),
+        ("TLB flush on map / unmap", a => $"{(a.FlushOnMap ? "yes" : "no")} / {(a.FlushOnUnmap ? "yes" : "no")}"),
+        ("TLB may cache invalid entries", a => a.CachesInvalidEntries ? "yes" : "no"),
+        ("pmap.c revision", a => a.PmapCode),
+    ];
+
     public static void Render(IAnsiConsole c, CompareDto dto)
     {
         // The legend names the mark actually shown: yellow where there is colour, a trailing * where there is none.
@@ -38,24 +59,7 @@ public static class CompareView
         c.MarkupLine($"pmap_map({dto.Mfn}) on each architecture; {(color ? "[yellow]yellow[/] marks" : "* marks")} " +
             "a value that differs from the first column.");
         var archs = dto.Architectures;
-        var rows = new List<(string Name, Func<CompareArchDto, string> Value)>();
-        void Row(string name, Func<CompareArchDto, string> value) => rows.Add((name, value));
-        Row("paging levels", a => $"{a.Levels}");
-        Row("VA / PA bits", a => $"{a.VaBits} / {a.PaBits}");
-        Row("fixmap grows", a => a.SlotDirection);
-        Row("fix_to_virt(0)", a => a.FixmapBase);
-        Row("FIXADDR_START..TOP", a => $"{a.FixaddrStart} .. {a.FixaddrTop}");
-        Row("PMAP slots", a => $"{a.PmapSlots[0].Slot}..{a.PmapSlots[^1].Slot}");
-        Row("first PMAP VA", a => a.PmapSlots[0].Va);
-        Row("last PMAP VA", a => a.PmapSlots[^1].Va);
-        Row("leaf table", a => a.LeafTable);
-        Row("PTE written", a => a.Pte);
-        Row("PTE store", a => a.StoreOp);
-        Row("arch_pmap_map", a => string.Join("; ", a.MapOps));
-        Row("arch_pmap_unmap", a => string.Join("; ", a.UnmapOps));
-        Row("TLB flush on map / unmap", a => $"{(a.FlushOnMap ? "yes" : "no")} / {(a.FlushOnUnmap ? "yes" : "no")}");
-        Row("TLB may cache invalid entries", a => a.CachesInvalidEntries ? "yes" : "no");
-        Row("pmap.c revision", a => a.PmapCode);
+        var rows = Rows;
         string Cell(CompareArchDto a, Func<CompareArchDto, string> value)
         {
             var v = Markup.Escape(value(a));
