@@ -45,7 +45,7 @@ public static class OutputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PmapUsageException($"{option} '{target}': cannot write in {folder}: {e.Message}");
+            throw new PmapUsageException($"{option} '{target}': cannot write in {folder}: {Reason(e, temp)}");
         }
         try
         {
@@ -61,7 +61,7 @@ public static class OutputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PmapEnvironmentException($"{option} '{target}': writing failed, the file is left as it was: {e.Message}");
+            throw new PmapEnvironmentException($"{option} '{target}': writing failed, the file is left as it was: {Reason(e, temp)}");
         }
         finally
         {
@@ -92,6 +92,15 @@ public static class OutputFile
             throw new PmapEnvironmentException($"{option} '{target}': writing failed: {e.Message}");
         }
     }
+
+    /// <summary>Why, in the user's terms: the temporary file is pmap's business, not a name to show.</summary>
+    private static string Reason(Exception e, string temp) => e switch
+    {
+        DirectoryNotFoundException => "no such folder",
+        FileNotFoundException => "no file can be created there",
+        UnauthorizedAccessException => "permission denied",
+        _ => e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace(temp, "its temporary file", StringComparison.Ordinal),
+    };
 
     private static long WriteAll(Stream stream, Action<TextWriter> write)
     {

@@ -164,6 +164,19 @@ public sealed partial class PluginCatalog
             RefuseIfNotDotNet(path);
             throw;
         }
+        try
+        {
+            Accept(assembly, path, source, configuration);
+        }
+        catch (Exception e) when (PluginFramework.Mismatch(assembly) is { } mismatch)
+        {
+            // Built for another .NET: that is what to fix, whatever broke first.
+            throw new PluginLoadException($"{mismatch}; {Describe(e)}");
+        }
+    }
+
+    private void Accept(Assembly assembly, string path, PluginSource source, IConfiguration configuration)
+    {
         var assemblyName = assembly.GetName();
         RefuseEarlierContract(assembly);
         Type[] types;
@@ -173,7 +186,7 @@ public sealed partial class PluginCatalog
         }
         catch (ReflectionTypeLoadException e)
         {
-            var first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
+            var first = FirstLine(e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message);
             throw new PluginLoadException(
                 $"its types cannot be loaded (built against other versions of Pmap.Port or Microsoft.Extensions?): {first}");
         }

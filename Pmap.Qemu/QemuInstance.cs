@@ -107,13 +107,18 @@ public sealed class QemuInstance : IDisposable
         }
         catch (Exception e)
         {
+            // A QEMU that ended is the reason, not the socket it never opened (a killed one may still be reaped: wait a little).
+            var why = process.WaitForExit(TimeSpan.FromMilliseconds(200)) ? Ended(process.ExitCode) : e.Message.Split('\n')[0];
             var output = instance.ProcessOutput;
             instance.Dispose();
             var said = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            throw new QemuFailedException(
-                $"{target.Binary} did not come up: {e.Message.Split('\n')[0]}" + (said is null ? "" : $" (it said: {said})"), e);
+            throw new QemuFailedException($"{target.Binary} did not come up: {why}" + (said is null ? "" : $" (it said: {said})"), e);
         }
     }
+
+    /// <summary>How a child ended: .NET gives 128 + the signal's number for one a signal killed.</summary>
+    private static string Ended(int exitCode) =>
+        exitCode > 128 ? $"it was killed by signal {exitCode - 128}" : $"it exited with code {exitCode}";
 
     /// <summary>The command line (after the binary) for a target, with sockets in <paramref name="directory"/>.</summary>
     public static IReadOnlyList<string> Arguments(QemuTarget target, QemuInstanceOptions options, string directory)

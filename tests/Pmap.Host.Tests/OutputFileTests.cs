@@ -95,6 +95,18 @@ public class OutputFileTests
         Assert.Equal("pmap: -o needs a file path", r.Err.Trim());
     }
 
+    /// <summary>Case 7: a folder that does not exist is said so, the path escaped, and pmap's temporary file never named.</summary>
+    [Fact]
+    public void A_missing_folder_is_one_escaped_line_without_the_temporary_name()
+    {
+        var missing = Path.Combine(Folder(), "gone", "r\u001b[2J.html");
+        var r = Cli.Process(null, "report", "--arch", "x86", "-o", missing, "--json");
+        Assert.Equal((2, "usage"), (r.Code, Kind(r)));
+        var line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.EndsWith("r\\e[2J.html': cannot write in " + Path.GetDirectoryName(missing) + ": no such folder", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", line, StringComparison.Ordinal);
+    }
+
     /// <summary>Case 11: a link is written through to its target, atomically, and stays a link; bytes is what was written.</summary>
     [Fact]
     public void A_link_is_written_through_and_bytes_is_what_was_written()

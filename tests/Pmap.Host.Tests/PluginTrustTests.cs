@@ -37,6 +37,22 @@ public class PluginTrustTests
         Assert.DoesNotContain("target of an invocation", r.Err);
     }
 
+    /// <summary>Case 13, out of memory: the runtime's own OutOfMemoryException in the constructor; the bundled plugins still load.</summary>
+    [Fact]
+    public void A_constructor_out_of_memory_is_reported_and_the_other_plugins_load()
+    {
+        var r = Cli.Process(new Dictionary<string, string> { ["HOSTILE_PLUGIN"] = "oom" }, "arch", "list", "--json", "--plugins", Cli.HostilePlugins);
+        Assert.Equal(0, r.Code);
+        var failure = Assert.Single(r.Json.GetProperty("failures").EnumerateArray()).GetProperty("error").GetString();
+        Assert.StartsWith("Plugin's constructor threw OutOfMemoryException: ", failure, StringComparison.Ordinal);
+        var names = r.Json.GetProperty("architectures").EnumerateArray().Select(a => a.GetProperty("name").GetString()).ToList();
+        Assert.Contains("arm64", names);
+        Assert.DoesNotContain("hostile", names);
+        var line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("pmap: plugin ", line, StringComparison.Ordinal);
+        Assert.EndsWith(failure, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_plugin_throwing_in_a_hook_is_one_line_naming_the_exception()
     {

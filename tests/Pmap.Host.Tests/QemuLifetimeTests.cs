@@ -38,13 +38,13 @@ public class QemuLifetimeTests
     }
 
     [Theory]
-    [InlineData("kill -9 $$")]
-    [InlineData("echo 'qemu: cannot set up guest memory' >&2; exit 1")]
-    [InlineData("kill -STOP $$")] // stopped: it never opens its sockets, and pmap gives up after its start timeout
-    public void Qemu_killed_or_failing_is_an_environment_error(string script)
+    [InlineData("kill -9 $$", ": it was killed by signal 9")]
+    [InlineData("echo 'qemu: cannot set up guest memory' >&2; exit 1", ": it exited with code 1 (it said: qemu: cannot set up guest memory)")]
+    [InlineData("kill -STOP $$", "")] // stopped: it never opens its sockets, and pmap gives up after its start timeout
+    public void Qemu_killed_or_failing_is_an_environment_error(string script, string reason)
     {
         var line = Environment(Cli.Process(FakeQemu(script), "verify", "--arch", "arm64", "--json"));
-        Assert.StartsWith("pmap: QEMU: qemu-system-aarch64 did not come up", line, StringComparison.Ordinal);
+        Assert.StartsWith("pmap: QEMU: qemu-system-aarch64 did not come up" + reason, line, StringComparison.Ordinal);
     }
 
     [Theory]

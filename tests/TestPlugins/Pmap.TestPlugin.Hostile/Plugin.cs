@@ -6,7 +6,8 @@ namespace Pmap.TestPlugin.Hostile;
 
 /// <summary>
 /// Architecture "hostile": a plugin that misbehaves as HOSTILE_PLUGIN asks (a comma-separated list): "ctor" throws from its
-/// entry type's constructor (a message of two lines), "map" throws from arch_pmap_map, "console" writes to the console
+/// entry type's constructor (a message of two lines), "oom" runs out of memory there (an array past the runtime's largest,
+/// refused before anything is allocated), "map" throws from arch_pmap_map, "console" writes to the console
 /// while loading and in its hooks, "recurse" recurses without end in arch_pmap_map. Unset, it is a plain test architecture.
 /// </summary>
 public sealed class Plugin : TestArchPlugin
@@ -17,6 +18,7 @@ public sealed class Plugin : TestArchPlugin
         : base(() => new FakeArchitecture("hostile", hook: Hook))
     {
         if (Asked.Contains("ctor")) throw new InvalidOperationException("the hostile constructor failed\nand said so on a second line");
+        if (Asked.Contains("oom")) GC.KeepAlive(new byte[Array.MaxLength + 1L]);
         if (Asked.Contains("console")) Console.WriteLine("hostile: hello from the constructor");
     }
 
