@@ -33,26 +33,18 @@ public sealed record ArmProfile(
 /// <summary>The Arm profiles, derived once for both ports from <see cref="ArmReleases"/>: they differ in layout and BITS_PER_LONG.</summary>
 public static class ArmProfiles
 {
-    /// <summary>
-    /// The newest release first (the default), upstream, seed-v3, the branch aliases (xen-4.18 = newest 4.18.z), then
-    /// every release from 4.17.0 up.
-    /// </summary>
+    /// <summary>Every release and upstream in <see cref="ReleaseProfiles"/>' order, with seed-v3 after upstream.</summary>
     public static IReadOnlyList<ArmProfile> For(IReadOnlyDictionary<ArmLayoutEra, ArmLayout> layouts, int bitsPerLong)
     {
-        var byRelease = ArmReleases.All.ToDictionary(r => r.Release, r => From(r, layouts[r.Layout.Value]));
+        ArmProfile Of(ArmRelease r) => From(r, layouts[r.Layout.Value]);
         // The v3 patch as posted (Feb 2022): 4.17.0's Arm side under v3's pmap.c, whose bitmap is one unsigned long.
-        var seedV3 = byRelease["4.17.0"] with
+        var seedV3 = Of(ArmReleases.All[0]) with
         {
             Name = "seed-v3",
             Summary = $"[PATCH v3 14/19] as posted: local_irq_save, one {bitsPerLong}-bit unsigned long bitmap",
             CommonCode = PmapCommonVariant.SeedV3(bitsPerLong),
         };
-        var releases = ArmReleases.All.Select(r => r.Release).Where(r => r != XenRelease.Upstream).ToList();
-        var aliases = XenRelease.BranchAliases(releases)
-            .Select(a => byRelease[a.Release] with { Name = a.Alias, Summary = $"{XenRelease.ProfileName(a.Release)}, the newest {a.Alias[4..]}.z" });
-        var newest = byRelease[ArmReleases.Newest.Release];
-        var older = releases.Where(r => r != newest.Release.Release).Select(r => byRelease[r]);
-        return [newest, byRelease[XenRelease.Upstream], seedV3, .. aliases, .. older];
+        return ReleaseProfiles.Ordered(ArmReleases.All, r => r.Tag, Of, (p, name, summary) => p with { Name = name, Summary = summary }, seedV3);
     }
 
     private static ArmProfile From(ArmRelease r, ArmLayout layout)
@@ -60,8 +52,7 @@ public static class ArmProfiles
         var (before, after) = r.LocalFlush.Value == ArmLocalFlush.Sy ? ("dsb sy", "dsb sy") : ("dsb nshst", "dsb nsh");
         var common = r.FixNames.Value ? PmapCommonVariant.Upstream : PmapCommonVariant.Release417;
         var name = XenRelease.ProfileName(r.Release);
-        var what = r.Release == XenRelease.Upstream ? $"staging {ArmReleases.UpstreamCommit}" : $"RELEASE-{r.Release}";
-        var summary = $"{what}: FIXADDR_TOP {(r.FixaddrTopFixed.Value ? "fixed" : "off by one")}, " +
+        var summary = $"{ReleaseProfiles.Origin(r.Tag)}: FIXADDR_TOP {(r.FixaddrTopFixed.Value ? "fixed" : "off by one")}, " +
                       $"{(r.IsbAfterPmapWrite.Value ? "isb" : "no isb")} after the PMAP store, {before}/{after} flush";
         return new ArmProfile(name, summary, layout, !r.FixaddrTopFixed.Value, r.IsbAfterPmapWrite.Value, r.IsbAfterPtUpdate.Value,
             before, after, common, r.FixNames.Value, r);

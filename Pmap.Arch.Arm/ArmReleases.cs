@@ -27,90 +27,23 @@ public enum ArmLayoutEra
 }
 
 /// <summary>What one Xen release is on Arm: each fact with the commit that gave it its value.</summary>
-public sealed record ArmRelease(string Release, string Commit, XenFact<bool> FixaddrTopFixed, XenFact<bool> IsbAfterPmapWrite,
+public sealed record ArmRelease(XenTag Tag, XenFact<bool> FixaddrTopFixed, XenFact<bool> IsbAfterPmapWrite,
     XenFact<bool> IsbAfterPtUpdate, XenFact<ArmLocalFlush> LocalFlush, XenFact<bool> RepeatTlbi, XenFact<ArmLayoutEra> Layout,
-    XenFact<bool> FixNames, XenFact<string> PmapC);
+    XenFact<bool> FixNames, XenFact<string> PmapC)
+{
+    /// <summary>4.18.4, or upstream.</summary>
+    public string Release => Tag.Release;
+
+    /// <summary>The commit the release was read at.</summary>
+    public string Commit => Tag.Commit;
+}
 
 /// <summary>
-/// Every Arm release from 4.17.0 to the newest tag, and staging as upstream: the facts read at each tag
-/// (docs/XEN_FACTS.md, the release matrix), and each fact's timeline, from which the tests re-derive every row.
+/// Every Arm release from 4.17.0 to the newest tag, and staging as upstream (docs/XEN_FACTS.md, the release matrix): each
+/// row computed from the tag list (<see cref="XenTags"/>) and each fact's timeline, the one place a fact is stated.
 /// </summary>
 public static class ArmReleases
 {
-    /// <summary>The staging commit upstream was read at (2026-08-20).</summary>
-    public const string UpstreamCommit = "c447b7308b13";
-
-    public static IReadOnlyList<ArmRelease> All { get; } =
-    [
-        R("4.17.0", "11560248ffda", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Sy, "c9a82940afb2"),
-            F(false, "c9a82940afb2"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.17.1", "0880df6f5f90", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Sy, "c9a82940afb2"),
-            F(false, "c9a82940afb2"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.17.2", "322a20add00a", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Sy, "c9a82940afb2"),
-            F(false, "c9a82940afb2"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.17.3", "949a4aad4176", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Sy, "c9a82940afb2"),
-            F(false, "c9a82940afb2"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.17.4", "d530627aaa9b", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Sy, "c9a82940afb2"),
-            F(false, "c9a82940afb2"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.17.5", "430ce6cd9365", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Sy, "c9a82940afb2"),
-            F(false, "c9a82940afb2"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.17.6", "8c80ec836310", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Sy, "c9a82940afb2"),
-            F(false, "c9a82940afb2"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.17.7", "9373a593c5a6", F(false, "4f17357b52f6"), F(false, "4f17357b52f6"), F(false, null), F(Nsh, "333c263bbad5"),
-            F(false, "16f1d36545f8"), F(Xen417, "2b36ebd4a2ff"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.18.0", "d75f1e9b7431", F(false, "4f17357b52f6"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen418, "abb1522832bb"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.18.1", "ea82c8cdbfe5", F(false, "4f17357b52f6"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen418, "abb1522832bb"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.18.2", "d152a0424677", F(false, "4f17357b52f6"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen418, "abb1522832bb"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.18.3", "bd51e573a730", F(false, "4f17357b52f6"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen418, "abb1522832bb"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.18.4", "e77ff5473858", F(true, "87d2cdd51327"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen418, "abb1522832bb"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.18.5", "0b8f769d00bc", F(true, "87d2cdd51327"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen418, "abb1522832bb"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.18.6", "c9355898f3b8", F(true, "87d2cdd51327"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(false, "9fe35345a7e8"), F(Xen418, "abb1522832bb"), F(false, "4f17357b52f6"), F("14517198aae3", "4f17357b52f6")),
-        R("4.19.0", "026c9fa29716", F(false, "4f17357b52f6"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.19.1", "ccf400846780", F(true, "46a2ce35212c"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.19.2", "f3362182e028", F(true, "46a2ce35212c"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.19.3", "077419f04a31", F(true, "46a2ce35212c"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.19.4", "ac1c1fb9e890", F(true, "46a2ce35212c"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.19.5", "7a15cde90e8f", F(true, "46a2ce35212c"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.19.6", "54ee7c511ae7", F(true, "46a2ce35212c"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(false, "54bb4e99724b"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.20.0", "3ad5d648cda5", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.20.1", "08f043965a7b", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.20.2", "03299bb3ec81", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.20.3", "14274673cbb4", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.20.4", "9611e26eff42", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(false, "c411e33d8c23"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.21.0", "06af9ef22996", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.21.1", "f1a1e629d0cc", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(true, "cbfaf6ccd2cb"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.21.2", "78c2a59f9edb", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(false, "bec5efc03ade"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("4.22.0", "d45d5687f144", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(false, "7c502d759151"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9")),
-        R("upstream", "c447b7308b13", F(true, "fe3412ab83cc"), F(true, "feaa9aca87fd"), F(true, "c16460ff073b"), F(Nsh, "5e5d1a43e184"),
-            F(false, "7c502d759151"), F(Xen419, "6cd046c501bc"), F(true, "0441c3acc7e9"), F("6e3ba9298df4", "0441c3acc7e9"))
-    ];
-
-    /// <summary>The newest tagged release (the default profile).</summary>
-    public static ArmRelease Newest => All.Last(r => r.Release != XenRelease.Upstream);
-
     // Timelines, oldest commit first; FirstIn is the first release of each branch holding the commit (X.Y.0: it was on staging).
     public static FactTimeline<bool> FixaddrTopFixed { get; } = new("FIXADDR_TOP",
     [
@@ -144,9 +77,13 @@ public static class ArmReleases
     public static FactTimeline<string> PmapC { get; } = new("xen/common/pmap.c blob",
         [new("14517198aae3", "4f17357b52f6", "4.17.0"), new("6e3ba9298df4", "0441c3acc7e9", "4.19.0")]);
 
-    private static ArmRelease R(string release, string commit, XenFact<bool> top, XenFact<bool> isbMap, XenFact<bool> isbPt,
-        XenFact<ArmLocalFlush> flush, XenFact<bool> repeat, XenFact<ArmLayoutEra> layout, XenFact<bool> fixNames, XenFact<string> pmapC) =>
-        new(release, commit, top, isbMap, isbPt, flush, repeat, layout, fixNames, pmapC);
+    // After the timelines: static initialisers run in textual order.
+    public static IReadOnlyList<ArmRelease> All { get; } = [.. XenTags.Since("4.17.0").Select(Row)];
 
-    private static XenFact<T> F<T>(T value, string? commit) => new(value, commit);
+    /// <summary>The newest tagged release (the default profile).</summary>
+    public static ArmRelease Newest => All.Last(r => r.Release != XenRelease.Upstream);
+
+    private static ArmRelease Row(XenTag tag) => new(tag, FixaddrTopFixed.Of(tag.Release),
+        IsbAfterPmapWrite.Of(tag.Release), IsbAfterPtUpdate.Of(tag.Release), LocalFlush.Of(tag.Release), RepeatTlbi.Of(tag.Release),
+        Layout.Of(tag.Release), FixNames.Of(tag.Release), PmapC.Of(tag.Release));
 }

@@ -22,17 +22,10 @@ public sealed class RiscVArchitecture() : Architecture<RiscVProfile>(ArchName,
 
     protected override ArchModel Create(ArchSettings settings, RiscVProfile profile) => new RiscVModel(settings, profile);
 
-    private static List<RiscVProfile> Derive()
-    {
-        var byRelease = RiscVReleases.All.ToDictionary(r => r.Release, r => new RiscVProfile(XenRelease.ProfileName(r.Release),
-            $"{(r.Release == XenRelease.Upstream ? "staging " + r.Commit : "RELEASE-" + r.Release)}: XEN_VIRT_SIZE " +
-            $"{(r.FixmapBase.Value == 0xFFFFFFFFC0A00000UL ? "2" : "16")} MiB", r.FixmapBase.Value));
-        var releases = RiscVReleases.All.Select(r => r.Release).Where(r => r != XenRelease.Upstream).ToList();
-        var newest = RiscVReleases.Newest.Release;
-        var aliases = XenRelease.BranchAliases(releases)
-            .Select(a => byRelease[a.Release] with { Name = a.Alias, Summary = $"{XenRelease.ProfileName(a.Release)}, the newest {a.Alias[4..]}.z" });
-        return [byRelease[newest], byRelease[XenRelease.Upstream], .. aliases, .. releases.Where(r => r != newest).Select(r => byRelease[r])];
-    }
+    private static IReadOnlyList<RiscVProfile> Derive() => ReleaseProfiles.Ordered(RiscVReleases.All, r => r.Tag,
+        r => new RiscVProfile(XenRelease.ProfileName(r.Release),
+            $"{ReleaseProfiles.Origin(r.Tag)}: XEN_VIRT_SIZE {(r.FixmapBase.Value == 0xFFFFFFFFC0A00000UL ? "2" : "16")} MiB", r.FixmapBase.Value),
+        (p, name, summary) => p with { Name = name, Summary = summary });
 }
 
 /// <summary>The plugin's entry type.</summary>

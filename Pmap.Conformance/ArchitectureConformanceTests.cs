@@ -22,34 +22,34 @@ public abstract class ArchitectureConformanceTests
     /// <summary>The profile checked; the architecture's default unless overridden.</summary>
     protected virtual string Profile => Architecture.DefaultProfile;
 
-    private void Check(string check)
+    private void Check(ConformanceCheck check)
     {
         var r = ConformanceSuite.Run(check, Architecture, Profile);
-        Assert.True(r.Passed, $"{Architecture.Name} {Profile}: {check}: {r.Detail}");
+        Assert.True(r.Passed, $"{Architecture.Name} {Profile}: {check.Sentence()}: {r.Detail}");
     }
 
     /// <summary>The port's widths, levels, fixmap, PMAP slots and static tables can all be true (the loader's own check).</summary>
-    [Fact] public void The_ports_facts_are_possible() => Check(ConformanceSuite.PossibleFacts);
+    [Fact] public void The_ports_facts_are_possible() => Check(ConformanceCheck.PossibleFacts);
     /// <summary>fix_to_virt and virt_to_fix are inverse over the fixmap, and BUG outside it.</summary>
-    [Fact] public void Fix_to_virt_and_virt_to_fix_are_inverse_and_bug_outside() => Check(ConformanceSuite.FixmapInverse);
+    [Fact] public void Fix_to_virt_and_virt_to_fix_are_inverse_and_bug_outside() => Check(ConformanceCheck.FixmapInverse);
     /// <summary>pmap_map and pmap_unmap succeed for every FIX_PMAP slot.</summary>
-    [Fact] public void Every_pmap_slot_maps_and_unmaps() => Check(ConformanceSuite.SlotsMapAndUnmap);
+    [Fact] public void Every_pmap_slot_maps_and_unmaps() => Check(ConformanceCheck.SlotsMapAndUnmap);
     /// <summary>The FIX_PMAP slots lie inside the fixmap and within one leaf table.</summary>
-    [Fact] public void Pmap_slots_sit_inside_the_fixmap_and_its_leaf_table() => Check(ConformanceSuite.SlotsInsideFixmap);
+    [Fact] public void Pmap_slots_sit_inside_the_fixmap_and_its_leaf_table() => Check(ConformanceCheck.SlotsInsideFixmap);
     /// <summary>The codec's decode of an entry agrees with the entry the port writes.</summary>
-    [Fact] public void Pte_decode_of_encode_round_trips() => Check(ConformanceSuite.PteRoundTrip);
+    [Fact] public void Pte_decode_of_encode_round_trips() => Check(ConformanceCheck.PteRoundTrip);
     /// <summary>A mapped slot translates to its frame; after unmap the same address faults.</summary>
-    [Fact] public void Mapped_slots_translate_and_fault_after_unmap() => Check(ConformanceSuite.TranslateThenFault);
+    [Fact] public void Mapped_slots_translate_and_fault_after_unmap() => Check(ConformanceCheck.TranslateThenFault);
     /// <summary>Each hook stores exactly the entry that backs its slot.</summary>
-    [Fact] public void Each_hook_stores_the_entry_that_backs_the_slot() => Check(ConformanceSuite.OneEntryPerHook);
+    [Fact] public void Each_hook_stores_the_entry_that_backs_the_slot() => Check(ConformanceCheck.OneEntryPerHook);
     /// <summary>The boot scenario maps a RAM bank through PMAP and verifies it.</summary>
-    [Fact] public void Boot_scenario_maps_and_verifies_a_bank() => Check(ConformanceSuite.BootScenarioCheck);
+    [Fact] public void Boot_scenario_maps_and_verifies_a_bank() => Check(ConformanceCheck.BootScenario);
     /// <summary>A NUM_FIX_PMAP that does not fit the layout is rejected at configuration.</summary>
-    [Fact] public void Configuration_rejects_a_layout_that_does_not_fit() => Check(ConformanceSuite.RejectsOversizedLayout);
+    [Fact] public void Configuration_rejects_a_layout_that_does_not_fit() => Check(ConformanceCheck.RejectsOversizedLayout);
     /// <summary>The port states the maintenance rules its sequences are held to.</summary>
-    [Fact] public void Port_states_its_maintenance_rules() => Check(ConformanceSuite.StatesMaintenanceRules);
+    [Fact] public void Port_states_its_maintenance_rules() => Check(ConformanceCheck.StatesMaintenanceRules);
     /// <summary>The port's map, unmap and table-update sequences break none of its maintenance rules.</summary>
-    [Fact] public void Sequences_break_no_maintenance_rule() => Check(ConformanceSuite.OrderingRules);
+    [Fact] public void Sequences_break_no_maintenance_rule() => Check(ConformanceCheck.OrderingRules);
     /// <summary>Deleting any one instruction of those sequences breaks a rule or is explained.</summary>
-    [Fact] public void Every_deleted_instruction_is_caught_or_explained() => Check(ConformanceSuite.EveryInstructionExplained);
+    [Fact] public void Every_deleted_instruction_is_caught_or_explained() => Check(ConformanceCheck.EveryInstructionExplained);
 }

@@ -21,10 +21,19 @@ public static class ExitCodes
     public const int HungUp = 129;
     /// <summary>SIGTERM (kill, timeout, a CI runner): 128 + 15.</summary>
     public const int Terminated = 143;
+
+    /// <summary>The exit code of an error of <paramref name="kind"/>.</summary>
+    public static int Of(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Assert or ErrorKind.Bug or ErrorKind.Panic => XenCrash,
+        ErrorKind.Usage => Usage,
+        ErrorKind.Conformance => Findings,
+        _ => PluginOrConfig,
+    };
 }
 
 /// <summary>The JSON "error" object of docs/CLI.md.</summary>
-public sealed record ErrorDto(string Kind, string Message, string? Where = null)
+public sealed record ErrorDto([property: JsonConverter(typeof(ErrorKindJson))] ErrorKind Kind, string Message, string? Where = null)
 {
     /// <summary>Xen's console lines for a Xen crash ("(XEN) ..."), when Xen's text is known; left out otherwise.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -33,8 +42,24 @@ public sealed record ErrorDto(string Kind, string Message, string? Where = null)
     public static ErrorDto Of(XenCrashException e)
     {
         var lines = XenConsole.Lines(e);
-        return new(e.Kind.ToString().ToLowerInvariant(), e.XenText, e.Where) { Console = lines.Count > 0 ? lines : null };
+        return new(ErrorKinds.Of(e.Kind), e.XenText, e.Where) { Console = lines.Count > 0 ? lines : null };
     }
+}
+
+/// <summary>An <see cref="ErrorKind"/> as the error object's <c>kind</c> string.</summary>
+public sealed class ErrorKindJson : JsonConverter<ErrorKind>
+{
+    public override ErrorKind Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var name = reader.GetString();
+        foreach (var kind in Enum.GetValues<ErrorKind>())
+        {
+            if (kind.JsonName() == name) return kind;
+        }
+        throw new JsonException($"'{name}' is not an error kind");
+    }
+
+    public override void Write(Utf8JsonWriter writer, ErrorKind value, JsonSerializerOptions options) => writer.WriteStringValue(value.JsonName());
 }
 
 /// <summary>One place that writes machine output: the same result records human output is rendered from.</summary>

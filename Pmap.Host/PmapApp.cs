@@ -24,15 +24,15 @@ public static class PmapApp
         // Response files (@file) stay off: an argument is what it says, never a file's first line.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (args.Contains("--json") && args.Any(a => a is "--help" or "-h" or "-?"))
-            return io.Fail(ExitCodes.Usage, "usage", "--help has no JSON form: run it without --json", json: true);
+            return io.Fail(ErrorKind.Usage, "--help has no JSON form: run it without --json", json: true);
         if (SwallowedOption(parse.RootCommandResult) is { } swallowed)
-            return io.Fail(ExitCodes.Usage, "usage", swallowed, args.Contains("--json"));
+            return io.Fail(ErrorKind.Usage, swallowed, args.Contains("--json"));
         if (parse.Errors.Count > 0)
         {
             var json = args.Contains("--json");
             // An unrecognised word says more than "required command was not provided".
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            return io.Fail(ExitCodes.Usage, "usage", error.Message.TrimEnd('.') + Suggestion(parse, error) + " (see pmap --help)", json);
+            return io.Fail(ErrorKind.Usage, error.Message.TrimEnd('.') + Suggestion(parse, error) + " (see pmap --help)", json);
         }
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
     }
@@ -145,34 +145,34 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         }
         catch (Exception e) when (e is PmapUsageException or FormatException or OverflowException)
         {
-            return Fail(ExitCodes.Usage, "usage", e.Message, json);
+            return Fail(ErrorKind.Usage, e.Message, json);
         }
         catch (PmapConfigurationException e)
         {
-            return Fail(ExitCodes.PluginOrConfig, "config", e.Message, json);
+            return Fail(ErrorKind.Config, e.Message, json);
         }
         catch (PmapEnvironmentException e)
         {
-            return Fail(ExitCodes.PluginOrConfig, "environment", e.Message, json);
+            return Fail(ErrorKind.Environment, e.Message, json);
         }
         catch (PluginFolderException e)
         {
-            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json, human: e.AlreadyReported);
+            return Fail(ErrorKind.Plugin, e.Message, json, human: e.AlreadyReported);
         }
         catch (PmapPluginException e)
         {
-            return Fail(ExitCodes.PluginOrConfig, "plugin", e.Message, json);
+            return Fail(ErrorKind.Plugin, e.Message, json);
         }
         catch (Exception) when (Broken() is { } broken)
         {
-            return Fail(ExitCodes.PluginOrConfig, "environment", broken, json); // an exception a broken stdout caused, wrapped on its way
+            return Fail(ErrorKind.Environment, broken, json); // an exception a broken stdout caused, wrapped on its way
         }
         catch (Exception e)
         {
             // A plugin's constructor or service, reached through reflection or DI: the reason is the innermost exception.
             while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
             var first = e.Message.Split('\n')[0].TrimEnd();
-            return Fail(ExitCodes.PluginOrConfig, "plugin", $"internal error in a plugin or the model: {e.GetType().Name}: {first}", json);
+            return Fail(ErrorKind.Plugin, $"internal error in a plugin or the model: {e.GetType().Name}: {first}", json);
         }
     }
 
@@ -192,11 +192,11 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     }
 
     /// <summary>One line on stderr; with --json also the error document on stdout.</summary>
-    public int Fail(int code, string kind, string message, bool json, string? where = null, string? human = null)
+    public int Fail(ErrorKind kind, string message, bool json, string? where = null, string? human = null)
     {
         Err.WriteLine("pmap: " + Line(human ?? message));
         if (json) Json.Write(Out, new { error = new ErrorDto(kind, Line(message), where) });
-        return code;
+        return ExitCodes.Of(kind);
     }
 
     /// <summary>Reports plugin failures on stderr, one line each.</summary>

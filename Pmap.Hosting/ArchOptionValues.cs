@@ -23,8 +23,8 @@ public static class ArchOptionValues
                 var key = $"Architectures:{arch.Name}:{option.Key}";
                 var section = configuration.GetSection(key);
                 if (section.GetChildren().FirstOrDefault() is { } child)
-                    throw new PmapConfigurationException(key,
-                        $"is an object or array (from {ConfigurationSources.Describe(configuration, child.Path)}): expected a single value");
+                    throw new PmapConfigurationException(key, "is an object or array: expected a single value",
+                        ConfigurationSources.Describe(configuration, child.Path));
                 if (section.Value is { } value && !option.Accepts(value))
                     throw PmapOptions.Invalid(configuration, key, value, option.Expected);
             }

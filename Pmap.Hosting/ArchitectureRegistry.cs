@@ -99,16 +99,14 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         catch (PmapConfigurationException e) when (e.Key == nameof(PmapOptions.NumFixPmap))
         {
             // NUM_FIX_PMAP is a root key: name where this value came from, the command line being a usage error.
-            var reason = e.Message[(e.Key.Length + 2)..];
-            if (request.NumFixPmap is not null) throw new PmapUsageException($"--num-fix-pmap {reason}");
-            throw new PmapConfigurationException(e.Key, $"{reason} (from {ConfigurationSources.Describe(Configuration, e.Key)})");
+            if (request.NumFixPmap is not null) throw new PmapUsageException($"--num-fix-pmap {e.Reason}");
+            throw e.At(e.Key, ConfigurationSources.Describe(Configuration, e.Key));
         }
         catch (PmapConfigurationException e)
             when (!e.Key.StartsWith("Architectures:", StringComparison.Ordinal) && !e.Key.StartsWith("--", StringComparison.Ordinal))
         {
             var key = $"Architectures:{arch.Name}:{e.Key}";
-            throw new PmapConfigurationException(key,
-                $"{e.Message[(e.Key.Length + 2)..]} (from {ConfigurationSources.Describe(Configuration, key)})");
+            throw e.At(key, ConfigurationSources.Describe(Configuration, key));
         }
         CheckFits(model, request.NumFixPmap is not null);
         return model;
@@ -127,6 +125,6 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         var message = $"NUM_FIX_PMAP {n} does not fit {model.Name} profile {model.Profile}: {problem}";
         if (fromCommandLine) throw new PmapUsageException("--num-fix-pmap: " + message);
         const string key = nameof(PmapOptions.NumFixPmap);
-        throw new PmapConfigurationException(key, $"{message} (from {ConfigurationSources.Describe(Configuration, key)})");
+        throw new PmapConfigurationException(key, message, ConfigurationSources.Describe(Configuration, key));
     }
 }

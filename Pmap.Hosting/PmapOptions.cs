@@ -55,13 +55,13 @@ public sealed class PmapOptions
     {
         var section = c.GetSection(key);
         if (section.GetChildren().Any())
-            throw new PmapConfigurationException(key,
-                $"is an object or array (from {ConfigurationSources.Describe(c, section.GetChildren().First().Path)}): expected a single value");
+            throw new PmapConfigurationException(key, "is an object or array: expected a single value",
+                ConfigurationSources.Describe(c, section.GetChildren().First().Path));
         return section.Value;
     }
 
     public static PmapConfigurationException Invalid(IConfiguration c, string key, string value, string allowed) =>
-        new(key, $"'{value}' (from {ConfigurationSources.Describe(c, key)}) is not valid: expected {allowed}");
+        new(key, $"is not valid: expected {allowed}", ConfigurationSources.Describe(c, key), value);
 }
 
 /// <summary>Says which provider a configuration value came from, for error messages and `pmap config`.</summary>

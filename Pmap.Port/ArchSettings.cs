@@ -40,7 +40,7 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
         if (section.GetChildren().Any())
             throw new PmapConfigurationException(option.Key, "is an object or array: expected a single value");
         if (section.Value is { } s && !option.Accepts(s))
-            throw new PmapConfigurationException(option.Key, $"'{s}' is not valid: expected {option.Expected}");
+            throw new PmapConfigurationException(option.Key, $"is not valid: expected {option.Expected}", value: s);
         return section.Value;
     }
 

@@ -100,7 +100,7 @@ public abstract class Architecture<TProfile>(string name, string description, IR
     {
         var profile = profiles.FirstOrDefault(p => p.Name == settings.Profile)
             ?? throw new PmapConfigurationException(ArchOptions.ProfileKey,
-                $"'{settings.Profile}' is not a profile of {name} ({string.Join(", ", profiles.Select(p => p.Name))})");
+                $"is not a profile of {name} ({string.Join(", ", profiles.Select(p => p.Name))})", value: settings.Profile);
         // The model reads only what the port declares: an undeclared read is the port's fault, caught at load.
         return Create(settings with { Declared = (name, Options) }, profile);
     }

@@ -54,11 +54,36 @@ public sealed class VirtToFixBugException(string condition, string? site)
 /// <summary>Bad input to the model itself (not a Xen check): an address outside the architecture, an unknown name.</summary>
 public sealed class PmapUsageException(string message) : Exception(message);
 
-/// <summary>Invalid configuration: the key, where its value came from, and what is allowed.</summary>
-public sealed class PmapConfigurationException(string key, string message) : Exception($"{key}: {message}")
+/// <summary>
+/// Invalid configuration: the key, the value refused (when the fault is one value), where it came from (when known) and what is
+/// wrong; the message is composed from them ("NumFixPmap: 'lots' (from environment variable PMAP_NUMFIXPMAP) is not valid: ...").
+/// </summary>
+public sealed class PmapConfigurationException(string key, string reason, string? source = null, string? value = null)
+    : Exception(Compose(key, reason, source, value))
 {
     /// <summary>The configuration key at fault.</summary>
     public string Key { get; } = key;
+
+    /// <summary>What is wrong, without the key, the value or its source ("is not valid: expected true or false").</summary>
+    public string Reason { get; } = reason;
+
+    /// <summary>
+    /// Where the value came from ("environment variable PMAP_NUMFIXPMAP"), or null when not known (not <see cref="Exception.Source"/>,
+    /// .NET's name of the throwing assembly).
+    /// </summary>
+    public string? ValueSource { get; } = source;
+
+    /// <summary>The value refused as configured, or null when the fault is not one value.</summary>
+    public string? Value { get; } = value;
+
+    /// <summary>The same fault under <paramref name="key"/> (a fuller path), with the value's source.</summary>
+    public PmapConfigurationException At(string key, string? source) => new(key, Reason, source, Value);
+
+    private static string Compose(string key, string reason, string? source, string? value)
+    {
+        var from = source is null ? "" : $" (from {source})";
+        return value is null ? $"{key}: {reason}{from}" : $"{key}: '{value}'{from} {reason}";
+    }
 }
 
 /// <summary>A fault of a port that Core detects (an instruction its vocabulary does not declare, an impossible fact): exit 3, kind plugin.</summary>

@@ -16,6 +16,13 @@ public sealed record FactTimeline<T>(string Name, IReadOnlyList<FactChange<T>> C
 {
     /// <summary>The newest change contained in <paramref name="release"/> (4.18.4 or upstream).</summary>
     public FactChange<T> At(string release) => Changes.Last(c => XenRelease.Contains(release, c.FirstIn));
+
+    /// <summary>What <paramref name="release"/> has: the value and commit of <see cref="At"/>.</summary>
+    public XenFact<T> Of(string release)
+    {
+        var change = At(release);
+        return new(change.Value, change.Commit);
+    }
 }
 
 /// <summary>Release tags as Pmap spells them (4.18.4, upstream) and which commits they contain.</summary>

@@ -5,7 +5,7 @@ using Pmap.Core.Scenarios;
 namespace Pmap.Core.Conformance;
 
 /// <summary>The outcome of one conformance check.</summary>
-public sealed record ConformanceResult(string Check, bool Passed, string Detail);
+public sealed record ConformanceResult(ConformanceCheck Check, bool Passed, string Detail);
 
 /// <summary>
 /// What every architecture plugin must satisfy, whatever its format: the contract read against itself.
@@ -13,66 +13,34 @@ public sealed record ConformanceResult(string Check, bool Passed, string Detail)
 /// </summary>
 public static class ConformanceSuite
 {
-    /// <summary>Check: the port's facts are possible (the check the plugin loader refuses a port with).</summary>
-    public const string PossibleFacts =
-        "the port's facts are possible: VA and PA widths, levels, the fixmap in the VA space, the PMAP slots in the fixmap, the static tables";
-    /// <summary>Check: fix_to_virt and virt_to_fix are inverse.</summary>
-    public const string FixmapInverse = "fix_to_virt and virt_to_fix are inverse over the fixmap and BUG outside it";
-    /// <summary>Check: every PMAP slot maps and unmaps.</summary>
-    public const string SlotsMapAndUnmap = "every PMAP slot maps and unmaps";
-    /// <summary>Check: the PMAP slots sit in the fixmap and in one leaf table.</summary>
-    public const string SlotsInsideFixmap = "the PMAP slots sit inside the fixmap and inside the leaf table that backs them";
-    /// <summary>Check: the codec decodes the frame the port stored.</summary>
-    public const string PteRoundTrip = "decode(encode(mfn)) gives the frame back, for random frames up to the PA limit";
-    /// <summary>Check: a mapped slot translates, and faults after unmap.</summary>
-    public const string TranslateThenFault = "every mapped slot translates to its frame and faults after unmap (no stale TLB entry)";
-    /// <summary>Check: each hook stores the entry that backs the slot.</summary>
-    public const string OneEntryPerHook =
-        "arch_pmap_map and arch_pmap_unmap each store one entry: the one that backs the slot, in the fixmap's leaf table";
-    /// <summary>Check: the boot scenario maps and verifies a RAM bank.</summary>
-    public const string BootScenarioCheck = "the boot scenario maps and verifies a RAM bank through PMAP";
-    /// <summary>Check: an oversized NUM_FIX_PMAP is rejected.</summary>
-    public const string RejectsOversizedLayout = "configuration validation rejects a layout that does not fit";
-    /// <summary>Check: the port states the maintenance rules its sequences are held to.</summary>
-    public const string StatesMaintenanceRules = "the port states its maintenance rules";
-    /// <summary>Check: the port's own sequences break none of its maintenance rules.</summary>
-    public const string OrderingRules = "the map, unmap and table-update sequences break none of the architecture's maintenance rules";
-    /// <summary>Check: every instruction of those sequences is needed, or redundant for a stated reason.</summary>
-    public const string EveryInstructionExplained =
-        "deleting any one store, barrier, invalidation or isb of those sequences breaks a rule or is explained";
-
-    /// <summary>Every check, in the order they run.</summary>
-    public static IReadOnlyList<string> Checks { get; } =
-        [
-            PossibleFacts, FixmapInverse, SlotsMapAndUnmap, SlotsInsideFixmap, PteRoundTrip, TranslateThenFault, OneEntryPerHook,
-            BootScenarioCheck, RejectsOversizedLayout, StatesMaintenanceRules, OrderingRules, EveryInstructionExplained,
-        ];
+    /// <summary>Every check, in the order they run (the facts check first).</summary>
+    public static IReadOnlyList<ConformanceCheck> Checks { get; } = Enum.GetValues<ConformanceCheck>();
 
     /// <summary>Runs every check on one profile (default: the architecture's default profile).</summary>
     public static IReadOnlyList<ConformanceResult> RunAll(IArchitecture arch, string? profile = null) =>
         Checks.Select(c => Run(c, arch, profile ?? arch.DefaultProfile)).ToList();
 
     /// <summary>Runs one check on one profile; an exception from the port is a failed result naming it.</summary>
-    public static ConformanceResult Run(string check, IArchitecture arch, string profile)
+    public static ConformanceResult Run(ConformanceCheck check, IArchitecture arch, string profile)
     {
         try
         {
             var model = arch.Create(ArchSettings.For(profile));
             var problem = check switch
             {
-                PossibleFacts => PortFacts.Problem(model),
-                FixmapInverse => CheckFixmapInverse(model),
-                SlotsMapAndUnmap => CheckSlotsMapAndUnmap(model),
-                SlotsInsideFixmap => model.Fixmap.Problem(model.Format),
-                PteRoundTrip => CheckPteRoundTrip(model),
-                TranslateThenFault => CheckTranslateThenFault(model),
-                OneEntryPerHook => CheckOneEntryPerHook(model),
-                BootScenarioCheck => CheckBoot(model),
-                RejectsOversizedLayout => CheckRejectsOversized(arch, profile),
-                StatesMaintenanceRules => NoRules(model),
-                OrderingRules => NoRules(model) ?? CheckOrderingRules(model),
-                EveryInstructionExplained => NoRules(model) ?? CheckEveryInstructionExplained(model),
-                _ => throw new ArgumentException($"no check '{check}'", nameof(check)),
+                ConformanceCheck.PossibleFacts => PortFacts.Problem(model),
+                ConformanceCheck.FixmapInverse => CheckFixmapInverse(model),
+                ConformanceCheck.SlotsMapAndUnmap => CheckSlotsMapAndUnmap(model),
+                ConformanceCheck.SlotsInsideFixmap => model.Fixmap.Problem(model.Format),
+                ConformanceCheck.PteRoundTrip => CheckPteRoundTrip(model),
+                ConformanceCheck.TranslateThenFault => CheckTranslateThenFault(model),
+                ConformanceCheck.OneEntryPerHook => CheckOneEntryPerHook(model),
+                ConformanceCheck.BootScenario => CheckBoot(model),
+                ConformanceCheck.RejectsOversizedLayout => CheckRejectsOversized(arch, profile),
+                ConformanceCheck.StatesMaintenanceRules => NoRules(model),
+                ConformanceCheck.OrderingRules => NoRules(model) ?? CheckOrderingRules(model),
+                ConformanceCheck.EveryInstructionExplained => NoRules(model) ?? CheckEveryInstructionExplained(model),
+                _ => throw new ArgumentOutOfRangeException(nameof(check), check, "no such check"),
             };
             return new ConformanceResult(check, problem is null, problem ?? "ok");
         }

@@ -8,13 +8,39 @@ namespace Pmap.Core.Scenarios;
 /// <param name="Hook">The Xen function the instruction is in.</param>
 /// <param name="Index">Its place among the function's instructions.</param>
 /// <param name="Instruction">The mnemonic.</param>
-/// <param name="Verdict">needed, redundant or jointly-necessary.</param>
+/// <param name="Verdict">Needed, redundant or jointly necessary.</param>
 /// <param name="Rules">The rules broken without it.</param>
 /// <param name="Reason">Why, in words.</param>
-public sealed record InstructionVerdict(string Hook, int Index, string Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason)
+public sealed record InstructionVerdict(string Hook, int Index, string Instruction, WhyVerdict Verdict, IReadOnlyList<string> Rules, string Reason)
 {
     /// <summary>A deletion nothing noticed and nothing explains: the rules or the scenarios miss something.</summary>
-    public bool Unexplained => Verdict == WhyAnalysis.Redundant && Reason == WhyAnalysis.NoReason;
+    public bool Unexplained => Verdict == WhyVerdict.Redundant && Reason == WhyAnalysis.NoReason;
+}
+
+/// <summary>What deleting one instruction does (pmap hazards --why).</summary>
+public enum WhyVerdict
+{
+    /// <summary>Deleting it alone breaks a rule or a scenario.</summary>
+    Needed,
+
+    /// <summary>Nothing breaks without it.</summary>
+    Redundant,
+
+    /// <summary>Not needed alone, but it and another of its hook break something when both go.</summary>
+    JointlyNecessary,
+}
+
+/// <summary>The one mapping of <see cref="WhyVerdict"/> to the strings docs/CLI.md gives them.</summary>
+public static class WhyVerdicts
+{
+    /// <summary>needed, redundant, jointly-necessary.</summary>
+    public static string JsonName(this WhyVerdict verdict) => verdict switch
+    {
+        WhyVerdict.Needed => "needed",
+        WhyVerdict.Redundant => "redundant",
+        WhyVerdict.JointlyNecessary => "jointly-necessary",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
+    };
 }
 
 /// <summary>
@@ -25,7 +51,6 @@ public sealed record InstructionVerdict(string Hook, int Index, string Instructi
 /// </summary>
 public static class WhyAnalysis
 {
-    public const string Needed = "needed", Redundant = "redundant", Joint = "jointly-necessary";
     public const string NoReason = "nothing breaks without it and nothing later in the sequence supplies its effect";
 
     public static IReadOnlyList<InstructionVerdict> Run(ArchModel model, HazardReport? baseline = null, HookSequences? sequences = null)
@@ -41,16 +66,16 @@ public static class WhyAnalysis
             {
                 if (broken[k].Count > 0)
                 {
-                    verdicts.Add(new InstructionVerdict(hook, k, ops[k], Needed, broken[k], $"without it: {string.Join("; ", broken[k])}"));
+                    verdicts.Add(new InstructionVerdict(hook, k, ops[k], WhyVerdict.Needed, broken[k], $"without it: {string.Join("; ", broken[k])}"));
                     continue;
                 }
                 var partners = Enumerable.Range(0, ops.Count).Where(j => j != k && broken[j].Count == 0)
                     .Select(j => (j, rules: Breaks(model, baseKeys, [(hook, k), (hook, j)], sequences))).Where(p => p.rules.Count > 0).ToList();
                 verdicts.Add(partners.Count > 0
-                    ? new InstructionVerdict(hook, k, ops[k], Joint, partners[0].rules,
+                    ? new InstructionVerdict(hook, k, ops[k], WhyVerdict.JointlyNecessary, partners[0].rules,
                         $"not needed alone; jointly necessary with {string.Join(", ", partners.Select(p => $"#{p.j} `{ops[p.j]}`"))}: " +
                         $"without both, {string.Join("; ", partners[0].rules)}")
-                    : new InstructionVerdict(hook, k, ops[k], Redundant, [],
+                    : new InstructionVerdict(hook, k, ops[k], WhyVerdict.Redundant, [],
                         RedundantReason(model, baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
             }
         }

@@ -12,6 +12,19 @@ namespace Pmap.Core.Scenarios;
 public sealed record WorkloadResult(string Workload, string Arch, string Profile, int Gib, long Ops, double NsPerOp, double Seconds,
     double VerifySeconds, long PeakRssBytes, long TlbMisses, long Tables, long Frames, bool Check, double CpuNsPerOp = 0);
 
+/// <summary>The benchmark workloads, by the names bench/cbench gives them.</summary>
+public enum Workload
+{
+    /// <summary>pmap map + touch + unmap.</summary>
+    W1,
+
+    /// <summary>Table walks with the TLB bypassed.</summary>
+    W2,
+
+    /// <summary>The early-boot map_pages_to_xen of G GiB at 4 KiB granularity.</summary>
+    W3,
+}
+
 /// <summary>
 /// The benchmark workloads (their C twin is bench/cbench/cbench.c), run on the real Core and an architecture
 /// plugin with the trace off: W1 pmap map + touch + unmap, W2 table walks with the TLB bypassed, W3 the
@@ -25,7 +38,11 @@ public static class Workloads
     public const ulong Seed = 0x9e3779b97f4a7c15;
     public const long DefaultOps = 20_000_000;
 
-    public static IReadOnlyList<string> Names => ["W1", "W2", "W3"];
+    public static IReadOnlyList<string> Names { get; } = Enum.GetNames<Workload>();
+
+    /// <summary>The workload named <paramref name="name"/> (any case), or null: a name no workload has is never run.</summary>
+    public static Workload? Find(string name) =>
+        Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } known ? Enum.Parse<Workload>(known) : null;
 
     /// <summary>RAM MFNs [0x40000, 0x40000 + G·262144 + 16384).</summary>
     public static RamBank Ram(int gib) => new(new Mfn(RamBaseMfn).ToPhysAddr(), ((ulong)gib * PagesPerGib + HeadroomPages) << Page.Shift);
@@ -52,12 +69,13 @@ public static class Workloads
     private static VirtAddr Directmap(ArchModel model) => model.DirectmapVirtStart
         ?? throw new PmapUsageException($"{model.Name} has no directmap: W2 and W3 map RAM there");
 
-    /// <summary>Runs workload W1, W2 or W3 by name; N is the operation count (W1, W2) and GiB the RAM (W3).</summary>
-    public static WorkloadResult Run(string name, IArchitecture arch, ArchSettings settings, long? n, int gib) => name switch
+    /// <summary>Runs workload W1, W2 or W3; N is the operation count (W1, W2) and GiB the RAM (W3).</summary>
+    public static WorkloadResult Run(Workload workload, IArchitecture arch, ArchSettings settings, long? n, int gib) => workload switch
     {
-        "W1" => W1(arch, settings, n ?? DefaultOps),
-        "W2" => W2(arch, settings, n ?? DefaultOps),
-        _ => W3(arch, settings, gib, n ?? 1_000_000),
+        Workload.W1 => W1(arch, settings, n ?? DefaultOps),
+        Workload.W2 => W2(arch, settings, n ?? DefaultOps),
+        Workload.W3 => W3(arch, settings, gib, n ?? 1_000_000),
+        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "not a workload"),
     };
 
     /// <summary>W1: for i in 0..N-1: va = pmap_map(0x40000 + (i &amp; 1023)); write64(va, i); pmap_unmap(va).</summary>

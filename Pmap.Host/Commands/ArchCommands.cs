@@ -47,8 +47,8 @@ public static class ArchCommands
             // One JSON document even on failure: the listing with its error.
             var searched = catalog.Folders.Count == 0 ? "no plugins folder exists" : string.Join(", ", catalog.Folders.Select(f => $"'{f.Path}'"));
             var none = $"no architecture plugins loaded from {searched} (expected plugins/<Name>/<Name>.dll)";
-            if (g.Json) Json.Write(io.Out, dto with { Error = new ErrorDto("plugin", none) });
-            return io.Fail(ExitCodes.PluginOrConfig, "plugin", none, json: false);
+            if (g.Json) Json.Write(io.Out, dto with { Error = new ErrorDto(ErrorKind.Plugin, none) });
+            return io.Fail(ErrorKind.Plugin, none, json: false);
         }
         if (g.Json) Json.Write(io.Out, dto);
         else Render(io, dto);

@@ -35,10 +35,10 @@ public static class BenchCommand
 
     private static int Run(CommandIo io, CommandContext c, string workload, long? n, int gib)
     {
+        var w = Workloads.Find(workload) ?? throw new PmapUsageException(
+            $"--workload '{workload}' is not a workload: expected W1, W2 or W3{Spelling.Hint(workload, Workloads.Names)}");
         var model = c.Model();
         var arch = c.Registry.Find(model.Name).Architecture;
-        var w = workload.ToUpperInvariant();
-        if (!Workloads.Names.Contains(w)) throw new PmapUsageException($"--workload '{workload}' is not a workload: expected W1, W2 or W3");
         if (gib is < 1 or > 1024) throw new PmapUsageException($"--ram-size {gib}G is out of range: expected 1G to 1024G");
 
         var unoptimised = new[] { typeof(Workloads).Assembly, arch.GetType().Assembly }.Where(JitOptimizerDisabled).Select(a => a.GetName().Name);
@@ -47,7 +47,7 @@ public static class BenchCommand
 
         // Warm up on the same workload, discarded: long enough (a few hundred ms) for tiered compilation to
         // promote the hot methods, so that the timed run measures optimised code.
-        for (var i = 0; i < 2; i++) _ = Workloads.Run(w, arch, model.Settings, w == "W3" ? 100_000 : 2_000_000, 1);
+        for (var i = 0; i < 2; i++) _ = Workloads.Run(w, arch, model.Settings, w == Workload.W3 ? 100_000 : 2_000_000, 1);
         // The warm-up's frames are pinned, which only a full collection frees: free them now so that the timed run reuses their memory.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var r = Workloads.Run(w, arch, model.Settings, n, gib);

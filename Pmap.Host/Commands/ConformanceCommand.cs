@@ -1,11 +1,18 @@
 using System.CommandLine;
+using Pmap.Core;
 using Pmap.Core.Conformance;
 using Pmap.Host.Views;
 using Spectre.Console;
 
 namespace Pmap.Host.Commands;
 
-public sealed record ConformanceDto(string Arch, string Profile, bool Passed, IReadOnlyList<ConformanceResult> Checks, ErrorDto? Error);
+public sealed record ConformanceDto(string Arch, string Profile, bool Passed, IReadOnlyList<ConformanceCheckDto> Checks, ErrorDto? Error);
+
+/// <summary>One check as JSON shows it: its sentence, whether it passed, and why not.</summary>
+public sealed record ConformanceCheckDto(string Check, bool Passed, string Detail)
+{
+    public static ConformanceCheckDto From(ConformanceResult r) => new(r.Check.Sentence(), r.Passed, r.Detail);
+}
 
 /// <summary>pmap conformance: the conformance kit against one loaded architecture.</summary>
 public static class ConformanceCommand
@@ -21,9 +28,9 @@ public static class ConformanceCommand
             var results = ConformanceSuite.RunAll(c.Registry.Find(model.Name).Architecture, model.Profile);
             var failed = results.Count(r => !r.Passed);
             var error = failed == 0 ? null
-                : new ErrorDto("conformance", $"{failed} of {results.Count} conformance checks fail for {model.Name} {model.Profile}; the first: "
-                    + results.First(r => !r.Passed).Check);
-            var code = c.Show(new ConformanceDto(model.Name, model.Profile, failed == 0, results, error), Render,
+                : new ErrorDto(ErrorKind.Conformance, $"{failed} of {results.Count} conformance checks fail for {model.Name} {model.Profile}; the first: "
+                    + results.First(r => !r.Passed).Check.Sentence());
+            var code = c.Show(new ConformanceDto(model.Name, model.Profile, failed == 0, [.. results.Select(ConformanceCheckDto.From)], error), Render,
                 failed == 0 ? ExitCodes.Success : ExitCodes.Findings);
             if (error is not null) io.Err.WriteLine("pmap: " + error.Message);
             return code;

@@ -53,13 +53,13 @@ public static class VerifyCommand
             }
             catch (QemuNotInstalledException e)
             {
-                return io.Fail(ExitCodes.PluginOrConfig, "environment", e.Message, c.Global.Json);
+                return io.Fail(ErrorKind.Environment, e.Message, c.Global.Json);
             }
             catch (Exception e) when (e is QemuFailedException or GdbProtocolException or QmpException or TimeoutException or IOException
                 or System.Net.Sockets.SocketException or ObjectDisposedException)
             {
                 // QEMU missing its deadline, killed, stopped or failing (or, with an image, stopping outside the traced calls).
-                return io.Fail(ExitCodes.PluginOrConfig, "environment", "QEMU: " + e.Message.Split('\n')[0], c.Global.Json);
+                return io.Fail(ErrorKind.Environment, "QEMU: " + e.Message.Split('\n')[0], c.Global.Json);
             }
             var dto = VerifyView.From(report);
             if (!report.AllAgree)

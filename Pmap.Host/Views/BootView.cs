@@ -39,7 +39,7 @@ public static class BootView
         mappings["contiguous"] = r.Contiguous;
         // A page that walks to the wrong frame (or to none): the model's fault, never Xen's, so worded as neither a fault nor a BUG.
         var mismatch = r.FirstMismatch is { } f
-            ? new ErrorDto("model", $"the model's own verification failed: VA {f.Va}{(f.Level is { } l ? $" (level {l})" : "")}: {f.Reason}")
+            ? new ErrorDto(ErrorKind.Model, $"the model's own verification failed: VA {f.Va}{(f.Level is { } l ? $" (level {l})" : "")}: {f.Reason}")
             : null;
         return new BootDto(model.Name, model.Profile, ram,
             new DirectmapDto(Hex.Format(r.Mapped.Va.Value), Hex.Format(r.Mapped.Pa.Value), r.Mapped.Pages, r.Mapped.Note),

@@ -28,7 +28,7 @@ public static class HazardsView
         model.Name, model.Profile, HazardScenarios.Names, model.Maintenance.Rules.Select(r => r.Id).ToList(),
         report.Violations.Select(HazardDto.Of).ToList(),
         report.Failures,
-        why?.Select(w => new VerdictDto(w.Hook, w.Index, w.Instruction, w.Verdict, w.Rules, w.Reason)).ToList(),
+        why?.Select(w => new VerdictDto(w.Hook, w.Index, w.Instruction, w.Verdict.JsonName(), w.Rules, w.Reason)).ToList(),
         sequences?.Map?.ToString(), sequences?.Unmap?.ToString(), litmus);
 
     /// <summary>One line per hazard, the function's marked sequence, the rule with its citation (`hazards` and `boot`).</summary>
@@ -54,7 +54,7 @@ public static class HazardsView
             var t = new Table().AddColumns("function", "#", "instruction", "verdict", "reason");
             foreach (var w in why)
             {
-                var verdict = w.Verdict == WhyAnalysis.Needed ? "[green]needed[/]" : w.Verdict;
+                var verdict = w.Verdict == WhyVerdict.Needed.JsonName() ? "[green]needed[/]" : w.Verdict;
                 t.AddRow(Markup.Escape(w.Function), $"{w.Index}", Markup.Escape(w.Instruction), verdict, Markup.Escape(w.Reason));
             }
             c.Write(t);

@@ -58,8 +58,8 @@ public static class MapView
     /// </summary>
     public static string Stopped(ErrorDto e) => e.Kind switch
     {
-        "model" => "[red]stopped:[/] the model failed its own check, a fault of the plugin or the model and not of Xen (details on stderr)",
-        "assert" or "bug" or "panic" => $"[red]Xen stopped here:[/] {(e.Kind == "assert" ? "ASSERT" : e.Kind.ToUpperInvariant())} in "
+        ErrorKind.Model => "[red]stopped:[/] the model failed its own check, a fault of the plugin or the model and not of Xen (details on stderr)",
+        ErrorKind.Assert or ErrorKind.Bug or ErrorKind.Panic => $"[red]Xen stopped here:[/] {e.Kind.JsonName().ToUpperInvariant()} in "
             + $"{Markup.Escape(e.Where ?? "?")} (Xen's message is on stderr)",
         _ => $"[red]stopped:[/] {Markup.Escape(e.Message)}",
     };

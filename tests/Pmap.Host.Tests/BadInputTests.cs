@@ -25,6 +25,13 @@ public class BadInputTests
     [Fact] public void Ram_beyond_the_pa_bits() => Expect(2, "48-bit physical address space", "boot", "--arch", "arm64", "--ram-size", "1024T");
     [Fact] public void Unknown_state() => Expect(2, "--state 'late'", "map", "--mfn", "1", "--state", "late");
     [Fact] public void Bad_level() => Expect(2, "level '7'", "decode", "--arch", "arm64", "0x1", "--level", "7");
+    [Fact]
+    public void Unknown_workload_is_refused_before_anything_runs_with_a_suggestion()
+    {
+        var r = Expect(2, "--workload 'W11' is not a workload: expected W1, W2 or W3 (did you mean W1?)", "bench", "--workload", "W11");
+        Assert.Equal("", r.Out);
+    }
+
     [Fact] public void Num_fix_pmap_zero_on_the_command_line() => Expect(2, "--num-fix-pmap", "layout", "--num-fix-pmap", "0");
 
     [Fact]

@@ -165,7 +165,7 @@ public class ReliabilityTests
     [InlineData("""{"NumFixPmap": {"a": 1}}""", "NumFixPmap: is an object or array")]
     [InlineData("""{"NumFixPmap": [8]}""", "NumFixPmap: is an object or array")]
     [InlineData("""{"Architectures": {"arm64": {"XenLoadAddress": "0x123"}}}""", "Architectures:arm64:XenLoadAddress: '0x123' (from file")]
-    [InlineData("""{"Architectures": {"arm64": {"XenLoadAddress": {"a": 1}}}}""", "Architectures:arm64:XenLoadAddress: is an object or array (from file")]
+    [InlineData("""{"Architectures": {"arm64": {"XenLoadAddress": {"a": 1}}}}""", "Architectures:arm64:XenLoadAddress: is an object or array: expected a single value (from file")]
     public void Config_values_of_the_wrong_shape_name_their_key_and_source(string json, string expected)
     {
         var file = Path.Combine(Path.GetTempPath(), $"pmap-{Guid.NewGuid():n}.json");

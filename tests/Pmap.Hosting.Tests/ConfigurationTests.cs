@@ -45,6 +45,21 @@ public class ConfigurationTests
         Environment.SetEnvironmentVariable("PMAPTEST_NUMFIXPMAP", null);
     }
 
+    [Fact]
+    public void A_configuration_error_carries_its_key_value_source_and_reason_and_the_message_is_made_of_them()
+    {
+        var e = Assert.Throws<PmapConfigurationException>(() => PmapOptions.Load(Memory(("Debug", "maybe"))));
+        Assert.Equal(("Debug", "maybe", "command line"), (e.Key, e.Value, e.ValueSource));
+        Assert.Equal("is not valid: expected true or false", e.Reason);
+        Assert.Equal("Debug: 'maybe' (from command line) is not valid: expected true or false", e.Message);
+
+        // A model's refusal has no source until the host names where the key came from, under the architecture's section.
+        var model = new PmapConfigurationException("XenEnd", "0x0 does not fit");
+        Assert.Equal(("XenEnd: 0x0 does not fit", null), (model.Message, model.ValueSource));
+        var placed = model.At("Architectures:arm64:XenEnd", "file 'pmap.json'");
+        Assert.Equal(("0x0 does not fit", "Architectures:arm64:XenEnd: 0x0 does not fit (from file 'pmap.json')"), (placed.Reason, placed.Message));
+    }
+
     private static ArchitectureRegistry Registry(IConfigurationRoot config)
     {
         var dir = Path.Combine(Path.GetTempPath(), "pmap-reg-" + Guid.NewGuid().ToString("n"));

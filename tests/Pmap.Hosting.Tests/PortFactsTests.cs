@@ -18,13 +18,13 @@ public class PortFactsTests
     [Fact]
     public void The_conformance_check_fails_a_64_level_port_and_a_200_bit_va_0_bit_pa_port_and_passes_the_plain_one()
     {
-        Assert.True(ConformanceSuite.Run(ConformanceSuite.PossibleFacts, new FakeArchitecture(), "plain").Passed);
+        Assert.True(ConformanceSuite.Run(ConformanceCheck.PossibleFacts, new FakeArchitecture(), "plain").Passed);
 
-        var deep = ConformanceSuite.Run(ConformanceSuite.PossibleFacts, new FakeArchitecture("toodeep", format: SixtyFourLevels), "plain");
+        var deep = ConformanceSuite.Run(ConformanceCheck.PossibleFacts, new FakeArchitecture("toodeep", format: SixtyFourLevels), "plain");
         Assert.False(deep.Passed);
         Assert.StartsWith("levels: 64 levels", deep.Detail);
 
-        var wide = ConformanceSuite.Run(ConformanceSuite.PossibleFacts, new FakeArchitecture("badwidths", format: WideVaNoPa), "plain");
+        var wide = ConformanceSuite.Run(ConformanceCheck.PossibleFacts, new FakeArchitecture("badwidths", format: WideVaNoPa), "plain");
         Assert.False(wide.Passed);
         Assert.StartsWith("VA width: 200 bits", wide.Detail);
         Assert.Contains("PA width: 0 bits", wide.Detail);

@@ -100,9 +100,9 @@ public class HerdCorpusTests
             var neededAlone = Enumerable.Range(0, words.Count).Select(k => words[k] == HerdCorpus.Store || Without(k) == true).ToList();
             for (var k = 0; k < words.Count; k++)
             {
-                var expected = neededAlone[k] ? WhyAnalysis.Needed
-                    : Enumerable.Range(0, words.Count).Any(j => j != k && !neededAlone[j] && Without(k, j) == true) ? WhyAnalysis.Joint
-                    : WhyAnalysis.Redundant;
+                var expected = neededAlone[k] ? WhyVerdict.Needed
+                    : Enumerable.Range(0, words.Count).Any(j => j != k && !neededAlone[j] && Without(k, j) == true) ? WhyVerdict.JointlyNecessary
+                    : WhyVerdict.Redundant;
                 var got = verdicts.Single(v => v.Index == k);
                 if (got.Verdict != expected) wrong.Add($"{row.Kind} `{row.Sequence}` #{k} {words[k]}: herd says {expected}, --why {got.Verdict} ({got.Reason})");
             }

@@ -35,10 +35,10 @@ public partial class OrderingMutationTests(ITestOutputHelper output)
             Assert.NotEmpty(verdicts);
             Assert.All(verdicts, v => Assert.False(v.Unexplained, $"{first.Label}: {v.Hook} #{v.Index} `{v.Instruction}` survives unexplained"));
             total += verdicts.Count;
-            killed += verdicts.Count(v => v.Verdict != WhyAnalysis.Redundant);
-            redundant += verdicts.Count(v => v.Verdict == WhyAnalysis.Redundant);
+            killed += verdicts.Count(v => v.Verdict != WhyVerdict.Redundant);
+            redundant += verdicts.Count(v => v.Verdict == WhyVerdict.Redundant);
             output.WriteLine($"{name}: sequence of {string.Join(", ", g.Select(x => x.Label))}: " +
-                             $"{verdicts.Count(v => v.Verdict != WhyAnalysis.Redundant)} of {verdicts.Count} mutants killed");
+                             $"{verdicts.Count(v => v.Verdict != WhyVerdict.Redundant)} of {verdicts.Count} mutants killed");
         }
         output.WriteLine($"{name}: {groups.Count} distinct hook sequences, {killed} of {total} mutants killed, {redundant} redundant with a reason");
         Assert.True(killed > 0);

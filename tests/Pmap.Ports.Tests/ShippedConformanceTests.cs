@@ -39,8 +39,8 @@ public class KitCatchesRealBugsTests
             Assert.Equal(
                 new[]
                 {
-                    ConformanceSuite.FixmapInverse, ConformanceSuite.SlotsMapAndUnmap, ConformanceSuite.TranslateThenFault,
-                    ConformanceSuite.OrderingRules,
+                    ConformanceCheck.FixmapInverse, ConformanceCheck.SlotsMapAndUnmap, ConformanceCheck.TranslateThenFault,
+                    ConformanceCheck.OrderingRules,
                 },
                 failed.Select(r => r.Check));
             var isb = failed[3].Detail.Replace("strd", "str", StringComparison.Ordinal);
