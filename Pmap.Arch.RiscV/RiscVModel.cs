@@ -30,9 +30,8 @@ public static class RiscVOptions
 /// write_pte is a plain store with no fence; arch_pmap_map AND arch_pmap_unmap end with sfence.vma of the VA,
 /// because a hart may cache invalid entries unless it has Svvptc.
 /// </summary>
-public sealed class RiscVModel : ArchModel
+public sealed partial class RiscVModel : ArchModel
 {
-    public const int FixPmapBegin = 0; // FIX_PMAP_BEGIN
     private static readonly PageTableFormat Sv39 = new(RootLevel: 2, LeafLevel: 0, VaBits: 39, PaBits: 56, VaRange.SignExtended);
     private const ulong XenImageSize = 2UL << 20;
     private const ulong StaticTablesOffset = 1UL << 20;
@@ -50,26 +49,7 @@ public sealed class RiscVModel : ArchModel
         MapSfence = settings.GetBool(RiscVOptions.MapSfence);
         Ad = Enum.Parse<AdBehaviour>(settings.GetChoice(RiscVOptions.AdBehaviour), ignoreCase: true);
         XenLoadAddress = settings.LoadAddress(RiscVOptions.XenLoadAddress);
-        var n = settings.NumFixPmap;
-        var fixPmapEnd = FixPmapBegin + n - 1;
-        var fixMisc = fixPmapEnd + 1;
-        var fixLast = fixMisc;
-        if (fixLast >= Page.EntriesPerTable) // setup_fixmap_mappings: BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES)
-            throw new PmapConfigurationException("NumFixPmap",
-                $"{n} breaks BUILD_BUG_ON(FIX_LAST >= PAGETABLE_ENTRIES): FIX_LAST would be {fixLast}");
-        _fixmap = new FixmapLayout
-        {
-            TableName = "xen_fixmap",
-            Direction = SlotDirection.Up,
-            FixaddrStart = FixmapAddr(0),
-            FixaddrTop = FixmapAddr(fixLast + 1),
-            FixPmapBegin = FixPmapBegin,
-            FixPmapEnd = fixPmapEnd,
-            NumFixPmap = n,
-            Ranges = [new FixmapRange("FIX_PMAP", FixPmapBegin, fixPmapEnd), new FixmapRange("FIX_MISC", fixMisc, fixMisc)],
-            EndOfFixedAddresses = fixLast + 1,
-            VirtToFixSite = "arch/riscv/include/asm/fixmap.h:44",
-        };
+        _fixmap = FixmapOf(settings.NumFixPmap);
         Image = XenImage.Packed(XenLoadAddress, XenImageSize, StaticTablesOffset,
             ("stage1_pgtbl_root", 1), ("stage1_pgtbl_nonroot", 1), ("xen_fixmap", 1));
     }
@@ -110,8 +90,6 @@ public sealed class RiscVModel : ArchModel
 
     public override XenImage Image { get; }
 
-    public VirtAddr FixmapAddr(int slot) => new(_fixmapBase + ((ulong)slot << Page.Shift));
-
     public PhysAddr StaticTable(string name) => Image.Table(name);
 
     public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
@@ -135,24 +113,6 @@ public sealed class RiscVModel : ArchModel
         m.WritePhys64(root.Add((ulong)Format.Index(FixmapAddr(0), 2) * 8), Sv39Pte.FromMfn(l1.ToMfn(), Sv39Pte.PteTable));
         m.WritePhys64(l1.Add((ulong)Format.Index(FixmapAddr(0), 1) * 8), Sv39Pte.FromMfn(XenFixmap.ToMfn(), Sv39Pte.PteTable));
         m.Root = root; // satp
-    }
-
-    /// <summary>asm/pmap.h arch_pmap_map: ASSERT invalid, write_pte (a plain sd), then flush_tlb_one_local = sfence.vma va.</summary>
-    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn)
-    {
-        if (mfn.Value > Format.MaxMfn)
-            m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, pte_from_mfn drops its top bits (Xen has no check)");
-        var entry = XenFixmap.Add((ulong)slot * 8);
-        m.Assert(!Sv39Pte.IsValid(m.ReadPhys64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h:19");
-        m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), RiscVRules.Sd);
-        if (MapSfence) m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
-    }
-
-    /// <summary>asm/pmap.h arch_pmap_unmap: write_pte(zero), then sfence.vma va.</summary>
-    public override void ArchPmapUnmap(IXenMachine m, int slot)
-    {
-        m.WritePte(XenFixmap.Add((ulong)slot * 8), 0, RiscVRules.Sd);
-        m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
     }
 
     /// <summary>Svade: a leaf with A clear, or a store through a leaf with D clear, raises a page fault.</summary>

@@ -1,4 +1,3 @@
-
 namespace Pmap.Arch.X86;
 
 /// <summary>
@@ -6,7 +5,7 @@ namespace Pmap.Arch.X86;
 /// a fixmap that grows down from FIXADDR_TOP, l1_fixmap as the static leaf table, one 64-bit store per PTE
 /// (no barrier: x86 stores are ordered), and INVLPG of the one VA on unmap.
 /// </summary>
-public sealed class X86Model : ArchModel
+public sealed partial class X86Model : ArchModel
 {
     /// <summary>VMAP_VIRT_END - PAGE_SIZE: the fixmap steals the top page of VMAP (asm/config.h).</summary>
     public static readonly VirtAddr FixaddrTop = new(0xFFFF82CFFFFFF000);
@@ -82,68 +81,6 @@ public sealed class X86Model : ArchModel
     }
 
     /// <summary>
-    /// enum fixed_addresses (asm/fixmap.h) with the series' CONFIG_HAS_PMAP entries after the XEN_GUEST ones and
-    /// before FIX_APIC_BASE, and the series' BUILD_BUG_ON(FIX_APIC_BASE - 1 &gt; L1_PAGETABLE_ENTRIES - 1).
-    /// </summary>
-    private static FixmapLayout BuildFixedAddresses(int numFixPmap, bool xhci, int maxXhciPages, bool xenGuest, int acpiPages, int ioApics)
-    {
-        var ranges = new List<FixmapRange>();
-        var next = 0;
-        int Add(string name, int count = 1)
-        {
-            ranges.Add(new FixmapRange(name, next, next + count - 1));
-            next += count;
-            return next - count;
-        }
-        Add("FIX_RESERVED");
-        Add("FIX_COM_BEGIN");
-        Add("FIX_COM_END");
-        Add("FIX_EHCI_DBGP");
-        if (xhci) Add("FIX_XHCI", maxXhciPages);
-        if (xenGuest)
-        {
-            Add("FIX_PV_CONSOLE");
-            Add("FIX_XEN_SHARED_INFO");
-        }
-        var pmapBegin = Add("FIX_PMAP", numFixPmap + 1); // BEGIN .. END = BEGIN + NUM_FIX_PMAP
-        var apicBase = Add("FIX_APIC_BASE");
-        Add("FIX_IO_APIC_BASE", ioApics);
-        Add("FIX_ACPI", acpiPages);
-        Add("FIX_HPET_BASE");
-        Add("FIX_TBOOT_SHARED_BASE");
-        Add("FIX_MSIX_IO_RESERV", 512);   // FIX_MSIX_MAX_PAGES
-        Add("FIX_TBOOT_MAP_ADDRESS");
-        Add("FIX_APEI_RANGE", 64);        // FIX_APEI_RANGE_MAX
-        Add("FIX_EFI_MPF");
-        var end = next;                   // __end_of_fixed_addresses
-
-        if (apicBase - 1 > Page.EntriesPerTable - 1)
-        {
-            var culprit = xhci && apicBase - 1 - numFixPmap + 8 > Page.EntriesPerTable - 1 ? "MaxXhciPages" : "NumFixPmap";
-            throw new PmapConfigurationException(culprit,
-                $"BUILD_BUG_ON(FIX_APIC_BASE - 1 > L1_PAGETABLE_ENTRIES - 1) fails: FIX_APIC_BASE would be {apicBase}, " +
-                "so early fixmap entries would leave the static l1_fixmap (at most index 511)");
-        }
-        var start = new VirtAddr(FixaddrTop.Value - ((ulong)end << Page.Shift)); // FIXADDR_START = FIXADDR_TOP - FIXADDR_SIZE
-        return new FixmapLayout
-        {
-            TableName = "l1_fixmap",
-            Direction = SlotDirection.Down,
-            FixaddrStart = start,
-            FixaddrTop = FixaddrTop,
-            FixPmapBegin = pmapBegin,
-            FixPmapEnd = pmapBegin + numFixPmap,
-            NumFixPmap = numFixPmap,
-            Ranges = ranges,
-            EndOfFixedAddresses = end,
-            VirtToFixSite = "arch/x86/include/asm/fixmap.h",
-        };
-    }
-
-    /// <summary>The entry arch_pmap_map writes: PAGE_HYPERVISOR for the frame (with _PAGE_NX when the CPU has it).</summary>
-    private ulong PmapEntry(Mfn mfn) => X86Pte.FromMfn(mfn, X86Pte.PageHypervisor(CpuHasNx));
-
-    /// <summary>
     /// The static hook-up of x86_64.S: idle_pg_table[261] → l3_xenmap; l3_xenmap[l3_table_offset(FIXADDR_TOP - 1)]
     /// → l2_fixmap; l2_fixmap[l2_table_offset(FIXADDR_TOP - 1)] → l1_fixmap, all with __PAGE_HYPERVISOR; CR3 = idle_pg_table.
     /// </summary>
@@ -161,24 +98,6 @@ public sealed class X86Model : ArchModel
             X86Pte.FromMfn(StaticTable(child).ToMfn(), X86Pte.IntermediateFlags));
 
     private PhysAddr Pl1e(int slot) => L1Fixmap.Add((ulong)Format.Index(Fixmap.FixToVirt(slot), 1) * Page.EntryBytes);
-
-    /// <summary>arch_pmap_map (series V4/v5 asm/pmap.h): ASSERT not present, then l1e_write: one 64-bit mov, no fence, no flush.</summary>
-    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn)
-    {
-        if (mfn.Value > Format.MaxMfn)
-            m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, its bits spill into the entry's flags (Xen has no check)");
-        var pl1e = Pl1e(slot);
-        m.Assert((X86Pte.GetPteFlags(m.ReadPhys64(pl1e)) & X86Pte.Present) == 0, "!(l1e_get_flags(*pl1e) & _PAGE_PRESENT)", "arch_pmap_map",
-            "arch/x86/include/asm/pmap.h");
-        m.WritePte(pl1e, PmapEntry(mfn), X86Rules.Mov);
-    }
-
-    /// <summary>arch_pmap_unmap: l1e_write(l1e_empty()), then flush_tlb_one_local = invlpg of the linear address.</summary>
-    public override void ArchPmapUnmap(IXenMachine m, int slot)
-    {
-        m.WritePte(Pl1e(slot), 0, X86Rules.Mov);
-        m.FlushTlbVa(X86Rules.Invlpg, Fixmap.FixToVirt(slot));
-    }
 
     /// <summary>map_pages_to_xen as the series runs it in early boot (see <see cref="X86PageTables"/>).</summary>
     public override int MapPagesToXen(IXenMachine m, VirtAddr virt, Mfn mfn, ulong nr, bool superpages) =>

@@ -1,9 +1,10 @@
 using Pmap.Arch.Arm;
+using Pmap.Arch.Arm64;
 using Pmap.Core;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 
-namespace Pmap.Arch.Arm64.Tests;
+namespace Pmap.Arch.Arm.Tests;
 
 /// <summary>
 /// The TLB flushes' operands and the flush that ends a non-insertion xen_pt_update (docs/XEN_FACTS.md §3, §9).

@@ -1,8 +1,9 @@
 using Pmap.Arch.Arm;
+using Pmap.Arch.Arm64;
 using Pmap.Arch.Arm32;
 using Pmap.Core.Arch;
 
-namespace Pmap.Arch.Arm64.Tests;
+namespace Pmap.Arch.Arm.Tests;
 
 /// <summary>
 /// The Arm release table (ArmReleases), computed from the tags and the fact timelines, against docs/XEN_FACTS.md's release

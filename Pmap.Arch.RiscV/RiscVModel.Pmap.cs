@@ -1,0 +1,23 @@
+namespace Pmap.Arch.RiscV;
+
+// asm/pmap.h: the two hooks xen/common/pmap.c calls.
+public sealed partial class RiscVModel
+{
+    /// <summary>asm/pmap.h arch_pmap_map: ASSERT invalid, write_pte (a plain sd), then flush_tlb_one_local = sfence.vma va.</summary>
+    public override void ArchPmapMap(IXenMachine m, int slot, Mfn mfn)
+    {
+        if (mfn.Value > Format.MaxMfn)
+            m.Hazard($"arch_pmap_map of MFN {mfn}: beyond the {Format.PaBits}-bit PA, pte_from_mfn drops its top bits (Xen has no check)");
+        var entry = XenFixmap.Add((ulong)slot * 8);
+        m.Assert(!Sv39Pte.IsValid(m.ReadPhys64(entry)), "!pte_is_valid(*entry)", "arch_pmap_map", "arch/riscv/include/asm/pmap.h:19");
+        m.WritePte(entry, Sv39Pte.FromMfn(mfn, Sv39Pte.PageHypervisorRw), RiscVRules.Sd);
+        if (MapSfence) m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
+    }
+
+    /// <summary>asm/pmap.h arch_pmap_unmap: write_pte(zero), then sfence.vma va.</summary>
+    public override void ArchPmapUnmap(IXenMachine m, int slot)
+    {
+        m.WritePte(XenFixmap.Add((ulong)slot * 8), 0, RiscVRules.Sd);
+        m.FlushTlbVa(RiscVRules.SfenceVma, FixmapAddr(slot));
+    }
+}
