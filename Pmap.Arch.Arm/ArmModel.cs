@@ -131,6 +131,8 @@ public abstract partial class ArmModel : ArchModel
 
     public override IReadOnlyList<string> Notes => ArmNotes.Of(ArmProfile, Fixmap);
 
+    public override XenWalkDump WalkDump => ArmWalkDump.Of(ArmProfile.Release.Release);
+
     /// <summary>pte_of_xenaddr(va) as setup_pagetables uses it: mfn_to_xen_entry(..., MT_NORMAL).</summary>
     protected ulong XenEntry(PhysAddr pa) => Lpae.MfnToXenEntry(pa.ToMfn(), Lpae.MtNormal, PaddrBits, debug: false);
 

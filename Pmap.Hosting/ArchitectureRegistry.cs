@@ -89,7 +89,11 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         var numFixPmap = request.NumFixPmap ?? Options.NumFixPmap;
         if (request.NumFixPmap is < 1 or > PmapOptions.MaxNumFixPmap)
             throw new PmapUsageException($"--num-fix-pmap {request.NumFixPmap} is out of range: expected 1 to {PmapOptions.MaxNumFixPmap}");
-        var settings = new ArchSettings(profile, numFixPmap, request.Debug ?? Options.Debug, section) { SymbolsFile = request.SymbolsFile };
+        var settings = new ArchSettings(profile, numFixPmap, request.Debug ?? Options.Debug, section)
+        {
+            SymbolsFile = request.SymbolsFile,
+            ElfSymbolReader = ElfSymbols.Read, // the engine's reader: the contract carries no ELF library
+        };
 
         ArchModel model;
         try

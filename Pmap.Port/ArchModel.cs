@@ -104,4 +104,7 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
 
     /// <summary>How `pmap verify` checks this port against a real MMU (QEMU target, regime registers); null: it cannot.</summary>
     public virtual VerificationTarget? Oracle => null;
+
+    /// <summary>How Xen prints a walk of one VA on its console (`pmap dump --format xen`); null: this Xen has no such dump.</summary>
+    public virtual XenWalkDump? WalkDump => null;
 }

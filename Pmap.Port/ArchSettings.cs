@@ -18,9 +18,12 @@ public sealed record ArchSettings(string Profile, int NumFixPmap, bool Debug, IC
     /// </summary>
     public (string Port, IReadOnlyList<ArchOption> Options)? Declared { get; init; }
 
+    /// <summary>Reads an ELF file's symbol table (the engine's, set by the host); null: only nm / System.map text is read.</summary>
+    public Func<byte[], IReadOnlyDictionary<string, ulong>>? ElfSymbolReader { get; init; }
+
     /// <summary>The build's symbols (--xen-syms, else the SymbolsFile key), or null when neither is given.</summary>
-    public XenSymbols? Symbols() => SymbolsFile is { } cli ? XenSymbols.Load(cli, "--xen-syms")
-        : Value(ArchOptions.SymbolsFile) is { } file ? XenSymbols.Load(file, ArchOptions.SymbolsFile.Key) : null;
+    public XenSymbols? Symbols() => SymbolsFile is { } cli ? XenSymbols.Load(cli, "--xen-syms", ElfSymbolReader)
+        : Value(ArchOptions.SymbolsFile) is { } file ? XenSymbols.Load(file, ArchOptions.SymbolsFile.Key, ElfSymbolReader) : null;
 
     /// <summary>The load address: <see cref="XenLoadAddress"/>, else the option (declared by the port with its default and alignment).</summary>
     public PhysAddr LoadAddress(ArchOption option) => XenLoadAddress ?? new PhysAddr(GetAddress(option));

@@ -21,8 +21,12 @@ public sealed class XenSymbols
     public string Source { get; }
 
     /// <summary>Reads a file; a missing or unreadable file, or one with no symbol line, is a configuration error on <paramref name="key"/>.</summary>
-    /// <remarks>An ELF file (xen-syms itself) is read through its symbol table; anything else as nm / System.map text.</remarks>
-    public static XenSymbols Load(string path, string key)
+    /// <remarks>
+    /// An ELF file (xen-syms itself) is read through its symbol table by <paramref name="readElf"/>, which the engine supplies
+    /// (<see cref="ArchSettings.ElfSymbolReader"/>), so that the contract carries no ELF library; anything else as nm / System.map
+    /// text. The reader throws <see cref="FormatException"/> on a file it cannot read.
+    /// </remarks>
+    public static XenSymbols Load(string path, string key, Func<byte[], IReadOnlyDictionary<string, ulong>>? readElf = null)
     {
         byte[] bytes;
         try
@@ -33,18 +37,25 @@ public sealed class XenSymbols
         {
             throw new PmapConfigurationException(key, $"cannot read symbols file '{path}': {e.Message}");
         }
-        if (!ElfSymbols.IsElf(bytes))
+        if (!IsElf(bytes))
             return Parse(Encoding.UTF8.GetString(bytes).Split('\n'), $"'{path}'", key);
+        if (readElf is null)
+            throw new PmapConfigurationException(key, $"'{path}' is an ELF file and no ELF reader was given: give nm or System.map output");
         try
         {
-            var symbols = ElfSymbols.Read(bytes);
-            return symbols.Count > 0 ? new XenSymbols(symbols, $"'{path}'") : throw new FormatException("its symbol table is empty");
+            var symbols = readElf(bytes);
+            return symbols.Count > 0
+                ? new XenSymbols(new Dictionary<string, ulong>(symbols, StringComparer.Ordinal), $"'{path}'")
+                : throw new FormatException("its symbol table is empty");
         }
         catch (FormatException e)
         {
             throw new PmapConfigurationException(key, $"'{path}': {e.Message}");
         }
     }
+
+    /// <summary>True when the bytes start with the ELF magic (0x7f 'E' 'L' 'F').</summary>
+    public static bool IsElf(ReadOnlySpan<byte> file) => file.StartsWith("\u007fELF"u8);
 
     /// <summary>Parses nm / System.map lines; lines that are not "hex type name" are skipped (nm prints "U name" for undefined ones).</summary>
     public static XenSymbols Parse(IEnumerable<string> lines, string source, string key)

@@ -44,9 +44,40 @@ public static class DumpView
             w.WriteLine($"  {t.Name} L{t.Level} {t.EntriesInUse}/512 {Hex.Format(t.FirstVa.Value, vaDigits)} at {Hex.Format(t.Address.Value)}");
     }
 
-    /// <summary>One JSON document whose "ranges" array is streamed one object per range (docs/schemas/dump.schema.json).</summary>
-    public static void WriteJson(Stream output, AddressSpace space, string after, bool tables)
+    /// <summary>--format xen: for each VA (default the first of every range), the lines Xen's own walk dump prints.</summary>
+    public static void WriteXenWalks(TextWriter w, AddressSpace space, IReadOnlyList<VirtAddr> vas)
     {
+        foreach (var va in vas.Count > 0 ? vas : space.Ranges().Select(r => r.Va))
+            foreach (var line in XenWalkLog.Lines(space.Model, space.Machine, va)) w.WriteLine(line);
+    }
+
+    /// <summary>A writable and executable mapping: what Linux's ptdump_check_wx warns of.</summary>
+    public static bool IsWx(MappedRange r) => r.Attributes.Write && r.Attributes.Execute;
+
+    /// <summary>--check-wx: each W+X range, then ptdump_check_wx's verdict (in pages); exit 4 when one is found.</summary>
+    public static int WriteWxCheck(TextWriter w, AddressSpace space, string after)
+    {
+        var model = space.Model;
+        var pages = 0UL;
+        foreach (var r in space.Ranges().Where(IsWx))
+        {
+            w.WriteLine($"Found insecure W+X mapping at {Hex.Format(r.Va.Value)}-{Hex.Format(r.VaEnd.Value)} ({Hex.FormatSize(r.Size)} {r.Region}, "
+                + $"PA {Hex.Format(r.Pa.Value)}, {Flags(r.Attributes)})");
+            pages += r.Size >> Page.Shift;
+        }
+        w.WriteLine(pages == 0
+            ? $"{model.Name} {model.Profile} after {after}: checked W+X mappings: passed, no W+X pages found"
+            : $"{model.Name} {model.Profile} after {after}: checked W+X mappings: FAILED, {pages} W+X pages found");
+        return pages == 0 ? ExitCodes.Success : ExitCodes.Findings;
+    }
+
+    /// <summary>
+    /// One JSON document whose "ranges" array is streamed one object per range (docs/schemas/dump.schema.json); with
+    /// <paramref name="checkWx"/> also "wx" (the W+X ranges) and "wxPages". Returns the W+X pages found.
+    /// </summary>
+    public static long WriteJson(Stream output, AddressSpace space, string after, bool tables, bool checkWx = false)
+    {
+        var wx = new List<MappedRange>();
         using var j = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = Json.Options.Encoder });
         j.WriteStartObject();
         j.WriteString("arch", space.Model.Name);
@@ -64,25 +95,18 @@ public static class DumpView
         j.WriteStartArray("ranges");
         foreach (var r in space.Ranges())
         {
-            j.WriteStartObject();
-            j.WriteString("va", Hex.Format(r.Va.Value));
-            j.WriteString("vaEnd", Hex.Format(r.VaEnd.Value));
-            j.WriteString("pa", Hex.Format(r.Pa.Value));
-            j.WriteString("paEnd", Hex.Format(r.PaEnd.Value));
-            j.WriteString("size", Hex.Format(r.Size));
-            j.WriteString("pageSize", Hex.FormatSize(r.LeafSize));
-            j.WriteNumber("level", r.Level);
-            j.WriteNumber("leaves", r.Leaves);
-            j.WriteString("region", r.Region);
-            j.WriteString("memoryType", r.Attributes.MemoryType);
-            j.WriteBoolean("write", r.Attributes.Write);
-            j.WriteBoolean("execute", r.Attributes.Execute);
-            j.WriteBoolean("global", r.Attributes.Global);
-            j.WriteBoolean("contiguous", r.Attributes.Contiguous);
-            j.WriteEndObject();
+            if (checkWx && IsWx(r)) wx.Add(r);
+            WriteRange(j, r);
             if (j.BytesPending > 16384) j.Flush();
         }
         j.WriteEndArray();
+        if (checkWx)
+        {
+            j.WriteStartArray("wx");
+            foreach (var r in wx) WriteRange(j, r);
+            j.WriteEndArray();
+            j.WriteNumber("wxPages", wx.Sum(r => (long)(r.Size >> Page.Shift)));
+        }
         if (tables)
         {
             j.WriteStartArray("tables");
@@ -102,5 +126,26 @@ public static class DumpView
         j.WriteEndObject();
         j.Flush();
         output.WriteByte((byte)'\n');
+        return wx.Sum(r => (long)(r.Size >> Page.Shift));
+    }
+
+    private static void WriteRange(Utf8JsonWriter j, MappedRange r)
+    {
+        j.WriteStartObject();
+        j.WriteString("va", Hex.Format(r.Va.Value));
+        j.WriteString("vaEnd", Hex.Format(r.VaEnd.Value));
+        j.WriteString("pa", Hex.Format(r.Pa.Value));
+        j.WriteString("paEnd", Hex.Format(r.PaEnd.Value));
+        j.WriteString("size", Hex.Format(r.Size));
+        j.WriteString("pageSize", Hex.FormatSize(r.LeafSize));
+        j.WriteNumber("level", r.Level);
+        j.WriteNumber("leaves", r.Leaves);
+        j.WriteString("region", r.Region);
+        j.WriteString("memoryType", r.Attributes.MemoryType);
+        j.WriteBoolean("write", r.Attributes.Write);
+        j.WriteBoolean("execute", r.Attributes.Execute);
+        j.WriteBoolean("global", r.Attributes.Global);
+        j.WriteBoolean("contiguous", r.Attributes.Contiguous);
+        j.WriteEndObject();
     }
 }

@@ -10,7 +10,7 @@ public class ElfSymbolsTests
     /// <summary>A symbol as the builder writes it: binding 0 local, 1 global; type 1 object, 2 func, 3 section, 4 file.</summary>
     private sealed record Sym(string Name, ulong Value, int Bind = 1, int Type = 1, int Shndx = 1);
 
-    /// <summary>Header, then sections null, .text (no bytes), .symtab (linked to 3), .strtab; no section-name table.</summary>
+    /// <summary>Header, then sections null, .text (no bytes), .symtab (linked to 3), .strtab, .shstrtab (the section names).</summary>
     private static byte[] Elf(bool is64, params Sym[] syms)
     {
         var strtab = new List<byte> { 0 };
@@ -38,38 +38,49 @@ public class ElfSymbolsTests
         int header = is64 ? 64 : 52, shentsize = is64 ? 64 : 40;
         var symOff = header;
         var strOff = symOff + symtab.Length;
-        var shoff = (strOff + strtab.Count + 7) & ~7;
-        var file = new byte[shoff + (4 * shentsize)];
+        var names = "\0.text\0.symtab\0.strtab\0.shstrtab\0"u8.ToArray();
+        var namesOff = strOff + strtab.Count;
+        var shoff = (namesOff + names.Length + 7) & ~7;
+        var file = new byte[shoff + (5 * shentsize)];
         "\u007fELF"u8.CopyTo(file);
         file[4] = (byte)(is64 ? 2 : 1);
         file[5] = 1; // little-endian
-        file[6] = 1;
+        file[6] = 1; // EI_VERSION
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(0x10), 2); // e_type ET_EXEC
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0x14), 1); // e_version EV_CURRENT
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(is64 ? 0x34 : 0x28), (ushort)header); // e_ehsize
         if (is64) BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(0x28), (ulong)shoff);
         else BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(0x20), (uint)shoff);
         BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(is64 ? 0x3A : 0x2E), (ushort)shentsize);
-        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(is64 ? 0x3C : 0x30), 4);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(is64 ? 0x3C : 0x30), 5); // e_shnum
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(is64 ? 0x3E : 0x32), 4); // e_shstrndx
+        names.CopyTo(file, namesOff);
         symtab.CopyTo(file, symOff);
         strtab.ToArray().CopyTo(file, strOff);
-        Section(1, 8, 0, 0, 0); // SHT_NOBITS .text
-        Section(2, 2, symOff, symtab.Length, 3); // SHT_SYMTAB, sh_link = .strtab
-        Section(3, 3, strOff, strtab.Count, 0); // SHT_STRTAB
+        Section(1, 1, 8, 0, 0, 0); // SHT_NOBITS .text
+        Section(2, 7, 2, symOff, symtab.Length, 3); // SHT_SYMTAB .symtab, sh_link = .strtab
+        Section(3, 15, 3, strOff, strtab.Count, 0); // SHT_STRTAB .strtab
+        Section(4, 23, 3, namesOff, names.Length, 0); // SHT_STRTAB .shstrtab
         return file;
 
-        void Section(int index, uint type, int offset, int size, uint link)
+        void Section(int index, uint name, uint type, int offset, int size, uint link)
         {
             var sh = shoff + (index * shentsize);
+            BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(sh), name); // sh_name: offset in .shstrtab
             BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(sh + 4), type);
             if (is64)
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(sh + 0x18), (ulong)offset);
                 BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(sh + 0x20), (ulong)size);
                 BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(sh + 0x28), link);
+                if (type == 2) BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(sh + 0x38), (ulong)entry); // sh_entsize
             }
             else
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(sh + 0x10), (uint)offset);
                 BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(sh + 0x14), (uint)size);
                 BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(sh + 0x18), link);
+                if (type == 2) BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(sh + 0x24), (uint)entry); // sh_entsize
             }
         }
     }
@@ -113,7 +124,7 @@ public class ElfSymbolsTests
         File.WriteAllBytes(path, Elf(true, new Sym("_start", 0x200000), new Sym("xen_first", 0x32a000, Bind: 0)));
         try
         {
-            Assert.Equal(0x12a000UL, XenSymbols.Load(path, "--xen-syms").Offset("xen_first", "--xen-syms"));
+            Assert.Equal(0x12a000UL, XenSymbols.Load(path, "--xen-syms", ElfSymbols.Read).Offset("xen_first", "--xen-syms"));
         }
         finally
         {

@@ -100,5 +100,12 @@ public class OutsidePorterTests
         Assert.True(named.Code == 0, named.Out + named.Err);
         var sparc = File.ReadAllText(Path.Combine(work, "Acme.Sparc", "Acme.Sparc", "SparcArchitecture.cs"));
         Assert.Contains("Architecture<SparcProfile>(\"sparc64\",", sparc);
+
+        // A lower-case -n still gives C# type names (PascalCase: the first letter upper), and the --arch name as given.
+        var lower = Run("dotnet", work, "new", "pmap-arch", "-n", "loongarch64", "--debug:custom-hive", hive);
+        Assert.True(lower.Code == 0, lower.Out + lower.Err);
+        var loong = File.ReadAllText(Path.Combine(work, "loongarch64", "loongarch64", "Loongarch64Architecture.cs"));
+        Assert.Contains("public sealed class Loongarch64Plugin() : ArchitecturePlugin<Loongarch64Architecture>(PmapContract.Version);", loong);
+        Assert.Contains("Architecture<Loongarch64Profile>(\"loongarch64\",", loong);
     }
 }

@@ -146,6 +146,9 @@ public sealed class FakeCodec : IPteCodec
 
     public PhysAddr OutputAddress(ulong raw, int level) => new(raw & 0xFFFFFFFFF000);
 
+    /// <summary>The fake format has no permission bits: every mapping is writable and executable (what dump --check-wx finds).</summary>
+    public PteAttributes Attributes(ulong raw, int level) => new("normal", Write: true, Execute: true, Global: false, Contiguous: false);
+
     public IReadOnlyList<PteField> Fields(ulong raw, int level, PteKind kind) =>
         [new PteField("Valid", 0, 0, raw & 1, "valid"), new PteField("Table", 1, 1, (raw >> 1) & 1, "table/page"),
             new PteField("Address", 47, 12, raw & 0xFFFFFFFFF000, "address")];
