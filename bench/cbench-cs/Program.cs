@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace CBench;
 

@@ -1,8 +1,3 @@
-using Pmap.Arch.Arm;
-using Pmap.Arch.Arm64;
-using Pmap.Arch.Arm32;
-using Pmap.Core.Arch;
-
 namespace Pmap.Arch.Arm.Tests;
 
 /// <summary>

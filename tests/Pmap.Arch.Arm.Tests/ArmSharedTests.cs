@@ -1,6 +1,3 @@
-using Pmap.Arch.Arm;
-using Pmap.Core;
-
 namespace Pmap.Arch.Arm.Tests;
 
 /// <summary>What both Arm ports share, tested without either port: lpae_t, its codec and the static-table order.</summary>

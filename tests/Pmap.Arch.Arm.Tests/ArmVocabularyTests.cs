@@ -1,9 +1,3 @@
-using Pmap.Arch.Arm;
-using Pmap.Arch.Arm64;
-using Pmap.Core;
-using Pmap.Core.Arch;
-using Pmap.Core.Machine;
-
 namespace Pmap.Arch.Arm.Tests;
 
 /// <summary>The Arm ports' closed vocabulary: a barrier a release's facts misspell never passes as a full one.</summary>
