@@ -24,12 +24,13 @@ public static class Terminal
         {
             Ansi = colour ? AnsiSupport.Yes : AnsiSupport.No,
             ColorSystem = colour ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
+            // Spectre pads cells to their width: no line pmap prints ends in blanks.
+            Out = new AnsiConsoleOutput(new TrailingBlankWriter(writer)),
             Interactive = InteractionSupport.No,
         });
         if (Columns() is { } columns) console.Profile.Width = columns;
         else if (!isConsole) console.Profile.Width = 200;
-        else if (!ReferenceEquals(writer, Console.Out)) console.Profile.Width = Console.WindowWidth; // Spectre knows only Console.Out
+        else console.Profile.Width = Console.WindowWidth; // Spectre knows only Console.Out, and sees a wrapper
         return console;
     }
 
