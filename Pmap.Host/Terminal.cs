@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pmap.Core;
 using Spectre.Console;
 
 namespace Pmap.Host;
@@ -10,6 +11,9 @@ namespace Pmap.Host;
 public static class Terminal
 {
     public static readonly string[] ColorModes = ["auto", "always", "never"];
+
+    /// <summary>The narrowest console human output is laid out for.</summary>
+    public const int MinWidth = 80;
 
     public static IAnsiConsole Create(TextWriter writer, string color = "auto")
     {
@@ -31,6 +35,10 @@ public static class Terminal
         if (Columns() is { } columns) console.Profile.Width = columns;
         else if (!isConsole) console.Profile.Width = 200;
         else console.Profile.Width = Console.WindowWidth; // Spectre knows only Console.Out, and sees a wrapper
+        // Below 80 columns a hex number or a name would have to be cut, which docs/CLI.md §4 promises never happens: refuse.
+        if (console.Profile.Width < MinWidth)
+            throw new PmapUsageException($"the console is {console.Profile.Width} columns wide; pmap's human output needs {MinWidth} "
+                + "so that no name or number is cut: widen it, set COLUMNS=80, or use --json");
         return console;
     }
 

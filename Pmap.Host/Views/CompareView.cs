@@ -64,8 +64,8 @@ public static class CompareView
         var archs = dto.Architectures;
         var oneArch = archs.Count > 1 && archs.All(a => a.Arch == archs[0].Arch);
         var subject = oneArch ? $"{archs[0].Arch} at each profile ({string.Join(", ", archs.Select(a => a.Profile))})" : "each architecture";
-        c.MarkupLine($"pmap_map({dto.Mfn}) on {Markup.Escape(subject)}; {(color ? "[yellow]yellow[/] marks" : "* marks")} " +
-            "a value that differs from the first column.");
+        Lines.Write(c, 0, 2, ($"pmap_map({dto.Mfn}) on {subject};", null), (color ? "yellow" : "*", color ? "yellow" : null),
+            ("marks a value that differs from the first column.", null));
         var rows = Rows.Concat(ReleaseRows(dto)).ToList();
         string Cell(CompareArchDto a, Func<CompareArchDto, string> value)
         {

@@ -49,16 +49,20 @@ public static class MapView
         foreach (var s in dto.Steps)
         {
             var what = s.Op == "map" ? $"pmap_map({s.Mfn})" : $"pmap_unmap({s.Va})";
-            var where = s.Slot is { } slot ? $" slot {slot} ({Markup.Escape(s.SlotName)})" : "";
+            var where = s.Slot is { } slot ? $"slot {slot} ({s.SlotName})" : "";
             var result = s.Op == "map" && s.Va is not null && s.Pte is not null ? $" -> {s.Va}, PTE {s.Pte}" : "";
-            c.MarkupLine($"\n[bold]{Markup.Escape(what)}[/]{where}{Markup.Escape(result)}");
+            c.WriteLine();
+            Lines.Write(c, 0, 2, (what, "bold"), ($"{where}{result}", null));
             RenderEvents(c, dto, s.Events);
             if (s.Decoded is { } d && dto.Fields != "none") shown = RenderFields(c, d, dto.Fields == "all" ? null : shown);
         }
         var missing = dto.Steps.SelectMany(s => s.Events).Where(e => e.Kind == "missing").Select(e => e.Rule).ToList();
         if (missing.Count > 0)
-            c.MarkupLine($"\n[red]{missing.Count} step(s) missing[/] against the architecture's rules ({string.Join(", ", missing.Distinct())}): " +
-                         $"`pmap hazards --arch {Markup.Escape(dto.Arch)} --profile {Markup.Escape(dto.Profile)}` says why");
+        {
+            c.WriteLine();
+            Lines.Write(c, 0, 2, ($"{missing.Count} step(s) missing", "red"), ($"against the architecture's rules ({string.Join(", ", missing.Distinct())}): " +
+                $"`pmap hazards --arch {dto.Arch} --profile {dto.Profile}` says why", null));
+        }
         if (dto.Error is { } err) c.MarkupLine("\n" + Stopped(err));
     }
 
@@ -73,7 +77,7 @@ public static class MapView
             if (function is null)
             {
                 current = null;
-                c.MarkupLine(e.Kind is "missing" or "hazard" ? $"  [red]{Markup.Escape(Describe(e))}[/]" : "  " + Markup.Escape(Describe(e)));
+                Lines.Write(c, 2, 4, (Describe(e), e.Kind is "missing" or "hazard" ? "red" : null));
                 continue;
             }
             if (function != current)
@@ -82,7 +86,7 @@ public static class MapView
                 var place = XenFunctions.Place(dto.Arch, function, dto.Release) is { } p ? $" [dim]({Markup.Escape(p)})[/]" : "";
                 c.MarkupLine($"  [bold]{Markup.Escape(function)}[/]{place}");
             }
-            c.MarkupLine("    " + Markup.Escape(Describe(e)));
+            Lines.Write(c, 4, 2, (Describe(e), null));
         }
     }
 

@@ -73,12 +73,12 @@ public static class VersionsView
                 foreach (var r in rows) t.AddRow([Markup.Escape(r.Span), .. chunk.Select(i => r.Cells[i - 1].Markup)]);
                 c.Write(t);
             }
-            c.MarkupLine("[dim]Releases with equal facts share a row; under a value, the commit that changed it.[/]");
-            c.MarkupLine("[dim]One change in full: pmap versions --diff FROM..TO[/]");
+            Lines.Write(c, "Releases with equal facts share a row; under a value, the commit that changed it. One change in full: "
+                + "pmap versions --diff FROM..TO", style: "dim");
         }
         if (dto.Aliases.Count > 0)
-            c.MarkupLine("aliases: " + Markup.Escape(string.Join(", ", dto.Aliases.Select(a => $"{a.Alias} = {a.Profile}"))));
-        foreach (var n in dto.Notes) c.MarkupLine($"[yellow]note:[/] {Markup.Escape(n)}");
+            Lines.Write(c, "aliases: " + string.Join(", ", dto.Aliases.Select(a => $"{a.Alias} = {a.Profile}")));
+        foreach (var n in dto.Notes) Lines.Write(c, 0, 6, ("note:", "yellow"), (n, null));
     }
 
     public static FactDto? Cell(ReleaseDto r, string fact) => r.Facts.FirstOrDefault(f => f.Fact == fact);

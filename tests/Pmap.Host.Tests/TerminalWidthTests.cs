@@ -8,7 +8,7 @@ public partial class TerminalWidthTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        string[] commands = ["layout", "versions", "map --mfn 0x12345 --unmap", "decode 0x0", "translate --va 0x1000", "boot", "config",
+        string[] commands = ["layout", "versions", "map --mfn 0x12345 --unmap", "map --mfn 1-8 --unmap", "decode 0x0", "translate --va 0x1000", "boot", "config",
             "conformance", "arch list", "dump --tables", "compare"];
         foreach (var arch in new[] { "arm64", "arm32", "x86", "riscv" })
             foreach (var c in commands) data.Add(arch, c);
