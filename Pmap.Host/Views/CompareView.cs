@@ -10,7 +10,12 @@ public sealed record PmapSlotDto(int Slot, string Va);
 public sealed record CompareArchDto(string Arch, string Profile, int Levels, int VaBits, int PaBits,
     string FixmapBase, string FixaddrStart, string FixaddrTop, string SlotDirection, string LeafTable, IReadOnlyList<PmapSlotDto> PmapSlots,
     string Pte, IReadOnlyList<string> MapOps, IReadOnlyList<string> UnmapOps,
-    bool FlushOnMap, bool FlushOnUnmap, bool CachesInvalidEntries, string StoreOp, string? TlbFlushOp, string PmapCode);
+    bool FlushOnMap, bool FlushOnUnmap, bool CachesInvalidEntries, string StoreOp, string? TlbFlushOp, string PmapCode)
+{
+    /// <summary>FIX_PMAP_BEGIN..FIX_PMAP_END, inclusive, as the source defines them (x86's series: one past the slots pmap.c uses).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public (int Begin, int End) PmapRange { get; init; }
+}
 
 public sealed record CompareDto(string Mfn, IReadOnlyList<CompareArchDto> Architectures)
 {
@@ -33,7 +38,10 @@ public static class CompareView
             f.Direction.ToString().ToLowerInvariant(), f.TableName,
             slots, Hex.Format(seen.Pte), seen.MapOps, seen.UnmapOps,
             map.Any(e => e.Kind == "tlb-flush"), unmap.Any(e => e.Kind == "tlb-flush"), model.CachesInvalidEntries,
-            map.First(e => e.Kind == "pte-write").Op!, unmap.FirstOrDefault(e => e.Kind == "tlb-flush")?.Op, model.CommonCode.Name);
+            map.First(e => e.Kind == "pte-write").Op!, unmap.FirstOrDefault(e => e.Kind == "tlb-flush")?.Op, model.CommonCode.Name)
+        {
+            PmapRange = (f.FixPmapBegin, f.FixPmapEnd),
+        };
     }
 
     /// <summary>The rows of the comparison, named as the CLI shows them; the report's side-by-side table uses the same.</summary>
@@ -44,7 +52,8 @@ public static class CompareView
         ("fixmap grows", a => a.SlotDirection),
         ("fix_to_virt(0)", a => a.FixmapBase),
         ("FIXADDR_START..TOP", a => $"{a.FixaddrStart} .. {a.FixaddrTop}"),
-        ("PMAP slots", a => $"{a.PmapSlots[0].Slot}..{a.PmapSlots[^1].Slot}"),
+        // FIX_PMAP_BEGIN..FIX_PMAP_END as Xen's enum has them, the range `layout` prints.
+        ("PMAP slots", a => $"{a.PmapRange.Begin}..{a.PmapRange.End}"),
         ("first PMAP VA", a => a.PmapSlots[0].Va),
         ("last PMAP VA", a => a.PmapSlots[^1].Va),
         ("leaf table", a => a.LeafTable),
