@@ -40,10 +40,23 @@ public static class RootHelp
     // Placeholders where an option names none: the words docs/CLI.md uses.
     private static readonly Dictionary<string, string> Placeholders = new()
     {
-        ["--plugins"] = "DIR", ["--config"] = "FILE", ["--num-fix-pmap"] = "N", ["--color"] = "auto|always|never",
-        ["--litmus"] = "DIR", ["--map-seq"] = "SEQ", ["--unmap-seq"] = "SEQ", ["-o"] = "FILE", ["--output"] = "FILE",
-        ["--ram-base"] = "PA", ["--seed"] = "S", ["--va"] = "VA", ["--xen-image"] = "FILE", ["--xen-syms"] = "FILE",
-        ["--format"] = "FORMAT", ["--level"] = "LEVEL", ["--arch"] = "ARCH",
+        ["--plugins"] = "DIR",
+        ["--config"] = "FILE",
+        ["--num-fix-pmap"] = "N",
+        ["--color"] = "auto|always|never",
+        ["--litmus"] = "DIR",
+        ["--map-seq"] = "SEQ",
+        ["--unmap-seq"] = "SEQ",
+        ["-o"] = "FILE",
+        ["--output"] = "FILE",
+        ["--ram-base"] = "PA",
+        ["--seed"] = "S",
+        ["--va"] = "VA",
+        ["--xen-image"] = "FILE",
+        ["--xen-syms"] = "FILE",
+        ["--format"] = "FORMAT",
+        ["--level"] = "LEVEL",
+        ["--arch"] = "ARCH",
     };
 
     /// <summary>The short help text (at most 40 lines).</summary>

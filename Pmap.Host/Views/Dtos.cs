@@ -27,7 +27,8 @@ public sealed record EventDto(
     public static EventDto From(TraceEvent e) => e.Kind == TraceKind.Missing
         ? new(TraceEvent.KindName(e.Kind), Va: H(e.Va?.Value), Detail: e.Detail, Rule: e.Rule, Step: e.Op)
         : new(TraceEvent.KindName(e.Kind), e.Op, e.Table, e.Entry, H(e.Pa?.Value), H(e.Old), H(e.New),
-            H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg), e.Rule) { Member = e.Function };
+            H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg), e.Rule)
+        { Member = e.Function };
 
     private static string? H(ulong? v) => v is null ? null : Hex.Format(v.Value);
 
