@@ -20,6 +20,7 @@ public static class PmapApp
         // --help wraps at COLUMNS as the tables do (on a terminal without it, System.CommandLine takes the window's width).
         if (Terminal.Columns() is { } columns && root.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help)
             help.MaxWidth = columns;
+        RootHelp.NamePlaceholders(root);
 
         // Response files (@file) stay off: an argument is what it says, never a file's first line.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -27,6 +28,15 @@ public static class PmapApp
             return io.Fail(ErrorKind.Usage, "--help has no JSON form: run it without --json", json: true);
         if (SwallowedOption(parse.RootCommandResult) is { } swallowed)
             return io.Fail(ErrorKind.Usage, swallowed, args.Contains("--json"));
+        // pmap alone, or pmap --help: the short help, one screen; a command's --help is System.CommandLine's, with its examples.
+        var helpAsked = args.Any(a => a is "--help" or "-h" or "-?");
+        var noCommand = parse.Errors.Count > 0 && parse.Errors.All(e => e.Message.StartsWith("Required command", StringComparison.Ordinal))
+            && !args.Contains("--json");
+        if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count == 0 && (helpAsked || noCommand))
+        {
+            stdout.Write(RootHelp.Text(root.Description!));
+            return ExitCodes.Success;
+        }
         if (parse.Errors.Count > 0)
         {
             var json = args.Contains("--json");

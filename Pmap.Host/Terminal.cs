@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pmap.Core;
 using Spectre.Console;
 
 namespace Pmap.Host;
@@ -10,6 +11,9 @@ namespace Pmap.Host;
 public static class Terminal
 {
     public static readonly string[] ColorModes = ["auto", "always", "never"];
+
+    /// <summary>The narrowest console human output is laid out for.</summary>
+    public const int MinWidth = 80;
 
     public static IAnsiConsole Create(TextWriter writer, string color = "auto")
     {
@@ -24,12 +28,17 @@ public static class Terminal
         {
             Ansi = colour ? AnsiSupport.Yes : AnsiSupport.No,
             ColorSystem = colour ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
+            // Spectre pads cells to their width: no line pmap prints ends in blanks.
+            Out = new AnsiConsoleOutput(new TrailingBlankWriter(writer)),
             Interactive = InteractionSupport.No,
         });
         if (Columns() is { } columns) console.Profile.Width = columns;
         else if (!isConsole) console.Profile.Width = 200;
-        else if (!ReferenceEquals(writer, Console.Out)) console.Profile.Width = Console.WindowWidth; // Spectre knows only Console.Out
+        else console.Profile.Width = Console.WindowWidth; // Spectre knows only Console.Out, and sees a wrapper
+        // Below 80 columns a hex number or a name would have to be cut, which docs/CLI.md §4 promises never happens: refuse.
+        if (console.Profile.Width < MinWidth)
+            throw new PmapUsageException($"the console is {console.Profile.Width} columns wide; pmap's human output needs {MinWidth} "
+                + "so that no name or number is cut: widen it, set COLUMNS=80, or use --json");
         return console;
     }
 

@@ -74,16 +74,13 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         string profile;
         if (request.Profile is not null)
         {
-            profile = request.Profile;
-            if (!arch.ProfileNames().Contains(profile))
-                throw new PmapUsageException($"unknown profile '{profile}' for {arch.Name}{Spelling.Hint(profile, arch.ProfileNames())}: "
-                    + $"allowed are {string.Join(", ", arch.ProfileNames())}");
+            // xen- may be left out (4.19.1 is xen-4.19.1).
+            profile = arch.ResolveProfile(request.Profile) ?? throw new PmapUsageException(arch.UnknownProfile(request.Profile));
         }
         else
         {
-            profile = section["Profile"] ?? arch.DefaultProfile;
-            if (!arch.ProfileNames().Contains(profile))
-                throw PmapOptions.Invalid(Configuration, profileKey, profile, $"a profile of {arch.Name} ({string.Join(", ", arch.ProfileNames())})");
+            var configured = section["Profile"] ?? arch.DefaultProfile;
+            profile = arch.ResolveProfile(configured) ?? throw PmapOptions.Invalid(Configuration, profileKey, configured, $"a profile of {arch.Name} ({string.Join(", ", arch.ProfileNames())})");
         }
 
         var numFixPmap = request.NumFixPmap ?? Options.NumFixPmap;

@@ -41,6 +41,15 @@ public sealed record TraceEvent(TraceKind Kind)
     /// <summary>The id of the maintenance rule a missing step breaks (ARM-NEW-ISB).</summary>
     public string? Rule { get; init; }
 
+    /// <summary>
+    /// The port's method that executed the instruction, as the compiler names the call site (WritePte,
+    /// FlushXenTlbRangeVaLocal): the Xen function it models, for grouping a trace by function.
+    /// </summary>
+    public string? Function { get; init; }
+
+    /// <summary>The bracketed Xen function running when it executed (arch_pmap_map, xen_pt_update), if any.</summary>
+    public string? Hook { get; init; }
+
     public static string KindName(TraceKind kind) => kind switch
     {
         TraceKind.PteWrite => "pte-write",

@@ -110,7 +110,7 @@ public sealed partial class XenMachine
         if (Checker?.Skip(member, line) == true) return;
         var old = Memory.Write64(entryPa, value);
         NotePteWrite(entryPa, old, value);
-        Observe(entryPa, old, value, storeOp);
+        Observe(entryPa, old, value, storeOp, member);
     }
 
     /// <summary>A PTE store through a virtual address (a table reached through PMAP): translated, then stored.</summary>
@@ -125,7 +125,7 @@ public sealed partial class XenMachine
         if (Checker?.Skip(member, line) == true) return;
         var old = Mmu.Write64(entryVa, value, out var pa);
         NotePteWrite(pa, old, value);
-        if (_observed) Observe(pa, old, value, storeOp);
+        if (_observed) Observe(pa, old, value, storeOp, member);
     }
 
     /// <summary>What every PTE store does to the machine: counted, and on Arm held for the next context synchronisation.</summary>
@@ -136,20 +136,22 @@ public sealed partial class XenMachine
         if (_needsContextSync && old != value) Ordering.NoteWrite(pa.Value, old);
     }
 
-    private void Observe(PhysAddr pa, ulong old, ulong value, Instruction storeOp)
+    private void Observe(PhysAddr pa, ulong old, ulong value, Instruction storeOp, string member)
     {
         Checker?.Store(pa, old, value, storeOp.Mnemonic, Cpu.SystemState);
-        if (Trace.Enabled) TracePteWrite(pa, old, value, storeOp.Mnemonic);
+        if (Trace.Enabled) TracePteWrite(pa, old, value, storeOp.Mnemonic, member);
     }
 
     // Trace records are built out of line so that the hot paths stay small enough to inline when the trace is off.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TracePteWrite(PhysAddr pa, ulong old, ulong value, string storeOp)
+    private void TracePteWrite(PhysAddr pa, ulong old, ulong value, string storeOp, string member)
     {
         var table = pa.Value & Page.Mask;
         Trace.Add(new TraceEvent(TraceKind.PteWrite)
         {
             Op = storeOp,
+            Function = member,
+            Hook = CurrentHook,
             Table = TableName(new PhysAddr(table)),
             Entry = (int)((pa.Value - table) >> 3),
             Pa = pa,
@@ -188,7 +190,7 @@ public sealed partial class XenMachine
             c.Barrier(op, Cpu.SystemState);
         }
         Counters.Barriers++;
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Barrier) { Op = op.Mnemonic });
+        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.Barrier) { Op = op.Mnemonic, Function = member, Hook = CurrentHook });
         return true;
     }
 
@@ -239,7 +241,8 @@ public sealed partial class XenMachine
             return false;
         }
         if (Checker is { } c && !NoteInvalidate(c, op, va, member, line)) return false;
-        if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op.Mnemonic, Va = va, Reg = reg });
+        if (Trace.Enabled)
+            Trace.Add(new TraceEvent(TraceKind.TlbFlush) { Op = op.Mnemonic, Va = va, Reg = reg, Function = member, Hook = CurrentHook });
         return true;
     }
 

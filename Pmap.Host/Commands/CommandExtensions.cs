@@ -8,7 +8,7 @@ public static class CommandExtensions
     public static Option<string?> XenSymsOption() => new("--xen-syms")
     {
         Description = "the xen-syms ELF to model, or its nm or System.map listing: its sections and static page tables (Arm; "
-            + "default: configuration key Architectures:<arch>:SymbolsFile, else the port's built-in build)",
+            + "default: configuration key Architectures:ARCH:SymbolsFile, else the port's built-in build)",
     };
 
     /// <summary>Adds the command's own options.</summary>

@@ -28,8 +28,20 @@ public static class CompareCommand
                         $"MFN {Hex.Format(frame.Value)} is beyond {model.Name}'s {model.Format.PaBits}-bit physical addresses");
                 return CompareView.From(model, PmapSequence.Observe(model, frame));
             }).ToList();
-            return c.Show(new CompareDto(Hex.Format(frame.Value), rows), CompareView.Render);
+            return c.Show(new CompareDto(Hex.Format(frame.Value), rows) { Releases = Releases(c, rows) }, CompareView.Render);
         }));
         return cmd;
+    }
+
+    // Two or more profiles of one architecture that models releases: each column's release, as `pmap versions` lists it.
+    private static List<ReleaseDto?>? Releases(CommandContext c, List<CompareArchDto> rows)
+    {
+        if (rows.Count < 2 || rows.Any(r => r.Arch != rows[0].Arch)) return null;
+        var versions = VersionsView.From(c.Registry.Find(rows[0].Arch).Architecture);
+        return rows.Select(r =>
+        {
+            var profile = versions.Aliases.FirstOrDefault(a => a.Alias == r.Profile)?.Profile ?? r.Profile;
+            return versions.Releases.FirstOrDefault(x => x.Profile == profile);
+        }).ToList();
     }
 }

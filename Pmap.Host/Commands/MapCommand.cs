@@ -22,7 +22,13 @@ public static class MapCommand
             .WithExamples("pmap map --arch arm64 --mfn 0x12345", "pmap map --arch arm64 --profile upstream --mfn 0x12345 --unmap --json",
                 "pmap map --arch arm64 --profile xen-4.17 --mfn 1-8 --unmap   # the FIXADDR_TOP bug");
         var format = Formats.Option(dot: false);
-        cmd.WithOptions(mfn, unmap, state, inIrq, format);
+        var fields = new Option<string>("--fields")
+        {
+            Description = "The PTE field table: after every map (all), once and then only what differs (once, the default), or never (none)",
+            DefaultValueFactory = _ => MapView.FieldsOnce,
+            HelpName = "all|once|none",
+        };
+        cmd.WithOptions(mfn, unmap, state, inIrq, format, fields);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model();
@@ -31,11 +37,15 @@ public static class MapCommand
             if (p.GetValue(state) is { } text && !SystemStates.TryParse(text, out st))
                 throw new PmapUsageException($"--state '{text}' is not a system state{Spelling.Hint(text, Completions.SystemStates())}: "
                     + $"expected one of {SystemStates.Allowed}");
+            var fieldMode = p.GetValue(fields)!;
+            if (!MapView.FieldModes.Contains(fieldMode))
+                throw new PmapUsageException($"--fields '{Hex.Echo(fieldMode)}'{Spelling.Hint(fieldMode, MapView.FieldModes)}: expected all, once or none");
             var svg = Formats.Read(p, format, dot: false, c.Global.Json) == "svg";
             var run = MapScenario.Run(model, mfns, p.GetValue(unmap), st, p.GetValue(inIrq));
             var code = svg
                 ? Formats.WriteSvg(io.Out, TimelineSvg.Draw(model.Name, run.Steps))
-                : c.Show(MapView.From(run, st, p.GetValue(inIrq)), MapView.Render);
+                : c.Show(MapView.From(run, st, p.GetValue(inIrq), c.Registry.Find(model.Name).Architecture) with { Fields = fieldMode },
+                    MapView.Render);
             return run.Crash is null ? code : io.ReportCrash(run.Crash);
         }));
         return cmd;

@@ -29,7 +29,7 @@ public static class ModelSelection
             var arch = c.Registry.Find(name).Architecture;
             var mine = pairs?.Where(p => string.Equals(p.Arch, name, StringComparison.OrdinalIgnoreCase))
                 .Select(p => (string?)p.Profile).ToList() ?? [];
-            if (mine.Count == 0 && pairs is null && c.Global.Profile is { } plain && (profileEverywhere || arch.ProfileNames().Contains(plain)))
+            if (mine.Count == 0 && pairs is null && c.Global.Profile is { } plain && (profileEverywhere || arch.ResolveProfile(plain) is not null))
                 mine.Add(plain);
             if (mine.Count == 0) mine.Add(null); // the configured or default profile
             models.AddRange(mine.Select(p => c.Registry.Create(arch, c.Global.Request(arch.Name) with { Profile = p })));

@@ -17,7 +17,8 @@ public static class TranslateCommand
         var bootRam = CommandOptions.Deprecated<string?>("--boot-ram", v => $"--ram-size {v}");
         var xenSyms = CommandExtensions.XenSymsOption();
         var cmd = new Command("translate",
-            "Walk the page tables of a freshly booted simulated machine for one virtual address (a fault is an answer: exit 0).")
+            "Walk the page tables for one virtual address after setup_pagetables, or after boot with --ram-size, and after pmap_map "
+            + "of any --mfn (a fault is an answer: exit 0).")
             .WithExamples("pmap translate --arch arm64 --va 0x442000 --mfn 0x12345",
                 "pmap translate --arch arm64 --va 0x800000001000 --ram-size 2G --json");
         cmd.WithOptions(xenSyms, va, mfn, ramSize, bootRam);
@@ -30,7 +31,10 @@ public static class TranslateCommand
             var m = model.Boot(new MachineOptions { Ram = bank is { } b ? [b] : null, TraceEnabled = false });
             if (bank is { } bk) BootScenario.Run(model, m, bk);
             foreach (var f in mfns) m.Pmap.Map(f);
-            return c.Show(TranslateView.From(model, m, m.WalkDetailed(address)), TranslateView.Render);
+            var machine = (bank is { } bb ? $"after boot (setup_pagetables, then RAM {bb} mapped by map_pages_to_xen)"
+                : "after setup_pagetables (no RAM mapped: --ram-size SIZE walks after boot)")
+                + (mfns.Count > 0 ? $", then pmap_map of {string.Join(", ", mfns.Select(f => Hex.Format(f.Value)))}" : "");
+            return c.Show(TranslateView.From(model, m, m.WalkDetailed(address)) with { Machine = machine }, TranslateView.Render);
         }));
         return cmd;
     }

@@ -25,7 +25,8 @@ public static class VerifyCommand
             .WithExamples("pmap verify --arch arm64", "pmap verify --arch x86 --after map --json",
                 "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64 --xen-syms usr/lib/debug/boot/xen-syms-4.17-arm64");
         var xenSyms = CommandExtensions.XenSymsOption();
-        cmd.WithOptions(after, xenImage, xenSyms, scenario);
+        var all = new Option<bool>("--all") { Description = "List every VA checked, not only the disagreements" };
+        cmd.WithOptions(after, xenImage, xenSyms, all, scenario);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
@@ -64,7 +65,7 @@ public static class VerifyCommand
             var dto = VerifyView.From(report);
             if (!report.AllAgree)
                 io.Err.WriteLine($"pmap: QEMU disagrees with the model on {dto.Disagreements} of {dto.Checked} VAs, first {dto.FirstDisagreement}");
-            return c.Show(dto, VerifyView.Render, report.AllAgree ? ExitCodes.Success : ExitCodes.Findings);
+            return c.Show(dto with { All = p.GetValue(all) }, VerifyView.Render, report.AllAgree ? ExitCodes.Success : ExitCodes.Findings);
         }));
         return cmd;
     }

@@ -27,7 +27,8 @@ public sealed record EventDto(
     public static EventDto From(TraceEvent e) => e.Kind == TraceKind.Missing
         ? new(TraceEvent.KindName(e.Kind), Va: H(e.Va?.Value), Detail: e.Detail, Rule: e.Rule, Step: e.Op)
         : new(TraceEvent.KindName(e.Kind), e.Op, e.Table, e.Entry, H(e.Pa?.Value), H(e.Old), H(e.New),
-            H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg), e.Rule);
+            H(e.Va?.Value), H(e.Mfn?.Value), e.Level, e.Detail, H(e.Reg), e.Rule)
+        { Member = e.Function };
 
     private static string? H(ulong? v) => v is null ? null : Hex.Format(v.Value);
 
@@ -38,6 +39,10 @@ public sealed record EventDto(
     /// <summary>"dsb sy", "str", "tlbi vae2": what an event executes, or null for bookkeeping events.</summary>
     [JsonIgnore]
     public string? Instruction => Kind is "barrier" or "pte-write" or "tlb-flush" ? Op : null;
+
+    /// <summary>The port's method that executed it (the trace's call site), for naming the Xen function; human output only.</summary>
+    [JsonIgnore]
+    public string? Member { get; init; }
 }
 
 public sealed record PteFieldDto(string Name, string Bits, string Value, string Meaning);

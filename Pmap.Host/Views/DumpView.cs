@@ -20,7 +20,7 @@ public static class DumpView
         var model = space.Model;
         var vaDigits = (model.Format.VaBits >= 48 ? 64 : model.Format.VaBits + 3) / 4;
         var paDigits = (model.Format.PaBits + 3) / 4;
-        w.WriteLine($"{model.Name} {model.Profile}: Xen's mappings after {after}");
+        w.WriteLine($"{model.Name} {model.Profile}: Xen's mappings {Machine(after)}");
         var markers = new Queue<(VirtAddr Va, string Label)>(space.Markers());
         void MarkersUpTo(ulong va)
         {
@@ -30,14 +30,19 @@ public static class DumpView
                 w.WriteLine($"---[ {Hex.Format(at.Value, vaDigits)} {label} ]---");
             }
         }
+        var regions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in space.Ranges())
         {
+            regions.Add(r.Region);
             MarkersUpTo(r.Va.Value);
             w.WriteLine($"{Hex.Format(r.Va.Value, vaDigits)}-{Hex.Format(r.VaEnd.Value, vaDigits)} {Hex.FormatSize(r.Size),6} {r.Region}");
             var leaves = r.Leaves == 1 ? $"{Hex.FormatSize(r.LeafSize)}" : $"{r.Leaves}x{Hex.FormatSize(r.LeafSize)}";
             w.WriteLine($"  -> {Hex.Format(r.Pa.Value, paDigits)}-{Hex.Format(r.PaEnd.Value, paDigits)} {leaves} L{r.Level} {Flags(r.Attributes)}");
         }
         MarkersUpTo(ulong.MaxValue);
+        // What this port's model leaves out, read off what the walk found rather than stated for each architecture.
+        if (!regions.Contains("xen image"))
+            w.WriteLine($"not modelled on {model.Name}: Xen's own image mapping (text, data, init), so none is listed");
         if (!tables) return;
         w.WriteLine("table pages (name, level, entries in use of 512, first VA):");
         foreach (var t in space.Tables())
@@ -148,4 +153,15 @@ public static class DumpView
         j.WriteBoolean("contiguous", r.Attributes.Contiguous);
         j.WriteEndObject();
     }
+
+    /// <summary>
+    /// Which machine a view walks, in the words `translate` and `dump` share: "after boot" is Xen's boot page tables and then
+    /// map_pages_to_xen of the RAM bank (the directmap); "after setup_pagetables" the boot page tables alone.
+    /// </summary>
+    public static string Machine(string after) => after switch
+    {
+        "boot" => "after boot (setup_pagetables, then the RAM bank mapped by map_pages_to_xen)",
+        "map" => "after pmap_map on a machine after setup_pagetables (no RAM mapped)",
+        _ => "after " + after,
+    };
 }

@@ -37,9 +37,9 @@ public static class HazardsView
         foreach (var h in hazards)
         {
             var at = h.Where == "use" ? $"at a use of {h.Va}" : $"at the end of {h.Function}";
-            c.MarkupLine($"[red]{h.Rule}[/] {Markup.Escape(at)}: {Markup.Escape(h.Consequence)}");
-            c.MarkupLine($"  {Markup.Escape(h.Function)}: {Markup.Escape(string.Join("; ", h.Sequence))}");
-            c.MarkupLine($"  [grey]{Markup.Escape(h.Statement)} ({Markup.Escape(h.Citation)})[/]");
+            Lines.Write(c, 0, 2, (h.Rule, "red"), ($"{at}: {h.Consequence}", null));
+            Lines.Write(c, 2, 2, ($"{h.Function}: {string.Join("; ", h.Sequence)}", null));
+            Lines.Write(c, 2, 2, ($"{h.Statement} ({h.Citation})", "grey"));
         }
     }
 
@@ -51,13 +51,18 @@ public static class HazardsView
         foreach (var f in dto.Failures) c.MarkupLine($"[red]scenario failed[/] {Markup.Escape(f)}");
         if (dto.Why is { } why)
         {
-            var t = new Table().AddColumns("function", "#", "instruction", "verdict", "reason");
-            foreach (var w in why)
+            // One block per instruction: its verdict on the first line, the reason wrapped under it at any width.
+            foreach (var group in why.GroupBy(w => w.Function))
             {
-                var verdict = w.Verdict == WhyVerdict.Needed.JsonName() ? "[green]needed[/]" : w.Verdict;
-                t.AddRow(Markup.Escape(w.Function), $"{w.Index}", Markup.Escape(w.Instruction), verdict, Markup.Escape(w.Reason));
+                c.MarkupLine($"\n[bold]{Markup.Escape(group.Key)}[/]: each instruction deleted in turn");
+                foreach (var w in group)
+                {
+                    var style = w.Verdict == WhyVerdict.Needed.JsonName() ? "green" : null;
+                    Lines.Write(c, 2, 4, ($"#{w.Index} {w.Instruction}:", "bold"), (w.Verdict, style),
+                        (w.Rules.Count > 0 && w.Rules.All(r => !r.Contains(' ', StringComparison.Ordinal)) ? $"({string.Join(", ", w.Rules)})" : "", null));
+                    Lines.Write(c, 6, 0, (w.Reason, null));
+                }
             }
-            c.Write(t);
         }
         if (dto.Litmus is { } files) c.MarkupLine($"{files.Count} litmus test(s) written: {Markup.Escape(string.Join(", ", files.Select(Path.GetFileName)))}");
         c.MarkupLine($"{dto.Arch} {Markup.Escape(dto.Profile)}: {dto.Hazards.Count} hazard(s) against {dto.Rules.Count} rules " +

@@ -13,6 +13,8 @@ public sealed record LayoutDto(string Arch, string Profile, string FixaddrStart,
 /// <summary>The fixmap as `pmap layout` shows it.</summary>
 public static class LayoutView
 {
+    private static readonly string[] Headers = ["slots", "name", "va", "backing entry"];
+
     public static LayoutDto From(ArchModel model, IReadOnlyList<FixmapSlot> slots)
     {
         var f = model.Fixmap;
@@ -23,24 +25,38 @@ public static class LayoutView
 
     public static void Render(IAnsiConsole c, LayoutDto dto)
     {
-        c.MarkupLine($"[bold]{dto.Arch}[/] {Markup.Escape(dto.Profile)}: " +
-                     $"fixmap {dto.FixaddrStart}..{dto.FixaddrTop} (FIXADDR_START..FIXADDR_TOP), grows {dto.SlotDirection}; " +
-                     $"PMAP slots {dto.PmapBegin}..{dto.PmapEnd} (NUM_FIX_PMAP {dto.NumFixPmap})");
-        var t = new Table().AddColumns("slots", "name", "va", "backing entry");
-        // Runs of one named range print as one row.
-        foreach (var run in Runs(dto.Slots))
+        Lines.Write(c, 0, 2, (dto.Arch, "bold"), ($"{dto.Profile}: fixmap {dto.FixaddrStart}..{dto.FixaddrTop} (FIXADDR_START..FIXADDR_TOP), "
+            + $"grows {dto.SlotDirection}; PMAP slots {dto.PmapBegin}..{dto.PmapEnd} (NUM_FIX_PMAP {dto.NumFixPmap})", null));
+        // Plain columns two blanks apart (one where two would not fit), each as wide as its widest cell: x86's longest row (FIX_MSIX_IO_RESERV[304..511], a VA
+        // range on two lines, l1_fixmap[303..0]) fits 80 columns with no name or address cut, which Spectre's tables do not promise.
+        var rows = Runs(dto.Slots).Select(run =>
         {
-            var first = run[0];
-            var last = run[^1];
-            var pmap = first.Index >= dto.PmapBegin && first.Index <= dto.PmapEnd;
-            var name = Markup.Escape(run.Count == 1 ? first.Name : $"{first.Name.Split('[')[0]}[{Inner(first.Name)}..{Inner(last.Name)}]");
-            t.AddRow(run.Count == 1 ? $"{first.Index}" : $"{first.Index}..{last.Index}", pmap ? $"[bold green]{name}[/]" : name,
-                run.Count == 1 ? first.Va : $"{first.Va}..{last.Va}",
-                Markup.Escape(first.Table is null ? "(not in the static table)"
-                    : run.Count == 1 ? $"{first.Table}[{first.Entry}]" : $"{first.Table}[{first.Entry}..{last.Entry}]"));
+            var (first, last) = (run[0], run[^1]);
+            return (Pmap: first.Index >= dto.PmapBegin && first.Index <= dto.PmapEnd, Cells: new[]
+            {
+                run.Count == 1 ? $"{first.Index}" : $"{first.Index}..{last.Index}",
+                run.Count == 1 ? first.Name : $"{first.Name.Split('[')[0]}[{Inner(first.Name)}..{Inner(last.Name)}]",
+                run.Count == 1 ? first.Va : $"{first.Va}..\n{last.Va}",
+                first.Table is null ? "(no static table)"
+                    : run.Count == 1 ? $"{first.Table}[{first.Entry}]" : $"{first.Table}[{first.Entry}..{last.Entry}]",
+            });
+        }).ToList();
+        var widths = Enumerable.Range(0, Headers.Length)
+            .Select(i => rows.SelectMany(r => r.Cells[i].Split('\n')).Append(Headers[i]).Max(x => x.Length)).ToArray();
+        var gap = widths.Sum() + (2 * (widths.Length - 1)) <= c.Profile.Width ? "  " : " ";
+        string Line(string[] cells, bool pmap) => string.Join(gap, cells.Select((x, i) =>
+        {
+            var cell = Markup.Escape(i == cells.Length - 1 ? x : x.PadRight(widths[i]));
+            return i == 1 && pmap ? $"[bold green]{cell}[/]" : cell;
+        })).TrimEnd();
+        c.MarkupLine("[bold]" + Markup.Escape(string.Join(gap, Headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd()) + "[/]");
+        foreach (var (pmap, cells) in rows)
+        {
+            var parts = cells.Select(x => x.Split('\n')).ToArray();
+            for (var line = 0; line < parts.Max(p => p.Length); line++)
+                c.MarkupLine(Line([.. parts.Select(p => line < p.Length ? p[line] : "")], pmap && line == 0));
         }
-        c.Write(t);
-        foreach (var n in dto.Notes) c.MarkupLine($"[yellow]note:[/] {Markup.Escape(n)}");
+        foreach (var n in dto.Notes) Lines.Write(c, 0, 6, ("note:", "yellow"), (n, null));
     }
 
     private static string Inner(string name) => name[(name.IndexOf('[') + 1)..^1];

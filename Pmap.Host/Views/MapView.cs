@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Pmap.Core;
+using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 using Pmap.Core.Scenarios;
 using Spectre.Console;
@@ -9,18 +10,33 @@ namespace Pmap.Host.Views;
 public sealed record MapStepDto(string Op, string? Mfn, int? Slot, string? Va, string? Pte, IReadOnlyList<EventDto> Events,
     [property: JsonIgnore] DecodedPte? Decoded = null, [property: JsonIgnore] string SlotName = "");
 
-public sealed record MapResultDto(string Arch, string Profile, string SystemState, bool InIrq, IReadOnlyList<MapStepDto> Steps, ErrorDto? Error);
+public sealed record MapResultDto(string Arch, string Profile, string SystemState, bool InIrq, IReadOnlyList<MapStepDto> Steps, ErrorDto? Error)
+{
+    /// <summary>The release the profile models (4.18.2), for the places of Xen's functions; null for a profile that is no release.</summary>
+    [JsonIgnore]
+    public string? Release { get; init; }
 
-/// <summary>A map scenario as `pmap map` shows it: every step with its instructions, then the PTE field by field.</summary>
+    /// <summary>--fields: the PTE field table for every map (all), once per distinct entry (once), or never (none).</summary>
+    [JsonIgnore]
+    public string Fields { get; init; } = MapView.FieldsOnce;
+}
+
+/// <summary>A map scenario as `pmap map` shows it: every step with its instructions under the Xen function that issued them, then the PTE.</summary>
 public static class MapView
 {
-    public static MapResultDto From(MapRun run, SystemState state, bool inIrq)
+    public const string FieldsOnce = "once";
+    public static readonly string[] FieldModes = ["all", FieldsOnce, "none"];
+
+    public static MapResultDto From(MapRun run, SystemState state, bool inIrq, IArchitecture arch)
     {
         var f = run.Model.Fixmap;
         var steps = run.Steps.Select(s => new MapStepDto(s.Op, H(s.Mfn?.Value), s.Slot, H(s.Va?.Value), H(s.Pte), EventDto.Of(s.Events), s.Decoded,
             s.Slot is { } slot ? f.NameOf(slot) : "")).ToList();
         var error = run.Crash is { } e ? ErrorDto.Of(e) : null;
-        return new MapResultDto(run.Model.Name, run.Model.Profile, state.XenName(), inIrq, steps, error);
+        return new MapResultDto(run.Model.Name, run.Model.Profile, state.XenName(), inIrq, steps, error)
+        {
+            Release = XenFunctions.ReleaseOf(arch, run.Model.Profile),
+        };
     }
 
     private static string? H(ulong? v) => v is { } x ? Hex.Format(x) : null;
@@ -29,27 +45,67 @@ public static class MapView
     {
         c.MarkupLine($"[bold]{Markup.Escape(dto.Arch)}[/] profile [bold]{Markup.Escape(dto.Profile)}[/], " +
             $"system_state {dto.SystemState}{(dto.InIrq ? ", in IRQ" : "")}");
+        List<PteField>? shown = null; // the last field table printed in full
         foreach (var s in dto.Steps)
         {
             var what = s.Op == "map" ? $"pmap_map({s.Mfn})" : $"pmap_unmap({s.Va})";
-            var where = s.Slot is { } slot ? $" slot {slot} ({Markup.Escape(s.SlotName)})" : "";
+            var where = s.Slot is { } slot ? $"slot {slot} ({s.SlotName})" : "";
             var result = s.Op == "map" && s.Va is not null && s.Pte is not null ? $" -> {s.Va}, PTE {s.Pte}" : "";
-            c.MarkupLine($"\n[bold]{Markup.Escape(what)}[/]{where}{Markup.Escape(result)}");
-            foreach (var e in s.Events)
-                c.MarkupLine(e.Kind is "missing" or "hazard" ? $"  [red]{Markup.Escape(Describe(e))}[/]" : "  " + Markup.Escape(Describe(e)));
-            if (s.Decoded is { } d)
-            {
-                var t = new Table().AddColumns("bits", "field", "value", "meaning");
-                t.Border = TableBorder.Simple;
-                foreach (var f in d.Fields) t.AddRow(f.Bits, Markup.Escape(f.Name), Hex.Format(f.Value), Markup.Escape(f.Meaning));
-                c.Write(new Padder(t).PadLeft(2).PadTop(0).PadBottom(0));
-            }
+            c.WriteLine();
+            Lines.Write(c, 0, 2, (what, "bold"), ($"{where}{result}", null));
+            RenderEvents(c, dto, s.Events);
+            if (s.Decoded is { } d && dto.Fields != "none") shown = RenderFields(c, d, dto.Fields == "all" ? null : shown);
         }
         var missing = dto.Steps.SelectMany(s => s.Events).Where(e => e.Kind == "missing").Select(e => e.Rule).ToList();
         if (missing.Count > 0)
-            c.MarkupLine($"\n[red]{missing.Count} step(s) missing[/] against the architecture's rules ({string.Join(", ", missing.Distinct())}): " +
-                         $"`pmap hazards --arch {Markup.Escape(dto.Arch)} --profile {Markup.Escape(dto.Profile)}` says why");
+        {
+            c.WriteLine();
+            Lines.Write(c, 0, 2, ($"{missing.Count} step(s) missing", "red"), ($"against the architecture's rules ({string.Join(", ", missing.Distinct())}): " +
+                $"`pmap hazards --arch {dto.Arch} --profile {dto.Profile}` says why", null));
+        }
         if (dto.Error is { } err) c.MarkupLine("\n" + Stopped(err));
+    }
+
+    // Instructions under the Xen function that issued them, with its file:line in the profile's release where known; a missing
+    // step or a hazard belongs to the hook as a whole and stands at the function's level.
+    private static void RenderEvents(IAnsiConsole c, MapResultDto dto, IReadOnlyList<EventDto> events)
+    {
+        string? current = null;
+        foreach (var e in events)
+        {
+            var function = XenFunctions.Of(dto.Arch, e.Member, e.Kind);
+            if (function is null)
+            {
+                current = null;
+                Lines.Write(c, 2, 4, (Describe(e), e.Kind is "missing" or "hazard" ? "red" : null));
+                continue;
+            }
+            if (function != current)
+            {
+                current = function;
+                var place = XenFunctions.Place(dto.Arch, function, dto.Release) is { } p ? $" [dim]({Markup.Escape(p)})[/]" : "";
+                c.MarkupLine($"  [bold]{Markup.Escape(function)}[/]{place}");
+            }
+            Lines.Write(c, 4, 2, (Describe(e), null));
+        }
+    }
+
+    // The table in full the first time (or with --fields all); after that only the fields that differ from the one shown.
+    private static List<PteField> RenderFields(IAnsiConsole c, DecodedPte d, List<PteField>? shown)
+    {
+        var fields = d.Fields.ToList();
+        if (shown is not null && shown.Count == fields.Count && shown.Zip(fields).All(p => p.First.Name == p.Second.Name))
+        {
+            var changed = fields.Where((f, i) => f.Value != shown[i].Value).ToList();
+            c.MarkupLine(changed.Count == 0 ? "  fields as above" : "  fields as above except: " +
+                Markup.Escape(string.Join(", ", changed.Select(f => $"{f.Name} = {Hex.Format(f.Value)}"))));
+            return shown;
+        }
+        var t = new Table().AddColumns("bits", "field", "value", "meaning");
+        t.Border = TableBorder.Simple;
+        foreach (var f in fields) t.AddRow(f.Bits, Markup.Escape(f.Name), Hex.Format(f.Value), Markup.Escape(f.Meaning));
+        c.Write(new Padder(t).PadLeft(2).PadTop(0).PadBottom(0));
+        return fields;
     }
 
     /// <summary>

@@ -11,7 +11,12 @@ public sealed record LevelDto(int Level, string Table, int Index, string Entry, 
 public sealed record FaultDto(int? Level, string Reason);
 
 public sealed record TranslateDto(string Arch, string Profile, string Va, string? Pa, FaultDto? Fault, IReadOnlyList<LevelDto> Levels,
-    DecodedDto? Leaf);
+    DecodedDto? Leaf)
+{
+    /// <summary>Which machine was walked, as `dump` names it ("after boot ...", "after setup_pagetables ..."); human output only.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Machine { get; init; } = "";
+}
 
 /// <summary>One walk as `pmap translate` shows it.</summary>
 public static class TranslateView
@@ -25,6 +30,7 @@ public static class TranslateView
 
     public static void Render(IAnsiConsole c, TranslateDto dto)
     {
+        Lines.Write(c, 0, 2, (dto.Arch, "bold"), ($"{dto.Profile}: the walk of {dto.Va} {dto.Machine}", null));
         var t = new Table().AddColumns("level", "table", "index", "entry", "kind");
         foreach (var s in dto.Levels) t.AddRow($"{s.Level}", Markup.Escape(s.TableName), $"{s.Index}", s.Entry, s.Kind);
         c.Write(t);

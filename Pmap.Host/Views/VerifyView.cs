@@ -7,7 +7,12 @@ namespace Pmap.Host.Views;
 public sealed record VerifyCheckDto(string Va, string What, string Model, string Qemu, bool Agrees);
 
 public sealed record VerifyDto(string Arch, string Profile, string Scenario, string Qemu, int TablePages, int TablePagesMoved,
-    int Checked, int Disagreements, string? FirstDisagreement, double ModelSeconds, double QemuSeconds, IReadOnlyList<VerifyCheckDto> Checks);
+    int Checked, int Disagreements, string? FirstDisagreement, double ModelSeconds, double QemuSeconds, IReadOnlyList<VerifyCheckDto> Checks)
+{
+    /// <summary>--all: every row in human output, not only the disagreements (the JSON always has every row).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool All { get; init; }
+}
 
 /// <summary>A verify run as `pmap verify` shows it.</summary>
 public static class VerifyView
@@ -23,15 +28,19 @@ public static class VerifyView
 
     public static void Render(IAnsiConsole c, VerifyDto d)
     {
-        var t = new Table().AddColumns("VA", "what", "model", "QEMU", "");
-        // Disagreements first: they are the finding.
-        foreach (var x in d.Checks.OrderBy(x => x.Agrees))
-            t.AddRow(x.Va, Markup.Escape(x.What), x.Model, x.Qemu, x.Agrees ? "[green]ok[/]" : "[red]DIFFERS[/]");
-        c.Write(t);
+        // The disagreements are the finding: only they are listed, unless --all asks for every row (disagreements first).
+        var rows = d.Checks.Where(x => d.All || !x.Agrees).OrderBy(x => x.Agrees).ToList();
+        if (rows.Count > 0)
+        {
+            var t = new Table().AddColumns("VA", "what", "model", "QEMU", "");
+            foreach (var x in rows) t.AddRow(x.Va, Markup.Escape(x.What), x.Model, x.Qemu, x.Agrees ? "[green]ok[/]" : "[red]DIFFERS[/]");
+            c.Write(t);
+        }
         c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)}, scenario {d.Scenario}: {d.TablePages} table pages "
             + $"({d.TablePagesMoved} moved into QEMU's RAM), {d.Checked} VAs checked with {d.Qemu} in {d.QemuSeconds:0.00} s");
         c.MarkupLine(d.Disagreements == 0
-            ? "[green]QEMU's MMU agrees with the model on every VA[/]"
-            : $"[red]QEMU's MMU disagrees with the model on {d.Disagreements} VAs[/]: first {Markup.Escape(d.FirstDisagreement ?? "")}");
+            ? $"[green]QEMU's MMU agrees with the model on all {d.Checked} VAs[/]"
+            : $"[red]QEMU's MMU disagrees with the model on {d.Disagreements} of {d.Checked} VAs[/]: first {Markup.Escape(d.FirstDisagreement ?? "")}");
+        if (!d.All) c.MarkupLine("[dim]--all lists every VA checked[/]");
     }
 }

@@ -99,6 +99,8 @@ public class SchemaTests
     {
         var doc = Run("versions", 0, "versions", "--arch", arch, "--json");
         Assert.Equal(arch == "x86", doc["releases"]!.AsArray().Count == 0);
+        if (arch == "x86") Error(Run("versions", 2, "versions", "--arch", arch, "--diff", "4.17.0..4.18.0", "--json"), "usage");
+        else Assert.NotNull(Run("versions", 0, "versions", "--arch", arch, "--diff", "4.20.0..upstream", "--json")["changes"]);
     }
 
     [Theory]
