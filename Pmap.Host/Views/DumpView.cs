@@ -20,7 +20,9 @@ public static class DumpView
         var model = space.Model;
         var vaDigits = (model.Format.VaBits >= 48 ? 64 : model.Format.VaBits + 3) / 4;
         var paDigits = (model.Format.PaBits + 3) / 4;
-        w.WriteLine($"{model.Name} {model.Profile}: Xen's mappings {Machine(after)}");
+        // The machine on a line of its own under the title, so that both fit 80 columns.
+        w.WriteLine($"{model.Name} {model.Profile}: Xen's mappings after {after}");
+        w.WriteLine($"  ({Machine(after)})");
         var markers = new Queue<(VirtAddr Va, string Label)>(space.Markers());
         void MarkersUpTo(ulong va)
         {
@@ -42,7 +44,7 @@ public static class DumpView
         MarkersUpTo(ulong.MaxValue);
         // What this port's model leaves out, read off what the walk found rather than stated for each architecture.
         if (!regions.Contains("xen image"))
-            w.WriteLine($"not modelled on {model.Name}: Xen's own image mapping (text, data, init), so none is listed");
+            w.WriteLine($"not modelled on {model.Name}: Xen's own image mapping (none is listed)");
         if (!tables) return;
         w.WriteLine("table pages (name, level, entries in use of 512, first VA):");
         foreach (var t in space.Tables())
@@ -160,8 +162,8 @@ public static class DumpView
     /// </summary>
     public static string Machine(string after) => after switch
     {
-        "boot" => "after boot (setup_pagetables, then the RAM bank mapped by map_pages_to_xen)",
-        "map" => "after pmap_map on a machine after setup_pagetables (no RAM mapped)",
-        _ => "after " + after,
+        "boot" => "setup_pagetables, then the RAM bank mapped by map_pages_to_xen",
+        "map" => "setup_pagetables, no RAM mapped, then pmap_map",
+        _ => after,
     };
 }
