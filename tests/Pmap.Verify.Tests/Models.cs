@@ -25,7 +25,7 @@ public static class Models
     internal static ArchModel Model(string name, string? profile = null, string? xenSyms = null)
     {
         var arch = Architecture(name);
-        return arch.Create(ArchSettings.For(profile ?? arch.DefaultProfile) with { SymbolsFile = xenSyms });
+        return arch.Create(ArchSettings.For(profile ?? arch.DefaultProfile) with { SymbolsFile = xenSyms, ElfSymbolReader = ElfSymbols.Read });
     }
 }
 
