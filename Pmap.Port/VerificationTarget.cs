@@ -1,30 +1,13 @@
 namespace Pmap.Port;
 
-/// <summary>The MMU mechanisms `pmap verify` can drive in QEMU, named by the hardware regime, not by a port.</summary>
-public enum MmuMechanism
-{
-    /// <summary>AArch64 EL2 stage 1 (TTBR0_EL2, TCR_EL2, MAIR_EL2, SCTLR_EL2), asked through <c>AT S1E2R</c>.</summary>
-    Aarch64El2Stage1,
-
-    /// <summary>AArch32 Hyp mode with LPAE (HTTBR, HTCR, HMAIR0/1, HSCTLR), asked through <c>ATS1HR</c>.</summary>
-    Aarch32Hyp,
-
-    /// <summary>x86-64 4-level paging (CR3, CR4, EFER, CR0), asked through the QEMU monitor's <c>gva2gpa</c>.</summary>
-    X86FourLevelPaging,
-
-    /// <summary>RISC-V Sv39 in S-mode (satp), asked through the QEMU monitor's <c>gva2gpa</c>.</summary>
-    RiscVSv39,
-}
-
 /// <summary>
 /// A translation regime and its register values as Xen sets them when the tables are live; the root register is not
-/// among them (it is the root of the tables under test).
+/// among them (it is the root of the tables under test). Each regime is its own record, named by the hardware regime the
+/// probe drives (never by a port): AArch64 EL2 stage 1 through <c>AT S1E2R</c>, AArch32 Hyp through <c>ATS1HR</c>, x86-64
+/// 4-level paging and RISC-V Sv39 through the QEMU monitor's <c>gva2gpa</c>.
 /// </summary>
 public abstract record TranslationRegime
 {
-    /// <summary>The mechanism the probe drives.</summary>
-    public abstract MmuMechanism Mechanism { get; }
-
     /// <summary>The register values by their architectural names (TCR_EL2, HMAIR0, CR4, satp.MODE).</summary>
     public abstract IReadOnlyDictionary<string, ulong> Registers { get; }
 }
@@ -32,9 +15,6 @@ public abstract record TranslationRegime
 /// <summary>AArch64 EL2 stage 1: the values arm64/head.S writes before it turns the MMU on, and M|C once it has.</summary>
 public sealed record Aarch64El2Stage1(ulong TcrEl2, ulong MairEl2, ulong SctlrEl2) : TranslationRegime
 {
-    /// <inheritdoc/>
-    public override MmuMechanism Mechanism => MmuMechanism.Aarch64El2Stage1;
-
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, ulong> Registers => new Dictionary<string, ulong>
     {
@@ -47,9 +27,6 @@ public sealed record Aarch64El2Stage1(ulong TcrEl2, ulong MairEl2, ulong SctlrEl
 /// <summary>AArch32 Hyp mode (LPAE): the values arm32/head.S writes, and M|C once the MMU is on.</summary>
 public sealed record Aarch32Hyp(ulong Htcr, ulong Hmair0, ulong Hmair1, ulong Hsctlr) : TranslationRegime
 {
-    /// <inheritdoc/>
-    public override MmuMechanism Mechanism => MmuMechanism.Aarch32Hyp;
-
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, ulong> Registers => new Dictionary<string, ulong>
     {
@@ -64,9 +41,6 @@ public sealed record Aarch32Hyp(ulong Htcr, ulong Hmair0, ulong Hmair1, ulong Hs
 public sealed record X86FourLevelPaging(ulong Cr0, ulong Cr4, ulong Efer) : TranslationRegime
 {
     /// <inheritdoc/>
-    public override MmuMechanism Mechanism => MmuMechanism.X86FourLevelPaging;
-
-    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, ulong> Registers => new Dictionary<string, ulong>
     {
         ["CR0"] = Cr0,
@@ -80,9 +54,6 @@ public sealed record RiscVSv39() : TranslationRegime
 {
     /// <summary>satp.MODE for Sv39 (RISC-V privileged spec, table "satp encoding").</summary>
     public const ulong SatpMode = 8;
-
-    /// <inheritdoc/>
-    public override MmuMechanism Mechanism => MmuMechanism.RiscVSv39;
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, ulong> Registers => new Dictionary<string, ulong> { ["satp.MODE"] = SatpMode };

@@ -59,12 +59,12 @@ public static class VerifyTargets
     /// <summary>A verification target as the probe takes it: the mechanism, machine, RAM and register values, unchanged.</summary>
     public static QemuTarget For(VerificationTarget oracle) => new()
     {
-        Regime = oracle.Regime.Mechanism switch
+        Regime = oracle.Regime switch
         {
-            MmuMechanism.Aarch64El2Stage1 => QemuRegime.Aarch64El2Stage1,
-            MmuMechanism.Aarch32Hyp => QemuRegime.Aarch32Hyp,
-            MmuMechanism.X86FourLevelPaging => QemuRegime.X86FourLevelPaging,
-            MmuMechanism.RiscVSv39 => QemuRegime.RiscVSatp,
+            Aarch64El2Stage1 => QemuRegime.Aarch64El2Stage1,
+            Aarch32Hyp => QemuRegime.Aarch32Hyp,
+            X86FourLevelPaging => QemuRegime.X86FourLevelPaging,
+            RiscVSv39 => QemuRegime.RiscVSatp,
             var other => throw new ArgumentOutOfRangeException(nameof(oracle), other, "no probe for this regime"),
         },
         Binary = oracle.QemuBinary,
