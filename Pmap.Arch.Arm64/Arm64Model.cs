@@ -6,7 +6,7 @@ namespace Pmap.Arch.Arm64;
 /// Xen on Arm64 at EL2: 4 levels (HYP_PT_ROOT_LEVEL 0), 48-bit VA in TTBR0_EL2, 48-bit PA,
 /// write_pte with <c>str</c>, local TLB invalidation with <c>tlbi vae2</c> (VA &gt;&gt; 12).
 /// </summary>
-public sealed class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, ArmPorts.Arm64), ILitmusWriter
+public sealed partial class Arm64Model(ArchSettings settings, ArmProfile profile) : ArmModel(settings, profile, ArmPorts.Arm64), ILitmusWriter
 {
     /// <inheritdoc/>
     public string LitmusModel => "herd7's AArch64 VMSA model (herd7 -variant vmsa)";

@@ -83,6 +83,18 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     public abstract DirectmapMapping SetupDirectmapMappings(IXenMachine m, RamBank bank);
 
     /// <summary>
+    /// What start_xen maps in early boot before setup_directmap_mappings (Arm: early_fdt_map of the boot FDT the loader placed
+    /// in <paramref name="bank"/>), through PMAP; empty when the port does not model it.
+    /// </summary>
+    public virtual IReadOnlyList<XenBootMapping> MapsBeforeDirectmap(IXenMachine m, RamBank bank) => [];
+
+    /// <summary>
+    /// What start_xen maps in early boot after setup_directmap_mappings (Arm: setup_frametable_mappings), through PMAP; empty
+    /// when the port does not model it.
+    /// </summary>
+    public virtual IReadOnlyList<XenBootMapping> MapsAfterDirectmap(IXenMachine m, RamBank bank) => [];
+
+    /// <summary>
     /// map_pages_to_xen(virt, mfn, nr, PAGE_HYPERVISOR_RW), with the architecture's superpage flag when
     /// <paramref name="superpages"/> (Arm _PAGE_BLOCK); in early boot, tables reached through PMAP.
     /// Returns Xen's rc: 0 or a negative errno.

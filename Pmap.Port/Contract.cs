@@ -111,3 +111,9 @@ public abstract class Architecture<TProfile>(string name, string description, IR
 
 /// <summary>What an architecture's setup_directmap_mappings (or xenheap mapping) decided to map.</summary>
 public sealed record DirectmapMapping(VirtAddr Va, PhysAddr Pa, ulong Pages, string? Note = null);
+
+/// <summary>
+/// One more mapping start_xen makes in early boot besides the directmap (early_fdt_map, setup_frametable_mappings): the Xen
+/// function that made it, where, and how much.
+/// </summary>
+public sealed record XenBootMapping(string Function, VirtAddr Va, PhysAddr Pa, ulong Pages);

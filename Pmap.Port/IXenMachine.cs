@@ -39,6 +39,10 @@ public interface IXenMachine
     /// <summary>alloc_boot_pages(1, 1) for a new page-table page (create_xen_table in early boot).</summary>
     Mfn AllocTablePage(int level);
 
+    /// <summary>alloc_boot_pages(nr_pfns, pfn_align): <paramref name="nr"/> frames aligned to <paramref name="align"/> frames, top down.</summary>
+    /// <remarks>A default so that the interface grows compatibly; the engine's machine implements it.</remarks>
+    Mfn AllocBootPages(ulong nr, ulong align) => throw new NotSupportedException("this machine has no boot allocator");
+
     /// <summary>Keeps [start, limit) out of the boot allocator (populate_boot_allocator skipping a region).</summary>
     void ReserveBootPages(PhysAddr start, PhysAddr limit);
 

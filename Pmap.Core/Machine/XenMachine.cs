@@ -90,6 +90,9 @@ public sealed partial class XenMachine
         return mfn;
     }
 
+    /// <summary>alloc_boot_pages(nr_pfns, pfn_align) for anything but a table (setup_frametable_mappings' frame table).</summary>
+    public Mfn AllocBootPages(ulong nr, ulong align) => BootAllocator.AllocBootPages(nr, align);
+
     /// <summary>A PTE store straight into physical memory (Xen writing its static tables through its image mapping).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WritePte(PhysAddr entryPa, ulong value, Instruction storeOp, [Member] string member = "", [Site] int line = 0)

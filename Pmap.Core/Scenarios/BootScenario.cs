@@ -16,11 +16,16 @@ public sealed record BootReport(
     long TlbFlushes,
     long Hazards,
     ulong VerifiedPages,
-    TranslationFault? FirstMismatch);
+    TranslationFault? FirstMismatch)
+{
+    /// <summary>start_xen's other early-boot mappings, in Xen's order around the directmap (early_fdt_map before, the frame table after).</summary>
+    public IReadOnlyList<XenBootMapping> BootMappings { get; init; } = [];
+}
 
 /// <summary>
-/// The scenario PMAP exists for: in early_boot, map a RAM bank with map_pages_to_xen while every
-/// page-table page is reached through PMAP, then verify the mapping through the walker (<see cref="BootVerification"/>).
+/// The scenario PMAP exists for: start_xen's early_boot mappings of one RAM bank, in Xen's order (the boot FDT, the
+/// directmap, the frame table, as far as the port models them), every page-table page reached through PMAP; then the
+/// directmap verified through the walker (<see cref="BootVerification"/>).
 /// </summary>
 public static class BootScenario
 {
@@ -54,13 +59,16 @@ public static class BootScenario
         if (model.BankProblem(bank) is { } problem) throw new PmapUsageException(problem);
         m.Cpu.SystemState = SystemState.EarlyBoot;
         var before = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
+        var fdt = model.MapsBeforeDirectmap(m, bank);
         var mapped = model.SetupDirectmapMappings(m, bank);
+        var frametable = model.MapsAfterDirectmap(m, bank);
         var after = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
         var (verified, sizes, contiguous, mismatch) = BootVerification.Verify(m, mapped, verifyEveryPage);
         return new BootReport(bank, mapped,
             after.TablesAllocated - before.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse, sizes, contiguous,
             after.PteWrites - before.PteWrites, after.TlbFlushes - before.TlbFlushes, after.Hazards - before.Hazards,
-            verified, mismatch);
+            verified, mismatch)
+        { BootMappings = [.. fdt, .. frametable] };
     }
 
     /// <summary>A size in bytes as the reports print it (Hex.FormatSize).</summary>
