@@ -26,7 +26,8 @@ public static class VerifyCommand
                 "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64 --xen-syms usr/lib/debug/boot/xen-syms-4.17-arm64");
         var xenSyms = CommandExtensions.XenSymsOption();
         var all = new Option<bool>("--all") { Description = "List every VA checked, not only the disagreements" };
-        cmd.WithOptions(after, xenImage, xenSyms, all, scenario);
+        var ramSize = CommandOptions.RamSize("With --xen-image: the RAM QEMU gives Xen and the model boots, whole MiB from 256M (default 2G)");
+        cmd.WithOptions(after, xenImage, xenSyms, ramSize, all, scenario);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
@@ -42,12 +43,13 @@ public static class VerifyCommand
             var image = p.GetValue(xenImage);
             if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
             if (image is not null) CheckImage(image);
+            var ram = RamSize(p.GetValue(ramSize), image);
             VerifyReport report;
             try
             {
                 if (image is not null)
                 {
-                    var xen = XenDiffView.From(RealXenCheck.Run(model, image));
+                    var xen = XenDiffView.From(RealXenCheck.Run(model, image, ramSize: ram));
                     return c.Show(xen, XenDiffView.Render, XenDiffView.Agrees(xen) ? ExitCodes.Success : ExitCodes.Findings);
                 }
                 report = Verifier.Verify(model, which);
@@ -69,6 +71,20 @@ public static class VerifyCommand
         }));
         return cmd;
     }
+
+    /// <summary>--ram-size for QEMU's -m (whole MiB) and the model's bank; only with an image to boot.</summary>
+    private static ulong? RamSize(string? text, string? image)
+    {
+        if (text is null) return null;
+        if (image is null) throw new PmapUsageException($"--ram-size {text}: only with --xen-image (verify's own scenarios boot the port's default RAM)");
+        var size = Args.Size(text, "--ram-size");
+        if (size % (1UL << 20) != 0 || size < MinXenRam)
+            throw new PmapUsageException($"--ram-size {text}: QEMU takes whole MiB and Xen wants at least 256M, e.g. 1G, 3G, 1536M");
+        return size;
+    }
+
+    /// <summary>The least RAM verify boots Xen with: QEMU's loader keeps up to 128 MiB below the device tree.</summary>
+    private const ulong MinXenRam = 256UL << 20;
 
     /// <summary>The image QEMU boots: a regular file of bounded size (a FIFO would hang QEMU, /dev/zero never end).</summary>
     private static void CheckImage(string image)

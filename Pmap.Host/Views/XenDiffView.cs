@@ -12,11 +12,16 @@ public sealed record XenEntryDiffDto(string Va, int Level, string Table, int Ind
 /// <summary>One real pmap_map/pmap_unmap call; <paramref name="Model"/> when it is one of the model's run of calls.</summary>
 public sealed record PmapCallDto(int Index, string Op, int Slot, string Mfn, bool Model);
 
+/// <summary>Xen's PMAP calls beside the model's; <paramref name="Agrees"/>: the two sequences are equal, call for call.</summary>
 public sealed record PmapTraceDto(int RealCalls, int ModelCalls, int? ModelRunAt, IReadOnlyList<int> RealSlots, IReadOnlyList<int> ModelSlots,
-    bool Agrees, IReadOnlyList<PmapCallDto> Calls);
+    bool Agrees, IReadOnlyList<PmapCallDto> Calls, int? FirstDifference);
+
+/// <summary>Table pages reached in one tree only, and the valid entries in them that had nothing to be compared with.</summary>
+public sealed record UnpairedDto(int TablePages, int ValidEntries);
 
 public sealed record XenDiffDto(string Arch, string Profile, string Image, string Ttbr0El2, string? Panic, int ModelTablePages, int RealTablePages,
-    double XenSeconds, IReadOnlyList<XenTableDto> Tables, IReadOnlyList<XenEntryDiffDto> Differences, PmapTraceDto? Pmap);
+    double XenSeconds, IReadOnlyList<XenTableDto> Tables, IReadOnlyList<XenEntryDiffDto> Differences, PmapTraceDto? Pmap,
+    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly);
 
 /// <summary>`pmap verify --xen-image`: a real Xen's tables beside the model's.</summary>
 public static class XenDiffView
@@ -30,23 +35,27 @@ public static class XenDiffView
             r.Comparison.Pairs.Select(p => new XenTableDto(p.Table, p.Level, Hex.Format(p.Va), Hex.Format(p.Model.Value),
                 Hex.Format(p.Real.Value))).ToList(),
             r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model),
-                Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning)).ToList(), r.Pmap is { } trace ? From(trace) : null);
+                Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning)).ToList(), r.Pmap is { } trace ? From(trace) : null,
+            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly));
     }
+
+    private static UnpairedDto Unpaired(IReadOnlyList<UnpairedTable> t) => new(t.Count, t.Sum(x => x.ValidEntries));
 
     private static PmapTraceDto From(PmapTraceComparison p)
     {
         var (start, end) = p.ModelRunAt is { } at ? (at, at + p.Model.Count) : (0, 0);
         return new PmapTraceDto(p.Real.Count, p.Model.Count, p.ModelRunAt, p.RealSlots, p.ModelSlots, p.Agrees,
             p.Real.Select((c, i) => new PmapCallDto(i, c.Map ? "map" : "unmap", c.Slot, Hex.Format(c.Mfn), i >= start && i < end))
-                .ToList());
+                .ToList(), p.FirstDifference);
     }
 
-    /// <summary>Tables equal entry for entry and, when traced, the model's PMAP calls found among Xen's: exit 0.</summary>
-    public static bool Agrees(XenDiffDto d) => d.Differences.Count == 0 && d.Pmap?.Agrees != false;
+    /// <summary>Tables equal entry for entry (so no table page in one tree only) and, when traced, the PMAP call sequences equal: exit 0.</summary>
+    public static bool Agrees(XenDiffDto d) =>
+        d.Differences.Count == 0 && d.RealOnly.TablePages == 0 && d.ModelOnly.TablePages == 0 && d.Pmap?.Agrees != false;
 
     public static void Render(IAnsiConsole c, XenDiffDto d)
     {
-        c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)} beside {Markup.Escape(d.Image)} booted under QEMU in {d.XenSeconds:0.0} s"
+        c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)} beside {Markup.Escape(d.Image)} booted under QEMU with RAM {d.Ram.Base}+{d.Ram.Size} in {d.XenSeconds:0.0} s"
             + $" (TTBR0_EL2 {d.Ttbr0El2}; {Markup.Escape(d.Panic ?? "no panic seen")})");
         var pairs = new Table().AddColumns("table", "level", "VA", "model PA", "Xen PA");
         foreach (var tp in d.Tables) pairs.AddRow(Markup.Escape(tp.Table), $"{tp.Level}", tp.Va, tp.Model, tp.Real);
@@ -57,8 +66,12 @@ public static class XenDiffView
                 Markup.Escape($"{x.Real} {x.RealMeaning}"));
         if (d.Differences.Count > 0) c.Write(t);
         c.MarkupLine(d.Differences.Count == 0
-            ? "[green]every entry agrees[/]"
+            ? $"[green]every entry of the {d.RealTablePages} table pages agrees[/]"
             : $"[red]{d.Differences.Count} entries differ[/] ({d.ModelTablePages} model table pages, {d.RealTablePages} in Xen)");
+        if (d.RealOnly.TablePages > 0)
+            c.MarkupLine($"  below them, {d.RealOnly.TablePages} of Xen's table pages ({d.RealOnly.ValidEntries} valid entries) have no model counterpart");
+        if (d.ModelOnly.TablePages > 0)
+            c.MarkupLine($"  below them, {d.ModelOnly.TablePages} of the model's table pages ({d.ModelOnly.ValidEntries} valid entries) have none in Xen");
         if (d.Pmap is not { } p)
         {
             c.MarkupLine("PMAP calls not traced: --xen-syms (the build's xen-syms) gives pmap_map and pmap_unmap to stop at");
@@ -66,13 +79,15 @@ public static class XenDiffView
         }
         c.MarkupLine($"pmap_map/pmap_unmap: Xen made {p.RealCalls} calls in slots {Slots(p.RealSlots)}; the model's {p.ModelCalls} "
             + $"(slots {Slots(p.ModelSlots)}) "
-            + (p.ModelRunAt is { } at ? $"are Xen's calls {at} to {at + p.ModelCalls - 1}, in order" : "[red]do not appear in order among them[/]"));
+            + (p.Agrees ? "are the same calls, slot, MFN and order"
+                : p.ModelRunAt is { } at ? $"are Xen's calls {at} to {at + p.ModelCalls - 1}, in order"
+                : $"[red]part from Xen's at call {p.FirstDifference}[/]"));
         foreach (var part in p.Calls.Where(x => !x.Model).GroupBy(x => x.Index < (p.ModelRunAt ?? 0)))
         {
             var mfns = string.Join(", ", part.Select(x => x.Mfn).Distinct());
             c.MarkupLine($"  not modelled: Xen's calls {part.First().Index} to {part.Last().Index}, MFNs {mfns}");
         }
-        c.MarkupLine(p.Agrees ? "[green]PMAP slot use agrees[/]" : "[red]PMAP slot use differs[/]");
+        c.MarkupLine(p.Agrees ? "[green]PMAP calls agree[/]" : "[red]PMAP calls differ[/]");
     }
 
     private static string Slots(IReadOnlyList<int> slots) => slots.Count == 0 ? "none" : string.Join(", ", slots);

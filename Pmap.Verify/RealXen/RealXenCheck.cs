@@ -11,7 +11,11 @@ namespace Pmap.Verify.RealXen;
 /// symbols, also its PMAP calls beside the model's (<paramref name="Pmap"/>, else null).
 /// </summary>
 public sealed record RealXenReport(string Arch, string Profile, string Image, string RootRegister, ulong Root, string Console,
-    int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime, PmapTraceComparison? Pmap = null);
+    int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime, PmapTraceComparison? Pmap = null)
+{
+    /// <summary>The RAM bank both booted.</summary>
+    public RamBank Ram { get; init; }
+}
 
 public static class RealXenCheck
 {
@@ -19,15 +23,21 @@ public static class RealXenCheck
     /// Boots <paramref name="image"/> under QEMU and compares its tables, entry by entry, with the model's. When the
     /// model was given the build's symbols (--xen-syms), breakpoints at their pmap_map and pmap_unmap trace the slots.
     /// </summary>
-    public static RealXenReport Run(ArchModel model, string image, TimeSpan? timeout = null)
+    /// <param name="model">The model, with the build's symbols when the PMAP calls are to be traced.</param>
+    /// <param name="image">The Xen image QEMU boots.</param>
+    /// <param name="timeout">How long Xen may take to power off (90 s by default).</param>
+    /// <param name="ramSize">The RAM QEMU gives Xen and the model boots (the port's <see cref="XenBootTarget.RamSize"/> by default).</param>
+    public static RealXenReport Run(ArchModel model, string image, TimeSpan? timeout = null, ulong? ramSize = null)
     {
         var oracle = VerifyTargets.Oracle(model);
         var boot = oracle.XenBoot ?? throw new PmapUsageException(
             $"--xen-image: {model.Name} states no way to boot a real Xen image (its verification target has no XenBoot): see PORTING.md");
+        if (ramSize is { } size) boot = boot with { RamSize = size };
         var symbols = model.Settings.Symbols();
         var key = model.Settings.SymbolsFile is null ? "SymbolsFile" : "--xen-syms";
         var entry = symbols is null ? null : new PmapEntryPoints(symbols["pmap_map", key], symbols["pmap_unmap", key]);
-        var (m, _, crash) = BootScenario.Boot(model, new RamBank(new PhysAddr(boot.RamBase), boot.RamSize),
+        var bank = new RamBank(new PhysAddr(boot.RamBase), boot.RamSize);
+        var (m, _, crash) = BootScenario.Boot(model, bank,
             new MachineOptions { TraceEnabled = entry is not null });
         if (crash is not null) throw crash;
         var modelTables = TableExport.Export(m);
@@ -41,7 +51,8 @@ public static class RealXenCheck
             ? XenPmapTrace.Compare(XenPmapTrace.Calls(stops, model.Fixmap), XenPmapTrace.Calls(m.Trace))
             : null;
         return new RealXenReport(model.Name, model.Profile, Path.GetFileName(image), boot.RootRegister, state.Root, state.Console,
-            modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed, pmap);
+            modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed, pmap)
+        { Ram = bank };
     }
 
     private static ulong[] ReadPage(QemuInstance q, PhysAddr pa)

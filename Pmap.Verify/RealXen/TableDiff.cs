@@ -8,8 +8,18 @@ public sealed record EntryDiff(ulong Va, int Level, string Table, int Index, ulo
 /// <summary>Two table pages found at the same place in both trees (same level, same VA range).</summary>
 public sealed record TablePair(string Table, int Level, ulong Va, PhysAddr Model, PhysAddr Real);
 
+/// <summary>A table page reached in one tree only (under an entry that differs): its valid entries were not compared.</summary>
+public sealed record UnpairedTable(PhysAddr Pa, int Level, int ValidEntries);
+
 /// <summary>The differences, and which table pages were paired (their addresses may differ: only their place counts).</summary>
-public sealed record TableComparison(IReadOnlyList<EntryDiff> Differences, IReadOnlyList<TablePair> Pairs);
+public sealed record TableComparison(IReadOnlyList<EntryDiff> Differences, IReadOnlyList<TablePair> Pairs)
+{
+    /// <summary>The real Xen's table pages with no counterpart in the model (each under one of <see cref="Differences"/>).</summary>
+    public IReadOnlyList<UnpairedTable> RealOnly { get; init; } = [];
+
+    /// <summary>The model's table pages with no counterpart in the real Xen.</summary>
+    public IReadOnlyList<UnpairedTable> ModelOnly { get; init; } = [];
+}
 
 /// <summary>
 /// Compares two table trees entry by entry, walking them side by side from their roots. Table links are compared
@@ -26,7 +36,14 @@ public static class TableDiff
         var pairs = new List<TablePair>();
         var seen = new HashSet<(ulong, ulong)>();
         Pair(model.Root, real.Root, format.RootLevel, 0);
-        return new TableComparison(diffs, pairs);
+        return new TableComparison(diffs, pairs)
+        {
+            RealOnly = Unpaired(real, pairs.Select(p => p.Real.Value).ToHashSet()),
+            ModelOnly = Unpaired(model, pairs.Select(p => p.Model.Value).ToHashSet()),
+        };
+
+        List<UnpairedTable> Unpaired(TableSnapshot tree, HashSet<ulong> paired) => tree.Tables.Where(t => !paired.Contains(t.Pa.Value))
+            .Select(t => new UnpairedTable(t.Pa, t.Level, t.Entries.Count(e => codec.Classify(e, t.Level) != PteKind.Invalid))).ToList();
 
         void Pair(PhysAddr mPa, PhysAddr rPa, int level, ulong vaBase)
         {

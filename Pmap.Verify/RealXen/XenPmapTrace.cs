@@ -21,18 +21,33 @@ public sealed record PmapCall(bool Map, int Slot, ulong Mfn)
 }
 
 /// <summary>
-/// The real Xen's PMAP calls beside the model's. The model's boot runs one part of Xen's (setup_directmap_mappings);
-/// <paramref name="ModelRunAt"/> is where the model's calls appear, in order and unbroken, among the real ones (null when
-/// they do not). The real calls before and after are the mappings the model does not make.
+/// The real Xen's PMAP calls beside the model's. <paramref name="ModelRunAt"/> is where the model's calls appear, in order and
+/// unbroken, among the real ones (null when they do not): 0 when the model makes Xen's whole sequence. Real calls before and
+/// after that run are mappings the model does not make.
 /// </summary>
 public sealed record PmapTraceComparison(IReadOnlyList<PmapCall> Real, IReadOnlyList<PmapCall> Model, int? ModelRunAt)
 {
+    /// <summary>The two sequences are one: every call's operation, slot and MFN, in the same order, none missing or extra.</summary>
+    public bool Equal => Real.SequenceEqual(Model);
+
+    /// <summary>The index of the first call where the sequences part (one may end first), or null when they are equal.</summary>
+    public int? FirstDifference
+    {
+        get
+        {
+            if (Equal) return null;
+            var i = 0;
+            while (i < Real.Count && i < Model.Count && Real[i] == Model[i]) i++;
+            return i;
+        }
+    }
+
     public IReadOnlyList<int> RealSlots => Real.Select(c => c.Slot).Distinct().Order().ToList();
 
     public IReadOnlyList<int> ModelSlots => Model.Select(c => c.Slot).Distinct().Order().ToList();
 
-    /// <summary>The model's calls are the real ones of its part of the boot, and no other slot is used.</summary>
-    public bool Agrees => ModelRunAt is not null && RealSlots.SequenceEqual(ModelSlots);
+    /// <summary>The model makes Xen's calls, all of them and only them, in Xen's order (<see cref="Equal"/>).</summary>
+    public bool Agrees => Equal;
 
     public IEnumerable<PmapCall> RealBefore => Real.Take(ModelRunAt ?? 0);
 
