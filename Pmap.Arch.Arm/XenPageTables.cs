@@ -5,9 +5,10 @@ namespace Pmap.Arch.Arm;
 /// Xen on Arm's page-table update path in early boot (RELEASE-4.17.0 arch/arm/mm.c; HEAD mmu/pt.c):
 /// map_pages_to_xen → xen_pt_update → xen_pt_mapping_level / xen_pt_check_contig / xen_pt_update_entry →
 /// xen_pt_next_level / create_xen_table, with every table page reached through xen_map_table, which in
-/// early_boot is pmap_map. Return codes are Xen's (0, -EINVAL, -ENOENT, -EOPNOTSUPP).
+/// early_boot is pmap_map and later map_domain_page (<paramref name="mapDomainPage"/>: arm64's directmap; without it the model
+/// refuses to leave early boot). Return codes are Xen's (0, -EINVAL, -ENOENT, -EOPNOTSUPP).
 /// </summary>
-public sealed class XenPageTables(ArmModel arch, IXenMachine m)
+public sealed class XenPageTables(ArmModel arch, IXenMachine m, Func<Mfn, VirtAddr>? mapDomainPage = null)
 {
     public const int Xen4KNrContig = 16; // XEN_PT_4K_NR_CONTIG
 
@@ -25,17 +26,28 @@ public sealed class XenPageTables(ArmModel arch, IXenMachine m)
     /// <summary>destroy_xen_mappings(s, e): xen_pt_update(s, INVALID_MFN, (e - s) &gt;&gt; PAGE_SHIFT, 0), a non-insertion update.</summary>
     public int DestroyXenMappings(VirtAddr start, VirtAddr end) => XenPtUpdate(start, InvalidMfn, (end.Value - start.Value) >> Page.Shift, 0);
 
-    /// <summary>xen_map_table: pmap_map in early boot. The model runs only early boot.</summary>
+    /// <summary>populate_pt_range(virt, nr_mfns): xen_pt_update(virt, INVALID_MFN, nr_mfns, _PAGE_POPULATE), the tables alone.</summary>
+    public int PopulatePtRange(VirtAddr virt, ulong nrMfns) => XenPtUpdate(virt, InvalidMfn, nrMfns, Lpae.PagePopulate);
+
+    /// <summary>xen_map_table: pmap_map in early boot, then map_domain_page.</summary>
     private VirtAddr XenMapTable(Mfn mfn)
     {
-        if (m.SystemState != SystemState.EarlyBoot)
-            throw new PmapUsageException("the model's page-table path covers early boot only (map_domain_page is not modelled)");
-        return m.PmapMap(mfn);
+        if (m.SystemState == SystemState.EarlyBoot) return m.PmapMap(mfn);
+        return mapDomainPage is null
+            ? throw new PmapUsageException("the model's page-table path covers early boot only (map_domain_page is not modelled)")
+            : mapDomainPage(mfn);
     }
 
-    private void XenUnmapTable(VirtAddr table) => m.PmapUnmap(table);
+    /// <summary>xen_unmap_table: pmap_unmap in early boot; unmap_domain_page of a directmap address does nothing.</summary>
+    private void XenUnmapTable(VirtAddr table)
+    {
+        if (m.SystemState == SystemState.EarlyBoot) m.PmapUnmap(table);
+    }
 
-    /// <summary>create_xen_table: a boot page, mapped, cleared, unmapped, then linked with an MT_NORMAL table entry.</summary>
+    /// <summary>
+    /// create_xen_table: a boot page (after early boot a domheap page: the model takes it from its boot allocator, so its frame is
+    /// not Xen's), mapped, cleared, unmapped, then linked with an MT_NORMAL table entry.
+    /// </summary>
     private void CreateXenTable(VirtAddr entry, int level)
     {
         var mfn = m.AllocTablePage(level + 1);

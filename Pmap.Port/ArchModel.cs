@@ -95,6 +95,13 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     public virtual IReadOnlyList<XenBootMapping> MapsAfterDirectmap(IXenMachine m, RamBank bank) => [];
 
     /// <summary>
+    /// What start_xen maps once system_state is SYS_STATE_boot, up to the panic of a boot without dom0 (Arm64: vm_init's VMAP,
+    /// the ioremaps, the mappings made and torn down), tables reached through map_domain_page; null when the port models nothing
+    /// past early boot (its machine then stays in early_boot).
+    /// </summary>
+    public virtual IReadOnlyList<XenBootMapping>? MapsInBoot(IXenMachine m, RamBank bank) => null;
+
+    /// <summary>
     /// map_pages_to_xen(virt, mfn, nr, PAGE_HYPERVISOR_RW), with the architecture's superpage flag when
     /// <paramref name="superpages"/> (Arm _PAGE_BLOCK); in early boot, tables reached through PMAP.
     /// Returns Xen's rc: 0 or a negative errno.

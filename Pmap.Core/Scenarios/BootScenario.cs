@@ -62,13 +62,16 @@ public static class BootScenario
         var fdt = model.MapsBeforeDirectmap(m, bank);
         var mapped = model.SetupDirectmapMappings(m, bank);
         var frametable = model.MapsAfterDirectmap(m, bank);
+        m.Cpu.SystemState = SystemState.Boot; // end_boot_allocator(); system_state = SYS_STATE_boot
+        var inBoot = model.MapsInBoot(m, bank);
+        if (inBoot is null) m.Cpu.SystemState = SystemState.EarlyBoot; // a port that models nothing later stays in early boot
         var after = (m.Counters.TablesAllocated, m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards);
         var (verified, sizes, contiguous, mismatch) = BootVerification.Verify(m, mapped, verifyEveryPage);
         return new BootReport(bank, mapped,
             after.TablesAllocated - before.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse, sizes, contiguous,
             after.PteWrites - before.PteWrites, after.TlbFlushes - before.TlbFlushes, after.Hazards - before.Hazards,
             verified, mismatch)
-        { BootMappings = [.. fdt, .. frametable] };
+        { BootMappings = [.. fdt, .. frametable, .. inBoot ?? []] };
     }
 
     /// <summary>A size in bytes as the reports print it (Hex.FormatSize).</summary>
