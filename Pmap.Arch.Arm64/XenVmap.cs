@@ -37,7 +37,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
             var mfn = AllocDomheapPage();
             pt.MapPagesToXen(va, mfn, 1, Lpae.PageHypervisorRw);
             m.ClearPageVirt(va);
-            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1));
+            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1) { HeapFrames = true });
         }
         Array.Fill(_bitmap, true, 0, (int)_low);
         pt.PopulatePtRange(va, _low - nr);
@@ -78,7 +78,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
             var va = start.Add(_top / 8);
             if (pt.MapPagesToXen(va, mfn, 1, Lpae.PageHypervisorRw) != 0) return null;
             m.ClearPageVirt(va);
-            Made.Add(new XenBootMapping("vm_alloc", va, mfn.ToPhysAddr(), 1));
+            Made.Add(new XenBootMapping("vm_alloc", va, mfn.ToPhysAddr(), 1) { HeapFrames = true });
             _top = Math.Min(_top + BitsPerPage, _end);
         }
         uint b;
@@ -113,7 +113,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
     }
 
     /// <summary>__vmap(mfn, granularity, nr, 1, flags, VMAP_DEFAULT): one map_pages_to_xen per granule.</summary>
-    public VirtAddr Vmap(string function, IReadOnlyList<Mfn> mfns, uint granularity, uint flags)
+    public VirtAddr Vmap(string function, IReadOnlyList<Mfn> mfns, uint granularity, uint flags, bool heap = false)
     {
         var va = VmAlloc((uint)mfns.Count * granularity)
             ?? throw new XenPanicException($"{function}: the VMAP is full", function);
@@ -121,7 +121,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
         foreach (var mfn in mfns)
         {
             if (pt.MapPagesToXen(cur, mfn, granularity, flags) != 0) throw new XenPanicException($"{function}: map_pages_to_xen failed", function);
-            Made.Add(new XenBootMapping(function, cur, mfn.ToPhysAddr(), granularity));
+            Made.Add(new XenBootMapping(function, cur, mfn.ToPhysAddr(), granularity) { HeapFrames = heap });
             cur = cur.Add(granularity * Page.Size);
         }
         return va;
@@ -147,7 +147,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
     {
         var mfns = new List<Mfn>();
         for (var i = 0UL; i < PfnUp(bytes); i++) mfns.Add(AllocDomheapPage());
-        var va = Vmap(function, mfns, 1, Lpae.PageHypervisorRw);
+        var va = Vmap(function, mfns, 1, Lpae.PageHypervisorRw, heap: true);
         for (var i = 0; i < mfns.Count; i++) m.ClearPageVirt(va.Add((ulong)i * Page.Size));
         return va;
     }

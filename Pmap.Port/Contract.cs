@@ -116,4 +116,8 @@ public sealed record DirectmapMapping(VirtAddr Va, PhysAddr Pa, ulong Pages, str
 /// One more mapping start_xen makes in early boot besides the directmap (early_fdt_map, setup_frametable_mappings): the Xen
 /// function that made it, where, and how much.
 /// </summary>
-public sealed record XenBootMapping(string Function, VirtAddr Va, PhysAddr Pa, ulong Pages);
+public sealed record XenBootMapping(string Function, VirtAddr Va, PhysAddr Pa, ulong Pages)
+{
+    /// <summary>The frames came from Xen's heap (alloc_domheap_page), which the model does not run: they are not Xen's.</summary>
+    public bool HeapFrames { get; init; }
+}

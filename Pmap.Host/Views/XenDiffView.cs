@@ -6,8 +6,12 @@ namespace Pmap.Host.Views;
 
 public sealed record XenTableDto(string Table, int Level, string Va, string Model, string Real);
 
+/// <summary>
+/// One differing entry; <paramref name="Mapping"/>: the Xen function whose mapping the model made there (or null),
+/// <paramref name="FrameOnly"/>: leaves alike but for their frame, <paramref name="HeapFrame"/>: and that frame is one of Xen's heap's.
+/// </summary>
 public sealed record XenEntryDiffDto(string Va, int Level, string Table, int Index, string Model, string Real,
-    string ModelMeaning, string RealMeaning);
+    string ModelMeaning, string RealMeaning, string? Mapping, bool FrameOnly, bool HeapFrame);
 
 /// <summary>One real pmap_map/pmap_unmap call; <paramref name="Model"/> when it is one of the model's run of calls.</summary>
 public sealed record PmapCallDto(int Index, string Op, int Slot, string Mfn, bool Model);
@@ -35,7 +39,7 @@ public static class XenDiffView
             r.Comparison.Pairs.Select(p => new XenTableDto(p.Table, p.Level, Hex.Format(p.Va), Hex.Format(p.Model.Value),
                 Hex.Format(p.Real.Value))).ToList(),
             r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model),
-                Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning)).ToList(), r.Pmap is { } trace ? From(trace) : null,
+                Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning, d.Mapping?.Function, d.FrameOnly, d.HeapFrame)).ToList(), r.Pmap is { } trace ? From(trace) : null,
             new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly));
     }
 
@@ -62,12 +66,17 @@ public static class XenDiffView
         c.Write(pairs);
         var t = new Table().AddColumns("VA", "entry", "model", "real Xen");
         foreach (var x in d.Differences)
-            t.AddRow(x.Va, Markup.Escape($"{x.Table}[{x.Index}] (level {x.Level})"), Markup.Escape($"{x.Model} {x.ModelMeaning}"),
-                Markup.Escape($"{x.Real} {x.RealMeaning}"));
+            t.AddRow(x.Va, Markup.Escape($"{x.Table}[{x.Index}] (level {x.Level})" + (x.Mapping is { } f ? $" {f}" : "")),
+                Markup.Escape($"{x.Model} {x.ModelMeaning}"), Markup.Escape($"{x.Real} {x.RealMeaning}"));
         if (d.Differences.Count > 0) c.Write(t);
         c.MarkupLine(d.Differences.Count == 0
             ? $"[green]every entry of the {d.RealTablePages} table pages agrees[/]"
             : $"[red]{d.Differences.Count} entries differ[/] ({d.ModelTablePages} model table pages, {d.RealTablePages} in Xen)");
+        if (d.Differences.Count(x => x.HeapFrame) is > 0 and var heap)
+        {
+            c.MarkupLine($"  {heap} of them differ only in a frame Xen took from its heap (alloc_domheap_page), whose allocator the model "
+                + "does not run: the model's frame stands in");
+        }
         if (d.RealOnly.TablePages > 0)
             c.MarkupLine($"  below them, {d.RealOnly.TablePages} of Xen's table pages ({d.RealOnly.ValidEntries} valid entries) have no model counterpart");
         if (d.ModelOnly.TablePages > 0)

@@ -37,7 +37,7 @@ public static class RealXenCheck
         var key = model.Settings.SymbolsFile is null ? "SymbolsFile" : "--xen-syms";
         var entry = symbols is null ? null : new PmapEntryPoints(symbols["pmap_map", key], symbols["pmap_unmap", key]);
         var bank = new RamBank(new PhysAddr(boot.RamBase), boot.RamSize);
-        var (m, _, crash) = BootScenario.Boot(model, bank,
+        var (m, report, crash) = BootScenario.Boot(model, bank,
             new MachineOptions { TraceEnabled = entry is not null });
         if (crash is not null) throw crash;
         var modelTables = TableExport.Export(m);
@@ -46,7 +46,7 @@ public static class RealXenCheck
             var root = new PhysAddr(s.Root & boot.RootAddressMask);
             return (TableExport.Export(pa => ReadPage(q, pa), m.Format, m.Codec, root), s);
         }, timeout, entry);
-        var comparison = TableDiff.Compare(modelTables, real, m.Format, m.Codec, m.TableName);
+        var comparison = TableDiff.Compare(modelTables, real, m.Format, m.Codec, m.TableName, report?.BootMappings);
         var pmap = state.PmapStops is { } stops
             ? XenPmapTrace.Compare(XenPmapTrace.Calls(stops, model.Fixmap), XenPmapTrace.Calls(m.Trace))
             : null;

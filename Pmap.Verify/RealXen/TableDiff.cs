@@ -3,7 +3,17 @@ using Pmap.Core;
 namespace Pmap.Verify.RealXen;
 
 /// <summary>One entry that differs between the model's tables and a real Xen's, both decoded.</summary>
-public sealed record EntryDiff(ulong Va, int Level, string Table, int Index, ulong Model, ulong Real, string ModelMeaning, string RealMeaning);
+public sealed record EntryDiff(ulong Va, int Level, string Table, int Index, ulong Model, ulong Real, string ModelMeaning, string RealMeaning)
+{
+    /// <summary>The model's boot mapping at this VA (the Xen function that made it), when one covers it.</summary>
+    public XenBootMapping? Mapping { get; init; }
+
+    /// <summary>Both are leaves alike in every bit but the frame they map.</summary>
+    public bool FrameOnly { get; init; }
+
+    /// <summary>Only the frame differs, and the model's frame stands in for one of Xen's heap (not modelled).</summary>
+    public bool HeapFrame => FrameOnly && Mapping?.HeapFrames == true;
+}
 
 /// <summary>Two table pages found at the same place in both trees (same level, same VA range).</summary>
 public sealed record TablePair(string Table, int Level, ulong Va, PhysAddr Model, PhysAddr Real);
@@ -28,7 +38,7 @@ public sealed record TableComparison(IReadOnlyList<EntryDiff> Differences, IRead
 public static class TableDiff
 {
     public static TableComparison Compare(TableSnapshot model, TableSnapshot real, PageTableFormat format, IPteCodec codec,
-        Func<PhysAddr, string> nameOf)
+        Func<PhysAddr, string> nameOf, IReadOnlyList<XenBootMapping>? mappings = null)
     {
         var m = model.Tables.ToDictionary(t => t.Pa.Value);
         var r = real.Tables.ToDictionary(t => t.Pa.Value);
@@ -69,8 +79,16 @@ public static class TableDiff
             }
         }
 
-        EntryDiff Diff(ulong va, int level, string table, int index, ulong me, ulong re) =>
-            new(va, level, table, index, me, re, Meaning(me, level, format, codec), Meaning(re, level, format, codec));
+        EntryDiff Diff(ulong va, int level, string table, int index, ulong me, ulong re)
+        {
+            var leaves = codec.Classify(me, level) is not (PteKind.Invalid or PteKind.Reserved or PteKind.Table)
+                && codec.Classify(re, level) == codec.Classify(me, level);
+            return new(va, level, table, index, me, re, Meaning(me, level, format, codec), Meaning(re, level, format, codec))
+            {
+                Mapping = mappings?.LastOrDefault(b => va >= b.Va.Value && va - b.Va.Value < b.Pages << Page.Shift),
+                FrameOnly = leaves && codec.WithOutputAddress(re, level, codec.OutputAddress(me, level)) == me,
+            };
+        }
     }
 
     /// <summary>A short decoding: kind, output address, memory type and permissions.</summary>
