@@ -15,7 +15,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
     private bool[] _bitmap = [];
     private uint _top, _end, _low; // vm_top, vm_end, vm_low
 
-    /// <summary>The mappings made, in order: what the boot report lists.</summary>
+    /// <summary>The mappings made and still in place, in order: what the boot report lists.</summary>
     public List<XenBootMapping> Made { get; } = [];
 
     /// <summary>alloc_domheap_page(NULL, 0), as the model stands it in.</summary>
@@ -133,6 +133,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
         var pages = VmSize(va);
         pt.DestroyXenMappings(va, va.Add(pages * Page.Size));
         VmFree(va);
+        Made.RemoveAll(b => b.Va.Value >= va.Value && b.Va.Value < va.Value + (pages << Page.Shift)); // no longer mapped
     }
 
     /// <summary>ioremap_nocache(pa, len): ioremap_attr with PAGE_HYPERVISOR_NOCACHE, one granule of PFN_UP(offs + len) pages.</summary>

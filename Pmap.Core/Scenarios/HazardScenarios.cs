@@ -95,7 +95,7 @@ public static class HazardScenarios
                 }
             default:
                 {
-                    var report = BootScenario.Run(model, m, bank);
+                    var report = BootScenario.Run(model, m, bank, earlyBootOnly: true);
                     return report.FirstMismatch is { } f ? $"the directmap does not translate: {f.Describe()}" : null;
                 }
         }

@@ -11,10 +11,13 @@ public sealed record RamDto(string Base, string Size);
 
 public sealed record DirectmapDto(string Va, string Pa, ulong Pages, string? Note);
 
+/// <summary>One of start_xen's other mappings in the boot (early_fdt_map, the frame table, the VMAP's), still in place at its end.</summary>
+public sealed record BootMappingDto(string Function, string Va, string Pa, ulong Pages, bool HeapFrames);
+
 public sealed record BootDto(string Arch, string Profile, RamDto Ram, DirectmapDto? Directmap,
     long TablesAllocated, int MaxPmapSlotsInUse, int PmapSlotsInUseAfter,
     IReadOnlyDictionary<string, long> Mappings, long PteWrites, long TlbFlushes, long Hazards, ulong VerifiedPages, ErrorDto? Error,
-    IReadOnlyList<HazardDto> Findings)
+    IReadOnlyList<HazardDto> Findings, IReadOnlyList<BootMappingDto> BootMappings)
 {
     /// <summary>A finding (exit 4): a rule the boot's sequences break, or a walk of an entry written with no synchronisation since.</summary>
     [JsonIgnore]
@@ -32,7 +35,7 @@ public static class BootView
             return new BootDto(model.Name, model.Profile, ram, null, m.Counters.TablesAllocated, m.Pmap.MaxInUse, m.Pmap.InUse,
                 new Dictionary<string, long>(),
                 m.Counters.PteWrites, m.Counters.TlbFlushes, m.Counters.Hazards, 0,
-                crash is null ? null : ErrorDto.Of(crash), findings);
+                crash is null ? null : ErrorDto.Of(crash), findings, []);
         // Leaf sizes up to 1 GiB: no modelled architecture maps 512 GiB leaves.
         var mappings = r.Mappings.Where(kv => Hex.TryParseSize(kv.Key, out var size) && size <= 1UL << 30)
             .OrderByDescending(kv => Hex.TryParseSize(kv.Key, out var v) ? v : 0).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -44,7 +47,8 @@ public static class BootView
         return new BootDto(model.Name, model.Profile, ram,
             new DirectmapDto(Hex.Format(r.Mapped.Va.Value), Hex.Format(r.Mapped.Pa.Value), r.Mapped.Pages, r.Mapped.Note),
             r.TablesAllocated, r.MaxPmapSlotsInUse, r.PmapSlotsInUseAfter, mappings, r.PteWrites, r.TlbFlushes, r.Hazards, r.VerifiedPages, mismatch,
-            findings);
+            findings, [.. r.BootMappings.Select(b => new BootMappingDto(b.Function, Hex.Format(b.Va.Value), Hex.Format(b.Pa.Value), b.Pages,
+                b.HeapFrames))]);
     }
 
     public static void Render(IAnsiConsole c, BootDto d)
@@ -55,6 +59,10 @@ public static class BootView
         {
             t.AddRow("mapped", $"{Hex.FormatSize(dm.Pages << Page.Shift)}: PA {dm.Pa} at VA {dm.Va}");
             if (dm.Note is not null) t.AddRow("note", Markup.Escape(dm.Note));
+        }
+        foreach (var b in d.BootMappings)
+        {
+            t.AddRow(Markup.Escape(b.Function), $"{Hex.FormatSize(b.Pages << Page.Shift)}: PA {b.Pa}{(b.HeapFrames ? " (a heap page)" : "")} at VA {b.Va}");
         }
         foreach (var (k, v) in d.Mappings) t.AddRow(k == "contiguous" ? "entries with the contiguous hint" : $"{k} mappings", $"{v}");
         t.AddRow("tables allocated", $"{d.TablesAllocated}");
