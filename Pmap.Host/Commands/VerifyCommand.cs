@@ -29,7 +29,10 @@ public static class VerifyCommand
         cmd.WithOptions(after, xenImage, xenSyms, all, scenario);
         cmd.SetAction(p => io.Execute(p, c =>
         {
-            var model = c.Model(xenSyms: p.GetValue(xenSyms));
+            var image = p.GetValue(xenImage);
+            if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
+            if (image is not null) CheckImage(image);
+            var model = c.Model(xenSyms: p.GetValue(xenSyms), xenImage: image);
             // The error names the option the value came from: the old --scenario or --after (which, as dump's, only completes).
             var (option, value) = p.GetValue(scenario) is { } old ? ("--scenario", old) : ("--after", p.GetValue(after)!);
             var which = value switch
@@ -39,9 +42,6 @@ public static class VerifyCommand
                 _ => throw new PmapUsageException(
                     $"{option} '{Hex.Echo(value)}' is not a scenario{Spelling.Hint(value, ["boot", "map"])}: expected boot or map"),
             };
-            var image = p.GetValue(xenImage);
-            if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
-            if (image is not null) CheckImage(image);
             VerifyReport report;
             try
             {
