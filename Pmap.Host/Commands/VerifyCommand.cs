@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pmap.Core;
+using Pmap.Core.Arch;
 using Pmap.Host.Views;
 using Pmap.Qemu;
 using Pmap.Verify;
@@ -26,13 +27,21 @@ public static class VerifyCommand
                 "pmap verify --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64 --xen-syms usr/lib/debug/boot/xen-syms-4.17-arm64");
         var xenSyms = CommandExtensions.XenSymsOption();
         var all = new Option<bool>("--all") { Description = "List every VA checked, not only the disagreements" };
-        cmd.WithOptions(after, xenImage, xenSyms, all, scenario);
+        var record = new Option<string?>("--record")
+        {
+            Description = "With --xen-image and --xen-syms: also write what the real Xen did (version, symbols, tables, PMAP calls) to FILE, "
+                + "for holding a profile to that build without QEMU",
+        };
+        cmd.WithOptions(after, xenImage, xenSyms, all, record, scenario);
         cmd.SetAction(p => io.Execute(p, c =>
         {
             var image = p.GetValue(xenImage);
             if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
             if (image is not null) CheckImage(image);
             var model = c.Model(xenSyms: p.GetValue(xenSyms), xenImage: image);
+            var recordPath = p.GetValue(record);
+            if (recordPath is not null && (image is null || model.Settings.Symbols() is null))
+                throw new PmapUsageException("--record needs --xen-image and --xen-syms: a record holds the build's symbols and its PMAP calls");
             // The error names the option the value came from: the old --scenario or --after (which, as dump's, only completes).
             var (option, value) = p.GetValue(scenario) is { } old ? ("--scenario", old) : ("--after", p.GetValue(after)!);
             var which = value switch
@@ -47,7 +56,9 @@ public static class VerifyCommand
             {
                 if (image is not null)
                 {
-                    var xen = XenDiffView.From(RealXenCheck.Run(model, image));
+                    var run = RealXenCheck.Run(model, image);
+                    if (recordPath is not null) Record(recordPath, run, model, image);
+                    var xen = XenDiffView.From(run);
                     return c.Show(xen, XenDiffView.Render, XenDiffView.Agrees(xen) ? ExitCodes.Success : ExitCodes.Findings);
                 }
                 report = Verifier.Verify(model, which);
@@ -68,6 +79,15 @@ public static class VerifyCommand
             return c.Show(dto with { All = p.GetValue(all) }, VerifyView.Render, report.AllAgree ? ExitCodes.Success : ExitCodes.Findings);
         }));
         return cmd;
+    }
+
+    /// <summary>--record FILE: the run as a <see cref="XenBuildRecord"/>, written whole or not at all.</summary>
+    private static void Record(string path, RealXenReport run, ArchModel model, string image)
+    {
+        var oracle = VerifyTargets.Oracle(model);
+        var version = XenBuildVersion.Read(InputFile.ReadAllBytes(image, InputFile.ImageLimit));
+        var rec = XenBuildRecord.From(run, model, model.Settings.Symbols()!, oracle.XenBoot!, oracle.QemuBinary, version, new FileInfo(image).Length);
+        OutputFile.Write("--record", path, w => w.WriteLine(rec.ToJson()));
     }
 
     /// <summary>The image QEMU boots: a regular file of bounded size (a FIFO would hang QEMU, /dev/zero never end).</summary>
