@@ -85,8 +85,8 @@ public static class VerifyCommand
     private static void Record(string path, RealXenReport run, ArchModel model, string image)
     {
         var oracle = VerifyTargets.Oracle(model);
-        var version = XenBuildVersion.Read(InputFile.ReadAllBytes(image, InputFile.ImageLimit));
-        var rec = XenBuildRecord.From(run, model, model.Settings.Symbols()!, oracle.XenBoot!, oracle.QemuBinary, version, new FileInfo(image).Length);
+        var bytes = InputFile.ReadAllBytes(image, InputFile.ImageLimit);
+        var rec = XenBuildRecord.From(run, model, model.Settings.Symbols()!, oracle.XenBoot!, oracle.QemuBinary, XenBuildVersion.Read(bytes), bytes.Length);
         OutputFile.Write("--record", path, w => w.WriteLine(rec.ToJson()));
     }
 

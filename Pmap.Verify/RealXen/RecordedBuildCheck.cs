@@ -14,8 +14,11 @@ public sealed record RecordedBuildComparison(XenBuildRecord Record, ArchModel Mo
 /// </summary>
 public static class RecordedBuildCheck
 {
-    /// <summary>Compares <paramref name="record"/> with <paramref name="arch"/>'s model under <paramref name="profile"/> (default: the record's).</summary>
-    public static RecordedBuildComparison Compare(IArchitecture arch, XenBuildRecord record, string? profile = null)
+    /// <summary>
+    /// Compares <paramref name="record"/> with <paramref name="arch"/>'s model under <paramref name="profile"/> (default: the record's),
+    /// laid out by the recorded symbols, or with <paramref name="recordedSymbols"/> false by the profile's own facts.
+    /// </summary>
+    public static RecordedBuildComparison Compare(IArchitecture arch, XenBuildRecord record, string? profile = null, bool recordedSymbols = true)
     {
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentNullException.ThrowIfNull(record);
@@ -26,7 +29,7 @@ public static class RecordedBuildCheck
             File.WriteAllLines(listing, record.Symbols.Select(s => $"{s.Value[2..]} D {s.Key}"));
             var settings = ArchSettings.For(profile ?? record.Profile) with
             {
-                SymbolsFile = listing,
+                SymbolsFile = recordedSymbols ? listing : null,
                 XenLoadAddress = new PhysAddr(Number(record.LoadAddress)),
             };
             var model = arch.Create(settings);

@@ -10,7 +10,21 @@ namespace Pmap.Verify.Tests;
 public class RecordedBuildTests
 {
     /// <summary>Debian's 4.17.7 (the one examined before) and the newest z-release of each branch since, and upstream.</summary>
-    public static TheoryData<string> Builds => ["4.17.7-debian", "4.18.6", "4.19.6", "4.20.4", "4.21.2", "4.22.0", "upstream"];
+    private static readonly string[] Names = ["4.17.7-debian", "4.18.6", "4.19.6", "4.20.4", "4.21.2", "4.22.0", "upstream"];
+
+    public static TheoryData<string> Builds => [.. Names];
+
+    /// <summary>Each build, the model laid out by its recorded symbols and by its profile alone.</summary>
+    public static TheoryData<string, bool> BuildsWithAndWithoutSymbols
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var n in Names) data.Add(n, true);
+            foreach (var n in Names) data.Add(n, false);
+            return data;
+        }
+    }
 
     internal static XenBuildRecord Load(string name)
     {
@@ -18,7 +32,26 @@ public class RecordedBuildTests
         return XenBuildRecord.Parse(File.ReadAllText(path), path);
     }
 
-    private static RecordedBuildComparison Compare(string name) => RecordedBuildCheck.Compare(Models.Architecture("arm64"), Load(name));
+    private static RecordedBuildComparison Compare(string name, bool recordedSymbols = true) =>
+        RecordedBuildCheck.Compare(Models.Architecture("arm64"), Load(name), recordedSymbols: recordedSymbols);
+
+    private static ulong Number(string hex) => Convert.ToUInt64(hex, 16);
+
+    /// <summary>
+    /// With no symbols the profile lays Xen's image out as its release's build did (Arm64Builds): every static table where the
+    /// recorded xen-syms put it, and the image up to _end.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void The_profile_alone_places_the_tables_where_its_build_did(string name)
+    {
+        var r = Load(name);
+        var model = Models.Model("arm64", r.Profile);
+        var (load, start) = (Number(r.LoadAddress), Number(r.Symbols["_start"]));
+        Assert.Equal(load, model.Image.Load.Value);
+        Assert.All(model.Image.Tables, t => Assert.Equal(load + Number(r.Symbols[t.Name]) - start, t.Address.Value));
+        Assert.Equal((Number(r.Symbols["_end"]) - start + 0xfff) & ~0xfffUL, model.Image.Bank.Size);
+    }
 
     private static bool Is417(string name) => name.StartsWith("4.17", StringComparison.Ordinal);
 
@@ -60,10 +93,10 @@ public class RecordedBuildTests
     /// their level-3 page emptied. Every other entry, the directmap, the fixmap and xen_xenmap included, agrees.
     /// </summary>
     [Theory]
-    [MemberData(nameof(Builds))]
-    public void Only_the_mappings_the_model_does_not_make_yet_differ(string name)
+    [MemberData(nameof(BuildsWithAndWithoutSymbols))]
+    public void Only_the_mappings_the_model_does_not_make_yet_differ(string name, bool recordedSymbols)
     {
-        var c = Compare(name);
+        var c = Compare(name, recordedSymbols);
         string[] expected = Is417(name)
             ? ["xen_first[1]", "xen_first[32]", "xen_second[3]"]
             : ["xen_first[1]", "xen_first[32]", "xen_pgtable[0]", "xen_second[6]"];
