@@ -27,25 +27,6 @@ public enum XenPageKind
 /// </summary>
 public sealed record ArmImageLayout(ulong End, ImageRange Text, ImageRange InitText, ImageRange Rodata, IReadOnlyDictionary<string, ulong> Tables)
 {
-    /// <summary>
-    /// Debian's xen-hypervisor-4.17-arm64 4.17.7+13-g2445b30a44-0+deb12u1 (xen-syms, nm): _start 0x200000, _etext 0x27476c,
-    /// _srodata 0x275000, _erodata 0x292aac, _sinittext 0x2a1000, _einittext 0x2bb660, _end 0x3360c8; xen_fixmap 0x297000 (.data),
-    /// xen_xenmap 0x328000, xen_second 0x329000, xen_first 0x32a000, xen_pgtable 0x32b000 (.bss, in that order).
-    /// With more xen_xenmap pages (4.18+: XEN_NR_ENTRIES(2) = 4) the .bss tables after it move up by the extra pages (linker order kept).
-    /// </summary>
-    public static ArmImageLayout Debian417Arm64(int xenmapPages)
-    {
-        var extra = (ulong)(xenmapPages - 1) << Page.Shift;
-        return new(0x1360c8 + extra, new(0, 0x7476c), new(0xa1000, 0xbb660), new(0x75000, 0x92aac), new Dictionary<string, ulong>
-        {
-            ["xen_fixmap"] = 0x97000,
-            ["xen_xenmap"] = 0x128000,
-            ["xen_second"] = 0x129000 + extra,
-            ["xen_first"] = 0x12a000 + extra,
-            ["xen_pgtable"] = 0x12b000 + extra,
-        });
-    }
-
     /// <summary>No build examined: a 2 MiB image mapped RW/XN with the tables one after another from 1 MiB (a model choice).</summary>
     public static ArmImageLayout Packed(IEnumerable<(string Name, int Pages)> tables)
     {

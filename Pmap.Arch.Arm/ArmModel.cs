@@ -33,7 +33,7 @@ public abstract partial class ArmModel : ArchModel
         var symbolsKey = Settings.SymbolsFile is null ? ArchOptions.SymbolsFile.Key : "--xen-syms";
         var layout = symbols is not null
             ? ArmImageLayout.FromSymbols(symbols, tables.Select(t => t.Name), symbolsKey)
-            : Port.DefaultImage?.Invoke(ArmProfile.XenmapPages) ?? ArmImageLayout.Packed(tables);
+            : Port.DefaultImage?.Invoke(ArmProfile.Release.Release) ?? ArmImageLayout.Packed(tables);
         layout = layout.With(Settings);
         try
         {

@@ -3,12 +3,12 @@ namespace Pmap.Arch.Arm;
 /// <summary>
 /// What one Arm port states: its name, format and codec, the write_pte store and the local TLB invalidate, the
 /// RAM of a plain QEMU virt machine, Xen's default load address, the static tables from the root down, and
-/// the image of a real build (by xen_xenmap pages) when one was examined.
+/// the image of a real build of a release (or of its branch) when one was examined.
 /// </summary>
 /// <param name="TlbiRegShift">What the TLBI register holds: VA &gt;&gt; 12 for tlbi vae2[is] (arm64), the VA itself for TLBIMVAH[IS].</param>
 public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Codec, ArmInstructions Isa,
     int TlbiRegShift, RamBank DefaultRam, PhysAddr DefaultXenLoadAddress, IReadOnlyList<string> RootChain,
-    Func<int, ArmImageLayout>? DefaultImage = null)
+    Func<string, ArmImageLayout?>? DefaultImage = null)
 {
     /// <summary>One line for `pmap arch list`.</summary>
     public required string Description { get; init; }

@@ -6,11 +6,11 @@ public static class ArmPorts
 {
     /// <summary>
     /// VMSAv8-64 at EL2 (HYP_PT_ROOT_LEVEL 0), str, tlbi vae2 (operand VA &gt;&gt; 12); QEMU virt's 2 GiB at 0x40000000, Xen 2 MiB aligned
-    /// low in it; the image of Debian's 4.17.7 arm64 build.
+    /// low in it; the image of each branch's examined build (<see cref="Arm64Builds"/>).
     /// </summary>
     public static ArmPort Arm64 { get; } = new("arm64", new(RootLevel: 0, LeafLevel: 3, VaBits: 48, PaBits: 48, VaRange.ZeroExtended),
         new LpaeCodec(), new ArmInstructions("arm64", "str", "tlbi vae2", "tlbi vae2is", "tlbi alle2", "tlbi alle2is"), Page.Shift, new(new PhysAddr(0x40000000), 2UL << 30), new(0x40200000),
-        ["xen_pgtable", "xen_first", "xen_second"], ArmImageLayout.Debian417Arm64)
+        ["xen_pgtable", "xen_first", "xen_second"], Arm64Builds.Layout)
     {
         Description = "AArch64 at EL2: VMSAv8-64, 4 KiB granule, 4 levels, 48-bit VA and PA",
         Layouts = ArmLayouts.Arm64,

@@ -122,7 +122,7 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     }
 
     /// <summary>Options whose values are paths: those are shown whole (a cut path names no file), escaped all the same.</summary>
-    private static readonly string[] PathOptions = ["--config", "--plugins", "-o", "--output", "--xen-syms", "--xen-image"];
+    private static readonly string[] PathOptions = ["--config", "--plugins", "-o", "--output", "--xen-syms", "--xen-image", "--record"];
 
     private static List<string> LongValues(IReadOnlyList<string> args)
     {

@@ -54,6 +54,7 @@ public static class RootHelp
         ["--va"] = "VA",
         ["--xen-image"] = "FILE",
         ["--xen-syms"] = "FILE",
+        ["--record"] = "FILE",
         ["--format"] = "FORMAT",
         ["--level"] = "LEVEL",
         ["--arch"] = "ARCH",

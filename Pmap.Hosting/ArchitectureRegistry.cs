@@ -10,6 +10,9 @@ public sealed record ArchRequest(string? Architecture = null, string? Profile = 
 {
     /// <summary>--xen-syms: the nm / System.map listing of the xen-syms being modelled.</summary>
     public string? SymbolsFile { get; init; }
+
+    /// <summary>--xen-image: the Xen image being examined; with <see cref="SymbolsFile"/>, where the build's version is read.</summary>
+    public string? XenImage { get; init; }
 }
 
 /// <summary>
@@ -53,7 +56,8 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
     private string Failed() => Catalog.Failures.Count == 0 ? ""
         : $"; {Catalog.Failures.Count} plugin(s) failed, the first: {Catalog.Failures[0].Path}: {Catalog.Failures[0].Error}";
 
-    public ArchModel Create(ArchRequest request)
+    /// <summary>The model <paramref name="request"/> asks for; <paramref name="warn"/> hears of a named profile the build disagrees with.</summary>
+    public ArchModel Create(ArchRequest request, Action<string>? warn = null)
     {
         LoadedArchitecture loaded;
         if (request.Architecture is not null) loaded = Find(request.Architecture);
@@ -64,24 +68,13 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
                 : PmapOptions.Invalid(Configuration, nameof(PmapOptions.Architecture), Options.Architecture,
                     $"one of the loaded architectures ({string.Join(", ", Names)})"));
         }
-        return Create(loaded.Architecture, request);
+        return Create(loaded.Architecture, request, warn);
     }
 
-    public ArchModel Create(IArchitecture arch, ArchRequest request)
+    public ArchModel Create(IArchitecture arch, ArchRequest request, Action<string>? warn = null)
     {
         var section = Configuration.GetSection($"Architectures:{arch.Name}");
-        var profileKey = $"Architectures:{arch.Name}:Profile";
-        string profile;
-        if (request.Profile is not null)
-        {
-            // xen- may be left out (4.19.1 is xen-4.19.1).
-            profile = arch.ResolveProfile(request.Profile) ?? throw new PmapUsageException(arch.UnknownProfile(request.Profile));
-        }
-        else
-        {
-            var configured = section["Profile"] ?? arch.DefaultProfile;
-            profile = arch.ResolveProfile(configured) ?? throw PmapOptions.Invalid(Configuration, profileKey, configured, $"a profile of {arch.Name} ({string.Join(", ", arch.ProfileNames())})");
-        }
+        var profile = Profile(arch, request, section, warn);
 
         var numFixPmap = request.NumFixPmap ?? Options.NumFixPmap;
         if (request.NumFixPmap is < 1 or > PmapOptions.MaxNumFixPmap)
@@ -111,6 +104,34 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         }
         CheckFits(model, request.NumFixPmap is not null);
         return model;
+    }
+
+    /// <summary>
+    /// --profile, else the configured Profile, else the release the build examined says it is (its image, else its symbols
+    /// file), else the default. A named profile that models another release than the build's is kept, with a warning.
+    /// </summary>
+    private string Profile(IArchitecture arch, ArchRequest request, IConfigurationSection section, Action<string>? warn)
+    {
+        var build = request.XenImage ?? request.SymbolsFile ?? section["SymbolsFile"];
+        var detected = build is null ? null : BuildProfile.Detect(arch, build);
+        string? named;
+        string origin;
+        if (request.Profile is not null)
+        {
+            // xen- may be left out (4.19.1 is xen-4.19.1).
+            named = arch.ResolveProfile(request.Profile) ?? throw new PmapUsageException(arch.UnknownProfile(request.Profile));
+            origin = "--profile";
+        }
+        else if (section["Profile"] is { } configured)
+        {
+            named = arch.ResolveProfile(configured) ?? throw PmapOptions.Invalid(Configuration, $"Architectures:{arch.Name}:Profile", configured,
+                $"a profile of {arch.Name} ({string.Join(", ", arch.ProfileNames())})");
+            origin = $"Architectures:{arch.Name}:Profile";
+        }
+        else return detected?.Profile ?? arch.DefaultProfile;
+        if (detected is not null && BuildProfile.ReleaseOf(arch, named) != detected.Profile)
+            warn?.Invoke($"warning: {origin} {named} is not the build's release: {detected.Describe()}; going on with {named}");
+        return named;
     }
 
     /// <summary>NumFixPmap must fit the fixmap and, for the v3 seed, its one-word bitmap (BUILD_BUG_ON).</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pmap.Core;
+using Pmap.Core.Arch;
 using Pmap.Host.Views;
 using Pmap.Qemu;
 using Pmap.Verify;
@@ -27,10 +28,21 @@ public static class VerifyCommand
         var xenSyms = CommandExtensions.XenSymsOption();
         var all = new Option<bool>("--all") { Description = "List every VA checked, not only the disagreements" };
         var ramSize = CommandOptions.RamSize("With --xen-image: the RAM QEMU gives Xen and the model boots, whole MiB from 256M (default 2G)");
-        cmd.WithOptions(after, xenImage, xenSyms, ramSize, all, scenario);
+        var record = new Option<string?>("--record")
+        {
+            Description = "With --xen-image and --xen-syms: also write what the real Xen did (version, symbols, tables, PMAP calls) to FILE, "
+                + "for holding a profile to that build without QEMU",
+        };
+        cmd.WithOptions(after, xenImage, xenSyms, ramSize, all, record, scenario);
         cmd.SetAction(p => io.Execute(p, c =>
         {
-            var model = c.Model(xenSyms: p.GetValue(xenSyms));
+            var image = p.GetValue(xenImage);
+            if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
+            if (image is not null) CheckImage(image);
+            var model = c.Model(xenSyms: p.GetValue(xenSyms), xenImage: image);
+            var recordPath = p.GetValue(record);
+            if (recordPath is not null && (image is null || model.Settings.Symbols() is null))
+                throw new PmapUsageException("--record needs --xen-image and --xen-syms: a record holds the build's symbols and its PMAP calls");
             // The error names the option the value came from: the old --scenario or --after (which, as dump's, only completes).
             var (option, value) = p.GetValue(scenario) is { } old ? ("--scenario", old) : ("--after", p.GetValue(after)!);
             var which = value switch
@@ -40,16 +52,15 @@ public static class VerifyCommand
                 _ => throw new PmapUsageException(
                     $"{option} '{Hex.Echo(value)}' is not a scenario{Spelling.Hint(value, ["boot", "map"])}: expected boot or map"),
             };
-            var image = p.GetValue(xenImage);
-            if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
-            if (image is not null) CheckImage(image);
             var ram = RamSize(p.GetValue(ramSize), image);
             VerifyReport report;
             try
             {
                 if (image is not null)
                 {
-                    var xen = XenDiffView.From(RealXenCheck.Run(model, image, ramSize: ram));
+                    var run = RealXenCheck.Run(model, image, ramSize: ram);
+                    if (recordPath is not null) Record(recordPath, run, model, image);
+                    var xen = XenDiffView.From(run);
                     return c.Show(xen, XenDiffView.Render, XenDiffView.Agrees(xen) ? ExitCodes.Success : ExitCodes.Findings);
                 }
                 report = Verifier.Verify(model, which);
@@ -85,6 +96,15 @@ public static class VerifyCommand
 
     /// <summary>The least RAM verify boots Xen with: QEMU's loader keeps up to 128 MiB below the device tree.</summary>
     private const ulong MinXenRam = 256UL << 20;
+
+    /// <summary>--record FILE: the run as a <see cref="XenBuildRecord"/>, written whole or not at all.</summary>
+    private static void Record(string path, RealXenReport run, ArchModel model, string image)
+    {
+        var oracle = VerifyTargets.Oracle(model);
+        var bytes = InputFile.ReadAllBytes(image, InputFile.ImageLimit);
+        var rec = XenBuildRecord.From(run, model, model.Settings.Symbols()!, oracle.XenBoot!, oracle.QemuBinary, XenBuildVersion.Read(bytes), bytes.Length);
+        OutputFile.Write("--record", path, w => w.WriteLine(rec.ToJson()));
+    }
 
     /// <summary>The image QEMU boots: a regular file of bounded size (a FIFO would hang QEMU, /dev/zero never end).</summary>
     private static void CheckImage(string image)

@@ -8,10 +8,11 @@ namespace Pmap.Verify.RealXen;
 
 /// <summary>
 /// A real Xen's page tables at its final power-off beside the model's after booting the same RAM; with the build's
-/// symbols, also its PMAP calls beside the model's (<paramref name="Pmap"/>, else null).
+/// symbols, also its PMAP calls beside the model's (<paramref name="Pmap"/>, else null). <paramref name="RealTables"/>: Xen's tree as read.
 /// </summary>
 public sealed record RealXenReport(string Arch, string Profile, string Image, string RootRegister, ulong Root, string Console,
-    int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime, PmapTraceComparison? Pmap = null)
+    int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime, PmapTraceComparison? Pmap = null,
+    TableSnapshot? RealTables = null)
 {
     /// <summary>The RAM bank both booted.</summary>
     public RamBank Ram { get; init; }
@@ -51,7 +52,7 @@ public static class RealXenCheck
             ? XenPmapTrace.Compare(XenPmapTrace.Calls(stops, model.Fixmap), XenPmapTrace.Calls(m.Trace))
             : null;
         return new RealXenReport(model.Name, model.Profile, Path.GetFileName(image), boot.RootRegister, state.Root, state.Console,
-            modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed, pmap)
+            modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed, pmap, real)
         { Ram = bank };
     }
 
