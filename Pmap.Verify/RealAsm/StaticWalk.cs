@@ -18,7 +18,8 @@ public static class StaticWalk
     /// <summary>How static mode treats branches, as the output says it.</summary>
     public const string Policy =
         "conditional branches not taken (the fall-through path a normal call takes; error paths to BUG frames and panic are out of line), " +
-        "taken when their fall-through is a trap; unconditional branches and bl followed, ret returns";
+        "taken when their fall-through is a trap; unconditional branches and bl followed, ret returns " +
+        "(inside a callee the path may differ from a real call's: find_next_zero_bit from bit 0 branches)";
 
     public const int MaxSteps = 20_000;
 

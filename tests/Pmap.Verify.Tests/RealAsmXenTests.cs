@@ -67,12 +67,14 @@ public class RealAsmXenTests
         Assert.True(dynamic.Calls.Count > 2, $"{dynamic.Calls.Count} calls");
         AssertDebian417(dynamic);
         var stat = Static();
-        // Same verdicts at the same PCs, and the static path is a path real calls of each function took.
+        // Same verdicts at the same PCs. The static path is every real call's through the function itself and in its ordering
+        // instructions; inside a callee it may differ (find_next_zero_bit from bit 0 takes the branch static mode does not).
         Assert.Equal(stat.Hazards.Select(h => (h.Rule.Id, h.Call, h.At.Pc)), dynamic.Hazards.Select(h => (h.Rule.Id, h.Call, h.At.Pc)));
         foreach (var call in RealHazards.Calls)
         {
-            var s = string.Join(";", stat.Streams.Single(p => p.Call == call).Instructions.Select(i => $"{i.Pc:x} {i.Role}"));
-            Assert.Contains(s, dynamic.Streams.Where(p => p.Call == call).Select(p => string.Join(";", p.Instructions.Select(i => $"{i.Pc:x} {i.Role}"))));
+            static string Own(RealPath p) => string.Join(";", p.Instructions.Where(i => i.Function == p.Call || i.Ordering).Select(i => $"{i.Pc:x} {i.Role} {i.Port}"));
+            var s = Own(stat.Streams.Single(p => p.Call == call));
+            Assert.All(dynamic.Streams.Where(p => p.Call == call), p => Assert.Equal(s, Own(p)));
         }
     }
 }
