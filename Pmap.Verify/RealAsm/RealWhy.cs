@@ -2,8 +2,8 @@ namespace Pmap.Verify.RealAsm;
 
 /// <summary>
 /// One real instruction's verdict: <c>needed</c> (deleting it breaks <paramref name="Rules"/>), <c>redundant</c>,
-/// <c>jointly-necessary</c> (redundant alone, not together with another), <c>ignored</c> (not an ordering instruction)
-/// or <c>undeclared</c> (an ordering instruction the port does not declare: not checked).
+/// <c>jointly-necessary</c> (redundant alone, not together with another), <c>pte-store</c> (the store the rules judge),
+/// <c>ignored</c> (not an ordering instruction) or <c>undeclared</c> (an ordering instruction the port does not declare: not checked).
 /// </summary>
 public sealed record RealVerdict(string Call, int Index, ExecutedInstruction Instruction, string Verdict, IReadOnlyList<string> Rules, string Reason);
 
@@ -34,6 +34,11 @@ public static class RealWhy
                 if (i.Port is null)
                 {
                     verdicts.Add(new RealVerdict(s.Call, k, i, "undeclared", [], "the port does not declare it: its effect was not checked"));
+                    continue;
+                }
+                if (i.Role == RealRole.PteStore)
+                {
+                    verdicts.Add(new RealVerdict(s.Call, k, i, "pte-store", [], "the store the rules judge: without it there is nothing to order"));
                     continue;
                 }
                 if (alone[k] is { Count: > 0 } rules)

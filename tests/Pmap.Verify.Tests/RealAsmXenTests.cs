@@ -56,6 +56,10 @@ public class RealAsmXenTests
         Assert.Equal("needed", Verdict("pmap_unmap", 0x2aab54)); // the tlbi
         Assert.Equal("needed", Verdict("pmap_unmap", 0x2aab5c)); // the isb
         Assert.Equal("ignored", Verdict("pmap_map", 0x2aaa70)); // stp x19, x20, [sp, #-32]!
+        Assert.Equal("pte-store", Verdict("pmap_map", 0x2aaac8));
+        // Either dsb before the tlbi orders the store before it (ARM-RM-DSB-BEFORE): each alone is redundant, not both.
+        Assert.Equal("jointly-necessary", Verdict("pmap_unmap", 0x2aab34));
+        Assert.Equal("jointly-necessary", Verdict("pmap_unmap", 0x2aab40));
     }
 
     [XenImageAndSymsFact]
