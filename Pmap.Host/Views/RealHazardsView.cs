@@ -19,7 +19,7 @@ public sealed record RealInstructionDto(string Pc, string Bytes, string Disassem
     };
 }
 
-public sealed record RealStreamDto(string Call, int Calls, IReadOnlyList<RealInstructionDto> Instructions);
+public sealed record RealStreamDto(string Call, int Calls, IReadOnlyList<string> States, IReadOnlyList<RealInstructionDto> Instructions);
 
 public sealed record RealHazardDto(string Rule, string Statement, string Citation, string Call, string Function, string Pc, string Instruction,
     string Where, IReadOnlyList<string> Sequence, string? Va, string? Entry, string? EntryPa, string? Pa, string Consequence);
@@ -39,7 +39,7 @@ public static class RealHazardsView
     public static RealHazardsDto From(ArchModel model, RealHazardReport r) => new(
         model.Name, model.Profile, r.Dynamic ? "dynamic" : "static", r.Syms, r.Image, r.Dynamic ? null : StaticWalk.Policy,
         model.Maintenance.Rules.Select(x => x.Id).ToList(), r.Calls.Count,
-        r.Streams.Select(s => new RealStreamDto(s.Call, s.Calls, s.Instructions.Select(RealInstructionDto.Of).ToList())).ToList(),
+        r.Streams.Select(s => new RealStreamDto(s.Call, s.Calls, s.States.Select(x => x.XenName()).ToList(), s.Instructions.Select(RealInstructionDto.Of).ToList())).ToList(),
         r.Hazards.Select(h => new RealHazardDto(h.Rule.Id, h.Rule.Statement, h.Rule.Citation, h.Call, h.At.Function, Hex.Format(h.At.Pc),
             h.At.Decoded.Text, h.Before ? "before" : "after", h.Sequence, h.Va?.ToString(), h.EntryVa is { } e ? Hex.Format(e) : null,
             h.EntryPa is { } pa ? Hex.Format(pa.Value) : null, h.Pa is { } p ? Hex.Format(p.Value) : null, h.Consequence)).ToList(),
@@ -54,7 +54,8 @@ public static class RealHazardsView
         foreach (var s in dto.Streams)
         {
             var ordering = s.Instructions.Where(i => i.Role != "ignored").ToList();
-            c.MarkupLine($"[bold]{s.Call}[/]: {s.Calls} call(s) took this path of {s.Instructions.Count} instructions, {ordering.Count} of them ordering");
+            c.MarkupLine($"[bold]{s.Call}[/]: {s.Calls} call(s) ({string.Join(", ", s.States)}) took this path of {s.Instructions.Count} instructions, " +
+                         $"{ordering.Count} of them ordering");
             foreach (var i in ordering)
                 Lines.Write(c, 2, 4, ($"{i.Pc} {i.Function}:", null), (i.Disassembly, "bold"),
                     (i.Role switch { "pte-store" => $"PTE store {i.Entry}: {i.Old} -> {i.New}", "undeclared" => "undeclared: not checked", _ => i.Role }

@@ -39,6 +39,7 @@ public static class DynamicTrace
             foreach (var at in entries.Keys) gdb.RemoveBreakpoint(at);
             var ret = gdb.ReadRegister(boot.LinkRegister);
             var state = (SystemState)BitConverter.ToInt32(gdb.ReadMemory(bin.SystemState, 4));
+            if (!Enum.IsDefined(state)) throw new GdbProtocolException($"system_state at {Hex.Format(bin.SystemState)} reads {(int)state}: not a SYS_STATE_*");
             calls.Add(new ExecutedCall(call, state, StepCall(gdb, pc, ret, decoder, classifier, deadline)));
             foreach (var at in entries.Keys) gdb.SetBreakpoint(at);
         }

@@ -5,7 +5,8 @@ using Pmap.Verify.RealXen;
 namespace Pmap.Verify.RealAsm;
 
 /// <summary>One distinct path through pmap_map or pmap_unmap: the instructions of its first call and how many calls took it.</summary>
-public sealed record RealPath(string Call, int Calls, IReadOnlyList<ExecutedInstruction> Instructions);
+/// <param name="States">Xen's system_state values its calls ran in, in order.</param>
+public sealed record RealPath(string Call, int Calls, IReadOnlyList<ExecutedInstruction> Instructions, IReadOnlyList<SystemState> States);
 
 /// <summary>The model's verdict beside the real binary's for one function: the rules broken at its end.</summary>
 public sealed record ModelAgreement(string Call, IReadOnlyList<string> ModelRules, IReadOnlyList<string> RealRules)
@@ -47,7 +48,7 @@ public static class RealHazards
         else (calls, offset) = Dynamic(model, bin, image, decoder, classifier, timeout, modelOffset);
         var ordering = new RealOrdering(model, classifier, offset);
         var hazards = ordering.Check(calls);
-        var streams = calls.GroupBy(c => (c.Call, c.PathKey)).Select(g => new RealPath(g.Key.Call, g.Count(), g.First().Instructions))
+        var streams = calls.GroupBy(c => (c.Call, c.PathKey)).Select(g => new RealPath(g.Key.Call, g.Count(), g.First().Instructions, [.. g.Select(c => c.State).Distinct().Order()]))
             .OrderBy(s => Array.IndexOf(Calls, s.Call)).ToList();
         var undeclared = calls.SelectMany(c => c.Instructions).Where(i => i.Role == RealRole.Undeclared).DistinctBy(i => i.Pc).ToList();
         var agreement = Calls.Select(call => new ModelAgreement(call,
