@@ -94,3 +94,57 @@ public class RealClassifierTests
                      + "libcapstone4 (apt-get install libcapstone4)", e.Message);
     }
 }
+
+/// <summary>Hand-made streams through the model's rule checker: what the real binary's verdicts rest on, with no Xen binary.</summary>
+public class RealOrderingTests
+{
+    private const ulong XenFixmap = 0x297000;
+    private const ulong Entry = XenFixmap + (66 * 8); // xen_fixmap[FIX_PMAP_BEGIN]
+    private const ulong Pte = 0x40000043ffef7f; // pmap_map's leaf for MFN 0x43ffe: 0xf7f | XN 1 << 54 | 0x43ffe << 12 (XEN_FACTS §3.6)
+
+    private static readonly ArchModel Model = Models.Model("arm64", "xen-4.17");
+
+    private static ExecutedCall Call(string name, params (uint Word, (string, ulong)[] Regs)[] words)
+    {
+        using var decoder = new Arm64Decoder();
+        var classifier = new RealClassifier(Model, XenFixmap, _ => name);
+        var pc = 0x2aaac4UL;
+        var ins = words.Select(w =>
+        {
+            var regs = w.Regs.ToDictionary(r => r.Item1, r => r.Item2);
+            var e = classifier.Classify(decoder.Decode(pc, w.Word), r => regs.TryGetValue(r, out var v) ? new RegisterValue(v, true) : null);
+            pc += 4;
+            return e.Role == RealRole.PteStore ? e with { Old = name == "pmap_map" ? 0 : Pte } : e;
+        }).ToList();
+        return new ExecutedCall(name, SystemState.EarlyBoot, ins);
+    }
+
+    private static IReadOnlyList<RealHazard> Check(ExecutedCall call) =>
+        new RealOrdering(Model, new RealClassifier(Model, XenFixmap, _ => null), 0x40000000).Check([call]);
+
+    private const uint DsbSy = 0xd5033f9f, Isb = 0xd5033fdf, StrX0X1 = 0xf9000020, StrX1X0 = 0xf9000001;
+    private const uint DsbNshst = 0xd503369f, TlbiVae2X0 = 0xd50c8720, DsbNsh = 0xd503379f;
+
+    [CapstoneFact]
+    public void Map_without_isb_breaks_arm_new_isb_after_the_trailing_dsb_and_with_it_nothing()
+    {
+        (string, ulong)[] store = [("x0", Pte), ("x1", Entry)];
+        var h = Assert.Single(Check(Call("pmap_map", (DsbSy, []), (StrX0X1, store), (DsbSy, []))));
+        Assert.Equal(("ARM-NEW-ISB", 0x2aaaccUL, false), (h.Rule.Id, h.At.Pc, h.Before));
+        Assert.Equal(new PhysAddr(0x40297210), h.EntryPa);
+        Assert.Empty(Check(Call("pmap_map", (DsbSy, []), (StrX0X1, store), (DsbSy, []), (Isb, []))));
+        Assert.Equal(["ARM-NEW-DSB"], Check(Call("pmap_map", (StrX0X1, store), (Isb, []))).Select(x => x.Rule.Id));
+    }
+
+    [CapstoneFact]
+    public void Unmap_needs_its_tlbi_of_the_slots_va()
+    {
+        (string, ulong)[] store = [("x1", 0), ("x0", Entry)];
+        (string, ulong)[] page = [("x0", 0x442)]; // FIXMAP_ADDR(66) >> 12
+        Assert.Empty(Check(Call("pmap_unmap", (StrX1X0, store), (DsbNshst, []), (TlbiVae2X0, page), (DsbNsh, []), (Isb, []))));
+        Assert.Contains("ARM-RM-TLBI", Check(Call("pmap_unmap", (StrX1X0, store), (DsbNshst, []), (DsbNsh, []), (Isb, []))).Select(x => x.Rule.Id));
+        // A tlbi of another VA covers nothing of the slot.
+        Assert.Contains("ARM-RM-TLBI",
+            Check(Call("pmap_unmap", (StrX1X0, store), (DsbNshst, []), (TlbiVae2X0, [("x0", 0x443)]), (DsbNsh, []), (Isb, []))).Select(x => x.Rule.Id));
+    }
+}
