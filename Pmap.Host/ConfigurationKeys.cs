@@ -11,7 +11,7 @@ public static class ConfigurationKeys
     public static readonly string[] Root =
     [
         nameof(PmapOptions.PluginsPath), nameof(PmapOptions.Architecture), nameof(PmapOptions.NumFixPmap), nameof(PmapOptions.Debug),
-        "Architectures",
+        nameof(PmapOptions.CapstoneLibrary), "Architectures",
     ];
 
     private const string PmapHomeKey = "Home";

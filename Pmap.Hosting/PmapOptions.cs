@@ -19,6 +19,8 @@ public sealed class PmapOptions
     public int NumFixPmap { get; set; } = DefaultNumFixPmap;
     /// <summary>A debug build of Xen: ASSERTs are evaluated.</summary>
     public bool Debug { get; set; } = true;
+    /// <summary>The Capstone library `hazards --xen-syms` decodes with (a file or a name); null: Debian's libcapstone.so.4.</summary>
+    public string? CapstoneLibrary { get; set; }
 
     /// <summary>Reads and validates the root keys; a bad value throws naming the key, its source and what is allowed.</summary>
     public static PmapOptions Load(IConfiguration configuration)
@@ -46,6 +48,11 @@ public sealed class PmapOptions
         {
             if (!bool.TryParse(debug, out var d)) throw Invalid(configuration, nameof(Debug), debug, "true or false");
             o.Debug = d;
+        }
+        if (Read(configuration, nameof(CapstoneLibrary)) is { } capstone)
+        {
+            if (string.IsNullOrWhiteSpace(capstone)) throw Invalid(configuration, nameof(CapstoneLibrary), capstone, "a library file or name such as libcapstone.so.4");
+            o.CapstoneLibrary = capstone;
         }
         return o;
     }

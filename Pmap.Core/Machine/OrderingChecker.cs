@@ -93,6 +93,9 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
 
     private readonly List<MissingStep> _missing = [];
 
+    /// <summary>Replaying a real binary's stream (<see cref="OrderingReplay"/>): the number of the instruction being added, in place of a trace's.</summary>
+    internal long? ReplayTag { get; set; }
+
     /// <summary>The missing steps found since the last call, in the order found, each with where it belongs in the trace.</summary>
     public IReadOnlyList<MissingStep> TakeMissing()
     {
@@ -214,6 +217,7 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
     {
         // Set in place: a boot adds hundreds of thousands of operations, and a copy each would double what they cost.
         if (Trace is { } t) op.TraceSeq = t.NextSeq;
+        else if (ReplayTag is { } tag) op.TraceSeq = tag;
         if (!_frames.TryPeek(out var f) || f.Site < 0)
         {
             _ops.Add(op);
@@ -250,12 +254,12 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
             if (missingAfter is not { } at) continue;
             // Reported once per rule and function; every run is still placed in the trace when one is kept.
             var first = !_seen.Contains((rule.Id, f.Name, false));
-            if (!first && Trace is null) continue;
+            if (!first && Trace is null && ReplayTag is null) continue;
             var va = f.Va ?? after.FirstOrDefault(o => o.Invalidates(pa.Value))?.Va;
             var output = arch.Codec.OutputAddress(newValid ? store.New : store.Old, arch.Format.LeafLevel);
             var v = new OrderingViolation(rule, f.Name, false, first ? Sequence(own, at, rule) : [], va, pa, output,
                 OrderingRules.Consequence(rule.Check, va, newValid));
-            if (Trace is not null) _missing.Add(at >= 0 ? new MissingStep(v, _ops[at].TraceSeq, false) : new MissingStep(v, store.TraceSeq, true));
+            if (Trace is not null || ReplayTag is not null) _missing.Add(at >= 0 ? new MissingStep(v, _ops[at].TraceSeq, false) : new MissingStep(v, store.TraceSeq, true));
             Report(v);
         }
     }

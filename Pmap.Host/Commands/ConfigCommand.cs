@@ -54,6 +54,7 @@ public static class ConfigCommand
             E(nameof(PmapOptions.Architecture), o.Architecture),
             E(nameof(PmapOptions.NumFixPmap), o.NumFixPmap.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             E(nameof(PmapOptions.Debug), o.Debug ? "true" : "false"),
+            E(nameof(PmapOptions.CapstoneLibrary), o.CapstoneLibrary ?? "libcapstone.so.4"),
         };
         foreach (var a in ctx.Registry.All)
         {

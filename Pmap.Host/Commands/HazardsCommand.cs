@@ -8,7 +8,7 @@ using Pmap.Host.Views;
 namespace Pmap.Host.Commands;
 
 /// <summary>pmap hazards: the port's sequences checked against its architecture's maintenance rules.</summary>
-public static class HazardsCommand
+public static partial class HazardsCommand
 {
     public static Command Build(CommandIo io)
     {
@@ -26,15 +26,19 @@ public static class HazardsCommand
         {
             Description = "Write the checked map and unmap sequences (and each less one instruction) as litmus tests into this folder",
         };
+        var (xenImage, xenSyms, staticMode) = RealOptions();
         var cmd = new Command("hazards",
                 "Run the standard scenarios under the architecture's translation-table maintenance rules and list every rule a sequence breaks " +
                 "(exit 0 clean, 4 hazards found, 3 a port that states no rules).")
-            .WithOptions(why, mapSeq, unmapSeq, litmus)
+            .WithOptions(why, mapSeq, unmapSeq, litmus, xenImage, xenSyms, staticMode)
             .WithExamples("pmap hazards --arch arm64 --profile xen-4.17", "pmap hazards --arch riscv --why", "pmap hazards --arch x86 --json",
                 "pmap hazards --arch arm64 --map-seq \"dsb sy; str; dsb sy\" --why",
-                "pmap hazards --arch arm64 --unmap-seq \"str; dsb ishst; tlbi vae2is; dsb ish; isb\" --litmus tests-out");
+                "pmap hazards --arch arm64 --unmap-seq \"str; dsb ishst; tlbi vae2is; dsb ish; isb\" --litmus tests-out",
+                "pmap hazards --arch arm64 --profile xen-4.17 --xen-image boot/xen-4.17-arm64 --xen-syms usr/lib/debug/boot/xen-syms-4.17-arm64",
+                "pmap hazards --arch arm64 --profile xen-4.17 --xen-syms usr/lib/debug/boot/xen-syms-4.17-arm64 --static --why");
         cmd.SetAction(p => io.Execute(p, c =>
         {
+            if (RealRequest(p, xenImage, xenSyms, staticMode, mapSeq, unmapSeq, litmus) is { } real) return RunReal(io, c, real, p.GetValue(why));
             var model = c.Model();
             if (!model.Maintenance.Stated)
                 throw new PmapPluginException(model.Name, "states no maintenance rules: nothing could be checked, so no verdict is given");

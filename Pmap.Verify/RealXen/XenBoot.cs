@@ -17,10 +17,11 @@ public static class XenBoot
 
     /// <summary>
     /// Boots <paramref name="image"/> and hands the paused machine to <paramref name="inspect"/>; with
-    /// <paramref name="pmap"/>, stopping at every pmap_map and pmap_unmap on the way.
+    /// <paramref name="pmap"/>, stopping at every pmap_map and pmap_unmap on the way; with <paramref name="trace"/>, that
+    /// drives the paused machine from its first instruction up to its power-off instead.
     /// </summary>
     public static T Run<T>(QemuTarget target, XenBootTarget boot, string image, Func<QemuInstance, XenBootState, T> inspect,
-        TimeSpan? timeout = null, PmapEntryPoints? pmap = null)
+        TimeSpan? timeout = null, PmapEntryPoints? pmap = null, Action<QemuInstance, DateTime>? trace = null)
     {
         if (!File.Exists(image)) throw new FileNotFoundException($"no Xen image at {image}", image);
         var binary = QemuLocator.Require(target);
@@ -39,6 +40,7 @@ public static class XenBoot
             });
             var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
             var stops = pmap is null ? null : XenPmapTrace.Run(qemu, boot, pmap, deadline);
+            trace?.Invoke(qemu, deadline);
             WaitForPowerOff(qemu, deadline);
             var state = new XenBootState(qemu.ReadRegister(boot.RootRegister), qemu.SerialOutput, clock.Elapsed, stops);
             return inspect(qemu, state);

@@ -43,7 +43,7 @@ public class ConfigSourceTests
         Assert.Equal(0, r.Code);
         Assert.Equal("arm64", r.Json.GetProperty("arch").GetString()); // the misspelt key was not read
         Assert.Equal("pmap: warning: unknown configuration key 'ARCHTECTURE' (from environment variable PMAP_ARCHTECTURE) is ignored "
-            + "(did you mean Architecture?); known keys are PluginsPath, Architecture, NumFixPmap, Debug, Architectures", r.Err.Trim());
+            + "(did you mean Architecture?); known keys are PluginsPath, Architecture, NumFixPmap, Debug, CapstoneLibrary, Architectures", r.Err.Trim());
         Assert.Contains("PMAP_ARCHTECTURE", Cli.Process(new Dictionary<string, string> { ["PMAP_ARCHTECTURE"] = "x86" }, "config").Err);
         // PMAP_HOME (every Cli.Process sets it) names the per-user folder: never a warning.
         Assert.Equal("", Cli.Process(null, "layout").Err);
