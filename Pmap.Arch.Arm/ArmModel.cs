@@ -133,6 +133,8 @@ public abstract partial class ArmModel : ArchModel
 
     public override XenWalkDump WalkDump => ArmWalkDump.Of(ArmProfile.Release.Release);
 
+    public override IReadOnlyList<FactTimeline<string>> XenFunctionPlaces => ArmFunctions.Of(Port);
+
     /// <summary>pte_of_xenaddr(va) as setup_pagetables uses it: mfn_to_xen_entry(..., MT_NORMAL).</summary>
     protected ulong XenEntry(PhysAddr pa) => Lpae.MfnToXenEntry(pa.ToMfn(), Lpae.MtNormal, PaddrBits, debug: false);
 

@@ -19,6 +19,9 @@ public sealed record ArmPort(string Name, PageTableFormat Format, LpaeCodec Code
     /// <summary>BITS_PER_LONG: the width of the v3 seed's one-word bitmap.</summary>
     public required int BitsPerLong { get; init; }
 
+    /// <summary>Where 4.17's write_pte is (the port's own asm/armNN/page.h), before 4.18.0 moved it into asm/page.h.</summary>
+    public required string WritePte417 { get; init; }
+
     /// <summary>The root chain's tables, then xen_fixmap and the xen_xenmap page(s), in image order.</summary>
     public (string Name, int Pages)[] StaticTables(int xenmapPages) =>
         [.. RootChain.Select(n => (n, 1)), ("xen_fixmap", 1), ("xen_xenmap", xenmapPages)];

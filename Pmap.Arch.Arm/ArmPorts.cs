@@ -15,6 +15,7 @@ public static class ArmPorts
         Description = "AArch64 at EL2: VMSAv8-64, 4 KiB granule, 4 levels, 48-bit VA and PA",
         Layouts = ArmLayouts.Arm64,
         BitsPerLong = 64,
+        WritePte417 = "arch/arm/include/asm/arm64/page.h:9",
     };
 
     /// <summary>
@@ -28,6 +29,7 @@ public static class ArmPorts
         Description = "ARMv7-A in Hyp mode: LPAE long descriptors, 3 levels, 32-bit VA, 40-bit PA",
         Layouts = ArmLayouts.Arm32,
         BitsPerLong = 32,
+        WritePte417 = "arch/arm/include/asm/arm32/page.h:11",
     };
 }
 

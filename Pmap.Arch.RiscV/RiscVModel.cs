@@ -92,6 +92,20 @@ public sealed partial class RiscVModel : ArchModel
 
     public PhysAddr StaticTable(string name) => Image.Table(name);
 
+    /// <summary>setup_pagetables builds the fixmap's path only (see <see cref="SetupPageTables"/>).</summary>
+    public override IReadOnlyList<string> NotModelled => ["Xen's own image mapping"];
+
+    /// <summary>Where Xen defines what arch_pmap_map and arch_pmap_unmap call, read from Xen's tags (RELEASE-X.Y.Z).</summary>
+    public override IReadOnlyList<FactTimeline<string>> XenFunctionPlaces { get; } =
+    [
+        new("write_pte", [new("arch/riscv/include/asm/page.h:194", null, "4.20.0"), new("arch/riscv/include/asm/page.h:197", null, "4.21.0"),
+            new("arch/riscv/include/asm/page.h:234", null, "4.22.0")]),
+        new("flush_tlb_one_local", [new("arch/riscv/include/asm/flushtlb.h:11", null, "4.20.0"),
+            new("arch/riscv/include/asm/flushtlb.h:25", null, "4.22.0")]),
+        new("arch_pmap_map", [new("arch/riscv/include/asm/pmap.h:14", null, "4.20.0")]),
+        new("arch_pmap_unmap", [new("arch/riscv/include/asm/pmap.h:27", null, "4.20.0")]),
+    ];
+
     public PhysAddr XenFixmap => _xenFixmap ??= StaticTable("xen_fixmap");
     private PhysAddr? _xenFixmap;
 

@@ -61,6 +61,9 @@ public sealed partial class X86Model : ArchModel
 
     public PhysAddr L1Fixmap => _l1Fixmap ??= StaticTable("l1_fixmap");
 
+    /// <summary>The boot tables hold the fixmap's path only: no l2_xenmap, no mapping of the image itself.</summary>
+    public override IReadOnlyList<string> NotModelled => ["Xen's own image mapping"];
+
     private PhysAddr? _l1Fixmap;
 
     /// <summary>Each note follows the layout built: the dead slot only while the enum reserves more slots than NUM_FIX_PMAP (as posted).</summary>

@@ -46,6 +46,9 @@ public sealed record ErrorDto([property: JsonConverter(typeof(ErrorKindJson))] E
     }
 }
 
+/// <summary>The document of a command that failed before it had a result: the error object alone.</summary>
+public sealed record ErrorDocument(ErrorDto Error);
+
 /// <summary>An <see cref="ErrorKind"/> as the error object's <c>kind</c> string.</summary>
 public sealed class ErrorKindJson : JsonConverter<ErrorKind>
 {

@@ -150,7 +150,7 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         }
         catch (XenCrashException e)
         {
-            if (json) Json.Write(Out, new { error = ErrorDto.Of(e) });
+            if (json) Json.Write(Out, new ErrorDocument(ErrorDto.Of(e)));
             return ReportCrash(e);
         }
         catch (Exception e) when (e is PmapUsageException or FormatException or OverflowException)
@@ -205,7 +205,7 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     public int Fail(ErrorKind kind, string message, bool json, string? where = null, string? human = null)
     {
         Err.WriteLine("pmap: " + Line(human ?? message));
-        if (json) Json.Write(Out, new { error = new ErrorDto(kind, Line(message), where) });
+        if (json) Json.Write(Out, new ErrorDocument(new ErrorDto(kind, Line(message), where)));
         return ExitCodes.Of(kind);
     }
 

@@ -126,4 +126,14 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
 
     /// <summary>How Xen prints a walk of one VA on its console (`pmap dump --format xen`); null: this Xen has no such dump.</summary>
     public virtual XenWalkDump? WalkDump => null;
+
+    /// <summary>
+    /// Where Xen defines the functions the hooks model, release by release: each timeline is named after the function
+    /// (write_pte) and holds its "file:line" from Xen's tags; the port's method of that name (WritePte) issues its
+    /// instructions. `pmap map` cites them; a function not listed is named without a place.
+    /// </summary>
+    public virtual IReadOnlyList<FactTimeline<string>> XenFunctionPlaces => [];
+
+    /// <summary>What of Xen this model leaves out on this architecture (Xen's own image mapping), one phrase each; every view says so.</summary>
+    public virtual IReadOnlyList<string> NotModelled => [];
 }

@@ -51,23 +51,8 @@ public static class BenchCommand
         // The warm-up's frames are pinned, which only a full collection frees: free them now so that the timed run reuses their memory.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var r = Workloads.Run(w, arch, model.Settings, n, gib);
-        Json.WriteLine(io.Out, new
-        {
-            workload = r.Workload,
-            arch = r.Arch,
-            profile = r.Profile,
-            gib = r.Gib,
-            ops = r.Ops,
-            nsPerOp = Math.Round(r.NsPerOp, 2),
-            cpuNsPerOp = Math.Round(r.CpuNsPerOp, 2),
-            seconds = Math.Round(r.Seconds, 4),
-            verifySeconds = Math.Round(r.VerifySeconds, 4),
-            peakRssBytes = r.PeakRssBytes,
-            tlbMisses = r.TlbMisses,
-            tables = r.Tables,
-            frames = r.Frames,
-            check = r.Check ? "ok" : "FAILED",
-        });
+        Json.WriteLine(io.Out, new BenchDto(r.Workload, r.Arch, r.Profile, r.Gib, r.Ops, Math.Round(r.NsPerOp, 2), Math.Round(r.CpuNsPerOp, 2),
+            Math.Round(r.Seconds, 4), Math.Round(r.VerifySeconds, 4), r.PeakRssBytes, r.TlbMisses, r.Tables, r.Frames, r.Check ? "ok" : "FAILED"));
         return r.Check ? ExitCodes.Success : ExitCodes.PluginOrConfig; // the model failed its own check, as boot's verification
     }
 
@@ -76,3 +61,7 @@ public static class BenchCommand
         a.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
             is [System.Diagnostics.DebuggableAttribute { IsJITOptimizerDisabled: true }, ..];
 }
+
+/// <summary>One workload run as `pmap bench` prints it: one JSON line, the fields bench/cbench prints too.</summary>
+public sealed record BenchDto(string Workload, string Arch, string Profile, int Gib, long Ops, double NsPerOp, double CpuNsPerOp, double Seconds,
+    double VerifySeconds, long PeakRssBytes, long TlbMisses, long Tables, long Frames, string Check);

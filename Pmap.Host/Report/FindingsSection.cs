@@ -51,6 +51,7 @@ public static class FindingsSection
             w.WriteLine("</ul>");
             List("Notes of this revision (its known bugs and layout facts):", "data-note", model.Notes);
             List("Not checked here:", "data-unchecked", NotChecked(model));
+            List($"Not modelled on {model.Name} (the port says so):", "data-unmodelled-arch", model.NotModelled);
             w.WriteLine("</div>");
         }
         List("Not modelled on any architecture (the model cannot show these at all):", "data-unmodelled", NotModelled);

@@ -2,7 +2,8 @@ using Spectre.Console;
 
 namespace Pmap.Host.Views;
 
-public sealed record DecodeDto(string Arch, string Profile, int Level, string Raw, string Kind, bool Valid, string? OutputAddress,
+public sealed record DecodeDto(string Arch, string Profile, int Level, [property: JsonHex] string Raw, [property: JsonOneOf(typeof(PteKind))] string Kind,
+    bool Valid, [property: JsonHex] string? OutputAddress,
     IReadOnlyList<PteFieldDto> Fields);
 
 /// <summary>A decoded entry as `pmap decode` shows it.</summary>

@@ -12,14 +12,14 @@ public sealed record EventDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Op = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Table = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Entry = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Pa = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Old = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? New = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Va = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Mfn = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonHex] string? Pa = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonHex] string? Old = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonHex] string? New = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonHex] string? Va = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonHex] string? Mfn = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Level = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reg = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonHex] string? Reg = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Rule = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Step = null)
 {
@@ -45,9 +45,9 @@ public sealed record EventDto(
     public string? Member { get; init; }
 }
 
-public sealed record PteFieldDto(string Name, string Bits, string Value, string Meaning);
+public sealed record PteFieldDto(string Name, string Bits, [property: JsonHex] string Value, string Meaning);
 
-public sealed record DecodedDto(string Kind, bool Valid, string? OutputAddress, IReadOnlyList<PteFieldDto> Fields)
+public sealed record DecodedDto([property: JsonOneOf(typeof(PteKind))] string Kind, bool Valid, [property: JsonHex] string? OutputAddress, IReadOnlyList<PteFieldDto> Fields)
 {
     public static DecodedDto From(DecodedPte d) => new(d.Kind.JsonName(), d.Valid, d.OutputAddress is { } pa ? Hex.Format(pa.Value) : null,
         d.Fields.Select(f => new PteFieldDto(f.Name, f.Bits, Hex.Format(f.Value), f.Meaning)).ToList());

@@ -32,19 +32,15 @@ public static class DumpView
                 w.WriteLine($"---[ {Hex.Format(at.Value, vaDigits)} {label} ]---");
             }
         }
-        var regions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in space.Ranges())
         {
-            regions.Add(r.Region);
             MarkersUpTo(r.Va.Value);
             w.WriteLine($"{Hex.Format(r.Va.Value, vaDigits)}-{Hex.Format(r.VaEnd.Value, vaDigits)} {Hex.FormatSize(r.Size),6} {r.Region}");
             var leaves = r.Leaves == 1 ? $"{Hex.FormatSize(r.LeafSize)}" : $"{r.Leaves}x{Hex.FormatSize(r.LeafSize)}";
             w.WriteLine($"  -> {Hex.Format(r.Pa.Value, paDigits)}-{Hex.Format(r.PaEnd.Value, paDigits)} {leaves} L{r.Level} {Flags(r.Attributes)}");
         }
         MarkersUpTo(ulong.MaxValue);
-        // What this port's model leaves out, read off what the walk found rather than stated for each architecture.
-        if (!regions.Contains("xen image"))
-            w.WriteLine($"not modelled on {model.Name}: Xen's own image mapping (none is listed)");
+        if (NotModelledLine.Of(model.Name, model.NotModelled) is { } notModelled) w.WriteLine(notModelled);
         if (!tables) return;
         w.WriteLine("table pages (name, level, entries in use of 512, first VA):");
         foreach (var t in space.Tables())
@@ -84,50 +80,35 @@ public static class DumpView
     /// </summary>
     public static long WriteJson(Stream output, AddressSpace space, string after, bool tables, bool checkWx = false)
     {
+        // DumpDto's shape, written member by member in its order; every element goes through its record, as Json.Write would.
         var wx = new List<MappedRange>();
         using var j = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = Json.Options.Encoder });
         j.WriteStartObject();
-        j.WriteString("arch", space.Model.Name);
-        j.WriteString("profile", space.Model.Profile);
-        j.WriteString("after", after);
-        j.WriteStartArray("markers");
-        foreach (var (va, label) in space.Markers())
-        {
-            j.WriteStartObject();
-            j.WriteString("va", Hex.Format(va.Value));
-            j.WriteString("label", label);
-            j.WriteEndObject();
-        }
+        j.WriteString(Name(nameof(DumpDto.Arch)), space.Model.Name);
+        j.WriteString(Name(nameof(DumpDto.Profile)), space.Model.Profile);
+        j.WriteString(Name(nameof(DumpDto.After)), after);
+        j.WriteStartArray(Name(nameof(DumpDto.Markers)));
+        foreach (var (va, label) in space.Markers()) Element(j, new DumpMarkerDto(Hex.Format(va.Value), label));
         j.WriteEndArray();
-        j.WriteStartArray("ranges");
+        j.WriteStartArray(Name(nameof(DumpDto.Ranges)));
         foreach (var r in space.Ranges())
         {
             if (checkWx && IsWx(r)) wx.Add(r);
-            WriteRange(j, r);
-            if (j.BytesPending > 16384) j.Flush();
+            Element(j, DumpRangeDto.From(r));
         }
         j.WriteEndArray();
         if (checkWx)
         {
-            j.WriteStartArray("wx");
-            foreach (var r in wx) WriteRange(j, r);
+            j.WriteStartArray(Name(nameof(DumpDto.Wx)));
+            foreach (var r in wx) Element(j, DumpRangeDto.From(r));
             j.WriteEndArray();
-            j.WriteNumber("wxPages", wx.Sum(r => (long)(r.Size >> Page.Shift)));
+            j.WriteNumber(Name(nameof(DumpDto.WxPages)), wx.Sum(r => (long)(r.Size >> Page.Shift)));
         }
         if (tables)
         {
-            j.WriteStartArray("tables");
+            j.WriteStartArray(Name(nameof(DumpDto.Tables)));
             foreach (var t in space.Tables())
-            {
-                j.WriteStartObject();
-                j.WriteString("name", t.Name);
-                j.WriteNumber("level", t.Level);
-                j.WriteNumber("entriesInUse", t.EntriesInUse);
-                j.WriteString("address", Hex.Format(t.Address.Value));
-                j.WriteString("firstVa", Hex.Format(t.FirstVa.Value));
-                j.WriteEndObject();
-                if (j.BytesPending > 16384) j.Flush();
-            }
+                Element(j, new DumpTableDto(t.Name, t.Level, t.EntriesInUse, Hex.Format(t.Address.Value), Hex.Format(t.FirstVa.Value)));
             j.WriteEndArray();
         }
         j.WriteEndObject();
@@ -136,24 +117,12 @@ public static class DumpView
         return wx.Sum(r => (long)(r.Size >> Page.Shift));
     }
 
-    private static void WriteRange(Utf8JsonWriter j, MappedRange r)
+    private static string Name(string member) => Json.Options.PropertyNamingPolicy!.ConvertName(member);
+
+    private static void Element<T>(Utf8JsonWriter j, T dto)
     {
-        j.WriteStartObject();
-        j.WriteString("va", Hex.Format(r.Va.Value));
-        j.WriteString("vaEnd", Hex.Format(r.VaEnd.Value));
-        j.WriteString("pa", Hex.Format(r.Pa.Value));
-        j.WriteString("paEnd", Hex.Format(r.PaEnd.Value));
-        j.WriteString("size", Hex.Format(r.Size));
-        j.WriteString("pageSize", Hex.FormatSize(r.LeafSize));
-        j.WriteNumber("level", r.Level);
-        j.WriteNumber("leaves", r.Leaves);
-        j.WriteString("region", r.Region);
-        j.WriteString("memoryType", r.Attributes.MemoryType);
-        j.WriteBoolean("write", r.Attributes.Write);
-        j.WriteBoolean("execute", r.Attributes.Execute);
-        j.WriteBoolean("global", r.Attributes.Global);
-        j.WriteBoolean("contiguous", r.Attributes.Contiguous);
-        j.WriteEndObject();
+        JsonSerializer.Serialize(j, dto, Json.Options);
+        if (j.BytesPending > 16384) j.Flush();
     }
 
     /// <summary>

@@ -5,10 +5,15 @@ using Spectre.Console;
 
 namespace Pmap.Host.Views;
 
-public sealed record SlotDto(int Index, string Name, string Va, string? Table, int? Entry);
+public sealed record SlotDto(int Index, string Name, [property: JsonHex] string Va, string? Table, int? Entry);
 
-public sealed record LayoutDto(string Arch, string Profile, string FixaddrStart, string FixaddrTop, int PmapBegin, int PmapEnd, int NumFixPmap,
-    string SlotDirection, IReadOnlyList<string> Notes, IReadOnlyList<SlotDto> Slots);
+public sealed record LayoutDto(string Arch, string Profile, [property: JsonHex] string FixaddrStart, [property: JsonHex] string FixaddrTop,
+    int PmapBegin, int PmapEnd, int NumFixPmap, [property: JsonOneOf(typeof(SlotDirection))] string SlotDirection, IReadOnlyList<string> Notes, IReadOnlyList<SlotDto> Slots)
+{
+    /// <summary>What the port does not model on this architecture; human output only.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> NotModelled { get; init; } = [];
+}
 
 /// <summary>The fixmap as `pmap layout` shows it.</summary>
 public static class LayoutView
@@ -20,7 +25,10 @@ public static class LayoutView
         var f = model.Fixmap;
         return new LayoutDto(model.Name, model.Profile, Hex.Format(f.FixaddrStart.Value), Hex.Format(f.FixaddrTop.Value),
             f.FixPmapBegin, f.FixPmapEnd, f.NumFixPmap, f.Direction.ToString().ToLowerInvariant(), model.Notes,
-            slots.Select(s => new SlotDto(s.Index, s.Name, Hex.Format(s.Va.Value), s.Table, s.Entry)).ToList());
+            slots.Select(s => new SlotDto(s.Index, s.Name, Hex.Format(s.Va.Value), s.Table, s.Entry)).ToList())
+        {
+            NotModelled = model.NotModelled,
+        };
     }
 
     public static void Render(IAnsiConsole c, LayoutDto dto)
@@ -57,6 +65,7 @@ public static class LayoutView
                 c.MarkupLine(Line([.. parts.Select(p => line < p.Length ? p[line] : "")], pmap && line == 0));
         }
         foreach (var n in dto.Notes) Lines.Write(c, 0, 6, ("note:", "yellow"), (n, null));
+        NotModelledLine.Write(c, dto.Arch, dto.NotModelled);
     }
 
     private static string Inner(string name) => name[(name.IndexOf('[') + 1)..^1];

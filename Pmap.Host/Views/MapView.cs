@@ -7,14 +7,19 @@ using Spectre.Console;
 
 namespace Pmap.Host.Views;
 
-public sealed record MapStepDto(string Op, string? Mfn, int? Slot, string? Va, string? Pte, IReadOnlyList<EventDto> Events,
+public sealed record MapStepDto([property: JsonOneOf("map", "unmap")] string Op, [property: JsonHex] string? Mfn, int? Slot,
+    [property: JsonHex] string? Va, [property: JsonHex] string? Pte, IReadOnlyList<EventDto> Events,
     [property: JsonIgnore] DecodedPte? Decoded = null, [property: JsonIgnore] string SlotName = "");
 
 public sealed record MapResultDto(string Arch, string Profile, string SystemState, bool InIrq, IReadOnlyList<MapStepDto> Steps, ErrorDto? Error)
 {
-    /// <summary>The release the profile models (4.18.2), for the places of Xen's functions; null for a profile that is no release.</summary>
+    /// <summary>Where the profile's release defines each Xen function the port places (write_pte → file:line); human output only.</summary>
     [JsonIgnore]
-    public string? Release { get; init; }
+    public IReadOnlyDictionary<string, string> Places { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the port does not model on this architecture; human output only.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> NotModelled { get; init; } = [];
 
     /// <summary>--fields: the PTE field table for every map (all), once per distinct entry (once), or never (none).</summary>
     [JsonIgnore]
@@ -35,7 +40,8 @@ public static class MapView
         var error = run.Crash is { } e ? ErrorDto.Of(e) : null;
         return new MapResultDto(run.Model.Name, run.Model.Profile, state.XenName(), inIrq, steps, error)
         {
-            Release = XenFunctions.ReleaseOf(arch, run.Model.Profile),
+            Places = XenFunctions.Places(run.Model, XenFunctions.ReleaseOf(arch, run.Model.Profile)),
+            NotModelled = run.Model.NotModelled,
         };
     }
 
@@ -63,6 +69,8 @@ public static class MapView
             Lines.Write(c, 0, 2, ($"{missing.Count} step(s) missing", "red"), ($"against the architecture's rules ({string.Join(", ", missing.Distinct())}): " +
                 $"`pmap hazards --arch {dto.Arch} --profile {dto.Profile}` says why", null));
         }
+        if (dto.NotModelled.Count > 0) c.WriteLine();
+        NotModelledLine.Write(c, dto.Arch, dto.NotModelled);
         if (dto.Error is { } err) c.MarkupLine("\n" + Stopped(err));
     }
 
@@ -73,7 +81,7 @@ public static class MapView
         string? current = null;
         foreach (var e in events)
         {
-            var function = XenFunctions.Of(dto.Arch, e.Member, e.Kind);
+            var function = XenFunctions.Of(e.Member);
             if (function is null)
             {
                 current = null;
@@ -83,7 +91,7 @@ public static class MapView
             if (function != current)
             {
                 current = function;
-                var place = XenFunctions.Place(dto.Arch, function, dto.Release) is { } p ? $" [dim]({Markup.Escape(p)})[/]" : "";
+                var place = dto.Places.TryGetValue(function, out var p) ? $" [dim]({Markup.Escape(p)})[/]" : "";
                 c.MarkupLine($"  [bold]{Markup.Escape(function)}[/]{place}");
             }
             Lines.Write(c, 4, 2, (Describe(e), null));

@@ -4,9 +4,9 @@ using Spectre.Console;
 
 namespace Pmap.Host.Views;
 
-public sealed record VerifyCheckDto(string Va, string What, string Model, string Qemu, bool Agrees);
+public sealed record VerifyCheckDto([property: JsonHex] string Va, string What, string Model, string Qemu, bool Agrees);
 
-public sealed record VerifyDto(string Arch, string Profile, string Scenario, string Qemu, int TablePages, int TablePagesMoved,
+public sealed record VerifyDto(string Arch, string Profile, [property: JsonOneOf("boot", "map")] string Scenario, string Qemu, int TablePages, int TablePagesMoved,
     int Checked, int Disagreements, string? FirstDisagreement, double ModelSeconds, double QemuSeconds, IReadOnlyList<VerifyCheckDto> Checks)
 {
     /// <summary>--all: every row in human output, not only the disagreements (the JSON always has every row).</summary>

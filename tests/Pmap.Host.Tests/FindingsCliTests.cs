@@ -110,6 +110,27 @@ public partial class FindingsCliTests
         }
     }
 
+    // The port's own statement of what it leaves out, under its architecture only (x86 and RISC-V: Xen's image mapping).
+    [Fact]
+    public void The_findings_say_what_each_port_does_not_model()
+    {
+        var html = Path.Combine(Path.GetTempPath(), $"pmap-unmodelled-{Guid.NewGuid():n}.html");
+        try
+        {
+            Assert.Equal(0, Cli.Run("report", "--arch", "x86,arm64", "-o", html).Code);
+            var page = File.ReadAllText(html);
+            var findings = page[page.IndexOf("data-section=\"findings\"", StringComparison.Ordinal)..page.IndexOf("data-section=\"fixmap\"",
+                StringComparison.Ordinal)];
+            var (x86, arm64) = Split(findings, "data-arch=\"arm64\"");
+            Assert.Contains("<li data-unmodelled-arch>Xen&#39;s own image mapping</li>", x86, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-unmodelled-arch", arm64, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(html);
+        }
+    }
+
     [Fact]
     public void Report_opens_with_findings_and_draws_the_missing_isb_where_it_belongs()
     {
