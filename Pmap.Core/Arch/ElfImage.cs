@@ -31,17 +31,7 @@ public sealed class ElfImage
     /// <exception cref="FormatException">Not a little-endian ELF64, truncated, or without a symbol table.</exception>
     public static ElfImage Read(byte[] file)
     {
-        using var stream = new MemoryStream(file, writable: false);
-        IELF? elf;
-        try
-        {
-            if (!ELFReader.TryLoad(stream, shouldOwnStream: false, out elf)) throw new FormatException("not an ELF file");
-        }
-        catch (Exception e) when (e is not FormatException and not OutOfMemoryException)
-        {
-            throw new FormatException($"the ELF is truncated or malformed ({e.Message})", e);
-        }
-        using (elf)
+        using (var elf = ElfSymbols.Open(file))
         {
             if (elf is not ELF<ulong> e64 || elf.Endianess != ELFSharp.Endianess.LittleEndian)
                 throw new FormatException("not a little-endian ELF64 (the instruction reader reads arm64's xen-syms)");

@@ -15,18 +15,7 @@ public static class ElfSymbols
     /// <exception cref="FormatException">Not a little-endian ELF, truncated, or without a symbol table (stripped).</exception>
     public static IReadOnlyDictionary<string, ulong> Read(byte[] file)
     {
-        using var stream = new MemoryStream(file, writable: false);
-        IELF? elf;
-        try
-        {
-            if (!ELFReader.TryLoad(stream, shouldOwnStream: false, out elf)) throw new FormatException("not an ELF file");
-        }
-        catch (Exception e) when (e is not FormatException and not OutOfMemoryException)
-        {
-            // ELFSharp reads past the end as any stream does: a cut file surfaces as an I/O or range exception.
-            throw new FormatException($"the ELF is truncated or malformed ({e.Message})", e);
-        }
-        using (elf)
+        using (var elf = Open(file))
         {
             if (elf.Endianess != ELFSharp.Endianess.LittleEndian) throw new FormatException("a big-endian ELF (Xen's ports are little-endian)");
             var symtab = elf.Sections.FirstOrDefault(s => s.Type == SectionType.SymbolTable)
@@ -52,5 +41,20 @@ public static class ElfSymbols
         }
         foreach (var (name, value) in locals) globals.TryAdd(name, value);
         return globals;
+    }
+
+    /// <summary>The ELF in <paramref name="file"/>; a cut or malformed file is a <see cref="FormatException"/>.</summary>
+    internal static IELF Open(byte[] file)
+    {
+        var stream = new MemoryStream(file, writable: false);
+        try
+        {
+            return ELFReader.TryLoad(stream, shouldOwnStream: true, out var elf) ? elf : throw new FormatException("not an ELF file");
+        }
+        catch (Exception e) when (e is not FormatException and not OutOfMemoryException)
+        {
+            // ELFSharp reads past the end as any stream does: a cut file surfaces as an I/O or range exception.
+            throw new FormatException($"the ELF is truncated or malformed ({e.Message})", e);
+        }
     }
 }

@@ -21,14 +21,18 @@ public partial class SchemaTests
         Assert.NotEmpty(doc["differences"]!.AsArray());
     }
 
-    /// <summary>With its xen-syms: the PMAP calls traced, the model's found among Xen's (exit 1 still: the tables differ).</summary>
+    /// <summary>
+    /// With its xen-syms: Xen's 102 PMAP calls equal the model's; exit 4 still, from the heap frames of dom0's maptrack, which the
+    /// model cannot know (every difference says so).
+    /// </summary>
     [XenImageAndSymsFact]
     public void Verify_against_a_real_xen_with_its_symbols()
     {
         var doc = Run("verify", 4, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!,
             "--xen-syms", XenSymsFactAttribute.Syms!, "--json");
-        Assert.Equal(6, (int)doc["pmap"]!["modelRunAt"]!);
+        Assert.Equal(0, (int)doc["pmap"]!["modelRunAt"]!);
         Assert.True((bool)doc["pmap"]!["agrees"]!);
+        Assert.All(doc["differences"]!.AsArray(), d => Assert.True((bool)d!["heapFrame"]!));
     }
 
     [Fact]
