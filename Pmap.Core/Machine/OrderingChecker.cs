@@ -96,6 +96,9 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
     /// <summary>Replaying a real binary's stream (<see cref="OrderingReplay"/>): the number of the instruction being added, in place of a trace's.</summary>
     internal long? ReplayTag { get; set; }
 
+    /// <summary>Each operation carries where it stands (a trace's sequence number or a replay's tag), so every run can be placed.</summary>
+    private bool Placed => Trace is not null || ReplayTag is not null;
+
     /// <summary>The missing steps found since the last call, in the order found, each with where it belongs in the trace.</summary>
     public IReadOnlyList<MissingStep> TakeMissing()
     {
@@ -254,12 +257,12 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
             if (missingAfter is not { } at) continue;
             // Reported once per rule and function; every run is still placed in the trace when one is kept.
             var first = !_seen.Contains((rule.Id, f.Name, false));
-            if (!first && Trace is null && ReplayTag is null) continue;
+            if (!first && !Placed) continue;
             var va = f.Va ?? after.FirstOrDefault(o => o.Invalidates(pa.Value))?.Va;
             var output = arch.Codec.OutputAddress(newValid ? store.New : store.Old, arch.Format.LeafLevel);
             var v = new OrderingViolation(rule, f.Name, false, first ? Sequence(own, at, rule) : [], va, pa, output,
                 OrderingRules.Consequence(rule.Check, va, newValid));
-            if (Trace is not null || ReplayTag is not null) _missing.Add(at >= 0 ? new MissingStep(v, _ops[at].TraceSeq, false) : new MissingStep(v, store.TraceSeq, true));
+            if (Placed) _missing.Add(at >= 0 ? new MissingStep(v, _ops[at].TraceSeq, false) : new MissingStep(v, store.TraceSeq, true));
             Report(v);
         }
     }
