@@ -51,12 +51,23 @@ public static class RealHazards
         var streams = calls.GroupBy(c => (c.Call, c.PathKey)).Select(g => new RealPath(g.Key.Call, g.Count(), g.First().Instructions, [.. g.Select(c => c.State).Distinct().Order()]))
             .OrderBy(s => Array.IndexOf(Calls, s.Call)).ToList();
         var undeclared = calls.SelectMany(c => c.Instructions).Where(i => i.Role == RealRole.Undeclared).DistinctBy(i => i.Pc).ToList();
-        var agreement = Calls.Select(call => new ModelAgreement(call,
-            modelReport.Violations.Where(v => !v.AtUse && v.Hook == "arch_" + call).Select(v => v.Rule.Id).Distinct().Order().ToList(),
-            hazards.Where(h => h.Call == call).Select(h => h.Rule.Id).Distinct().Order().ToList())).ToList();
+        var agreement = Agreement(modelReport, hazards);
         var verdicts = why ? RealWhy.Run(ordering, calls, streams) : null;
         return new RealHazardReport(image is not null, bin.Name, image is null ? null : Path.GetFileName(image), calls, streams, hazards, undeclared,
             agreement, verdicts, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Per function, the rules the model's arch_pmap_map (arch_pmap_unmap) breaks at its end in <paramref name="modelReport"/>
+    /// beside the rules the real pmap_map (pmap_unmap) broke.
+    /// </summary>
+    public static IReadOnlyList<ModelAgreement> Agreement(HazardReport modelReport, IReadOnlyList<RealHazard> hazards)
+    {
+        ArgumentNullException.ThrowIfNull(modelReport);
+        ArgumentNullException.ThrowIfNull(hazards);
+        return Calls.Select(call => new ModelAgreement(call,
+            modelReport.Violations.Where(v => !v.AtUse && v.Hook == "arch_" + call).Select(v => v.Rule.Id).Distinct().Order().ToList(),
+            hazards.Where(h => h.Call == call).Select(h => h.Rule.Id).Distinct().Order().ToList())).ToList();
     }
 
     private static (IReadOnlyList<ExecutedCall>, ulong) Dynamic(ArchModel model, RealBinary bin, string image, Arm64Decoder decoder,

@@ -31,6 +31,12 @@ public sealed record XenBuildRecord(string Arch, string? Version, string Profile
     /// <summary>The build's own facts (tag, commit, compiler, config...), as the recording script wrote them; null from pmap alone.</summary>
     public JsonElement? Build { get; init; }
 
+    /// <summary>
+    /// The instructions each pmap_map and pmap_unmap call executed and the hazards found in them (`pmap hazards --json`, dynamic
+    /// and static), as the recording script wrote them; null from pmap alone. <see cref="RealAsm.RecordedStreams"/> reads them.
+    /// </summary>
+    public JsonElement? Hazards { get; init; }
+
     /// <summary>The symbols a record keeps besides the port's static tables: the image's sections and the two traced functions.</summary>
     public static readonly string[] ImageSymbols =
         ["_start", "_end", "_stext", "_etext", "_sinittext", "_einittext", "_srodata", "_erodata", "pmap_map", "pmap_unmap"];
