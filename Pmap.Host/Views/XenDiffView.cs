@@ -26,9 +26,13 @@ public sealed record PmapTraceDto(int RealCalls, int ModelCalls, int? ModelRunAt
 /// <summary>Table pages reached in one tree only, and the valid entries in them that had nothing to be compared with.</summary>
 public sealed record UnpairedDto(int TablePages, int ValidEntries);
 
+/// <summary>A range of RAM Xen keeps out of its boot allocator and so out of its heap (a boot module).</summary>
+public sealed record KeptDto(string Name, string Start, string Size);
+
+/// <remarks><paramref name="KeptOutOfHeap"/>: what a heap frame was checked not to be in, besides outside RAM and the table pages.</remarks>
 public sealed record XenDiffDto(string Arch, string Profile, string Image, string Ttbr0El2, string? Panic, int ModelTablePages, int RealTablePages,
     double XenSeconds, IReadOnlyList<XenTableDto> Tables, IReadOnlyList<XenEntryDiffDto> Differences, PmapTraceDto? Pmap,
-    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly)
+    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly, IReadOnlyList<KeptDto>? KeptOutOfHeap = null)
 {
     /// <summary>How many of <see cref="Differences"/> are equal but for the frame Xen's heap chose (not findings).</summary>
     public int HeapChosen => Differences.Count(x => x.HeapChose);
@@ -50,7 +54,8 @@ public static class XenDiffView
                 Hex.Format(p.Real.Value))).ToList(),
             r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model),
                 Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning, d.Mapping?.Function, d.FrameOnly, d.HeapFrame, d.HeapChose, d.NotAHeapFrame)).ToList(), r.Pmap is { } trace ? From(trace) : null,
-            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly));
+            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly),
+            r.Heap?.Kept.Select(k => new KeptDto(k.Name, Hex.Format(k.Start.Value), Hex.Format(k.Size))).ToList());
     }
 
     private static UnpairedDto Unpaired(IReadOnlyList<UnpairedTable> t) => new(t.Count, t.Sum(x => x.ValidEntries));
@@ -82,13 +87,15 @@ public static class XenDiffView
             t.AddRow(x.Va, Markup.Escape($"{x.Table}[{x.Index}] (level {x.Level})" + (x.Mapping is { } f ? $" {f}" : "")),
                 Markup.Escape($"{x.Model} {x.ModelMeaning}"), Markup.Escape($"{x.Real} {x.RealMeaning}"));
         if (d.Differences.Count > 0) c.Write(t);
+        var heapChose = $"{d.HeapChosen} {(d.HeapChosen == 1 ? "entry maps a page" : "entries map a page")} Xen's heap chose (alloc_domheap_page): "
+            + "equal in every bit but the frame, which the model does not predict";
         c.MarkupLine(d.Unexplained == 0
-            ? $"[green]every entry of the {d.RealTablePages} table pages agrees[/]" + (d.HeapChosen > 0 ? " but for the frames below" : "")
+            ? $"[green]every entry of the {d.RealTablePages} table pages agrees[/]" + (d.HeapChosen > 0 ? $" but the frame of {d.HeapChosen}" : "")
             : $"[red]{d.Unexplained} entries differ[/] ({d.ModelTablePages} model table pages, {d.RealTablePages} in Xen)");
         if (d.HeapChosen > 0)
         {
-            c.MarkupLine($"  {d.HeapChosen} {(d.HeapChosen == 1 ? "entry maps a page" : "entries map a page")} Xen's heap chose (alloc_domheap_page): "
-                + "equal in every bit but the frame, which the model does not predict");
+            c.MarkupLine($"  {(d.Unexplained == 0 ? "" : "besides them, ")}{heapChose}");
+            c.MarkupLine(Markup.Escape($"  (each in RAM, on no table page, outside {string.Join(" and ", (d.KeptOutOfHeap ?? []).Select(k => $"{k.Name} {k.Start}+{k.Size}"))})"));
         }
         foreach (var x in d.Differences.Where(x => x.HeapFrame && !x.HeapChose))
         {
