@@ -23,6 +23,20 @@ public sealed partial class Arm64Model
     /// <summary>VMAP_VIRT_START: 1 GiB into Xen's first 512 GiB slot (asm/config.h in 4.17, XEN_VM_MAPPING + GB(1) later); VMAP_VIRT_SIZE 1 GiB.</summary>
     public VirtAddr VmapVirtStart => new(ArmProfile.XenVirtStart - (2UL << 20) + (1UL << 30));
 
+    /// <summary>BOOT_FDT_VIRT_SIZE (asm/config.h): MB(4).</summary>
+    public const ulong BootFdtVirtSize = 4UL << 20;
+
+    /// <summary>FRAMETABLE_SIZE (arm64 asm/config.h): GB(32).</summary>
+    public const ulong FrametableSize = 32UL << 30;
+
+    /// <summary>The regions of arm64's asm/config.h the boot maps into, besides the fixmap, the image and the directmap.</summary>
+    public override IReadOnlyList<XenVirtualRegion> VirtualRegions =>
+    [
+        new("BOOT_FDT_VIRT_START", BootFdtVirtStart, BootFdtVirtSize),
+        new("VMAP_VIRT_START", VmapVirtStart, VmapVirtSize),
+        new("FRAMETABLE_VIRT_START", FrametableVirtStart, FrametableSize),
+    ];
+
     /// <summary>CONFIG_PAGEALLOC_MAX_ORDER on arm (asm/config.h): MAX_ORDER, the heap's largest buddy is 2^18 pages.</summary>
     public const int PageallocMaxOrder = 18;
 
