@@ -45,8 +45,8 @@ public sealed class XenPageTables(ArmModel arch, IXenMachine m, Func<Mfn, VirtAd
     }
 
     /// <summary>
-    /// create_xen_table: a boot page (after early boot a domheap page: the model takes it from its boot allocator, so its frame is
-    /// not Xen's), mapped, cleared, unmapped, then linked with an MT_NORMAL table entry.
+    /// create_xen_table: a boot page (after early boot a domheap page), mapped, cleared, unmapped, then linked with an MT_NORMAL
+    /// table entry.
     /// </summary>
     private void CreateXenTable(VirtAddr entry, int level)
     {

@@ -37,6 +37,13 @@ public sealed partial class Arm64Model
     /// <summary>FRAMETABLE_VIRT_START: 32 GiB into Xen's first 512 GiB slot (SLOT0(0) in 4.17, XEN_VM_MAPPING later).</summary>
     public VirtAddr FrametableVirtStart => new(ArmProfile.XenVirtStart - (2UL << 20) + (32UL << 30));
 
+    /// <summary>
+    /// fdt_totalsize of the device tree QEMU 7.2 (Debian 12) loads for pmap's virt machine with its bootargs, as read from the
+    /// FDT header in a booted guest at 1 to 4 GiB: boot_fdt_info keeps that much at fdt_paddr out of the boot allocator
+    /// (BOOTMOD_FDT), so Xen's heap starts at the next page after it. Another QEMU's tree may differ in size.
+    /// </summary>
+    public const ulong QemuVirtFdtSize = 0x8a22;
+
     /// <summary>Where the boot loader hands Xen the device tree in <paramref name="bank"/> (fdt_paddr, x0 at entry).</summary>
     public static PhysAddr FdtPaddr(RamBank bank) =>
         bank.Base.Add((Math.Min(bank.Size / 2, LoaderInitrdOffsetMax) + SecondSize - 1) & ~(SecondSize - 1));
@@ -44,6 +51,7 @@ public sealed partial class Arm64Model
     /// <summary>
     /// early_fdt_map(fdt_paddr): the 2 MiB around the FDT at BOOT_FDT_VIRT_START, PAGE_HYPERVISOR_RO | _PAGE_BLOCK. The second
     /// block, for a tree crossing the first 2 MiB, is not needed: the loader's tree starts 2 MiB aligned and is far smaller.
+    /// The tree itself (<see cref="QemuVirtFdtSize"/> bytes) is kept out of the boot allocator.
     /// </summary>
     public override IReadOnlyList<XenBootMapping> MapsBeforeDirectmap(IXenMachine m, RamBank bank)
     {
@@ -51,6 +59,8 @@ public sealed partial class Arm64Model
         var pages = SecondSize >> Page.Shift;
         var rc = new XenPageTables(this, m).MapPagesToXen(BootFdtVirtStart, basePaddr.ToMfn(), pages, Lpae.PageHypervisorRo | Lpae.PageBlock);
         if (rc != 0) throw new XenPanicException("Unable to map the device-tree.", "early_fdt_map", "arch/arm/mm.c");
+        // boot_fdt_info: add_boot_module(BOOTMOD_FDT, fdt_paddr, fdt_totalsize), which populate_boot_allocator skips.
+        m.ReserveBootPages(FdtPaddr(bank), FdtPaddr(bank).Add(QemuVirtFdtSize));
         return [new XenBootMapping("early_fdt_map", BootFdtVirtStart, basePaddr, pages)];
     }
 

@@ -23,11 +23,28 @@ public sealed partial class Arm64Model
     /// <summary>VMAP_VIRT_START: 1 GiB into Xen's first 512 GiB slot (asm/config.h in 4.17, XEN_VM_MAPPING + GB(1) later); VMAP_VIRT_SIZE 1 GiB.</summary>
     public VirtAddr VmapVirtStart => new(ArmProfile.XenVirtStart - (2UL << 20) + (1UL << 30));
 
+    /// <summary>BOOT_FDT_VIRT_SIZE (asm/config.h): MB(4).</summary>
+    public const ulong BootFdtVirtSize = 4UL << 20;
+
+    /// <summary>FRAMETABLE_SIZE (arm64 asm/config.h): GB(32).</summary>
+    public const ulong FrametableSize = 32UL << 30;
+
+    /// <summary>The regions of arm64's asm/config.h the boot maps into, besides the fixmap, the image and the directmap.</summary>
+    public override IReadOnlyList<XenVirtualRegion> VirtualRegions =>
+    [
+        new("BOOT_FDT_VIRT_START", BootFdtVirtStart, BootFdtVirtSize),
+        new("VMAP_VIRT_START", VmapVirtStart, VmapVirtSize),
+        new("FRAMETABLE_VIRT_START", FrametableVirtStart, FrametableSize),
+    ];
+
+    /// <summary>CONFIG_PAGEALLOC_MAX_ORDER on arm (asm/config.h): MAX_ORDER, the heap's largest buddy is 2^18 pages.</summary>
+    public const int PageallocMaxOrder = 18;
+
     /// <summary>VMAP_VIRT_SIZE (arm64): GB(1).</summary>
     public const ulong VmapVirtSize = 1UL << 30;
 
     /// <summary>
-    /// In start_xen's order: vm_init; arm_uart_init's pl011 ioremap_nocache; gic_init's gicv3_init (distributor, then each
+    /// In start_xen's order: end_boot_allocator (the boot allocator's leftovers become Xen's heap); vm_init; arm_uart_init's pl011 ioremap_nocache; gic_init's gicv3_init (distributor, then each
     /// redistributor region); apply_alternatives_all's writable __vmap of the image (1 &lt;&lt; get_order_from_bytes(_end - _start)
     /// pages at _start, PAGE_HYPERVISOR) and its vunmap; create_dom0's domain_create → grant_table_init vzalloc of the maptrack
     /// (1024 pointers, 2 pages). Then construct_dom0 finds no kernel and Xen panics.
@@ -37,6 +54,7 @@ public sealed partial class Arm64Model
         // map_domain_page on arm64: mfn_to_virt, the directmap (directmap_virt_start set by the first bank, as above).
         var mfnGb = bank.Base.ToMfn().Value & ~((1UL << (30 - Page.Shift)) - 1);
         VirtAddr MapDomainPage(Mfn mfn) => DirectmapStart.Add((mfn.Value - mfnGb) << Page.Shift);
+        m.EndBootAllocator(PageallocMaxOrder);
         var vmap = new XenVmap(m, new XenPageTables(this, m, MapDomainPage), VmapVirtStart, VmapVirtSize);
         vmap.VmInit();
         vmap.Ioremap("pl011_uart_init", new PhysAddr(VirtPl011.Base), VirtPl011.Size);

@@ -6,7 +6,8 @@ namespace Pmap.Arch.Arm64;
 /// xen/common/vmap.c (RELEASE-4.17.7) for VMAP_DEFAULT as arm64 runs it after early boot: vm_init_type's bitmap at the start of
 /// the area, vm_alloc's first fit behind one guard page, vm_free, __vmap, vunmap, vmalloc, ioremap_attr (arch/arm/mm.c). The
 /// bitmap's bits are held here; its pages are mapped and cleared as Xen does. Heap frames (alloc_domheap_page) come from the
-/// model's boot allocator: Xen's buddy heap is not modelled, so those frames are not Xen's.
+/// model's buddy heap, which is Xen's up to vm_init (nothing is allocated before it); later Xen's heap has handed out pages the
+/// model does not (every xmalloc of the boot), so the frames of later heap pages are not Xen's (<see cref="XenBootMapping.HeapFrames"/>).
 /// </summary>
 internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, ulong size)
 {
@@ -18,8 +19,8 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
     /// <summary>The mappings made and still in place, in order: what the boot report lists.</summary>
     public List<XenBootMapping> Made { get; } = [];
 
-    /// <summary>alloc_domheap_page(NULL, 0), as the model stands it in.</summary>
-    private Mfn AllocDomheapPage() => m.AllocBootPages(1, 1);
+    /// <summary>alloc_domheap_page(NULL, 0).</summary>
+    private Mfn AllocDomheapPage() => m.AllocDomheapPage();
 
     private VirtAddr Va(uint bit) => start.Add((ulong)bit << Page.Shift);
 
@@ -37,7 +38,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
             var mfn = AllocDomheapPage();
             pt.MapPagesToXen(va, mfn, 1, Lpae.PageHypervisorRw);
             m.ClearPageVirt(va);
-            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1) { HeapFrames = true });
+            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1)); // the heap's first page: Xen's, as modelled
         }
         Array.Fill(_bitmap, true, 0, (int)_low);
         pt.PopulatePtRange(va, _low - nr);

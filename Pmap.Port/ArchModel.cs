@@ -118,6 +118,9 @@ public abstract class ArchModel(ArchSettings settings, string name, PageTableFor
     /// <summary>DIRECTMAP_VIRT_START, when the architecture has a directmap.</summary>
     public virtual VirtAddr? DirectmapVirtStart => null;
 
+    /// <summary>Xen's named virtual regions besides the fixmap, the image and the directmap, for naming what is mapped there.</summary>
+    public virtual IReadOnlyList<XenVirtualRegion> VirtualRegions => [];
+
     /// <summary>Statements about the layout worth showing a reader (a dead slot, a known bug of the revision).</summary>
     public virtual IReadOnlyList<string> Notes => [];
 

@@ -121,3 +121,13 @@ public sealed record XenBootMapping(string Function, VirtAddr Va, PhysAddr Pa, u
     /// <summary>The frames came from Xen's heap (alloc_domheap_page), which the model does not run: they are not Xen's.</summary>
     public bool HeapFrames { get; init; }
 }
+
+/// <summary>
+/// One of Xen's virtual regions as its asm/config.h names it (VMAP_VIRT_START, FRAMETABLE_VIRT_START, BOOT_FDT_VIRT_START...):
+/// <paramref name="Name"/> is the macro of its start, <paramref name="Size"/> its extent.
+/// </summary>
+public sealed record XenVirtualRegion(string Name, VirtAddr Start, ulong Size)
+{
+    /// <summary>Whether <paramref name="va"/> lies in the region.</summary>
+    public bool Contains(VirtAddr va) => va.Value >= Start.Value && va.Value - Start.Value < Size;
+}

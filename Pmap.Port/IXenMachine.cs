@@ -36,12 +36,21 @@ public interface IXenMachine
     /// <summary>Gives a table page a name for the trace (xen_fixmap, xen_second, ...).</summary>
     void NameTable(PhysAddr table, string name);
 
-    /// <summary>alloc_boot_pages(1, 1) for a new page-table page (create_xen_table in early boot).</summary>
+    /// <summary>A new page-table page (create_xen_table): alloc_boot_pages(1, 1), or alloc_domheap_page after end_boot_allocator.</summary>
     Mfn AllocTablePage(int level);
 
     /// <summary>alloc_boot_pages(nr_pfns, pfn_align): <paramref name="nr"/> frames aligned to <paramref name="align"/> frames, top down.</summary>
     /// <remarks>A default so that the interface grows compatibly; the engine's machine implements it.</remarks>
     Mfn AllocBootPages(ulong nr, ulong align) => throw new NotSupportedException("this machine has no boot allocator");
+
+    /// <summary>
+    /// end_boot_allocator(): what is left of the boot allocator becomes Xen's heap (buddies of at most 2^<paramref name="maxOrder"/>
+    /// pages, MAX_ORDER); from then on table pages and <see cref="AllocDomheapPage"/> come from it.
+    /// </summary>
+    void EndBootAllocator(int maxOrder) => throw new NotSupportedException("this machine has no heap");
+
+    /// <summary>alloc_domheap_page(NULL, 0) after <see cref="EndBootAllocator"/>: the page Xen's buddy allocator hands out.</summary>
+    Mfn AllocDomheapPage() => throw new NotSupportedException("this machine has no heap");
 
     /// <summary>Keeps [start, limit) out of the boot allocator (populate_boot_allocator skipping a region).</summary>
     void ReserveBootPages(PhysAddr start, PhysAddr limit);

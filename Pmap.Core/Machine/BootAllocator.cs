@@ -39,6 +39,17 @@ public sealed class BootAllocator
         _regions.Insert(i, (s, e));
     }
 
+    /// <summary>
+    /// end_boot_allocator's order of the free regions ([start, end) in MFNs), which it empties: the first region (all are on
+    /// node 0), then the others from the highest down.
+    /// </summary>
+    public IReadOnlyList<(ulong Start, ulong End)> TakeRegions()
+    {
+        var free = _regions.Where(r => r.Start < r.End).ToList();
+        _regions.Clear();
+        return free.Count == 0 ? [] : [free[0], .. Enumerable.Reverse(free.Skip(1))];
+    }
+
     /// <summary>alloc_boot_pages(nr_pfns, pfn_align); BUG() when nothing fits, as Xen does.</summary>
     public Mfn AllocBootPages(ulong nr, ulong align)
     {

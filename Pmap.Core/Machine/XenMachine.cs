@@ -81,10 +81,29 @@ public sealed partial class XenMachine
     public string TableName(PhysAddr table) =>
         _tableNames.TryGetValue(table.Value & Page.Mask, out var n) ? n : "table@" + Hex.Format(table.Value & Page.Mask);
 
-    /// <summary>alloc_boot_pages(1, 1) for a new page-table page (create_xen_table in early boot).</summary>
+    /// <summary>Xen's heap, once <see cref="EndBootAllocator"/> has made it.</summary>
+    public BuddyHeap? Heap { get; private set; }
+
+    /// <summary>end_boot_allocator(): the boot allocator's free regions handed to the heap, in Xen's order.</summary>
+    public void EndBootAllocator(int maxOrder)
+    {
+        Heap = new BuddyHeap(maxOrder);
+        foreach (var (s, e) in BootAllocator.TakeRegions()) Heap.InitHeapPages(s, e - s);
+    }
+
+    /// <summary>alloc_domheap_page(NULL, 0), after end_boot_allocator.</summary>
+    public Mfn AllocDomheapPage() =>
+        (Heap ?? throw new InvalidOperationException("alloc_domheap_page before end_boot_allocator")).AllocDomheapPage() is { } mfn
+            ? new Mfn(mfn)
+            : throw new XenPanicException("alloc_domheap_page: the heap is empty", "alloc_heap_pages", "common/page_alloc.c");
+
+    /// <summary>
+    /// A new page-table page for create_xen_table: alloc_boot_pages(1, 1) in early boot, alloc_domheap_page once the boot
+    /// allocator has ended.
+    /// </summary>
     public Mfn AllocTablePage(int level)
     {
-        var mfn = BootAllocator.AllocBootPages(1, 1);
+        var mfn = Heap is null ? BootAllocator.AllocBootPages(1, 1) : AllocDomheapPage();
         Counters.TablesAllocated++;
         if (Trace.Enabled) Trace.Add(new TraceEvent(TraceKind.TableAlloc) { Mfn = mfn, Pa = mfn.ToPhysAddr(), Level = level });
         return mfn;

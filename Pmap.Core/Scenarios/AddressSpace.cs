@@ -83,6 +83,7 @@ public sealed class AddressSpace(ArchModel model, XenMachine machine)
             marks.Add((low, r.Count == 1 ? $"fixmap slot {r.First} {r.Name}{pmap}" : $"fixmap slots {r.First}..{r.Last} {r.Name}{pmap}"));
         }
         if (model.DirectmapVirtStart is { } d) marks.Add((d, "DIRECTMAP_VIRT_START"));
+        foreach (var v in model.VirtualRegions) marks.Add((v.Start, v.Name));
         return marks.OrderBy(m => m.Item1.Value).ToList();
     }
 
@@ -136,7 +137,7 @@ public sealed class AddressSpace(ArchModel model, XenMachine machine)
         return new VirtAddr(va);
     }
 
-    /// <summary>Where in Xen's layout a leaf lies: a named fixmap slot, the directmap, or the rest of Xen's mappings.</summary>
+    /// <summary>Where in Xen's layout a leaf lies: a named fixmap slot, Xen's image, the directmap, a region asm/config.h names, or other.</summary>
     private string Region(VirtAddr va, PhysAddr pa, ulong size)
     {
         var fix = model.Fixmap;
@@ -150,6 +151,6 @@ public sealed class AddressSpace(ArchModel model, XenMachine machine)
         var image = model.Image.Bank;
         if (pa >= image.Base && pa.Add(size) <= image.End) return "xen image";
         if (model.DirectmapVirtStart is { } d && va.Value >= d.Value) return "directmap";
-        return "other";
+        return model.VirtualRegions.FirstOrDefault(v => v.Contains(va))?.Name ?? "other";
     }
 }

@@ -8,10 +8,13 @@ public sealed record XenTableDto(string Table, int Level, string Va, string Mode
 
 /// <summary>
 /// One differing entry; <paramref name="Mapping"/>: the Xen function whose mapping the model made there (or null),
-/// <paramref name="FrameOnly"/>: leaves alike but for their frame, <paramref name="HeapFrame"/>: and that frame is one of Xen's heap's.
+/// <paramref name="FrameOnly"/>: leaves alike but for their frame, <paramref name="HeapFrame"/>: and the model's mapping is of heap
+/// pages; <paramref name="HeapChose"/>: and the real frame is one Xen's heap could hand out (equal but for the frame Xen's heap
+/// chose, which the model does not predict), else <paramref name="NotAHeapFrame"/> says why it could not be.
 /// </summary>
 public sealed record XenEntryDiffDto(string Va, int Level, string Table, int Index, string Model, string Real,
-    string ModelMeaning, string RealMeaning, string? Mapping, bool FrameOnly, bool HeapFrame);
+    string ModelMeaning, string RealMeaning, string? Mapping, bool FrameOnly, bool HeapFrame, bool HeapChose = false,
+    string? NotAHeapFrame = null);
 
 /// <summary>One real pmap_map/pmap_unmap call; <paramref name="Model"/> when it is one of the model's run of calls.</summary>
 public sealed record PmapCallDto(int Index, string Op, int Slot, string Mfn, bool Model);
@@ -23,9 +26,20 @@ public sealed record PmapTraceDto(int RealCalls, int ModelCalls, int? ModelRunAt
 /// <summary>Table pages reached in one tree only, and the valid entries in them that had nothing to be compared with.</summary>
 public sealed record UnpairedDto(int TablePages, int ValidEntries);
 
+/// <summary>A range of RAM Xen keeps out of its boot allocator and so out of its heap (a boot module).</summary>
+public sealed record KeptDto(string Name, string Start, string Size);
+
+/// <remarks><paramref name="KeptOutOfHeap"/>: what a heap frame was checked not to be in, besides outside RAM and the table pages.</remarks>
 public sealed record XenDiffDto(string Arch, string Profile, string Image, string Ttbr0El2, string? Panic, int ModelTablePages, int RealTablePages,
     double XenSeconds, IReadOnlyList<XenTableDto> Tables, IReadOnlyList<XenEntryDiffDto> Differences, PmapTraceDto? Pmap,
-    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly);
+    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly, IReadOnlyList<KeptDto>? KeptOutOfHeap = null)
+{
+    /// <summary>How many of <see cref="Differences"/> are equal but for the frame Xen's heap chose (not findings).</summary>
+    public int HeapChosen => Differences.Count(x => x.HeapChose);
+
+    /// <summary>The differences that are findings: all but those equal but for a frame Xen's heap chose.</summary>
+    public int Unexplained => Differences.Count - HeapChosen;
+}
 
 /// <summary>`pmap verify --xen-image`: a real Xen's tables beside the model's.</summary>
 public static class XenDiffView
@@ -39,8 +53,9 @@ public static class XenDiffView
             r.Comparison.Pairs.Select(p => new XenTableDto(p.Table, p.Level, Hex.Format(p.Va), Hex.Format(p.Model.Value),
                 Hex.Format(p.Real.Value))).ToList(),
             r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model),
-                Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning, d.Mapping?.Function, d.FrameOnly, d.HeapFrame)).ToList(), r.Pmap is { } trace ? From(trace) : null,
-            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly));
+                Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning, d.Mapping?.Function, d.FrameOnly, d.HeapFrame, d.HeapChose, d.NotAHeapFrame)).ToList(), r.Pmap is { } trace ? From(trace) : null,
+            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly),
+            r.Heap?.Kept.Select(k => new KeptDto(k.Name, Hex.Format(k.Start.Value), Hex.Format(k.Size))).ToList());
     }
 
     private static UnpairedDto Unpaired(IReadOnlyList<UnpairedTable> t) => new(t.Count, t.Sum(x => x.ValidEntries));
@@ -53,9 +68,12 @@ public static class XenDiffView
                 .ToList(), p.FirstDifference);
     }
 
-    /// <summary>Tables equal entry for entry (so no table page in one tree only) and, when traced, the PMAP call sequences equal: exit 0.</summary>
+    /// <summary>
+    /// Tables equal entry for entry but for frames Xen's heap chose (so no table page in one tree only) and, when traced, the
+    /// PMAP call sequences equal: exit 0.
+    /// </summary>
     public static bool Agrees(XenDiffDto d) =>
-        d.Differences.Count == 0 && d.RealOnly.TablePages == 0 && d.ModelOnly.TablePages == 0 && d.Pmap?.Agrees != false;
+        d.Unexplained == 0 && d.RealOnly.TablePages == 0 && d.ModelOnly.TablePages == 0 && d.Pmap?.Agrees != false;
 
     public static void Render(IAnsiConsole c, XenDiffDto d)
     {
@@ -69,13 +87,20 @@ public static class XenDiffView
             t.AddRow(x.Va, Markup.Escape($"{x.Table}[{x.Index}] (level {x.Level})" + (x.Mapping is { } f ? $" {f}" : "")),
                 Markup.Escape($"{x.Model} {x.ModelMeaning}"), Markup.Escape($"{x.Real} {x.RealMeaning}"));
         if (d.Differences.Count > 0) c.Write(t);
-        c.MarkupLine(d.Differences.Count == 0
-            ? $"[green]every entry of the {d.RealTablePages} table pages agrees[/]"
-            : $"[red]{d.Differences.Count} entries differ[/] ({d.ModelTablePages} model table pages, {d.RealTablePages} in Xen)");
-        if (d.Differences.Count(x => x.HeapFrame) is > 0 and var heap)
+        var heapChose = $"{d.HeapChosen} {(d.HeapChosen == 1 ? "entry maps a page" : "entries map a page")} Xen's heap chose (alloc_domheap_page): "
+            + "equal in every bit but the frame, which the model does not predict";
+        c.MarkupLine(d.Unexplained == 0
+            ? $"[green]every entry of the {d.RealTablePages} table pages agrees[/]" + (d.HeapChosen > 0 ? $" but the frame of {d.HeapChosen}" : "")
+            : $"[red]{d.Unexplained} entries differ[/] ({d.ModelTablePages} model table pages, {d.RealTablePages} in Xen)");
+        if (d.HeapChosen > 0)
         {
-            c.MarkupLine($"  {heap} of them differ only in a frame Xen took from its heap (alloc_domheap_page), whose allocator the model "
-                + "does not run: the model's frame stands in");
+            c.MarkupLine($"  {(d.Unexplained == 0 ? "" : "besides them, ")}{heapChose}");
+            c.MarkupLine(Markup.Escape($"  (each in RAM, on no table page, outside {string.Join(" and ", (d.KeptOutOfHeap ?? []).Select(k => $"{k.Name} {k.Start}+{k.Size}"))})"));
+        }
+        foreach (var x in d.Differences.Where(x => x.HeapFrame && !x.HeapChose))
+        {
+            c.MarkupLine($"  {x.Va} differs only in the frame of a heap page, but Xen's heap could not have handed it out: "
+                + Markup.Escape(x.NotAHeapFrame ?? "not checked"));
         }
         if (d.RealOnly.TablePages > 0)
             c.MarkupLine($"  below them, {d.RealOnly.TablePages} of Xen's table pages ({d.RealOnly.ValidEntries} valid entries) have no model counterpart");

@@ -14,6 +14,9 @@ public sealed record RealXenReport(string Arch, string Profile, string Image, st
     int ModelTablePages, int RealTablePages, TableComparison Comparison, TimeSpan XenTime, PmapTraceComparison? Pmap = null,
     TableSnapshot? RealTables = null)
 {
+    /// <summary>The RAM a heap frame of Xen's could be in (what <see cref="EntryDiff.HeapChose"/> was checked against).</summary>
+    public XenHeap? Heap { get; init; }
+
     /// <summary>The RAM bank both booted.</summary>
     public RamBank Ram { get; init; }
 }
@@ -42,18 +45,19 @@ public static class RealXenCheck
             new MachineOptions { TraceEnabled = entry is not null });
         if (crash is not null) throw crash;
         var modelTables = TableExport.Export(m);
-        var (real, state) = XenBoot.Run(VerifyTargets.For(oracle), boot, image, (q, s) =>
+        var (real, state, heap) = XenBoot.Run(VerifyTargets.For(oracle), boot, image, (q, s) =>
         {
             var root = new PhysAddr(s.Root & boot.RootAddressMask);
-            return (TableExport.Export(pa => ReadPage(q, pa), m.Format, m.Codec, root), s);
+            return (TableExport.Export(pa => ReadPage(q, pa), m.Format, m.Codec, root), s,
+                XenHeap.Of(model, bank, report?.BootMappings, pa => q.ReadPhysical(pa.Value, 8)));
         }, timeout, entry);
-        var comparison = TableDiff.Compare(modelTables, real, m.Format, m.Codec, m.TableName, report?.BootMappings);
+        var comparison = TableDiff.Compare(modelTables, real, m.Format, m.Codec, m.TableName, report?.BootMappings, heap);
         var pmap = state.PmapStops is { } stops
             ? XenPmapTrace.Compare(XenPmapTrace.Calls(stops, model.Fixmap), XenPmapTrace.Calls(m.Trace))
             : null;
         return new RealXenReport(model.Name, model.Profile, Path.GetFileName(image), boot.RootRegister, state.Root, state.Console,
             modelTables.Tables.Count, real.Tables.Count, comparison, state.Elapsed, pmap, real)
-        { Ram = bank };
+        { Ram = bank, Heap = heap };
     }
 
     private static ulong[] ReadPage(QemuInstance q, PhysAddr pa)

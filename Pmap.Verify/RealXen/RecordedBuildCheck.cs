@@ -34,9 +34,12 @@ public static class RecordedBuildCheck
             };
             var model = arch.Create(settings);
             var bank = new RamBank(new PhysAddr(Number(record.Boot.RamBase)), Number(record.Boot.RamSize));
-            var (m, _, crash) = BootScenario.Boot(model, bank, new MachineOptions { TraceEnabled = true });
+            var (m, report, crash) = BootScenario.Boot(model, bank, new MachineOptions { TraceEnabled = true });
             if (crash is not null) throw crash;
-            var tables = TableDiff.Compare(TableExport.Export(m), record.RealTables(), m.Format, m.Codec, m.TableName);
+            // A record keeps no RAM beyond the tables: the FDT's size unread, its whole early_fdt_map block is kept out.
+            var mappings = report?.BootMappings;
+            var tables = TableDiff.Compare(TableExport.Export(m), record.RealTables(), m.Format, m.Codec, m.TableName, mappings,
+                XenHeap.Of(model, bank, mappings));
             var pmap = XenPmapTrace.Compare(record.RealCalls(), XenPmapTrace.Calls(m.Trace));
             return new RecordedBuildComparison(record, model, tables, pmap);
         }

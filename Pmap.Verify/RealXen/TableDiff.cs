@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Pmap.Core;
 
 namespace Pmap.Verify.RealXen;
@@ -13,6 +14,65 @@ public sealed record EntryDiff(ulong Va, int Level, string Table, int Index, ulo
 
     /// <summary>Only the frame differs, and the model's frame stands in for one of Xen's heap (not modelled).</summary>
     public bool HeapFrame => FrameOnly && Mapping?.HeapFrames == true;
+
+    /// <summary>
+    /// Why Xen's heap could not have handed out the real frame of a <see cref="HeapFrame"/> entry (not RAM, in Xen's image, a
+    /// boot module, a table page), or null: when it could, or when the frame was not checked (<see cref="HeapChose"/> says which).
+    /// </summary>
+    public string? NotAHeapFrame { get; init; }
+
+    /// <summary>
+    /// Equal but for the frame Xen's heap chose: a <see cref="HeapFrame"/> entry whose real frame was checked against
+    /// <see cref="XenHeap"/> and is one Xen's heap could hand out. The model does not predict that frame.
+    /// </summary>
+    public bool HeapChose { get; init; }
+}
+
+/// <summary>A range of RAM Xen keeps out of its boot allocator, so out of its heap (a boot module: Xen's image, the FDT).</summary>
+public sealed record KeptRange(string Name, PhysAddr Start, ulong Size)
+{
+    public bool Overlaps(ulong start, ulong size) => start < Start.Value + Size && Start.Value < start + size;
+}
+
+/// <summary>
+/// The RAM Xen's heap is made of (populate_boot_allocator, 4.17 arch/arm/setup.c): every bank but the boot modules (Xen's
+/// image, the FDT); end_boot_allocator hands what is left to the heap. A frame outside it, or one of the table pages, could
+/// not have come from alloc_domheap_page.
+/// </summary>
+public sealed record XenHeap(RamBank Ram, IReadOnlyList<KeptRange> Kept)
+{
+    private const uint FdtMagic = 0xd00dfeed;
+
+    /// <summary>
+    /// The heap of <paramref name="model"/>'s Xen booted on <paramref name="ram"/>: Xen's image (BOOTMOD_XEN) and the FDT
+    /// (BOOTMOD_FDT, fdt_totalsize bytes from the start of the model's early_fdt_map block) kept out. With no way to read the
+    /// FDT's header (<paramref name="readFdtHeader"/> null, or no FDT magic there), the whole early_fdt_map block is kept out.
+    /// </summary>
+    public static XenHeap Of(ArchModel model, RamBank ram, IReadOnlyList<XenBootMapping>? mappings, Func<PhysAddr, byte[]>? readFdtHeader = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var kept = new List<KeptRange> { new("Xen's image", model.Image.Load, model.Image.Bank.Size) };
+        if (mappings?.FirstOrDefault(b => b.Function == "early_fdt_map") is { } fdt)
+        {
+            var header = readFdtHeader?.Invoke(fdt.Pa);
+            kept.Add(header is { Length: >= 8 } h && BinaryPrimitives.ReadUInt32BigEndian(h) == FdtMagic
+                ? new KeptRange("the FDT", fdt.Pa, BinaryPrimitives.ReadUInt32BigEndian(h.AsSpan(4)))
+                : new KeptRange("the FDT's early_fdt_map block (its size unread)", fdt.Pa, fdt.Pages << Page.Shift));
+        }
+        return new XenHeap(ram, kept);
+    }
+
+    /// <summary>Why <paramref name="size"/> bytes at <paramref name="frame"/> could not be a heap allocation, or null when they could.</summary>
+    public string? WhyNot(PhysAddr frame, ulong size, IReadOnlySet<ulong> tablePages)
+    {
+        if (frame.Value < Ram.Base.Value || frame.Value + size > Ram.Base.Value + Ram.Size)
+            return $"{frame} is outside RAM {Ram.Base}+{Hex.Format(Ram.Size)}";
+        if (Kept.FirstOrDefault(k => k.Overlaps(frame.Value, size)) is { } kept)
+            return $"{frame} is in {kept.Name} ({kept.Start}+{Hex.Format(kept.Size)}), kept out of the boot allocator";
+        for (var pa = frame.Value; pa < frame.Value + size; pa += Page.Size)
+            if (tablePages.Contains(pa)) return $"{new PhysAddr(pa)} is one of Xen's table pages";
+        return null;
+    }
 }
 
 /// <summary>Two table pages found at the same place in both trees (same level, same VA range).</summary>
@@ -29,6 +89,12 @@ public sealed record TableComparison(IReadOnlyList<EntryDiff> Differences, IRead
 
     /// <summary>The model's table pages with no counterpart in the real Xen.</summary>
     public IReadOnlyList<UnpairedTable> ModelOnly { get; init; } = [];
+
+    /// <summary>The differences but those equal in every bit but a frame Xen's heap chose (<see cref="EntryDiff.HeapChose"/>).</summary>
+    public IEnumerable<EntryDiff> Unexplained => Differences.Where(d => !d.HeapChose);
+
+    /// <summary>Nothing differs but frames Xen's heap chose, and every table page has its counterpart.</summary>
+    public bool Agrees => !Unexplained.Any() && RealOnly.Count == 0 && ModelOnly.Count == 0;
 }
 
 /// <summary>
@@ -38,8 +104,9 @@ public sealed record TableComparison(IReadOnlyList<EntryDiff> Differences, IRead
 public static class TableDiff
 {
     public static TableComparison Compare(TableSnapshot model, TableSnapshot real, PageTableFormat format, IPteCodec codec,
-        Func<PhysAddr, string> nameOf, IReadOnlyList<XenBootMapping>? mappings = null)
+        Func<PhysAddr, string> nameOf, IReadOnlyList<XenBootMapping>? mappings = null, XenHeap? heap = null)
     {
+        var realTablePages = real.Tables.Select(t => t.Pa.Value).ToHashSet();
         var m = model.Tables.ToDictionary(t => t.Pa.Value);
         var r = real.Tables.ToDictionary(t => t.Pa.Value);
         var diffs = new List<EntryDiff>();
@@ -83,11 +150,14 @@ public static class TableDiff
         {
             var leaves = codec.Classify(me, level) is not (PteKind.Invalid or PteKind.Reserved or PteKind.Table)
                 && codec.Classify(re, level) == codec.Classify(me, level);
-            return new(va, level, table, index, me, re, Meaning(me, level, format, codec), Meaning(re, level, format, codec))
+            var d = new EntryDiff(va, level, table, index, me, re, Meaning(me, level, format, codec), Meaning(re, level, format, codec))
             {
                 Mapping = mappings?.LastOrDefault(b => va >= b.Va.Value && va - b.Va.Value < b.Pages << Page.Shift),
                 FrameOnly = leaves && codec.WithOutputAddress(re, level, codec.OutputAddress(me, level)) == me,
             };
+            if (heap is null || !d.HeapFrame) return d;
+            var whyNot = heap.WhyNot(codec.OutputAddress(re, level), format.LevelSize(level), realTablePages);
+            return d with { NotAHeapFrame = whyNot, HeapChose = whyNot is null };
         }
     }
 

@@ -104,8 +104,45 @@ public class StartXenTests
         // vunmap of the image's vmap let vm_free lower vm_low to 3964: the maptrack's two pages (1024 × 8 bytes) go there.
         Assert.All(new[] { 3965, 3966 }, n => Assert.Equal(0x0040_0000_0000_0F7FUL, Slot(n) & ~Lpae.BaseMask));
         Assert.All(Enumerable.Range(3967, 4608 - 3967), n => Assert.Equal(0UL, Slot(n)));
-        // The boot's mappings still in place (the image's vmap for apply_alternatives_all is gone); heap frames marked as such.
-        Assert.Equal([("vm_init", true), ("pl011_uart_init", false), ("gicv3_ioremap_distributor", false), ("gicv3_init", false),
+        // The boot's mappings still in place (the image's vmap for apply_alternatives_all is gone); heap frames the model does
+        // not predict (taken after Xen's xmallocs) marked as such, vm_init's (the heap's first page) not.
+        Assert.Equal([("vm_init", false), ("pl011_uart_init", false), ("gicv3_ioremap_distributor", false), ("gicv3_init", false),
             ("grant_table_init", true), ("grant_table_init", true)], r.BootMappings.Skip(2).Select(b => (b.Function, b.HeapFrames)));
+    }
+
+    /// <summary>
+    /// end_boot_allocator then vm_init: the bitmap page is the first page Xen's heap hands out, and its tables the next ones.
+    /// Debian's 4.17.7 under QEMU (VMAP slot 0): at 2 GiB the bitmap at 0xbfffd000 in level-3 table 0xbfffb000 under level-2
+    /// table 0xbfffc000 (the top zone, MFNs from 0x80000, goes first: what the boot allocator left at the top of RAM); at 1 GiB
+    /// one zone only, and its first order-0 buddy is the page after the FDT (0x48000000 + fdt_totalsize 0x8a22): 0x48009000.
+    /// </summary>
+    [Theory]
+    [InlineData(2UL << 30, 0xBFFF_D000UL)]
+    [InlineData(1UL << 30, 0x4800_9000UL)]
+    public void Vm_init_maps_the_first_page_of_xens_heap(ulong ram, ulong bitmap)
+    {
+        var (m, r) = Boot(ram);
+        var vmInit = Assert.Single(r.BootMappings, b => b.Function == "vm_init");
+        Assert.Equal(bitmap, vmInit.Pa.Value);
+        Assert.False(vmInit.HeapFrames);
+        var model = (Arm64Model)m.Arch;
+        var second = Next(m, model.StaticTable("xen_first"), 1);
+        Assert.Equal(0x0040_0000_0000_0F7FUL | bitmap, Entry(m, Next(m, second, 0), 0));
+        if (ram == 2UL << 30) Assert.Equal((0xBFFF_C000UL, 0xBFFF_B000UL), (second.Value, Next(m, second, 0).Value));
+    }
+
+    /// <summary>boot_fdt_info keeps the FDT (fdt_totalsize bytes at fdt_paddr) out of the boot allocator; Xen's image too.</summary>
+    [Fact]
+    public void The_fdt_and_xens_image_are_not_handed_to_the_heap()
+    {
+        var (m, _) = Boot(1UL << 30);
+        var heapPages = m.Heap!.FreePages;
+        // 1 GiB less Xen's image (0x40200000..0x40337000 in 4.17.7), the FDT's 9 pages, what the boot took and what vmap took since.
+        Assert.True(heapPages < (1UL << 18) - 0x137 - 9);
+        while (m.Heap.AllocDomheapPage() is { } mfn)
+        {
+            Assert.False(mfn is >= 0x48000 and < 0x48009, $"{mfn:x} is in the FDT");
+            Assert.False(mfn is >= 0x40200 and < 0x40337, $"{mfn:x} is in Xen's image");
+        }
     }
 }

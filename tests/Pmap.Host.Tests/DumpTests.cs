@@ -29,16 +29,42 @@ public class DumpTests
         // 0x48000000, at BOOT_FDT_VIRT_START (FIXMAP_VIRT_START + 2 MiB from 4.18); then the VMAP at 1 GiB above XEN_VIRT_START's
         // slot: vm_init's bitmap page, the PL011 (0x9000000) and the GICv3 distributor (0x8000000, 64 KiB) and redistributors
         // ioremapped MT_DEVICE_nGnRE, dom0's two maptrack pages.
-        Assert.Equal(("0xa0000c00000", "0x48000000", "0x200000", "2M", 1L, "other"), Fields(ranges[5]));
+        Assert.Equal(("0xa0000c00000", "0x48000000", "0x200000", "2M", 1L, "BOOT_FDT_VIRT_START"), Fields(ranges[5]));
         Assert.False(ranges[5].GetProperty("write").GetBoolean());
-        Assert.Equal(("0xa0040009000", "0x9000000", "0x1000", "4K", 1L, "other"), Fields(ranges[7]));
-        Assert.Equal(("0xa004000b000", "0x8000000", "0x10000", "4K", 16L, "other"), Fields(ranges[8]));
+        Assert.Equal(("0xa0040009000", "0x9000000", "0x1000", "4K", 1L, "VMAP_VIRT_START"), Fields(ranges[7]));
+        Assert.Equal(("0xa004000b000", "0x8000000", "0x10000", "4K", 16L, "VMAP_VIRT_START"), Fields(ranges[8]));
+        Assert.All(ranges.Skip(6).Take(6), r => Assert.Equal("VMAP_VIRT_START", r.GetProperty("region").GetString()));
+        Assert.DoesNotContain(ranges, r => r.GetProperty("region").GetString() == "other");
         Assert.All(ranges.Skip(7).Take(3), r => Assert.Equal("MT_DEVICE_nGnRE", r.GetProperty("memoryType").GetString()));
         var direct = ranges[12];
         Assert.Equal(("0x800000000000", "0x40000000", "0x80000000", "1G", 2L, "directmap"), Fields(direct));
         Assert.Equal("MT_NORMAL", direct.GetProperty("memoryType").GetString());
         Assert.True(direct.GetProperty("write").GetBoolean());
         Assert.False(direct.GetProperty("execute").GetBoolean());
+    }
+
+    /// <summary>
+    /// 4.17 at 2 GiB: asm/config.h's regions named and marked. BOOT_FDT_VIRT_START 0x600000, VMAP_VIRT_START GB(1) (vm_init's
+    /// bitmap page, the devices, the maptrack), FRAMETABLE_VIRT_START GB(32) (setup_frametable_mappings' 14 2 MiB blocks),
+    /// DIRECTMAP_VIRT_START SLOT0(256); nothing left as "other".
+    /// </summary>
+    [Fact]
+    public void Arm64_4_17_names_the_fdt_vmap_frametable_and_directmap_regions()
+    {
+        var r = Cli.Run("dump", "--arch", "arm64", "--profile", "xen-4.17", "--ram-size", "2G", "--json");
+        Assert.Equal(0, r.Code);
+        var ranges = r.Json.GetProperty("ranges").EnumerateArray().ToList();
+        string RegionAt(string va) => ranges.Single(x => x.GetProperty("va").GetString() == va).GetProperty("region").GetString()!;
+        Assert.Equal("BOOT_FDT_VIRT_START", RegionAt("0x600000"));
+        Assert.Equal("VMAP_VIRT_START", RegionAt("0x40000000"));
+        Assert.Equal("FRAMETABLE_VIRT_START", RegionAt("0x800000000"));
+        Assert.Equal("directmap", RegionAt("0x800000000000"));
+        Assert.DoesNotContain(ranges, x => x.GetProperty("region").GetString() == "other");
+        var text = Cli.Run("dump", "--arch", "arm64", "--profile", "xen-4.17", "--ram-size", "2G").Out;
+        Assert.Contains("---[ 0x0000000000600000 BOOT_FDT_VIRT_START ]---", text, StringComparison.Ordinal);
+        Assert.Contains("---[ 0x0000000040000000 VMAP_VIRT_START ]---", text, StringComparison.Ordinal);
+        Assert.Contains("---[ 0x0000000800000000 FRAMETABLE_VIRT_START ]---", text, StringComparison.Ordinal);
+        Assert.Contains("---[ 0x0000800000000000 DIRECTMAP_VIRT_START ]---", text, StringComparison.Ordinal);
     }
 
     private static (string?, string?, string?, string?, long, string?) Fields(System.Text.Json.JsonElement r) =>
