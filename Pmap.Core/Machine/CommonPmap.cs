@@ -50,23 +50,33 @@ public sealed class CommonPmap
     public bool IsInUse(int idx) => (_inuse[idx >> 6] & (1UL << (idx & 63))) != 0;
 
     /// <summary>void *pmap_map(mfn_t mfn).</summary>
-    public VirtAddr Map(Mfn mfn)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public VirtAddr Map(Mfn mfn) => TryMap(mfn, out var va) is { } stop ? throw stop : va;
+
+    /// <summary>
+    /// pmap_map returning the ASSERT or panic of pmap.c that stops it rather than throwing it, for a caller that counts
+    /// stops by the hundred thousand (pmap fuzz): the same checks, in the same places, as <see cref="Map"/>. A check of the
+    /// port's hook still throws. Each stop is built out of line, so that the path that does not stop stays small enough for
+    /// the JIT to inline the port's hook into it.
+    /// </summary>
+    internal XenCrashException? TryMap(Mfn mfn, out VirtAddr va)
     {
+        va = default;
         if (_debug && _cpu.SystemState >= SystemState.SmpBoot)
-            throw new PmapSystemStateAssertException("pmap_map", _variant.Site(26));
+            return SystemStateStop("pmap_map", 26);
         if (_variant.AssertNotInIrq && _debug && _cpu.InIrq)
-            throw new PmapInIrqAssertException("pmap_map", _variant.Site(27));
+            return InIrqStop("pmap_map", 27);
 
         var idx = FindFirstZeroBit();
-        if (idx == _numFixPmap) throw new OutOfPmapSlotsPanicException(_variant.Site(31));
+        if (idx == _numFixPmap) return OutOfSlotsStop();
         _inuse[idx >> 6] |= 1UL << (idx & 63);
         if (++InUse > MaxInUse) MaxInUse = InUse;
 
         var slot = idx + _fixmap.FixPmapBegin;
         if (_debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
-            throw new PmapSlotRangeAssertException(_variant.SlotRangeCondition, "pmap_map", _variant.Site(36));
+            return SlotRangeStop("pmap_map", 36);
 
-        var va = _fixmap.FixToVirt(slot);
+        va = _fixmap.FixToVirt(slot);
         if (_trace.Enabled) TraceStep(TraceKind.Map, mfn, slot, va);
         // Not set_fixmap(): its map_pages_to_xen would need page tables mapped on demand, through pmap_map again,
         // a loop before map_domain_page works. The arch hook writes the PTE directly; so does pmap_unmap's.
@@ -78,20 +88,27 @@ public sealed class CommonPmap
             _arch.ArchPmapMap(_m, slot, mfn);
             _m.CurrentHook = outer;
         }
-        return va;
+        return null;
     }
 
     /// <summary>void pmap_unmap(const void *p).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Unmap(VirtAddr va)
+    {
+        if (TryUnmap(va) is { } stop) throw stop;
+    }
+
+    /// <summary>pmap_unmap returning the ASSERT of pmap.c that stops it rather than throwing it (see <see cref="TryMap"/>).</summary>
+    internal XenCrashException? TryUnmap(VirtAddr va)
     {
         var slot = _fixmap.VirtToFix(va); // the declaration initialiser runs first: its BUG_ON is always live
 
         if (_debug && _cpu.SystemState >= SystemState.SmpBoot)
-            throw new PmapSystemStateAssertException("pmap_unmap", _variant.Site(55));
+            return SystemStateStop("pmap_unmap", 55);
         if (_debug && !(slot >= _fixmap.FixPmapBegin && slot <= _fixmap.FixPmapEnd))
-            throw new PmapSlotRangeAssertException(_variant.SlotRangeCondition, "pmap_unmap", _variant.Site(56));
+            return SlotRangeStop("pmap_unmap", 56);
         if (_variant.AssertNotInIrq && _debug && _cpu.InIrq)
-            throw new PmapInIrqAssertException("pmap_unmap", _variant.Site(57));
+            return InIrqStop("pmap_unmap", 57);
 
         var idx = slot - _fixmap.FixPmapBegin;
         if (_trace.Enabled) TraceStep(TraceKind.Unmap, null, slot, va);
@@ -115,6 +132,7 @@ public sealed class CommonPmap
             _arch.ArchPmapUnmap(_m, slot);
             _m.CurrentHook = outer;
         }
+        return null;
     }
 
     // The ordering checker's brackets, out of line: a try/finally would cost the unchecked path its registers.
@@ -131,6 +149,20 @@ public sealed class CommonPmap
         if (_sequences?.Unmap is { } seq) _m.RunSequence("arch_pmap_unmap", va, seq, () => _arch.ArchPmapUnmap(_m, slot));
         else using (_m.Hook("arch_pmap_unmap", va)) _arch.ArchPmapUnmap(_m, slot);
     }
+
+    // pmap.c's stops, by line of the modelled revision's pmap.c.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private PmapSystemStateAssertException SystemStateStop(string where, int line) => new PmapSystemStateAssertException(where, _variant.Site(line));
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private PmapInIrqAssertException InIrqStop(string where, int line) => new PmapInIrqAssertException(where, _variant.Site(line));
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private OutOfPmapSlotsPanicException OutOfSlotsStop() => new OutOfPmapSlotsPanicException(_variant.Site(31));
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private PmapSlotRangeAssertException SlotRangeStop(string where, int line) =>
+        new PmapSlotRangeAssertException(_variant.SlotRangeCondition, where, _variant.Site(line));
 
     /// <summary>__clear_bit(idx) for a slot pmap_map never hands out: a hazard, never a check (off the hot path).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

@@ -138,8 +138,9 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
         if (!_hookOps.ContainsKey(f.Name)) _hookOps[f.Name] = own.Select(o => o.Text).ToList();
         if (!_windows.ContainsKey(f.Name))
             _windows[f.Name] = window.Select(o => new WindowOp(o, _frameNames.GetValueOrDefault(o.Frame, "(no hook)"), o.Frame == f.Id)).ToList();
+        OrderingWindow? index = null; // built at the first store of the function's own
         for (var i = 0; i < window.Length; i++)
-            if (window[i].Frame == f.Id && window[i].Kind == MachineOpKind.Store) Analyse(f, window, i, own);
+            if (window[i].Frame == f.Id && window[i].Kind == MachineOpKind.Store) Analyse(f, index ??= new OrderingWindow(window), i, own);
         // No function is open: no later window reaches back this far, so the operations can go (indexes start again).
         if (_frames.Count == 0) _ops.Clear();
     }
@@ -241,24 +242,22 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
         if (_seen.Add((v.Rule.Id, v.Hook, v.AtUse))) _violations.Add(v);
     }
 
-    private void Analyse(Frame f, MachineOp[] window, int position, List<MachineOp> own)
+    private void Analyse(Frame f, OrderingWindow window, int position, List<MachineOp> own)
     {
-        var store = window[position];
+        var store = window.Ops[position];
         var pa = store.EntryPa!.Value;
         var oldValid = Valid(store.Old);
         var newValid = Valid(store.New);
         if (store.Old == store.New || (!oldValid && !newValid)) return;
-        // What followed the store, as a view: each rule stops at the first operation that satisfies it.
-        var after = new ArraySegment<MachineOp>(window, position + 1, window.Length - position - 1);
         _lastSequence[pa.Value] = (f.Name, own);
         foreach (var rule in Rules.Rules)
         {
-            var missingAfter = OrderingRules.Missing(rule.Check, store, after, oldValid, newValid, arch);
+            var missingAfter = OrderingRules.Missing(rule.Check, window, position, oldValid, newValid, arch);
             if (missingAfter is not { } at) continue;
             // Reported once per rule and function; every run is still placed in the trace when one is kept.
             var first = !_seen.Contains((rule.Id, f.Name, false));
             if (!first && !Placed) continue;
-            var va = f.Va ?? after.FirstOrDefault(o => o.Invalidates(pa.Value))?.Va;
+            var va = f.Va ?? (window.FirstInvalidating(pa.Value, position + 1) is var t and >= 0 ? window.Ops[t].Va : null);
             var output = arch.Codec.OutputAddress(newValid ? store.New : store.Old, arch.Format.LeafLevel);
             var v = new OrderingViolation(rule, f.Name, false, first ? Sequence(own, at, rule) : [], va, pa, output,
                 OrderingRules.Consequence(rule.Check, va, newValid));

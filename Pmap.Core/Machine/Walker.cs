@@ -90,14 +90,27 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
 
     /// <summary><see cref="Walk"/> not counted: the ordering checker's look at what an invalidation covers is no walk of the machine's.</summary>
     internal PhysAddr? WalkUncounted(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, out ulong leafEntry, out int leafLevel,
-        out TranslationFault? fault)
+        out TranslationFault? fault) => WalkUncounted(root, va, steps, hardware, describeFault: true, out leafEntry, out leafLevel, out fault);
+
+    /// <summary>
+    /// <see cref="Walk"/> for an inspection that only asks where a VA leads: the same walk, counted, with no fault described
+    /// (a checker that walks every slot after every operation would otherwise allocate one per unmapped slot).
+    /// </summary>
+    internal PhysAddr? WalkUndescribed(PhysAddr root, VirtAddr va, out ulong leafEntry)
+    {
+        counters.Walks++;
+        return WalkUncounted(root, va, null, hardware: false, describeFault: false, out leafEntry, out _, out _);
+    }
+
+    private PhysAddr? WalkUncounted(PhysAddr root, VirtAddr va, List<WalkStep>? steps, bool hardware, bool describeFault, out ulong leafEntry,
+        out int leafLevel, out TranslationFault? fault)
     {
         leafEntry = 0;
         leafLevel = _leafLevel;
         fault = null;
         if (!format.IsValidVa(va))
         {
-            fault = OutsideRange(va);
+            if (describeFault) fault = OutsideRange(va);
             return null;
         }
         ref var shifts = ref MemoryMarshal.GetArrayDataReference(_shifts);
@@ -123,7 +136,7 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
                 leafLevel = level;
                 return new PhysAddr(output.Value | (va.Value & ((1UL << shift) - 1)));
             }
-            fault = Fault(va, level, kind);
+            if (describeFault) fault = Fault(va, level, kind);
             return null;
         }
     }

@@ -7,6 +7,9 @@ public sealed partial class XenMachine
     public PhysAddr? WalkFast(VirtAddr va, out ulong leafEntry, out int leafLevel, out TranslationFault? fault) =>
         Walker.Walk(Cpu.Root, va, null, hardware: false, out leafEntry, out leafLevel, out fault);
 
+    /// <summary>The inspection walk with no fault described: where <paramref name="va"/> leads and its leaf, or null.</summary>
+    internal PhysAddr? WalkFast(VirtAddr va, out ulong leafEntry) => Walker.WalkUndescribed(Cpu.Root, va, out leafEntry);
+
     /// <summary>The same inspection walk with every level recorded, for display.</summary>
     public WalkResult WalkDetailed(VirtAddr va)
     {

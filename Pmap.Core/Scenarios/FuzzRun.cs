@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Pmap.Core.Arch;
 using Pmap.Core.Machine;
 
@@ -18,6 +19,7 @@ internal sealed class FuzzRun
     private readonly List<VirtAddr> _unmapped = [];
     private readonly Dictionary<FuzzSite, long> _sites = [];
     private readonly bool _describe;
+    private readonly ulong[] _before, _after; // Snapshot's, reused: taken before every operation
 
     /// <summary>A fresh boot; <paramref name="describe"/> adds the trace and the ordering checker, to say what a finding was.</summary>
     public FuzzRun(ArchModel model, bool describe = false)
@@ -25,6 +27,8 @@ internal sealed class FuzzRun
         _model = model;
         _describe = describe;
         _m = model.Boot(new MachineOptions { TraceEnabled = describe, CheckOrdering = describe });
+        _before = new ulong[(2 * model.Fixmap.NumFixPmap) + 1];
+        _after = new ulong[_before.Length];
     }
 
     public long Maps { get; private set; }
@@ -37,48 +41,59 @@ internal sealed class FuzzRun
     /// <summary>Applies one operation; returns a finding it reached, or null.</summary>
     public FuzzOutcome? Apply(FuzzOp op)
     {
-        var before = Snapshot();
+        var before = Snapshot(_before);
         var hazards = _m.Counters.Hazards;
+        XenCrashException? crash = null;
         try
         {
-            if (Do(op) is { } broken) return Count(FuzzStops.Invariant(broken.Name), broken.Detail, fatal: true);
+            if (Do(op, out crash) is { } broken) return Count(FuzzStops.Invariant(broken.Name), broken.Detail, fatal: true);
         }
         catch (XenCrashException e)
         {
+            crash = e;
+        }
+        if (crash is { } stopped)
+        {
             // The model's Xen stopped here; a check that fires must not have changed anything first.
-            if (!Snapshot().SequenceEqual(before))
-                return Count(FuzzStops.Invariant("a check that fires changes nothing"), $"{op}: {e.Message}, after the state had changed", fatal: true);
-            var site = FuzzStops.Classify(e, _live.Count, _model.Fixmap.NumFixPmap);
-            var stop = Count(site, $"{op}: {e.Message}", fatal: false);
-            if (stop is not null) return stop;
+            if (!Snapshot(_after).AsSpan().SequenceEqual(before))
+                return Count(FuzzStops.Invariant("a check that fires changes nothing"), $"{op}: {stopped.Message}, after the state had changed", fatal: true);
+            var site = FuzzStops.Classify(stopped, _live.Count, _model.Fixmap.NumFixPmap);
+            // A refusal is only counted: its text is made for a finding alone.
+            if (Tally(site)) return new FuzzOutcome(site, $"{op}: {stopped.Message}", Fatal: false);
         }
         if (_m.Counters.Hazards != hazards) return Count(FuzzStops.Hazard(_model, op), $"{op}: {LastHazard()}", fatal: false);
         return Invariants(op) is { } b ? Count(FuzzStops.Invariant(b.Name), b.Detail, fatal: true) : null;
     }
 
-    private FuzzOutcome? Count(FuzzSite site, string detail, bool fatal)
+    private FuzzOutcome? Count(FuzzSite site, string detail, bool fatal) => Tally(site) ? new FuzzOutcome(site, detail, fatal) : null;
+
+    /// <summary>Counts one stop or hazard at <paramref name="site"/>; true when it is a finding.</summary>
+    private bool Tally(FuzzSite site)
     {
-        _sites[site] = _sites.GetValueOrDefault(site) + 1;
-        return site.Verdict == FuzzVerdict.Finding ? new FuzzOutcome(site, detail, fatal) : null;
+        CollectionsMarshal.GetValueRefOrAddDefault(_sites, site, out _)++;
+        return site.Verdict == FuzzVerdict.Finding;
     }
 
-    private (string Name, string Detail)? Do(FuzzOp op)
+    // pmap.c's own stops come back in crash rather than thrown (CommonPmap.TryMap): a run meets them by the hundred thousand.
+    private (string Name, string Detail)? Do(FuzzOp op, out XenCrashException? crash)
     {
+        crash = null;
         switch (op.Kind)
         {
             case FuzzOpKind.Map:
                 var frame = DataFrame(op.Arg);
-                var va = _m.Pmap.Map(frame);
+                if ((crash = _m.Pmap.TryMap(frame, out var va)) is not null) return null;
                 Maps++;
-                if (_live.Any(l => l.Va == va)) return ("no slot is handed out twice", $"{op}: slot at {va} handed out twice");
+                if (IsLive(va)) return ("no slot is handed out twice", $"{op}: slot at {va} handed out twice");
                 _live.Add((va, frame));
                 _unmapped.Remove(va);
                 break;
             case FuzzOpKind.Unmap when _live.Count > 0:
                 var (uva, _) = _live[(int)(op.Arg % (ulong)_live.Count)];
-                _m.Pmap.Unmap(uva);
+                if ((crash = _m.Pmap.TryUnmap(uva)) is not null) return null;
                 Unmaps++;
-                _live.RemoveAll(l => l.Va == uva);
+                for (var i = _live.Count - 1; i >= 0; i--)
+                    if (_live[i].Va == uva) _live.RemoveAt(i);
                 _unmapped.Add(uva);
                 break;
             case FuzzOpKind.Touch when _live.Count > 0:
@@ -96,6 +111,13 @@ internal sealed class FuzzRun
                 break;
         }
         return null;
+    }
+
+    private bool IsLive(VirtAddr va)
+    {
+        foreach (var (live, _) in _live)
+            if (live == va) return true;
+        return false;
     }
 
     /// <summary>What the last hazard was, when the trace is on; the ordering checker's account of it, when it has one.</summary>
@@ -117,10 +139,9 @@ internal sealed class FuzzRun
     }
 
     /// <summary>The bitmap and the PMAP slots' entries: what a check that fires must leave as it was.</summary>
-    private ulong[] Snapshot()
+    private ulong[] Snapshot(ulong[] state)
     {
         var f = _model.Fixmap;
-        var state = new ulong[(2 * f.NumFixPmap) + 1];
         for (var i = 0; i < f.NumFixPmap; i++)
         {
             state[i] = _m.Pmap.IsInUse(i) ? 1UL : 0;
@@ -130,7 +151,7 @@ internal sealed class FuzzRun
         return state;
     }
 
-    private ulong Leaf(VirtAddr va) => _m.WalkFast(va, out var leaf, out _, out _) is null ? 0 : leaf;
+    private ulong Leaf(VirtAddr va) => _m.WalkFast(va, out var leaf) is null ? 0 : leaf;
 
     // Looks at the TLB and the tables without filling or walking as the CPU would: checking must not change what a later access sees.
     private (string Name, string Detail)? Invariants(FuzzOp op)
@@ -138,7 +159,7 @@ internal sealed class FuzzRun
         var f = _model.Fixmap;
         for (var i = 0; i < f.NumFixPmap; i++)
         {
-            var mapped = _m.WalkFast(f.FixToVirt(f.FixPmapBegin + i), out _, out _, out _) is not null;
+            var mapped = _m.WalkFast(f.FixToVirt(f.FixPmapBegin + i), out _) is not null;
             if (mapped != _m.Pmap.IsInUse(i))
                 return ("the bitmap equals the valid PMAP entries",
                     $"after {op}: bit {i} is {(mapped ? "clear" : "set")} but the slot's entry is {(mapped ? "valid" : "invalid")}");
@@ -148,14 +169,14 @@ internal sealed class FuzzRun
         foreach (var (va, mfn) in _live)
         {
             var page = mfn.ToPhysAddr();
-            if (_m.WalkFast(va, out _, out _, out _) != page || _m.Tlb.CachedPage(va) is { } cached && cached != page)
+            if (_m.WalkFast(va, out _) != page || _m.Tlb.CachedPage(va) is { } cached && cached != page)
                 return ("every live slot translates to its frame", $"after {op}: {va} does not translate to MFN {mfn}");
         }
         foreach (var va in _unmapped)
         {
             if (_m.Tlb.Translates(va))
                 return ("an unmapped slot faults", $"after {op}: {va} still translates after pmap_unmap (a stale TLB entry)");
-            if (_m.WalkFast(va, out _, out _, out _) is not null)
+            if (_m.WalkFast(va, out _) is not null)
                 return ("an unmapped slot faults", $"after {op}: {va} still has a valid entry after pmap_unmap");
         }
         return null;
