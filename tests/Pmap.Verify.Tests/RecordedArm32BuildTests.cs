@@ -1,0 +1,124 @@
+using Pmap.Verify.RealXen;
+
+namespace Pmap.Verify.Tests;
+
+/// <summary>
+/// The arm32 xen-4.22.0 profile held to Xen 4.22.0 built for arm32 (RealBuilds/xen-4.22.0-arm32.json: RELEASE-4.22.0,
+/// defconfig, Debian's arm-linux-gnueabihf-gcc 12.2.0, booted under QEMU virt with cortex-a15 and 1 GiB by
+/// `ARCH=arm32 tools/xen-releases/record.sh`), with no QEMU. The arm32 model makes the boot's static tables, the xenheap
+/// and the PMAP calls that fill them; what it does not make is pinned entry by entry, so that a change on either side fails.
+/// </summary>
+public class RecordedArm32BuildTests
+{
+    private static XenBuildRecord Load()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "RealBuilds", "xen-4.22.0-arm32.json");
+        return XenBuildRecord.Parse(File.ReadAllText(path), path);
+    }
+
+    private static RecordedBuildComparison Compare(bool recordedSymbols = true) =>
+        RecordedBuildCheck.Compare(Models.Architecture("arm32"), Load(), recordedSymbols: recordedSymbols);
+
+    private static ulong Number(string hex) => Convert.ToUInt64(hex, 16);
+
+    /// <summary>
+    /// The build named its release; QEMU loaded the zImage at RAM + 0x10000 (hw/arm/boot.c KERNEL_LOAD_ADDR), which is no
+    /// 2 MiB boundary: Xen 4.22 maps itself with 4 KiB pages. It panicked with no dom0 kernel, HTTBR holding cpu0_pgtable.
+    /// </summary>
+    [Fact]
+    public void The_build_is_4_22_0_for_arm32_loaded_where_qemu_puts_a_zimage()
+    {
+        var r = Load();
+        Assert.Equal(("arm32", "4.22", "xen-4.22.0"), (r.Arch, r.Version, r.Profile));
+        Assert.Equal("RELEASE-4.22.0", r.Build!.Value.GetProperty("ref").GetString());
+        Assert.Equal("y", r.Build!.Value.GetProperty("config").GetProperty("CONFIG_HAS_PMAP").GetString());
+        Assert.Equal(0x4001_0000UL, Number(r.LoadAddress));
+        Assert.Equal(("0x40000000", "0x40000000"), (r.Boot.RamBase, r.Boot.RamSize));
+        Assert.Equal("(XEN) Could not set up d0 guest OS (rc = -2)", r.Panic);
+        Assert.Equal(Number(r.LoadAddress) + Number(r.Symbols["cpu0_pgtable"]) - Number(r.Symbols["_start"]), Number(r.Root));
+        // pmap hazards decodes arm64 only: the record says so rather than holding an empty (clean-looking) list.
+        Assert.True(r.Hazards!.Value.TryGetProperty("notRecorded", out _));
+        Assert.False(r.Hazards!.Value.TryGetProperty("dynamic", out _));
+    }
+
+    /// <summary>cpu0_pgtable, xen_second, xen_xenmap and xen_fixmap pair with the model's at the build's own addresses.</summary>
+    [Fact]
+    public void The_static_tables_pair_at_the_builds_addresses()
+    {
+        var c = Compare();
+        var (load, start) = (Number(c.Record.LoadAddress), Number(c.Record.Symbols["_start"]));
+        foreach (var (table, symbol, page) in new[]
+                 {
+                     ("cpu0_pgtable", "cpu0_pgtable", 0), ("xen_second", "xen_second", 0), ("xen_fixmap", "xen_fixmap", 0),
+                     ("xen_xenmap[0]", "xen_xenmap", 0), ("xen_xenmap[1]", "xen_xenmap", 1), ("xen_xenmap[2]", "xen_xenmap", 2),
+                     ("xen_xenmap[3]", "xen_xenmap", 3),
+                 })
+        {
+            var pair = c.Tables.Pairs.Single(p => p.Table == table);
+            Assert.Equal(load + Number(c.Record.Symbols[symbol]) - start + ((ulong)page << 12), pair.Real.Value);
+            Assert.Equal(pair.Real, pair.Model);
+        }
+        Assert.Equal(Number(c.Record.Root), c.Tables.Pairs[0].Real.Value);
+        // The fixmap's table maps XEN_VIRT_START + 8 MiB (FIXMAP_ADDR(0)); at the panic every PMAP slot is free again.
+        Assert.Equal(0xa0_0000UL, c.Tables.Pairs.Single(p => p.Table == "xen_fixmap").Va);
+        Assert.Empty(c.Record.Tables.Single(t => t.Name == "xen_fixmap").Entries);
+    }
+
+    /// <summary>
+    /// Everything the model makes agrees entry for entry (the image's 4 KiB pages and their permissions, the xenheap). What
+    /// differs is what the arm32 model does not make, each entry empty in the model: early_fdt_map's 2 MiB block at
+    /// BOOT_FDT_VIRT_START (xen_second[6], the DTB at 0x48000000), setup_frametable_mappings' blocks at
+    /// FRAMETABLE_VIRT_START (xen_second[16..19]), vm_init's tables at VMAP_VIRT_START (xen_second[128], [129]) and the
+    /// domheap's per-CPU second-level pages (cpu0_pgtable[2], [3]); below them Xen has 4 table pages the model has none of.
+    /// </summary>
+    [Fact]
+    public void Only_what_the_arm32_model_does_not_make_differs()
+    {
+        var c = Compare();
+        Assert.Equal(
+            ["cpu0_pgtable[2]", "cpu0_pgtable[3]", "xen_second[128]", "xen_second[129]", "xen_second[16]", "xen_second[17]",
+             "xen_second[18]", "xen_second[19]", "xen_second[6]"],
+            c.Tables.Differences.Select(d => $"{d.Table}[{d.Index}]").Order(StringComparer.Ordinal));
+        Assert.All(c.Tables.Differences, d => Assert.Equal(0UL, d.Model));
+        Assert.DoesNotContain(c.Tables.Differences, d => d.FrameOnly);
+        Assert.Equal(4, c.Tables.RealOnly.Count);
+        Assert.Empty(c.Tables.ModelOnly);
+        Assert.Equal(0x4800_0000UL, c.Tables.Differences.Single(d => d.Table == "xen_second" && d.Index == 6).Real & 0xFF_FFFF_F000UL);
+    }
+
+    /// <summary>
+    /// Without the build's symbols the arm32 profile lays the image out by its own facts (arm32 has no recorded build layout,
+    /// as arm64's profiles do): the tables sit elsewhere and the image's pages differ from the build's.
+    /// </summary>
+    [Fact]
+    public void The_profile_alone_does_not_lay_the_image_out_as_the_build_did()
+    {
+        var c = Compare(recordedSymbols: false);
+        var cpu0 = c.Tables.Pairs.Single(p => p.Table == "cpu0_pgtable");
+        Assert.NotEqual(cpu0.Real, cpu0.Model);
+        Assert.Contains(c.Tables.Differences, d => d.Table == "xen_xenmap[0]");
+    }
+
+    /// <summary>
+    /// Xen's 128 PMAP calls use slots 66 and 67 (FIX_PMAP_BEGIN on, as the model's). The model's 66 calls are Xen's calls 8
+    /// to 73, in order and unbroken. Not modelled: the 4 map/unmap pairs before them in slot 66 (the build's boot_pgtable and
+    /// boot_second, then cpu0_pgtable and xen_second) and the 54 calls after them (cpu0_pgtable, xen_second and the table at
+    /// 0x7dffd000 under VMAP_VIRT_START).
+    /// </summary>
+    [Fact]
+    public void The_models_pmap_calls_are_an_unbroken_run_of_xens()
+    {
+        var p = Compare().Pmap;
+        Assert.Equal((128, 66, (int?)8), (p.Real.Count, p.Model.Count, p.ModelRunAt));
+        Assert.False(p.Equal);
+        Assert.Equal([66, 67], p.RealSlots);
+        Assert.Equal([66, 67], p.ModelSlots);
+        Assert.Equal(p.Model, p.Real.Skip(8).Take(66));
+        Assert.Equal(
+            ["map slot 66 MFN 0x400a1", "unmap slot 66 MFN 0x400a1", "map slot 66 MFN 0x4009e", "unmap slot 66 MFN 0x4009e",
+             "map slot 66 MFN 0x40111", "unmap slot 66 MFN 0x40111", "map slot 66 MFN 0x40110", "unmap slot 66 MFN 0x40110"],
+            p.RealBefore.Select(c => c.ToString()));
+        Assert.Equal([0x40110UL, 0x40111UL, 0x7dffdUL], p.RealAfter.Select(c => c.Mfn).Distinct().Order());
+        Assert.Equal(54, p.RealAfter.Count());
+    }
+}
