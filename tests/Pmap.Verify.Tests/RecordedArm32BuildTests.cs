@@ -3,34 +3,38 @@ using Pmap.Verify.RealXen;
 namespace Pmap.Verify.Tests;
 
 /// <summary>
-/// The arm32 xen-4.22.0 profile held to Xen 4.22.0 built for arm32 (RealBuilds/xen-4.22.0-arm32.json: RELEASE-4.22.0,
+/// Each arm32 release profile held to its release built for arm32 (RealBuilds/xen-RELEASE-arm32.json: the tag,
 /// defconfig, Debian's arm-linux-gnueabihf-gcc 12.2.0, booted under QEMU virt with cortex-a15 and 1 GiB by
 /// `ARCH=arm32 tools/xen-releases/record.sh`), with no QEMU. The arm32 model makes the boot's static tables, the xenheap
 /// and the PMAP calls that fill them; what it does not make is pinned entry by entry, so that a change on either side fails.
 /// </summary>
 public class RecordedArm32BuildTests
 {
-    private static XenBuildRecord Load()
+    /// <summary>The releases recorded for arm32.</summary>
+    public static TheoryData<string> Builds => ["4.21.2", "4.22.0"];
+
+    private static XenBuildRecord Load(string name)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "RealBuilds", "xen-4.22.0-arm32.json");
+        var path = Path.Combine(AppContext.BaseDirectory, "RealBuilds", $"xen-{name}-arm32.json");
         return XenBuildRecord.Parse(File.ReadAllText(path), path);
     }
 
-    private static RecordedBuildComparison Compare(bool recordedSymbols = true) =>
-        RecordedBuildCheck.Compare(Models.Architecture("arm32"), Load(), recordedSymbols: recordedSymbols);
+    private static RecordedBuildComparison Compare(string name, bool recordedSymbols = true) =>
+        RecordedBuildCheck.Compare(Models.Architecture("arm32"), Load(name), recordedSymbols: recordedSymbols);
 
     private static ulong Number(string hex) => Convert.ToUInt64(hex, 16);
 
     /// <summary>
     /// The build named its release; QEMU loaded the zImage at RAM + 0x10000 (hw/arm/boot.c KERNEL_LOAD_ADDR), which is no
-    /// 2 MiB boundary: Xen 4.22 maps itself with 4 KiB pages. It panicked with no dom0 kernel, HTTBR holding cpu0_pgtable.
+    /// 2 MiB boundary: these builds map themselves with 4 KiB pages. It panicked with no dom0 kernel, HTTBR holding cpu0_pgtable.
     /// </summary>
-    [Fact]
-    public void The_build_is_4_22_0_for_arm32_loaded_where_qemu_puts_a_zimage()
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void The_build_is_its_release_for_arm32_loaded_where_qemu_puts_a_zimage(string name)
     {
-        var r = Load();
-        Assert.Equal(("arm32", "4.22", "xen-4.22.0"), (r.Arch, r.Version, r.Profile));
-        Assert.Equal("RELEASE-4.22.0", r.Build!.Value.GetProperty("ref").GetString());
+        var r = Load(name);
+        Assert.Equal(("arm32", name[..name.LastIndexOf('.')], "xen-" + name), (r.Arch, r.Version, r.Profile));
+        Assert.Equal("RELEASE-" + name, r.Build!.Value.GetProperty("ref").GetString());
         Assert.Equal("y", r.Build!.Value.GetProperty("config").GetProperty("CONFIG_HAS_PMAP").GetString());
         Assert.Equal(0x4001_0000UL, Number(r.LoadAddress));
         Assert.Equal(("0x40000000", "0x40000000"), (r.Boot.RamBase, r.Boot.RamSize));
@@ -42,10 +46,11 @@ public class RecordedArm32BuildTests
     }
 
     /// <summary>cpu0_pgtable, xen_second, xen_xenmap and xen_fixmap pair with the model's at the build's own addresses.</summary>
-    [Fact]
-    public void The_static_tables_pair_at_the_builds_addresses()
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void The_static_tables_pair_at_the_builds_addresses(string name)
     {
-        var c = Compare();
+        var c = Compare(name);
         var (load, start) = (Number(c.Record.LoadAddress), Number(c.Record.Symbols["_start"]));
         foreach (var (table, symbol, page) in new[]
                  {
@@ -71,10 +76,11 @@ public class RecordedArm32BuildTests
     /// FRAMETABLE_VIRT_START (xen_second[16..19]), vm_init's tables at VMAP_VIRT_START (xen_second[128], [129]) and the
     /// domheap's per-CPU second-level pages (cpu0_pgtable[2], [3]); below them Xen has 4 table pages the model has none of.
     /// </summary>
-    [Fact]
-    public void Only_what_the_arm32_model_does_not_make_differs()
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Only_what_the_arm32_model_does_not_make_differs(string name)
     {
-        var c = Compare();
+        var c = Compare(name);
         Assert.Equal(
             ["cpu0_pgtable[2]", "cpu0_pgtable[3]", "xen_second[128]", "xen_second[129]", "xen_second[16]", "xen_second[17]",
              "xen_second[18]", "xen_second[19]", "xen_second[6]"],
@@ -90,10 +96,11 @@ public class RecordedArm32BuildTests
     /// Without the build's symbols the arm32 profile lays the image out by its own facts (arm32 has no recorded build layout,
     /// as arm64's profiles do): the tables sit elsewhere and the image's pages differ from the build's.
     /// </summary>
-    [Fact]
-    public void The_profile_alone_does_not_lay_the_image_out_as_the_build_did()
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void The_profile_alone_does_not_lay_the_image_out_as_the_build_did(string name)
     {
-        var c = Compare(recordedSymbols: false);
+        var c = Compare(name, recordedSymbols: false);
         var cpu0 = c.Tables.Pairs.Single(p => p.Table == "cpu0_pgtable");
         Assert.NotEqual(cpu0.Real, cpu0.Model);
         Assert.Contains(c.Tables.Differences, d => d.Table == "xen_xenmap[0]");
@@ -105,10 +112,11 @@ public class RecordedArm32BuildTests
     /// boot_second, then cpu0_pgtable and xen_second) and the 54 calls after them (cpu0_pgtable, xen_second and the table at
     /// 0x7dffd000 under VMAP_VIRT_START).
     /// </summary>
-    [Fact]
-    public void The_models_pmap_calls_are_an_unbroken_run_of_xens()
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void The_models_pmap_calls_are_an_unbroken_run_of_xens(string name)
     {
-        var p = Compare().Pmap;
+        var p = Compare(name).Pmap;
         Assert.Equal((128, 66, (int?)8), (p.Real.Count, p.Model.Count, p.ModelRunAt));
         Assert.False(p.Equal);
         Assert.Equal([66, 67], p.RealSlots);
