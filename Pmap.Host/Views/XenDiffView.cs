@@ -23,9 +23,10 @@ public sealed record PmapTraceDto(int RealCalls, int ModelCalls, int? ModelRunAt
 /// <summary>Table pages reached in one tree only, and the valid entries in them that had nothing to be compared with.</summary>
 public sealed record UnpairedDto(int TablePages, int ValidEntries);
 
+/// <remarks><paramref name="Ttbr0El2"/>: the tables' root register's value, whichever register that is (<paramref name="RootRegister"/>: arm32's HTTBR).</remarks>
 public sealed record XenDiffDto(string Arch, string Profile, string Image, string Ttbr0El2, string? Panic, int ModelTablePages, int RealTablePages,
     double XenSeconds, IReadOnlyList<XenTableDto> Tables, IReadOnlyList<XenEntryDiffDto> Differences, PmapTraceDto? Pmap,
-    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly);
+    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly, string RootRegister);
 
 /// <summary>`pmap verify --xen-image`: a real Xen's tables beside the model's.</summary>
 public static class XenDiffView
@@ -40,7 +41,8 @@ public static class XenDiffView
                 Hex.Format(p.Real.Value))).ToList(),
             r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model),
                 Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning, d.Mapping?.Function, d.FrameOnly, d.HeapFrame)).ToList(), r.Pmap is { } trace ? From(trace) : null,
-            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly));
+            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly),
+            r.RootRegister);
     }
 
     private static UnpairedDto Unpaired(IReadOnlyList<UnpairedTable> t) => new(t.Count, t.Sum(x => x.ValidEntries));
@@ -60,7 +62,7 @@ public static class XenDiffView
     public static void Render(IAnsiConsole c, XenDiffDto d)
     {
         c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)} beside {Markup.Escape(d.Image)} booted under QEMU with RAM {d.Ram.Base}+{d.Ram.Size} in {d.XenSeconds:0.0} s"
-            + $" (TTBR0_EL2 {d.Ttbr0El2}; {Markup.Escape(d.Panic ?? "no panic seen")})");
+            + $" ({d.RootRegister} {d.Ttbr0El2}; {Markup.Escape(d.Panic ?? "no panic seen")})");
         var pairs = new Table().AddColumns("table", "level", "VA", "model PA", "Xen PA");
         foreach (var tp in d.Tables) pairs.AddRow(Markup.Escape(tp.Table), $"{tp.Level}", tp.Va, tp.Model, tp.Real);
         c.Write(pairs);

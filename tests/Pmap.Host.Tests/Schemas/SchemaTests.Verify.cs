@@ -18,6 +18,7 @@ public partial class SchemaTests
     {
         var doc = Run("verify", 4, "verify", "--arch", "arm64", "--profile", "xen-4.17", "--xen-image", XenImageFactAttribute.Image!, "--json");
         Assert.Equal("0x4032b000", (string?)doc["ttbr0El2"]);
+        Assert.Equal("TTBR0_EL2", (string?)doc["rootRegister"]);
         Assert.NotEmpty(doc["differences"]!.AsArray());
     }
 
