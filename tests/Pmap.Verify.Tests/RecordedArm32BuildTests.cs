@@ -11,7 +11,7 @@ namespace Pmap.Verify.Tests;
 public class RecordedArm32BuildTests
 {
     /// <summary>The releases recorded for arm32.</summary>
-    public static TheoryData<string> Builds => ["4.21.2", "4.22.0"];
+    public static TheoryData<string> Builds => ["4.18.6", "4.19.6", "4.20.4", "4.21.2", "4.22.0"];
 
     private static XenBuildRecord Load(string name)
     {
@@ -38,7 +38,8 @@ public class RecordedArm32BuildTests
         Assert.Equal("y", r.Build!.Value.GetProperty("config").GetProperty("CONFIG_HAS_PMAP").GetString());
         Assert.Equal(0x4001_0000UL, Number(r.LoadAddress));
         Assert.Equal(("0x40000000", "0x40000000"), (r.Boot.RamBase, r.Boot.RamSize));
-        Assert.Equal("(XEN) Could not set up d0 guest OS (rc = -2)", r.Panic);
+        // 4.21 renamed dom0 to d0 in the message.
+        Assert.Equal($"(XEN) Could not set up {(name is "4.21.2" or "4.22.0" ? "d0" : "DOM0")} guest OS (rc = -2)", r.Panic);
         Assert.Equal(Number(r.LoadAddress) + Number(r.Symbols["cpu0_pgtable"]) - Number(r.Symbols["_start"]), Number(r.Root));
         // pmap hazards decodes arm64 only: the record says so rather than holding an empty (clean-looking) list.
         Assert.True(r.Hazards!.Value.TryGetProperty("notRecorded", out _));
@@ -94,39 +95,41 @@ public class RecordedArm32BuildTests
 
     /// <summary>
     /// Without the build's symbols the arm32 profile lays the image out by its own facts (arm32 has no recorded build layout,
-    /// as arm64's profiles do): the tables sit elsewhere and the image's pages differ from the build's.
+    /// as arm64's profiles do): the image's pages differ from the build's, beyond what differs with its symbols.
     /// </summary>
     [Theory]
     [MemberData(nameof(Builds))]
     public void The_profile_alone_does_not_lay_the_image_out_as_the_build_did(string name)
     {
         var c = Compare(name, recordedSymbols: false);
-        var cpu0 = c.Tables.Pairs.Single(p => p.Table == "cpu0_pgtable");
-        Assert.NotEqual(cpu0.Real, cpu0.Model);
         Assert.Contains(c.Tables.Differences, d => d.Table == "xen_xenmap[0]");
+        Assert.True(c.Tables.Differences.Count > Compare(name).Tables.Differences.Count);
     }
 
     /// <summary>
-    /// Xen's 128 PMAP calls use slots 66 and 67 (FIX_PMAP_BEGIN on, as the model's). The model's 66 calls are Xen's calls 8
-    /// to 73, in order and unbroken. Not modelled: the 4 map/unmap pairs before them in slot 66 (the build's boot_pgtable and
-    /// boot_second, then cpu0_pgtable and xen_second) and the 54 calls after them (cpu0_pgtable, xen_second and the table at
-    /// 0x7dffd000 under VMAP_VIRT_START).
+    /// Xen's PMAP calls use slots 66 and 67 (FIX_PMAP_BEGIN on, as the model's), and the model's 66 calls are an unbroken run
+    /// of them. Not modelled: the map/unmap pairs before the run in slot 66 (from 4.20 the build's boot_pgtable and
+    /// boot_second first, then cpu0_pgtable and xen_second) and the calls after it (from 4.19 also the table at 0x7dffd000
+    /// under VMAP_VIRT_START).
     /// </summary>
     [Theory]
-    [MemberData(nameof(Builds))]
-    public void The_models_pmap_calls_are_an_unbroken_run_of_xens(string name)
+    [InlineData("4.18.6", 86, 4, "0x4012d 0x4012c", 16, "0x4012c 0x4012d")]
+    [InlineData("4.19.6", 124, 4, "0x40109 0x40108", 54, "0x40108 0x40109 0x7dffd")]
+    [InlineData("4.20.4", 128, 8, "0x400a1 0x4009e 0x40110 0x4010f", 54, "0x4010f 0x40110 0x7dffd")]
+    [InlineData("4.21.2", 128, 8, "0x400a1 0x4009e 0x40111 0x40110", 54, "0x40110 0x40111 0x7dffd")]
+    [InlineData("4.22.0", 128, 8, "0x400a1 0x4009e 0x40111 0x40110", 54, "0x40110 0x40111 0x7dffd")]
+    public void The_models_pmap_calls_are_an_unbroken_run_of_xens(string name, int calls, int runAt, string before, int after,
+        string afterMfns)
     {
         var p = Compare(name).Pmap;
-        Assert.Equal((128, 66, (int?)8), (p.Real.Count, p.Model.Count, p.ModelRunAt));
+        Assert.Equal((calls, 66, (int?)runAt), (p.Real.Count, p.Model.Count, p.ModelRunAt));
         Assert.False(p.Equal);
         Assert.Equal([66, 67], p.RealSlots);
         Assert.Equal([66, 67], p.ModelSlots);
-        Assert.Equal(p.Model, p.Real.Skip(8).Take(66));
-        Assert.Equal(
-            ["map slot 66 MFN 0x400a1", "unmap slot 66 MFN 0x400a1", "map slot 66 MFN 0x4009e", "unmap slot 66 MFN 0x4009e",
-             "map slot 66 MFN 0x40111", "unmap slot 66 MFN 0x40111", "map slot 66 MFN 0x40110", "unmap slot 66 MFN 0x40110"],
+        Assert.Equal(p.Model, p.Real.Skip(runAt).Take(66));
+        Assert.Equal(before.Split(' ').SelectMany(m => new[] { $"map slot 66 MFN {m}", $"unmap slot 66 MFN {m}" }),
             p.RealBefore.Select(c => c.ToString()));
-        Assert.Equal([0x40110UL, 0x40111UL, 0x7dffdUL], p.RealAfter.Select(c => c.Mfn).Distinct().Order());
-        Assert.Equal(54, p.RealAfter.Count());
+        Assert.Equal(afterMfns.Split(' ').Select(Number), p.RealAfter.Select(c => c.Mfn).Distinct().Order());
+        Assert.Equal(after, p.RealAfter.Count());
     }
 }
