@@ -16,7 +16,22 @@ public static class Arm32Oracle
     public static Aarch32Hyp Regime { get; } = new(TcrRes1 | ArmOracle.TcrWalkAttributes, ArmOracle.Mair0Val, ArmOracle.Mair1Val,
         HsctlrSet | ArmOracle.SctlrMmuAndDcache);
 
-    /// <summary>QEMU virt with the Virtualization and Security Extensions, cortex-a15 (LPAE); no real Xen arm32 image is booted.</summary>
+    /// <summary>
+    /// QEMU virt with the Virtualization and Security Extensions, cortex-a15 (LPAE); a real Xen boots in Hyp mode on virt
+    /// (GICv2) with 1 GiB at 0x40000000, its console on the PL011 at 0x9000000, and powers off instead of rebooting.
+    /// </summary>
     public static VerificationTarget Target { get; } = new("qemu-system-arm", "qemu-system-arm", ArmOracle.ProbeMachine("cortex-a15"),
-        ArmOracle.VirtRamBase, Regime);
+        ArmOracle.VirtRamBase, Regime)
+    {
+        XenBoot = new XenBootTarget(["-M", "virt,virtualization=on", "-cpu", "cortex-a15"], ArmOracle.VirtRamBase, 1UL << 30,
+            "console=dtuart dtuart=/pl011@9000000 noreboot loglvl=all sync_console",
+            // HTTBR bits 39:x hold the root's address (LPAE, 40-bit PA; 4K aligned here).
+            RootRegister: "HTTBR", RootAddressMask: 0x0000_00FF_FFFF_F000,
+            // AAPCS: the first argument and the return value in r0, the return address in lr.
+            ArgumentRegister: "r0", LinkRegister: "lr")
+        {
+            // QEMU's hw/arm/boot.c: a 32-bit kernel (Xen's zImage) is loaded at RAM + KERNEL_LOAD_ADDR, 0x10000.
+            ImageLoadAddress = ArmOracle.VirtRamBase + 0x1_0000,
+        },
+    };
 }

@@ -41,8 +41,8 @@ public sealed class CommandContext(CommandIo io, GlobalOptions global)
     /// The model --arch/--profile (or configuration) ask for; without either, the release the build examined (--xen-image,
     /// --xen-syms) says it is. A named profile the build disagrees with is kept, with a warning on stderr.
     /// </summary>
-    public ArchModel Model(string? arch = null, string? xenSyms = null, string? xenImage = null) =>
-        Registry.Create(global.Request(arch) with { SymbolsFile = xenSyms, XenImage = xenImage }, Note);
+    public ArchModel Model(string? arch = null, string? xenSyms = null, string? xenImage = null, PhysAddr? xenLoadAddress = null) =>
+        Registry.Create(global.Request(arch) with { SymbolsFile = xenSyms, XenImage = xenImage, XenLoadAddress = xenLoadAddress }, Note);
 
     /// <summary>The result as JSON with --json, else rendered for a person; exit code <paramref name="exitCode"/>.</summary>
     public int Show<T>(T dto, Action<IAnsiConsole, T> render, int exitCode = ExitCodes.Success) where T : notnull

@@ -13,6 +13,9 @@ public sealed record ArchRequest(string? Architecture = null, string? Profile = 
 
     /// <summary>--xen-image: the Xen image being examined; with <see cref="SymbolsFile"/>, where the build's version is read.</summary>
     public string? XenImage { get; init; }
+
+    /// <summary>Where the image is loaded when a real boot decides it (verify --xen-image); null: the configured XenLoadAddress.</summary>
+    public PhysAddr? XenLoadAddress { get; init; }
 }
 
 /// <summary>
@@ -82,6 +85,7 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
         var settings = new ArchSettings(profile, numFixPmap, request.Debug ?? Options.Debug, section)
         {
             SymbolsFile = request.SymbolsFile,
+            XenLoadAddress = request.XenLoadAddress,
             ElfSymbolReader = ElfSymbols.Read, // the engine's reader: the contract carries no ELF library
         };
 

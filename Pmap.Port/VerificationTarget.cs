@@ -69,7 +69,14 @@ public readonly record struct RamHole(ulong Base, ulong Size);
 /// </summary>
 public sealed record XenBootTarget(
     IReadOnlyList<string> MachineArgs, ulong RamBase, ulong RamSize, string BootArgs, string RootRegister, ulong RootAddressMask,
-    string ArgumentRegister, string LinkRegister);
+    string ArgumentRegister, string LinkRegister)
+{
+    /// <summary>
+    /// Where QEMU's loader puts the image when that is not the port's default load address (arm32's zImage lands at RAM +
+    /// 0x10000); the model is then loaded there too, so that its tables sit where Xen's do. Null: the port's default.
+    /// </summary>
+    public ulong? ImageLoadAddress { get; init; }
+}
 
 /// <summary>
 /// A port's oracle: the QEMU system emulator and machine whose MMU checks the model's tables, where its RAM is, the

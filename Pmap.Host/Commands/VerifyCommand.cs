@@ -40,6 +40,9 @@ public static class VerifyCommand
             if (image is not null && !File.Exists(image)) throw new PmapUsageException($"--xen-image '{image}': no such file");
             if (image is not null) CheckImage(image);
             var model = c.Model(xenSyms: p.GetValue(xenSyms), xenImage: image);
+            // QEMU decides where a real image lands (arm32's zImage at RAM + 0x10000): the model is loaded there as well.
+            if (image is not null && model.Oracle?.XenBoot?.ImageLoadAddress is { } load)
+                model = c.Model(xenSyms: p.GetValue(xenSyms), xenImage: image, xenLoadAddress: new PhysAddr(load));
             var recordPath = p.GetValue(record);
             if (recordPath is not null && (image is null || model.Settings.Symbols() is null))
                 throw new PmapUsageException("--record needs --xen-image and --xen-syms: a record holds the build's symbols and its PMAP calls");

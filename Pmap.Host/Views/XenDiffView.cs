@@ -29,10 +29,11 @@ public sealed record UnpairedDto(int TablePages, int ValidEntries);
 /// <summary>A range of RAM Xen keeps out of its boot allocator and so out of its heap (a boot module).</summary>
 public sealed record KeptDto(string Name, string Start, string Size);
 
-/// <remarks><paramref name="KeptOutOfHeap"/>: what a heap frame was checked not to be in, besides outside RAM and the table pages.</remarks>
+/// <remarks><paramref name="Ttbr0El2"/>: the tables' root register's value, whichever register that is (<paramref name="RootRegister"/>: arm32's HTTBR).
+/// <paramref name="KeptOutOfHeap"/>: what a heap frame was checked not to be in, besides outside RAM and the table pages.</remarks>
 public sealed record XenDiffDto(string Arch, string Profile, string Image, string Ttbr0El2, string? Panic, int ModelTablePages, int RealTablePages,
     double XenSeconds, IReadOnlyList<XenTableDto> Tables, IReadOnlyList<XenEntryDiffDto> Differences, PmapTraceDto? Pmap,
-    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly, IReadOnlyList<KeptDto>? KeptOutOfHeap = null)
+    RamDto Ram, UnpairedDto RealOnly, UnpairedDto ModelOnly, string RootRegister, IReadOnlyList<KeptDto>? KeptOutOfHeap = null)
 {
     /// <summary>How many of <see cref="Differences"/> are equal but for the frame Xen's heap chose (not findings).</summary>
     public int HeapChosen => Differences.Count(x => x.HeapChose);
@@ -54,7 +55,7 @@ public static class XenDiffView
                 Hex.Format(p.Real.Value))).ToList(),
             r.Comparison.Differences.Select(d => new XenEntryDiffDto(Hex.Format(d.Va), d.Level, d.Table, d.Index, Hex.Format(d.Model),
                 Hex.Format(d.Real), d.ModelMeaning, d.RealMeaning, d.Mapping?.Function, d.FrameOnly, d.HeapFrame, d.HeapChose, d.NotAHeapFrame)).ToList(), r.Pmap is { } trace ? From(trace) : null,
-            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly),
+            new RamDto(Hex.Format(r.Ram.Base.Value), Hex.Format(r.Ram.Size)), Unpaired(r.Comparison.RealOnly), Unpaired(r.Comparison.ModelOnly), r.RootRegister,
             r.Heap?.Kept.Select(k => new KeptDto(k.Name, Hex.Format(k.Start.Value), Hex.Format(k.Size))).ToList());
     }
 
@@ -78,7 +79,7 @@ public static class XenDiffView
     public static void Render(IAnsiConsole c, XenDiffDto d)
     {
         c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)} beside {Markup.Escape(d.Image)} booted under QEMU with RAM {d.Ram.Base}+{d.Ram.Size} in {d.XenSeconds:0.0} s"
-            + $" (TTBR0_EL2 {d.Ttbr0El2}; {Markup.Escape(d.Panic ?? "no panic seen")})");
+            + $" ({d.RootRegister} {d.Ttbr0El2}; {Markup.Escape(d.Panic ?? "no panic seen")})");
         var pairs = new Table().AddColumns("table", "level", "VA", "model PA", "Xen PA");
         foreach (var tp in d.Tables) pairs.AddRow(Markup.Escape(tp.Table), $"{tp.Level}", tp.Va, tp.Model, tp.Real);
         c.Write(pairs);

@@ -40,7 +40,6 @@ public class VerifyOracleCliTests
     }
 
     [Theory]
-    [InlineData("arm32", null)]
     [InlineData("oracle-test", "oracleplugins")]
     public void Xen_image_on_a_port_whose_oracle_cannot_boot_xen_is_a_usage_error(string arch, string? plugins)
     {

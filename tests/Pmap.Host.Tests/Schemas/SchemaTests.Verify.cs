@@ -20,6 +20,7 @@ public partial class SchemaTests
         Assert.Equal("0x4032b000", (string?)doc["ttbr0El2"]);
         Assert.NotEmpty(doc["differences"]!.AsArray()); // listed, though not findings
         Assert.Equal(0, (int)doc["unexplained"]!);
+        Assert.Equal("TTBR0_EL2", (string?)doc["rootRegister"]);
     }
 
     /// <summary>
