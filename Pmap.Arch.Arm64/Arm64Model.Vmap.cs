@@ -23,6 +23,20 @@ public sealed partial class Arm64Model
     /// <summary>VMAP_VIRT_START: 1 GiB into Xen's first 512 GiB slot (asm/config.h in 4.17, XEN_VM_MAPPING + GB(1) later); VMAP_VIRT_SIZE 1 GiB.</summary>
     public VirtAddr VmapVirtStart => new(ArmProfile.XenVirtStart - (2UL << 20) + (1UL << 30));
 
+    /// <summary>The VMAP vm_init set up in early boot on this machine, for MapsInBoot to go on with.</summary>
+    private (IXenMachine Machine, XenVmap Vmap)? _earlyVmap;
+
+    /// <summary>
+    /// The VMAP over Xen's tables: xen_map_table is pmap_map in early boot, later map_domain_page, which on arm64 is mfn_to_virt,
+    /// the directmap (directmap_virt_start set by the first bank).
+    /// </summary>
+    private XenVmap NewVmap(IXenMachine m, RamBank bank)
+    {
+        var mfnGb = bank.Base.ToMfn().Value & ~((1UL << (30 - Page.Shift)) - 1);
+        VirtAddr MapDomainPage(Mfn mfn) => DirectmapStart.Add((mfn.Value - mfnGb) << Page.Shift);
+        return new XenVmap(m, new XenPageTables(this, m, MapDomainPage), VmapVirtStart, VmapVirtSize);
+    }
+
     /// <summary>VMAP_VIRT_SIZE (arm64): GB(1).</summary>
     public const ulong VmapVirtSize = 1UL << 30;
 
@@ -34,11 +48,14 @@ public sealed partial class Arm64Model
     /// </summary>
     public override IReadOnlyList<XenBootMapping>? MapsInBoot(IXenMachine m, RamBank bank)
     {
-        // map_domain_page on arm64: mfn_to_virt, the directmap (directmap_virt_start set by the first bank, as above).
-        var mfnGb = bank.Base.ToMfn().Value & ~((1UL << (30 - Page.Shift)) - 1);
-        VirtAddr MapDomainPage(Mfn mfn) => DirectmapStart.Add((mfn.Value - mfnGb) << Page.Shift);
-        var vmap = new XenVmap(m, new XenPageTables(this, m, MapDomainPage), VmapVirtStart, VmapVirtSize);
-        vmap.VmInit();
+        XenVmap vmap;
+        if (_earlyVmap is var (early, v) && ReferenceEquals(early, m)) vmap = v; // vm_init ran in early boot (4.19+)
+        else
+        {
+            vmap = NewVmap(m, bank);
+            vmap.VmInit();
+        }
+        _earlyVmap = null;
         vmap.Ioremap("pl011_uart_init", new PhysAddr(VirtPl011.Base), VirtPl011.Size);
         vmap.Ioremap("gicv3_ioremap_distributor", new PhysAddr(VirtGicd.Base), VirtGicd.Size);
         vmap.Ioremap("gicv3_init", new PhysAddr(VirtGicr.Base), VirtGicr.Size);

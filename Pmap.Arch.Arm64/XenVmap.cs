@@ -37,7 +37,8 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
             var mfn = AllocDomheapPage();
             pt.MapPagesToXen(va, mfn, 1, Lpae.PageHypervisorRw);
             m.ClearPageVirt(va);
-            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1) { HeapFrames = true });
+            // alloc_boot_pages in early boot (4.19+): the model's boot allocator is Xen's; alloc_domheap_page later is not.
+            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1) { HeapFrames = m.SystemState != SystemState.EarlyBoot });
         }
         Array.Fill(_bitmap, true, 0, (int)_low);
         pt.PopulatePtRange(va, _low - nr);
@@ -78,7 +79,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
             var va = start.Add(_top / 8);
             if (pt.MapPagesToXen(va, mfn, 1, Lpae.PageHypervisorRw) != 0) return null;
             m.ClearPageVirt(va);
-            Made.Add(new XenBootMapping("vm_alloc", va, mfn.ToPhysAddr(), 1) { HeapFrames = true });
+            Made.Add(new XenBootMapping("vm_alloc", va, mfn.ToPhysAddr(), 1) { HeapFrames = m.SystemState != SystemState.EarlyBoot });
             _top = Math.Min(_top + BitsPerPage, _end);
         }
         uint b;
