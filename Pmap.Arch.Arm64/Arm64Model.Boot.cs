@@ -94,6 +94,11 @@ public sealed partial class Arm64Model
     {
         var nrPdxs = bank.Size >> Page.Shift;
         var frametableSize = nrPdxs * PageInfoSize;
+        if (FrametableSizeChecked.Of(ArmProfile.Release.Release).Value && frametableSize > FrametableSize)
+        {
+            throw new XenPanicException($"The frametable cannot cover the physical region {PaddrText(bank.Base.Value)} - " +
+                $"{PaddrText(bank.Base.Value + bank.Size)}", "setup_frametable_mappings", "arch/arm/mm.c");
+        }
         var mappingSize = frametableSize < 32UL << 20 ? 2UL << 20 : 32UL << 20;
         frametableSize = (frametableSize + mappingSize - 1) & ~(mappingSize - 1);
         var baseMfn = m.AllocBootPages(frametableSize >> Page.Shift, 32UL << (20 - Page.Shift));
@@ -106,8 +111,18 @@ public sealed partial class Arm64Model
     /// <summary>PDX_GROUP_COUNT: (1 &lt;&lt; PDX_GROUP_SHIFT (SECOND_SHIFT)) / (sizeof(struct page_info) &amp; -sizeof(struct page_info)).</summary>
     private const ulong PdxGroupCount = (1UL << 21) / (PageInfoSize & (~PageInfoSize + 1));
 
-    /// <summary>FRAMETABLE_NR: FRAMETABLE_SIZE (GB(32) on arm64) / sizeof(struct page_info).</summary>
-    private const ulong FrametableNr = (32UL << 30) / PageInfoSize;
+    /// <summary>FRAMETABLE_SIZE on arm64: GB(32).</summary>
+    private const ulong FrametableSize = 32UL << 30;
+
+    /// <summary>FRAMETABLE_NR: FRAMETABLE_SIZE / sizeof(struct page_info).</summary>
+    private const ulong FrametableNr = FrametableSize / PageInfoSize;
+
+    /// <summary>setup_frametable_mappings panics when the frame table would outgrow FRAMETABLE_SIZE (4.17 maps past it).</summary>
+    public static FactTimeline<bool> FrametableSizeChecked { get; } = new("setup_frametable_mappings checks FRAMETABLE_SIZE",
+        [new(false, null, "4.17.0"), new(true, "93017efd7c44", "4.18.0")]);
+
+    /// <summary>%#"PRIpaddr" on arm64 ("%#016lx"): the 0x counts in the width of 16.</summary>
+    private static string PaddrText(ulong pa) => "0x" + pa.ToString("x14", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// init_frametable(ram_start) (4.22 arch/arm/mmu/mm.c) for one bank, whose PDX groups are all valid: frametable_base_pdx is
