@@ -31,36 +31,45 @@ public sealed partial class Arm64Model
     /// <summary>PT_PT / PT_MEM_L3 (arm64 head.S): the attributes of head.S's table links and of its 4 KiB mappings of Xen.</summary>
     private const ulong PtPt = 0xf7f, PtMemL3 = 0xf7f;
 
-    /// <summary>A static table of the image: the build's symbol when the symbols name it, else <paramref name="fallback"/>.</summary>
-    private PhysAddr ImageTable(string name, Func<ulong?> fallback)
+    /// <summary>
+    /// The boot tables and the runtime identity map's, each at the build's symbol when the symbols name it (read once), else
+    /// where the linker puts it: the boot tables from xen_fixmap up, the identity tables from the branch's build's xen_first_id.
+    /// </summary>
+    private IReadOnlyDictionary<string, PhysAddr> IdentityMapTables => _identityMapTables ??= PlaceIdentityMapTables();
+
+    private IReadOnlyDictionary<string, PhysAddr>? _identityMapTables;
+
+    private Dictionary<string, PhysAddr> PlaceIdentityMapTables()
     {
-        ulong? offset = null;
-        if (Settings.Symbols() is { } symbols)
-        {
-            try
-            {
-                offset = symbols.Offset(name, "--xen-syms");
-            }
-            catch (PmapConfigurationException)
-            {
-                // The symbols do not name it (a recorded build lists the runtime tables only): the layout below stands in.
-            }
-        }
-        offset ??= fallback() ?? throw new PmapConfigurationException(ArchOptions.SymbolsFile.Key,
-            $"the image layout of {ArmProfile.Name} does not place {name}: give a xen-syms that names it");
-        return XenLoadAddress.Add(offset.Value);
+        var symbols = Settings.Symbols();
+        var third = ImageLayout.Tables["xen_fixmap"] + Page.Size;
+        var firstId = Arm64Builds.FirstIdOffset(ArmProfile.Release.Release);
+        var placed = new Dictionary<string, ulong?> { ["boot_third"] = third };
+        for (var i = 0; i < BootTablesAboveThird.Length; i++)
+            placed[BootTablesAboveThird[i]] = third + (((ulong)ArmProfile.XenmapPages + (ulong)i) << Page.Shift);
+        for (var i = 0; i < RuntimeIdTables.Length; i++) placed[RuntimeIdTables[i]] = firstId - ((ulong)i << Page.Shift);
+        return placed.ToDictionary(t => t.Key, t => XenLoadAddress.Add(SymbolOffset(symbols, t.Key) ?? t.Value
+            ?? throw new PmapConfigurationException(ArchOptions.SymbolsFile.Key,
+                $"the image layout of {ArmProfile.Name} does not place {t.Key}: give a xen-syms that names it")));
     }
 
-    private PhysAddr BootTable(string name) => ImageTable(name, () =>
+    /// <summary>The symbol's offset from _start; null when there are no symbols or they do not name it (a recorded build's list).</summary>
+    private static ulong? SymbolOffset(XenSymbols? symbols, string name)
     {
-        var fixmap = ImageLayout.Tables["xen_fixmap"];
-        var third = fixmap + Page.Size;
-        return name == "boot_third" ? third
-            : third + (((ulong)ArmProfile.XenmapPages + (ulong)Array.IndexOf(BootTablesAboveThird, name)) << Page.Shift);
-    });
+        if (symbols is null) return null;
+        try
+        {
+            return symbols.Offset(name, "--xen-syms");
+        }
+        catch (PmapConfigurationException)
+        {
+            return null;
+        }
+    }
 
-    private PhysAddr RuntimeIdTable(string name) => ImageTable(name, () =>
-        Arm64Builds.FirstIdOffset(ArmProfile.Release.Release) - ((ulong)Array.IndexOf(RuntimeIdTables, name) << Page.Shift));
+    private PhysAddr BootTable(string name) => IdentityMapTables[name];
+
+    private PhysAddr RuntimeIdTable(string name) => IdentityMapTables[name];
 
     /// <summary>IDENTITY_MAPPING_AREA_NR_L0: 4 root slots (2 TB) in 4.18, 20 (10 TB) from 6cd046c501 (4.19).</summary>
     private int IdentityMappingAreaNrL0 => ArmProfile.Release.Layout.Value == ArmLayoutEra.Xen418 ? 4 : 20;
