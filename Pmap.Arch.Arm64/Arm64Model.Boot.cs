@@ -3,9 +3,10 @@ using Pmap.Arch.Arm;
 namespace Pmap.Arch.Arm64;
 
 /// <summary>
-/// start_xen's early_boot mappings around setup_directmap_mappings (4.17 arch/arm/setup.c and mm.c): early_fdt_map right after
-/// setup_pagetables, and setup_mm's setup_frametable_mappings after the directmap, both through map_pages_to_xen with every
-/// table reached through PMAP (system_state is still early_boot).
+/// start_xen's early_boot mappings around setup_directmap_mappings (4.17 arch/arm/setup.c and mm.c; later releases as each
+/// timeline says): from 4.18 switch_ttbr's identity map, early_fdt_map right after setup_pagetables, and setup_mm's frame table
+/// after the directmap, from 4.19 vm_init, all through map_pages_to_xen with every table reached through PMAP (system_state is
+/// still early_boot).
 /// </summary>
 public sealed partial class Arm64Model
 {

@@ -5,7 +5,7 @@ namespace Pmap.Arch.Arm64;
 /// <summary>
 /// What start_xen (4.17 arch/arm/setup.c) does to Xen's tables once system_state is SYS_STATE_boot, on QEMU virt without dom0,
 /// up to the panic "Could not set up DOM0 guest OS": every change goes through the VMAP (xen/common/vmap.c), tables reached
-/// through map_domain_page, which on arm64 is the directmap.
+/// through map_domain_page, which on arm64 is the directmap. From 2213b5a293 (4.19) vm_init itself runs in early boot.
 /// </summary>
 public sealed partial class Arm64Model
 {
