@@ -5,7 +5,7 @@ namespace Pmap.Arch.Arm64;
 /// <summary>
 /// What start_xen (4.17 arch/arm/setup.c) does to Xen's tables once system_state is SYS_STATE_boot, on QEMU virt without dom0,
 /// up to the panic "Could not set up DOM0 guest OS": every change goes through the VMAP (xen/common/vmap.c), tables reached
-/// through map_domain_page, which on arm64 is the directmap.
+/// through map_domain_page, which on arm64 is the directmap. From 2213b5a293 (4.19) vm_init itself runs in early boot.
 /// </summary>
 public sealed partial class Arm64Model
 {
@@ -40,6 +40,20 @@ public sealed partial class Arm64Model
     /// <summary>CONFIG_PAGEALLOC_MAX_ORDER on arm (asm/config.h): MAX_ORDER, the heap's largest buddy is 2^18 pages.</summary>
     public const int PageallocMaxOrder = 18;
 
+    /// <summary>The VMAP vm_init set up in early boot on this machine, for MapsInBoot to go on with.</summary>
+    private (IXenMachine Machine, XenVmap Vmap)? _earlyVmap;
+
+    /// <summary>
+    /// The VMAP over Xen's tables: xen_map_table is pmap_map in early boot, later map_domain_page, which on arm64 is mfn_to_virt,
+    /// the directmap (directmap_virt_start set by the first bank).
+    /// </summary>
+    private XenVmap NewVmap(IXenMachine m, RamBank bank)
+    {
+        var mfnGb = bank.Base.ToMfn().Value & ~((1UL << (30 - Page.Shift)) - 1);
+        VirtAddr MapDomainPage(Mfn mfn) => DirectmapStart.Add((mfn.Value - mfnGb) << Page.Shift);
+        return new XenVmap(m, new XenPageTables(this, m, MapDomainPage), VmapVirtStart, VmapVirtSize);
+    }
+
     /// <summary>VMAP_VIRT_SIZE (arm64): GB(1).</summary>
     public const ulong VmapVirtSize = 1UL << 30;
 
@@ -51,12 +65,15 @@ public sealed partial class Arm64Model
     /// </summary>
     public override IReadOnlyList<XenBootMapping>? MapsInBoot(IXenMachine m, RamBank bank)
     {
-        // map_domain_page on arm64: mfn_to_virt, the directmap (directmap_virt_start set by the first bank, as above).
-        var mfnGb = bank.Base.ToMfn().Value & ~((1UL << (30 - Page.Shift)) - 1);
-        VirtAddr MapDomainPage(Mfn mfn) => DirectmapStart.Add((mfn.Value - mfnGb) << Page.Shift);
         m.EndBootAllocator(PageallocMaxOrder);
-        var vmap = new XenVmap(m, new XenPageTables(this, m, MapDomainPage), VmapVirtStart, VmapVirtSize);
-        vmap.VmInit();
+        XenVmap vmap;
+        if (_earlyVmap is var (early, v) && ReferenceEquals(early, m)) vmap = v; // vm_init ran in early boot (4.19+)
+        else
+        {
+            vmap = NewVmap(m, bank);
+            vmap.VmInit();
+        }
+        _earlyVmap = null;
         vmap.Ioremap("pl011_uart_init", new PhysAddr(VirtPl011.Base), VirtPl011.Size);
         vmap.Ioremap("gicv3_ioremap_distributor", new PhysAddr(VirtGicd.Base), VirtGicd.Size);
         vmap.Ioremap("gicv3_init", new PhysAddr(VirtGicr.Base), VirtGicr.Size);

@@ -35,10 +35,11 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
         var va = start;
         for (var i = 0u; i < nr; i++, va = va.Add(Page.Size))
         {
-            var mfn = AllocDomheapPage();
+            // alloc_boot_pages while in early boot (vm_init runs there from 4.19, 2213b5a293), else alloc_domheap_page.
+            var mfn = m.SystemState == SystemState.EarlyBoot ? m.AllocBootPages(1, 1) : AllocDomheapPage();
             pt.MapPagesToXen(va, mfn, 1, Lpae.PageHypervisorRw);
             m.ClearPageVirt(va);
-            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1)); // the heap's first page: Xen's, as modelled
+            Made.Add(new XenBootMapping("vm_init", va, mfn.ToPhysAddr(), 1)); // the boot allocator's or the heap's first page: Xen's, as modelled
         }
         Array.Fill(_bitmap, true, 0, (int)_low);
         pt.PopulatePtRange(va, _low - nr);
@@ -79,7 +80,7 @@ internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, u
             var va = start.Add(_top / 8);
             if (pt.MapPagesToXen(va, mfn, 1, Lpae.PageHypervisorRw) != 0) return null;
             m.ClearPageVirt(va);
-            Made.Add(new XenBootMapping("vm_alloc", va, mfn.ToPhysAddr(), 1) { HeapFrames = true });
+            Made.Add(new XenBootMapping("vm_alloc", va, mfn.ToPhysAddr(), 1) { HeapFrames = m.SystemState != SystemState.EarlyBoot });
             _top = Math.Min(_top + BitsPerPage, _end);
         }
         uint b;

@@ -129,6 +129,14 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
     /// <summary>Everything the CPU executed during each hook's first run, nested hooks included, in order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<WindowOp>> Windows => _windows;
 
+    private readonly Dictionary<(string Hook, int Site), IReadOnlyList<WindowOp>> _siteWindows = [];
+
+    /// <summary>
+    /// For each instruction of a hook, the first run of the hook that executed it (a path the first run did not take, such as
+    /// xen_pt_update's flush after a removal, is judged in a run that took it).
+    /// </summary>
+    public IReadOnlyDictionary<(string Hook, int Site), IReadOnlyList<WindowOp>> SiteWindows => _siteWindows;
+
     internal void End()
     {
         var f = _frames.Pop();
@@ -136,8 +144,11 @@ public sealed class OrderingChecker(ArchModel arch, Func<PhysAddr, string> table
         var own = window.Where(o => o.Frame == f.Id).ToList();
         // Only a hook's first run is kept for display: a boot runs xen_pt_update over thousands of entries.
         if (!_hookOps.ContainsKey(f.Name)) _hookOps[f.Name] = own.Select(o => o.Text).ToList();
-        if (!_windows.ContainsKey(f.Name))
-            _windows[f.Name] = window.Select(o => new WindowOp(o, _frameNames.GetValueOrDefault(o.Frame, "(no hook)"), o.Frame == f.Id)).ToList();
+        List<WindowOp>? shown = null;
+        List<WindowOp> Shown() => shown ??= [.. window.Select(o => new WindowOp(o, _frameNames.GetValueOrDefault(o.Frame, "(no hook)"), o.Frame == f.Id))];
+        if (!_windows.ContainsKey(f.Name)) _windows[f.Name] = Shown();
+        foreach (var o in own)
+            if (o.Site >= 0 && !_siteWindows.ContainsKey((f.Name, o.Site))) _siteWindows[(f.Name, o.Site)] = Shown();
         OrderingWindow? index = null; // built at the first store of the function's own
         for (var i = 0; i < window.Length; i++)
             if (window[i].Frame == f.Id && window[i].Kind == MachineOpKind.Store) Analyse(f, index ??= new OrderingWindow(window), i, own);

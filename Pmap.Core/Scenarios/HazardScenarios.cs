@@ -9,6 +9,10 @@ public sealed record HazardReport(IReadOnlyList<OrderingViolation> Violations, I
     IReadOnlyList<string> Failures, IReadOnlyDictionary<string, IReadOnlyList<WindowOp>> Windows)
 {
     public bool Clean => Violations.Count == 0 && Failures.Count == 0;
+
+    /// <summary>Per instruction of a hook, the window of the first run that executed it (<see cref="OrderingChecker.SiteWindows"/>).</summary>
+    public IReadOnlyDictionary<(string Hook, int Site), IReadOnlyList<WindowOp>> SiteWindows { get; init; } =
+        new Dictionary<(string Hook, int Site), IReadOnlyList<WindowOp>>();
 }
 
 /// <summary>
@@ -30,6 +34,7 @@ public static class HazardScenarios
         var hookOps = new Dictionary<string, IReadOnlyList<string>>();
         var failures = new List<string>();
         var windows = new Dictionary<string, IReadOnlyList<WindowOp>>();
+        var siteWindows = new Dictionary<(string Hook, int Site), IReadOnlyList<WindowOp>>();
         var bank = model.DefaultRam with { Size = Math.Min(model.DefaultRam.Size, RamSize) };
         foreach (var name in Names)
         {
@@ -53,8 +58,9 @@ public static class HazardScenarios
             foreach (var v in c.Violations.Where(v => seen.Add((v.Rule.Id, v.Hook, v.AtUse)))) violations.Add(v);
             foreach (var (hook, ops) in c.HookInstructions) hookOps.TryAdd(hook, ops);
             foreach (var (hook, ops) in c.Windows) windows.TryAdd(hook, ops);
+            foreach (var (site, ops) in c.SiteWindows) siteWindows.TryAdd(site, ops);
         }
-        return new HazardReport(violations, hookOps, failures, windows);
+        return new HazardReport(violations, hookOps, failures, windows) { SiteWindows = siteWindows };
     }
 
     private static string? RunOne(string name, ArchModel model, XenMachine m, RamBank bank)

@@ -76,7 +76,7 @@ public static class WhyAnalysis
                         $"not needed alone; jointly necessary with {string.Join(", ", partners.Select(p => $"#{p.j} `{ops[p.j]}`"))}: " +
                         $"without both, {string.Join("; ", partners[0].rules)}")
                     : new InstructionVerdict(hook, k, ops[k], WhyVerdict.Redundant, [],
-                        RedundantReason(model, baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
+                        RedundantReason(model, baseline.SiteWindows.GetValueOrDefault((hook, k)) ?? baseline.Windows.GetValueOrDefault(hook) ?? [], k)));
             }
         }
         return verdicts;
@@ -99,7 +99,8 @@ public static class WhyAnalysis
     /// <summary>Why a barrier nothing misses is not needed: it precedes every store of its run, or a later operation does its work.</summary>
     private static string RedundantReason(ArchModel model, IReadOnlyList<WindowOp> window, int site)
     {
-        // Its last execution in the hook's first run: the one nearest the end, where the hook must leave things ready.
+        // Its last execution in the first run of the hook that executed it: the one nearest the end, where the hook must leave
+        // things ready.
         var at = window.Select((w, i) => (w, i)).LastOrDefault(x => x.w.Own && x.w.Op.Site == site);
         if (at.w is null) return NoReason;
         var op = at.w.Op;

@@ -18,13 +18,13 @@ public class Arm64BootTests
 
     [Theory]
     [InlineData("xen-4.17", 12)]
-    [InlineData("upstream", 11)]
+    [InlineData("upstream", 12)]
     public void A_1G_aligned_2G_bank_is_two_1G_blocks_under_one_new_table(string profile, int tables)
     {
         // Bank 0x40000000 + 2 GiB is 1 GiB aligned, so directmap_virt_start = DIRECTMAP_VIRT_START (SLOT0(256)) and
         // xen_pt_mapping_level picks level 1 twice; contiguous would need 16 GiB. The one new directmap table is the level-1
         // table under xen_pgtable[256]; the blocks live in it. The boot's other tables: the frame table's level-2 table
-        // (setup_frametable_mappings; not in upstream, whose init_frametable is not modelled) and the VMAP's level-2 table with
+        // (setup_frametable_mappings; from 4.22 init_frametable, whose one chunk lands in it too) and the VMAP's level-2 table with
         // its nine level-3 tables (vm_init, the ioremaps, the image's vmap for alternatives, the maptrack).
         var (m, r) = Boot(profile, 0x40000000, 2UL << 30);
         Assert.Equal(0x0000800000000000UL, r.Mapped.Va.Value);
@@ -135,5 +135,21 @@ public class Arm64BootTests
         Assert.Equal(0, new XenPageTables((Arm64Model)m.Arch, m).MapPagesToXen(va, new Mfn(0x12345), 1, flags));
         var walk = m.WalkDetailed(va);
         Assert.Equal(expected, walk.LeafEntry);
+    }
+
+    /// <summary>
+    /// 16 TiB needs a 224 GiB frame table: 4.17 maps it past FRAMETABLE_SIZE (32 GiB) unchecked; from 93017efd7c (4.18)
+    /// setup_frametable_mappings panics, and from 10d417b8b6 (4.22) init_frametable (arch/arm/mmu/mm.c).
+    /// </summary>
+    [Theory]
+    [InlineData("xen-4.17.7", null)]
+    [InlineData("xen-4.18.6", "The frametable cannot cover the physical region 0x00000040000000 - 0x00100040000000")]
+    [InlineData("xen-4.22.0", "Frametable too small")]
+    public void A_frame_table_beyond_FRAMETABLE_SIZE_panics_from_4_18(string profile, string? panic)
+    {
+        var bank = new RamBank(new PhysAddr(0x40000000), 16UL << 40);
+        var (_, _, crash) = BootScenario.Boot(new Arm64Architecture().Create(ArchSettings.For(profile)), bank);
+        Assert.Equal(panic, crash?.XenText);
+        if (panic is not null) Assert.IsType<XenPanicException>(crash);
     }
 }

@@ -15,7 +15,7 @@ public class DumpTests
     {
         var doc = Cli.Run("dump", "--arch", "arm64", "--json").Json;
         var ranges = doc.GetProperty("ranges").EnumerateArray().ToList();
-        Assert.Equal(13, ranges.Count);
+        Assert.Equal(14, ranges.Count);
         // The recorded RELEASE-4.22.0 build (RealBuilds/xen-4.22.0.json): _etext 0x756e0, rodata 0x76000-0x96d14, init text
         // 0xa7000-0xc3fe0, _end 0x14c000, offsets from _start; the page holding a section's end takes that section's rights.
         Assert.Equal(("0xa0000200000", "0x40200000", "0x76000", "4K", 118L, "xen image"), Fields(ranges[0]));
@@ -27,7 +27,7 @@ public class DumpTests
         Assert.Equal([true, false, false, true, false], ranges.Take(5).Select(r => r.GetProperty("execute").GetBoolean()));
         // start_xen's other mappings (XEN_FACTS §3.8a): early_fdt_map's read-only 2 MiB block of the device tree QEMU loads at
         // 0x48000000, at BOOT_FDT_VIRT_START (FIXMAP_VIRT_START + 2 MiB from 4.18); then the VMAP at 1 GiB above XEN_VIRT_START's
-        // slot: vm_init's bitmap page, the PL011 (0x9000000) and the GICv3 distributor (0x8000000, 64 KiB) and redistributors
+        // slot: vm_init's bitmap page (in early boot from 4.19), the PL011 (0x9000000) and the GICv3 distributor (0x8000000, 64 KiB) and redistributors
         // ioremapped MT_DEVICE_nGnRE, dom0's two maptrack pages.
         Assert.Equal(("0xa0000c00000", "0x48000000", "0x200000", "2M", 1L, "BOOT_FDT_VIRT_START"), Fields(ranges[5]));
         Assert.False(ranges[5].GetProperty("write").GetBoolean());
@@ -36,7 +36,10 @@ public class DumpTests
         Assert.All(ranges.Skip(6).Take(6), r => Assert.Equal("VMAP_VIRT_START", r.GetProperty("region").GetString()));
         Assert.DoesNotContain(ranges, r => r.GetProperty("region").GetString() == "other");
         Assert.All(ranges.Skip(7).Take(3), r => Assert.Equal("MT_DEVICE_nGnRE", r.GetProperty("memoryType").GetString()));
-        var direct = ranges[12];
+        // init_frametable's one chunk (10d417b8b6): 28 MiB of page_info at FRAMETABLE_VIRT_START, 2 MiB aligned (as the recorded
+        // 4.22.0 build's xen_first[32] table has it).
+        Assert.Equal(("0xa0800000000", "0xbe200000", "0x1c00000", "2M", 14L, "other"), Fields(ranges[12]));
+        var direct = ranges[13];
         Assert.Equal(("0x800000000000", "0x40000000", "0x80000000", "1G", 2L, "directmap"), Fields(direct));
         Assert.Equal("MT_NORMAL", direct.GetProperty("memoryType").GetString());
         Assert.True(direct.GetProperty("write").GetBoolean());
