@@ -3,7 +3,8 @@
 # rounds, and prints per workload the median ns/op of each (wall time, and CPU time, which on a shared machine does not
 # count the time other processes held the CPU), the ratios C# / C, the peak memory of each, and whether both counted
 # the same TLB misses and page tables. Then the same for the C baseline written again in C# (bench/cbench-cs: what the
-# language costs on C's own model), and the memory floor under W3 16 GiB (bench/Pmap.Floor).
+# language costs on C's own model), and the memory floor under W3 16 GiB (bench/Pmap.Floor). Last, start-up (bench/startup.sh):
+# each light command against a hello-world .NET console; PMAP_CMD=PATH measures that pmap's (the installed tool's) instead.
 # Usage: bench/compare.sh [C_DIR]; C_DIR (default bench/cbench) holds a cbench.c and Makefile taking the same
 # arguments and printing the same JSON line. ROUNDS=3 by default.
 set -euo pipefail
@@ -101,3 +102,6 @@ if floor and c16:
           f".NET runtime alone {bare:.1f} MiB; with pmap's hosting (configuration, DI, {floor[True][0][2]} plugins loaded with "
           f"McMaster.NETCore.Plugins) {hosted:.1f} MiB; 2x C is {2 * st.median(x[1] for x in c16) / 2**20:.1f} MiB.")
 PY
+
+# Start-up: the light commands against a hello-world console (PMAP_CMD, when set, names the pmap measured).
+"$repo/bench/startup.sh"
