@@ -203,6 +203,7 @@ public sealed class XenPageTables(ArmModel arch, IXenMachine m, Func<Mfn, VirtAd
     }
 
     /// <summary>xen_pt_update: W^X, _PAGE_CONTIG and alignment refusals, then the mapping loop; no flush for an insertion.</summary>
+    [System.Runtime.BypassReadyToRun] // W3 runs its loop once over every page: profiled mid-loop by the JIT, as without ReadyToRun
     private int XenPtUpdate(VirtAddr virt, Mfn mfn, ulong nrMfns, uint flags)
     {
         var vfn = virt.Value >> Page.Shift;

@@ -122,11 +122,13 @@ public sealed class CliContext
     /// <summary>Keys the configuration has that nothing reads (a typo, or an option of a plugin not loaded), one line each.</summary>
     public IReadOnlyList<string> Warnings => ConfigurationKeys.Unknown(Configuration, Registry);
 
-    public static CliContext Create(GlobalOptions global, bool commandLine = false)
+    /// <param name="oneArchitecture">The command runs on one architecture (--arch, else the configured one): only its plugin need load.</param>
+    public static CliContext Create(GlobalOptions global, bool commandLine = false, bool oneArchitecture = false)
     {
         var configuration = BuildConfiguration(global, commandLine);
         var services = new ServiceCollection();
-        services.AddPmapHosting(configuration, BaseDirectory);
+        var single = global.Arch is { } a && !a.Contains(',', StringComparison.Ordinal) ? a : null;
+        services.AddPmapHosting(configuration, BaseDirectory, oneArchitecture && (global.Arch is null || single is not null), single);
         return new CliContext(configuration, services.BuildServiceProvider(), global);
     }
 }

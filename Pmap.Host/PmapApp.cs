@@ -137,13 +137,16 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
             .Where(v => v.Length > Hex.EchoLength).Distinct().OrderByDescending(v => v.Length).ToList();
     }
 
-    /// <summary>Runs a command body with the documented exit codes; no exception reaches the user as a trace.</summary>
-    public int Execute(ParseResult p, Func<CommandContext, int> body)
+    /// <summary>
+    /// Runs a command body with the documented exit codes; no exception reaches the user as a trace. A command that runs on one
+    /// architecture's model says <paramref name="oneArchitecture"/>: only that architecture's plugin is loaded when it can be.
+    /// </summary>
+    public int Execute(ParseResult p, Func<CommandContext, int> body, bool oneArchitecture = false)
     {
         var json = p.GetValue(Global.Json);
         try
         {
-            var context = new CommandContext(this, Global.Read(p));
+            var context = new CommandContext(this, Global.Read(p), oneArchitecture);
             CommandOptions.RefuseConflicts(p);
             foreach (var note in CommandOptions.DeprecationNotes(p)) context.Note(note);
             return body(context);

@@ -59,6 +59,9 @@ public sealed partial class PluginCatalog
     public IReadOnlyList<LoadedArchitecture> Architectures => _architectures;
     public IReadOnlyList<PluginFailure> Failures => _failures;
 
+    /// <summary>Only the plugin of the one architecture asked for was loaded: the others, and their failures, were not looked at.</summary>
+    public bool Partial { get; private init; }
+
     /// <summary>Services the plugins registered besides their architectures.</summary>
     public IReadOnlyList<ServiceDescriptor> OtherServices => _services;
 
@@ -66,8 +69,12 @@ public sealed partial class PluginCatalog
     public static PluginCatalog Load(string folder, IConfiguration configuration) =>
         Load([new PluginFolder(folder, PluginSource.Configured, Required: true)], configuration);
 
-    /// <summary>Loads the folders in order; a duplicate architecture is refused naming the plugin that provides it.</summary>
-    public static PluginCatalog Load(IEnumerable<PluginFolder> folders, IConfiguration configuration)
+    /// <summary>
+    /// Loads the folders in order; a duplicate architecture is refused naming the plugin that provides it. With <paramref name="only"/>,
+    /// the first plugin folder named after that architecture (Pmap.Arch.X86 for x86) alone, when it loads cleanly and provides it
+    /// (<see cref="Partial"/>): a command on one architecture does not pay for the others. Otherwise, every plugin.
+    /// </summary>
+    public static PluginCatalog Load(IEnumerable<PluginFolder> folders, IConfiguration configuration, string? only = null)
     {
         var searched = new List<PluginFolder>();
         var linkFailures = new List<PluginFailure>();
@@ -102,10 +109,26 @@ public sealed partial class PluginCatalog
                 else if (entry is DirectoryInfo) plugins.Add((entry.FullName, f.Source));
             }
         }
+        if (only is not null && linkFailures.Count == 0 && plugins.FindIndex(p => NamedFor(p.Dir, only)) is var i and >= 0)
+        {
+            var lean = new PluginCatalog(searched) { Partial = true };
+            lean.LoadOne(plugins[i].Dir, plugins[i].Source, configuration);
+            if (lean._failures.Count == 0 && lean._architectures.Exists(a => string.Equals(a.Architecture.Name, only, StringComparison.OrdinalIgnoreCase)))
+                return lean;
+            // Refused, or not the architecture its name says: load everything, so that the failure is reported as it always was.
+        }
         var catalog = new PluginCatalog(searched);
         catalog._failures.AddRange(linkFailures);
         foreach (var (dir, source) in plugins) catalog.LoadOne(dir, source, configuration);
         return catalog;
+    }
+
+    /// <summary>Pmap.Arch.X86/ (or x86/) for x86.</summary>
+    private static bool NamedFor(string dir, string architecture)
+    {
+        var name = Path.GetFileName(dir);
+        return name.Equals(architecture, StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith("." + architecture, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A symbolic link in the plugins folder that leads nowhere (dangling) or back to itself (a loop), or null.</summary>

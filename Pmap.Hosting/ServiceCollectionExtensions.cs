@@ -14,14 +14,24 @@ public static class ServiceCollectionExtensions
     /// then PluginsPath (relative to <paramref name="baseDirectory"/>), each architecture
     /// as a keyed <see cref="IArchitecture"/>, and the <see cref="ArchitectureRegistry"/>.
     /// </summary>
-    public static IServiceCollection AddPmapHosting(this IServiceCollection services, IConfiguration configuration, string? baseDirectory = null)
+    /// <param name="architecture">
+    /// With <paramref name="oneArchitecture"/>, the one architecture the command runs on (null: the configured Architecture): only its
+    /// plugin is loaded (<see cref="PluginCatalog.Load(IEnumerable{PluginFolder}, IConfiguration, string?)"/>), unless the
+    /// configuration has a section for another architecture, whose keys are then checked as before.
+    /// </param>
+    public static IServiceCollection AddPmapHosting(this IServiceCollection services, IConfiguration configuration, string? baseDirectory = null,
+        bool oneArchitecture = false, string? architecture = null)
     {
         var options = PmapOptions.Load(configuration);
         services.AddSingleton(configuration);
         services.AddSingleton(options);
         services.AddSingleton<IOptions<PmapOptions>>(Microsoft.Extensions.Options.Options.Create(options));
 
-        var catalog = PluginCatalog.Load(PluginFolders(options, baseDirectory ?? AppContext.BaseDirectory), configuration);
+        var only = oneArchitecture ? architecture?.Trim() ?? options.Architecture : null;
+        if (only is not null && configuration.GetSection("Architectures").GetChildren()
+                .Any(s => !string.Equals(s.Key, only, StringComparison.OrdinalIgnoreCase)))
+            only = null;
+        var catalog = PluginCatalog.Load(PluginFolders(options, baseDirectory ?? AppContext.BaseDirectory), configuration, only);
         ArchOptionValues.Check(configuration, catalog.Architectures); // each port's options, validated at start as the root keys are
         services.AddSingleton(catalog);
         foreach (var loaded in catalog.Architectures)

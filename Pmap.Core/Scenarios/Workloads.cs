@@ -97,6 +97,7 @@ public static class Workloads
         return Result("W1", model, 1, n, sw, TimeSpan.Zero, m, m.Counters.TlbMisses - misses0, ok);
     }
 
+    [System.Runtime.BypassReadyToRun] // the timed loop: profiled mid-loop by the JIT (on-stack replacement), as without ReadyToRun
     private static void W1Loop(XenMachine m, long n)
     {
         var pmap = m.Pmap;
@@ -140,6 +141,7 @@ public static class Workloads
         return Result("W3", model, gib, (long)pages, sw, verify.Elapsed, m, misses, rc == 0 && m.Pmap.InUse == 0 && mismatches == 0);
     }
 
+    [System.Runtime.BypassReadyToRun] // the timed loop: profiled mid-loop by the JIT (on-stack replacement), as without ReadyToRun
     private static long Walks(XenMachine m, VirtAddr directmap, long n, ulong mask)
     {
         var x = Seed;

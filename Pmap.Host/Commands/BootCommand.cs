@@ -43,7 +43,7 @@ public static class BootCommand
             if (dto.Error is null) return dto.HasFindings ? ExitCodes.Findings : ExitCodes.Success;
             io.Err.WriteLine("pmap: " + dto.Error.Message);
             return ExitCodes.PluginOrConfig; // the model failed its own check: a fault of the plugin, not of Xen
-        }));
+        }, oneArchitecture: true));
         return cmd;
     }
 }

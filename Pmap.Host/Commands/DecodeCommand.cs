@@ -26,7 +26,7 @@ public static class DecodeCommand
             var d = DecodedDto.From(model.Codec.Decode(raw, lvl));
             return c.Show(new DecodeDto(model.Name, model.Profile, lvl, Hex.Format(raw), d.Kind, d.Valid, d.OutputAddress, d.Fields),
                 DecodeView.Render);
-        }));
+        }, oneArchitecture: true));
         return cmd;
     }
 }

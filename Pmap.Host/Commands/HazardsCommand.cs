@@ -53,7 +53,7 @@ public static partial class HazardsCommand
             var files = writer is null ? null : WriteLitmus(writer, model, report, dir!);
             var dto = HazardsView.From(model, report, verdicts, sequences, files);
             return c.Show(dto, HazardsView.Render, report.Clean ? ExitCodes.Success : ExitCodes.Findings);
-        }));
+        }, oneArchitecture: true));
         return cmd;
     }
 

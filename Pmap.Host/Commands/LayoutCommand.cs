@@ -23,7 +23,7 @@ public static class LayoutCommand
             var model = c.Model(xenSyms: p.GetValue(xenSyms));
             if (Formats.Read(p, format, dot: false, c.Global.Json) == "svg") return Formats.WriteSvg(io.Out, FixmapSvg.Draw(model));
             return c.Show(LayoutView.From(model, FixmapSlots.Of(model)), LayoutView.Render);
-        }));
+        }, oneArchitecture: true));
         return cmd;
     }
 }

@@ -47,7 +47,7 @@ public static class MapCommand
                 : c.Show(MapView.From(run, st, p.GetValue(inIrq), c.Registry.Find(model.Name).Architecture) with { Fields = fieldMode },
                     MapView.Render);
             return run.Crash is null ? code : io.ReportCrash(run.Crash);
-        }));
+        }, oneArchitecture: true));
         return cmd;
     }
 }

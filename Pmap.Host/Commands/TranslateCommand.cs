@@ -35,7 +35,7 @@ public static class TranslateCommand
                 : "after setup_pagetables (no RAM mapped: --ram-size SIZE walks after boot)")
                 + (mfns.Count > 0 ? $", then pmap_map of {string.Join(", ", mfns.Select(f => Hex.Format(f.Value)))}" : "");
             return c.Show(TranslateView.From(model, m, m.WalkDetailed(address)) with { Machine = machine }, TranslateView.Render);
-        }));
+        }, oneArchitecture: true));
         return cmd;
     }
 }

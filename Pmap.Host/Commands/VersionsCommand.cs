@@ -25,7 +25,7 @@ public static class VersionsCommand
             return p.GetValue(diff) is { } range
                 ? c.Show(VersionsDiffView.From(versions, range), VersionsDiffView.Render)
                 : c.Show(versions, VersionsView.Render);
-        }));
+        }, oneArchitecture: true));
         return cmd;
     }
 }
