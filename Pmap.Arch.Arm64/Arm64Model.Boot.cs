@@ -122,9 +122,6 @@ public sealed partial class Arm64Model
     /// <summary>PDX_GROUP_COUNT: (1 &lt;&lt; PDX_GROUP_SHIFT (SECOND_SHIFT)) / (sizeof(struct page_info) &amp; -sizeof(struct page_info)).</summary>
     private const ulong PdxGroupCount = (1UL << 21) / (PageInfoSize & (~PageInfoSize + 1));
 
-    /// <summary>FRAMETABLE_SIZE on arm64: GB(32).</summary>
-    private const ulong FrametableSize = 32UL << 30;
-
     /// <summary>FRAMETABLE_NR: FRAMETABLE_SIZE / sizeof(struct page_info).</summary>
     private const ulong FrametableNr = FrametableSize / PageInfoSize;
 
