@@ -13,16 +13,12 @@ public class RecordedArm32BuildTests
     /// <summary>The releases recorded for arm32.</summary>
     public static TheoryData<string> Builds => ["4.18.6", "4.19.6", "4.20.4", "4.21.2", "4.22.0"];
 
-    private static XenBuildRecord Load(string name)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "RealBuilds", $"xen-{name}-arm32.json");
-        return XenBuildRecord.Parse(File.ReadAllText(path), path);
-    }
+    private static XenBuildRecord Load(string name) => RecordedBuildTests.Load(name, "arm32");
 
     private static RecordedBuildComparison Compare(string name, bool recordedSymbols = true) =>
-        RecordedBuildCheck.Compare(Models.Architecture("arm32"), Load(name), recordedSymbols: recordedSymbols);
+        RecordedBuildTests.Compare(name, recordedSymbols, "arm32");
 
-    private static ulong Number(string hex) => Convert.ToUInt64(hex, 16);
+    private static ulong Number(string hex) => RecordedBuildTests.Number(hex);
 
     /// <summary>
     /// The build named its release; QEMU loaded the zImage at RAM + 0x10000 (hw/arm/boot.c KERNEL_LOAD_ADDR), which is no

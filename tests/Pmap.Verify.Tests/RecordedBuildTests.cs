@@ -26,16 +26,17 @@ public class RecordedBuildTests
         }
     }
 
-    internal static XenBuildRecord Load(string name)
+    /// <summary>RealBuilds/xen-NAME.json, or xen-NAME-arm32.json for arm32's builds.</summary>
+    internal static XenBuildRecord Load(string name, string arch = "arm64")
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "RealBuilds", $"xen-{name}.json");
+        var path = Path.Combine(AppContext.BaseDirectory, "RealBuilds", arch == "arm64" ? $"xen-{name}.json" : $"xen-{name}-{arch}.json");
         return XenBuildRecord.Parse(File.ReadAllText(path), path);
     }
 
-    private static RecordedBuildComparison Compare(string name, bool recordedSymbols = true) =>
-        RecordedBuildCheck.Compare(Models.Architecture("arm64"), Load(name), recordedSymbols: recordedSymbols);
+    internal static RecordedBuildComparison Compare(string name, bool recordedSymbols = true, string arch = "arm64") =>
+        RecordedBuildCheck.Compare(Models.Architecture(arch), Load(name, arch), recordedSymbols: recordedSymbols);
 
-    private static ulong Number(string hex) => Convert.ToUInt64(hex, 16);
+    internal static ulong Number(string hex) => Convert.ToUInt64(hex, 16);
 
     /// <summary>
     /// With no symbols the profile lays Xen's image out as its release's build did (Arm64Builds): every static table where the
