@@ -38,7 +38,7 @@ public class DumpTests
         Assert.All(ranges.Skip(7).Take(3), r => Assert.Equal("MT_DEVICE_nGnRE", r.GetProperty("memoryType").GetString()));
         // init_frametable's one chunk (10d417b8b6): 28 MiB of page_info at FRAMETABLE_VIRT_START, 2 MiB aligned (as the recorded
         // 4.22.0 build's xen_first[32] table has it).
-        Assert.Equal(("0xa0800000000", "0xbe200000", "0x1c00000", "2M", 14L, "other"), Fields(ranges[12]));
+        Assert.Equal(("0xa0800000000", "0xbe200000", "0x1c00000", "2M", 14L, "FRAMETABLE_VIRT_START"), Fields(ranges[12]));
         var direct = ranges[13];
         Assert.Equal(("0x800000000000", "0x40000000", "0x80000000", "1G", 2L, "directmap"), Fields(direct));
         Assert.Equal("MT_NORMAL", direct.GetProperty("memoryType").GetString());
