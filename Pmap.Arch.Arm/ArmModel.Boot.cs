@@ -29,6 +29,10 @@ public abstract partial class ArmModel
     public static FactTimeline<bool> FrametableSizeChecked { get; } = new("setup_frametable_mappings checks FRAMETABLE_SIZE",
         [new(false, null, "4.17.0"), new(true, "93017efd7c44", "4.18.0")]);
 
+    /// <summary>vm_init runs before end_boot_allocator, in early boot: its tables reached through PMAP, its pages boot pages.</summary>
+    public static FactTimeline<bool> VmInitInEarlyBoot { get; } = new("vm_init before end_boot_allocator",
+        [new(false, null, "4.17.0"), new(true, "2213b5a293f7", "4.19.0")]);
+
     /// <summary>BOOT_FDT_VIRT_START: FIXMAP_VIRT_START + FIXMAP_VIRT_SIZE (0x600000 on arm64's 4.17, 0xc00000 on arm32).</summary>
     public VirtAddr BootFdtVirtStart => new(ArmProfile.FixmapBase + FixmapVirtSize);
 

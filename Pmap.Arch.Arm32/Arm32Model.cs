@@ -41,8 +41,28 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
     /// </summary>
     public override IReadOnlyList<XenBootMapping> MapsBeforeDirectmap(IXenMachine m, RamBank bank) => [EarlyFdtMap(m, FdtBlock(bank))];
 
-    /// <summary>arm32's setup_mm after setup_directmap_mappings: the frame table over all of RAM.</summary>
-    public override IReadOnlyList<XenBootMapping> MapsAfterDirectmap(IXenMachine m, RamBank bank) => [SetupFrametable(m, bank)];
+    /// <summary>VMAP_VIRT_START (arm32 layout): MB(256).</summary>
+    public static readonly VirtAddr VmapVirtStart = new(256UL << 20);
+
+    /// <summary>VMAP_VIRT_SIZE (arm32 layout): GB(1) - MB(256).</summary>
+    public const ulong VmapVirtSize = (1UL << 30) - (256UL << 20);
+
+    /// <summary>
+    /// arm32's setup_mm after setup_directmap_mappings: the frame table over all of RAM; then from 2213b5a293 (4.19) start_xen's
+    /// vm_init, in early boot (its tables reached through PMAP, its pages boot pages). init_domheap_mappings' links to
+    /// cpu0_dommap and what follows early boot are not modelled on arm32.
+    /// </summary>
+    public override IReadOnlyList<XenBootMapping> MapsAfterDirectmap(IXenMachine m, RamBank bank)
+    {
+        var made = new List<XenBootMapping> { SetupFrametable(m, bank) };
+        if (VmInitInEarlyBoot.Of(ArmProfile.Release.Release).Value)
+        {
+            var vmap = new XenVmap(m, new XenPageTables(this, m), VmapVirtStart, VmapVirtSize);
+            vmap.VmInit();
+            made.AddRange(vmap.Made);
+        }
+        return made;
+    }
 
     private const ulong XenheapAlign = 32UL << 20; // "must be 32 MiB aligned"
     private const ulong MinXenheapPages = 32UL << (20 - Page.Shift);

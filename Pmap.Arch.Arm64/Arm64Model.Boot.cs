@@ -17,10 +17,6 @@ public sealed partial class Arm64Model
 
     protected override ulong FrametableVirtSize => FrametableSize;
 
-    /// <summary>vm_init runs before end_boot_allocator, in early boot: its tables reached through PMAP, its pages boot pages.</summary>
-    public static FactTimeline<bool> VmInitInEarlyBoot { get; } = new("vm_init before end_boot_allocator",
-        [new(false, null, "4.17.0"), new(true, "2213b5a293f7", "4.19.0")]);
-
     /// <summary>FRAMETABLE_VIRT_START: 32 GiB into Xen's first 512 GiB slot (SLOT0(0) in 4.17, XEN_VM_MAPPING later).</summary>
     public override VirtAddr FrametableVirtStart => new(ArmProfile.XenVirtStart - (2UL << 20) + (32UL << 30));
 
