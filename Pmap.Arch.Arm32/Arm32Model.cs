@@ -22,6 +22,48 @@ public sealed class Arm32Model(ArchSettings settings, ArmProfile profile) : ArmM
 
     public override VerificationTarget Oracle => Arm32Oracle.Target;
 
+    /// <summary>FRAMETABLE_VIRT_START (arm32 layout): MB(32).</summary>
+    public override VirtAddr FrametableVirtStart => new(32UL << 20);
+
+    /// <summary>FRAMETABLE_SIZE (arm32 layout): MB(128 - 32).</summary>
+    public const ulong FrametableSize = (128UL - 32) << 20;
+
+    protected override ulong FrametableVirtSize => FrametableSize;
+
+    /// <summary>PAGE_INFO_SIZE on arm32 (asm/mm.h): sizeof(struct page_info).</summary>
+    public const ulong PageInfoSize = 32;
+
+    protected override ulong PageInfoBytes => PageInfoSize;
+
+    /// <summary>
+    /// early_fdt_map(fdt_paddr) right after setup_pagetables, on cpu0_pgtable (the 2 MiB block at BOOT_FDT_VIRT_START). From
+    /// e7a80636f1 (4.20) start_xen first maps the FDT on head.S's boot tables, which the arm32 model does not make.
+    /// </summary>
+    public override IReadOnlyList<XenBootMapping> MapsBeforeDirectmap(IXenMachine m, RamBank bank) => [EarlyFdtMap(m, FdtBlock(bank))];
+
+    /// <summary>VMAP_VIRT_START (arm32 layout): MB(256).</summary>
+    public static readonly VirtAddr VmapVirtStart = new(256UL << 20);
+
+    /// <summary>VMAP_VIRT_SIZE (arm32 layout): GB(1) - MB(256).</summary>
+    public const ulong VmapVirtSize = (1UL << 30) - (256UL << 20);
+
+    /// <summary>
+    /// arm32's setup_mm after setup_directmap_mappings: the frame table over all of RAM; then from 2213b5a293 (4.19) start_xen's
+    /// vm_init, in early boot (its tables reached through PMAP, its pages boot pages). init_domheap_mappings' links to
+    /// cpu0_dommap and what follows early boot are not modelled on arm32.
+    /// </summary>
+    public override IReadOnlyList<XenBootMapping> MapsAfterDirectmap(IXenMachine m, RamBank bank)
+    {
+        var made = new List<XenBootMapping> { SetupFrametable(m, bank) };
+        if (VmInitInEarlyBoot.Of(ArmProfile.Release.Release).Value)
+        {
+            var vmap = new XenVmap(m, new XenPageTables(this, m), VmapVirtStart, VmapVirtSize);
+            vmap.VmInit();
+            made.AddRange(vmap.Made);
+        }
+        return made;
+    }
+
     private const ulong XenheapAlign = 32UL << 20; // "must be 32 MiB aligned"
     private const ulong MinXenheapPages = 32UL << (20 - Page.Shift);
     private const ulong MaxXenheapPages = 1UL << (30 - Page.Shift);

@@ -105,7 +105,9 @@ public static class WhyAnalysis
         if (at.w is null) return NoReason;
         var op = at.w.Op;
         if (op.Kind == MachineOpKind.Store) return NoReason;
-        if (!window.Any(w => w.Own && w.Op.Kind == MachineOpKind.Store)) return NoReason;
+        // A run that changed no PTE (Xen's populate_pt_range over tables that exist still flushes): nothing to order or invalidate.
+        if (!window.Any(w => w.Own && w.Op.Kind == MachineOpKind.Store))
+            return window.Any(w => w.Own) ? "the run of the hook it ends stores no PTE: it has nothing to order or invalidate" : NoReason;
         if (!window.Take(at.i).Any(w => w.Own && w.Op.Kind == MachineOpKind.Store))
             return "it comes before the hook's first PTE store: every rule about a store asks for steps after it";
         // An invalidation after new entries only, on a hart whose rules do not cache invalid ones (RISC-V with Svvptc).

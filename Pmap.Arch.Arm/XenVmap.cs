@@ -1,15 +1,13 @@
-using Pmap.Arch.Arm;
-
-namespace Pmap.Arch.Arm64;
+namespace Pmap.Arch.Arm;
 
 /// <summary>
-/// xen/common/vmap.c (RELEASE-4.17.7) for VMAP_DEFAULT as arm64 runs it after early boot: vm_init_type's bitmap at the start of
+/// xen/common/vmap.c (RELEASE-4.17.7) for VMAP_DEFAULT as both Arm ports run it (arm64 also after early boot): vm_init_type's bitmap at the start of
 /// the area, vm_alloc's first fit behind one guard page, vm_free, __vmap, vunmap, vmalloc, ioremap_attr (arch/arm/mm.c). The
 /// bitmap's bits are held here; its pages are mapped and cleared as Xen does. Heap frames (alloc_domheap_page) come from the
 /// model's buddy heap, which is Xen's up to vm_init (nothing is allocated before it); later Xen's heap has handed out pages the
 /// model does not (every xmalloc of the boot), so the frames of later heap pages are not Xen's (<see cref="XenBootMapping.HeapFrames"/>).
 /// </summary>
-internal sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, ulong size)
+public sealed class XenVmap(IXenMachine m, XenPageTables pt, VirtAddr start, ulong size)
 {
     private const int BitsPerPage = (int)Page.Size * 8;
 
