@@ -15,11 +15,15 @@ internal sealed class FuzzRun
 {
     private readonly ArchModel _model;
     private readonly XenMachine _m;
-    private readonly List<(VirtAddr Va, Mfn Mfn)> _live = [];
-    private readonly List<VirtAddr> _unmapped = [];
+    // Each mapping with the PMAP slot its VA is (-1 for any other VA), so that the checks read that slot's walk.
+    private readonly List<(VirtAddr Va, Mfn Mfn, int Slot)> _live = [];
+    private readonly List<(VirtAddr Va, int Slot)> _unmapped = [];
     private readonly Dictionary<FuzzSite, long> _sites = [];
     private readonly bool _describe;
-    private readonly ulong[] _before, _after; // Snapshot's, reused: taken before every operation
+    private readonly VirtAddr[] _slotVa; // fix_to_virt(FIX_PMAP_BEGIN + i)
+    private readonly PhysAddr?[] _slotPa; // where each slot's walk led at the last invariant check
+    private readonly ulong[] _before, _after; // Snapshot's, reused
+    private bool _beforeTaken; // _before is the state the last invariant check saw, and no operation has run since
 
     /// <summary>A fresh boot; <paramref name="describe"/> adds the trace and the ordering checker, to say what a finding was.</summary>
     public FuzzRun(ArchModel model, bool describe = false)
@@ -27,7 +31,10 @@ internal sealed class FuzzRun
         _model = model;
         _describe = describe;
         _m = model.Boot(new MachineOptions { TraceEnabled = describe, CheckOrdering = describe });
-        _before = new ulong[(2 * model.Fixmap.NumFixPmap) + 1];
+        var f = model.Fixmap;
+        _slotVa = [.. Enumerable.Range(f.FixPmapBegin, f.NumFixPmap).Select(f.FixToVirt)];
+        _slotPa = new PhysAddr?[f.NumFixPmap];
+        _before = new ulong[(2 * f.NumFixPmap) + 1];
         _after = new ulong[_before.Length];
     }
 
@@ -41,7 +48,9 @@ internal sealed class FuzzRun
     /// <summary>Applies one operation; returns a finding it reached, or null.</summary>
     public FuzzOutcome? Apply(FuzzOp op)
     {
-        var before = Snapshot(_before);
+        // The invariant check after the last operation walked every slot: the state before this one, unless it did not run.
+        var before = _beforeTaken ? _before : Snapshot(_before);
+        _beforeTaken = false;
         var hazards = _m.Counters.Hazards;
         XenCrashException? crash = null;
         try
@@ -62,7 +71,9 @@ internal sealed class FuzzRun
             if (Tally(site)) return new FuzzOutcome(site, $"{op}: {stopped.Message}", Fatal: false);
         }
         if (_m.Counters.Hazards != hazards) return Count(FuzzStops.Hazard(_model, op), $"{op}: {LastHazard()}", fatal: false);
-        return Invariants(op) is { } b ? Count(FuzzStops.Invariant(b.Name), b.Detail, fatal: true) : null;
+        if (Invariants(op) is { } b) return Count(FuzzStops.Invariant(b.Name), b.Detail, fatal: true);
+        _beforeTaken = true;
+        return null;
     }
 
     private FuzzOutcome? Count(FuzzSite site, string detail, bool fatal) => Tally(site) ? new FuzzOutcome(site, detail, fatal) : null;
@@ -85,19 +96,20 @@ internal sealed class FuzzRun
                 if ((crash = _m.Pmap.TryMap(frame, out var va)) is not null) return null;
                 Maps++;
                 if (IsLive(va)) return ("no slot is handed out twice", $"{op}: slot at {va} handed out twice");
-                _live.Add((va, frame));
-                _unmapped.Remove(va);
+                _live.Add((va, frame, Array.IndexOf(_slotVa, va)));
+                var was = _unmapped.FindIndex(u => u.Va == va);
+                if (was >= 0) _unmapped.RemoveAt(was);
                 break;
             case FuzzOpKind.Unmap when _live.Count > 0:
-                var (uva, _) = _live[(int)(op.Arg % (ulong)_live.Count)];
+                var (uva, _, slot) = _live[(int)(op.Arg % (ulong)_live.Count)];
                 if ((crash = _m.Pmap.TryUnmap(uva)) is not null) return null;
                 Unmaps++;
                 for (var i = _live.Count - 1; i >= 0; i--)
                     if (_live[i].Va == uva) _live.RemoveAt(i);
-                _unmapped.Add(uva);
+                _unmapped.Add((uva, slot));
                 break;
             case FuzzOpKind.Touch when _live.Count > 0:
-                var (tva, mfn) = _live[(int)(op.Arg % (ulong)_live.Count)];
+                var (tva, mfn, _) = _live[(int)(op.Arg % (ulong)_live.Count)];
                 Touches++;
                 _m.WriteVirt64(tva, op.Arg);
                 if (_m.ReadVirt64(tva) != op.Arg || _m.Memory.Read64(mfn.ToPhysAddr()) != op.Arg)
@@ -115,7 +127,7 @@ internal sealed class FuzzRun
 
     private bool IsLive(VirtAddr va)
     {
-        foreach (var (live, _) in _live)
+        foreach (var (live, _, _) in _live)
             if (live == va) return true;
         return false;
     }
@@ -141,42 +153,48 @@ internal sealed class FuzzRun
     /// <summary>The bitmap and the PMAP slots' entries: what a check that fires must leave as it was.</summary>
     private ulong[] Snapshot(ulong[] state)
     {
-        var f = _model.Fixmap;
-        for (var i = 0; i < f.NumFixPmap; i++)
+        for (var i = 0; i < _slotVa.Length; i++)
         {
             state[i] = _m.Pmap.IsInUse(i) ? 1UL : 0;
-            state[f.NumFixPmap + i] = Leaf(f.FixToVirt(f.FixPmapBegin + i));
+            state[_slotVa.Length + i] = _m.WalkFast(_slotVa[i], out var leaf) is null ? 0 : leaf;
         }
         state[^1] = (ulong)_m.Pmap.InUse;
         return state;
     }
 
-    private ulong Leaf(VirtAddr va) => _m.WalkFast(va, out var leaf) is null ? 0 : leaf;
+    /// <summary>Where <paramref name="va"/> leads: the last check's walk of its slot, or a walk of its own for a VA no slot has.</summary>
+    private PhysAddr? Translation(VirtAddr va, int slot) => slot >= 0 ? _slotPa[slot] : _m.WalkFast(va, out _);
 
     // Looks at the TLB and the tables without filling or walking as the CPU would: checking must not change what a later access sees.
+    // Each slot is walked once; what it saw is the next operation's snapshot (Snapshot's layout) and every later check's translation.
     private (string Name, string Detail)? Invariants(FuzzOp op)
     {
-        var f = _model.Fixmap;
-        for (var i = 0; i < f.NumFixPmap; i++)
+        var n = _slotVa.Length;
+        for (var i = 0; i < n; i++)
         {
-            var mapped = _m.WalkFast(f.FixToVirt(f.FixPmapBegin + i), out _) is not null;
-            if (mapped != _m.Pmap.IsInUse(i))
+            var pa = _slotPa[i] = _m.WalkFast(_slotVa[i], out var leaf);
+            var mapped = pa is not null;
+            var inUse = _m.Pmap.IsInUse(i);
+            if (mapped != inUse)
                 return ("the bitmap equals the valid PMAP entries",
                     $"after {op}: bit {i} is {(mapped ? "clear" : "set")} but the slot's entry is {(mapped ? "valid" : "invalid")}");
+            _before[i] = inUse ? 1UL : 0;
+            _before[n + i] = mapped ? leaf : 0;
         }
+        _before[^1] = (ulong)_m.Pmap.InUse;
         if (_m.Pmap.InUse != _live.Count)
             return ("the in-use count equals the live mappings", $"after {op}: {_m.Pmap.InUse} slots in use, {_live.Count} mapped");
-        foreach (var (va, mfn) in _live)
+        foreach (var (va, mfn, slot) in _live)
         {
             var page = mfn.ToPhysAddr();
-            if (_m.WalkFast(va, out _) != page || _m.Tlb.CachedPage(va) is { } cached && cached != page)
+            if (Translation(va, slot) != page || _m.Tlb.CachedPage(va) is { } cached && cached != page)
                 return ("every live slot translates to its frame", $"after {op}: {va} does not translate to MFN {mfn}");
         }
-        foreach (var va in _unmapped)
+        foreach (var (va, slot) in _unmapped)
         {
             if (_m.Tlb.Translates(va))
                 return ("an unmapped slot faults", $"after {op}: {va} still translates after pmap_unmap (a stale TLB entry)");
-            if (_m.WalkFast(va, out _) is not null)
+            if (Translation(va, slot) is not null)
                 return ("an unmapped slot faults", $"after {op}: {va} still has a valid entry after pmap_unmap");
         }
         return null;
