@@ -18,12 +18,13 @@ internal sealed class FuzzRun
     // Each mapping with the PMAP slot its VA is (-1 for any other VA), so that the checks read that slot's walk.
     private readonly List<(VirtAddr Va, Mfn Mfn, int Slot)> _live = [];
     private readonly List<(VirtAddr Va, int Slot)> _unmapped = [];
-    private readonly Dictionary<FuzzSite, long> _sites = [];
+    // Few sites, found by equality alone: their texts are Xen's literals, the same strings each time, which hashing would read through.
+    private readonly List<(FuzzSite Site, long Count)> _sites = [];
     private readonly bool _describe;
     private readonly VirtAddr[] _slotVa; // fix_to_virt(FIX_PMAP_BEGIN + i)
-    private readonly PhysAddr?[] _slotPa; // where each slot's walk led at the last invariant check
-    private readonly ulong[] _before, _after; // Snapshot's, reused
-    private bool _beforeTaken; // _before is the state the last invariant check saw, and no operation has run since
+    private readonly PhysAddr?[] _slotPa; // where each slot led at the last Snapshot
+    private ulong[] _before, _after; // Snapshot's, reused
+    private bool _beforeTaken; // _before is the state after the last operation, which passed every check
 
     /// <summary>A fresh boot; <paramref name="describe"/> adds the trace and the ordering checker, to say what a finding was.</summary>
     public FuzzRun(ArchModel model, bool describe = false)
@@ -43,13 +44,12 @@ internal sealed class FuzzRun
     public long Touches { get; private set; }
 
     /// <summary>Stops and hazards by site, in the order each site was first reached.</summary>
-    public IReadOnlyList<FuzzSiteCount> Sites => [.. _sites.Select(kv => new FuzzSiteCount(kv.Key, kv.Value))];
+    public IReadOnlyList<FuzzSiteCount> Sites => [.. _sites.Select(s => new FuzzSiteCount(s.Site, s.Count))];
 
     /// <summary>Applies one operation; returns a finding it reached, or null.</summary>
     public FuzzOutcome? Apply(FuzzOp op)
     {
-        // The invariant check after the last operation walked every slot: the state before this one, unless it did not run.
-        var before = _beforeTaken ? _before : Snapshot(_before);
+        if (!_beforeTaken) Snapshot(_before);
         _beforeTaken = false;
         var hazards = _m.Counters.Hazards;
         XenCrashException? crash = null;
@@ -61,10 +61,12 @@ internal sealed class FuzzRun
         {
             crash = e;
         }
+        // One walk of each slot after the operation serves both the check below and the invariants.
+        Snapshot(_after);
         if (crash is { } stopped)
         {
             // The model's Xen stopped here; a check that fires must not have changed anything first.
-            if (!Snapshot(_after).AsSpan().SequenceEqual(before))
+            if (!_after.AsSpan().SequenceEqual(_before))
                 return Count(FuzzStops.Invariant("a check that fires changes nothing"), $"{op}: {stopped.Message}, after the state had changed", fatal: true);
             var site = FuzzStops.Classify(stopped, _live.Count, _model.Fixmap.NumFixPmap);
             // A refusal is only counted: its text is made for a finding alone.
@@ -72,6 +74,7 @@ internal sealed class FuzzRun
         }
         if (_m.Counters.Hazards != hazards) return Count(FuzzStops.Hazard(_model, op), $"{op}: {LastHazard()}", fatal: false);
         if (Invariants(op) is { } b) return Count(FuzzStops.Invariant(b.Name), b.Detail, fatal: true);
+        (_before, _after) = (_after, _before); // the state after this operation is the state before the next
         _beforeTaken = true;
         return null;
     }
@@ -81,7 +84,13 @@ internal sealed class FuzzRun
     /// <summary>Counts one stop or hazard at <paramref name="site"/>; true when it is a finding.</summary>
     private bool Tally(FuzzSite site)
     {
-        CollectionsMarshal.GetValueRefOrAddDefault(_sites, site, out _)++;
+        foreach (ref var s in CollectionsMarshal.AsSpan(_sites))
+        {
+            if (s.Site != site) continue;
+            s.Count++;
+            return site.Verdict == FuzzVerdict.Finding;
+        }
+        _sites.Add((site, 1));
         return site.Verdict == FuzzVerdict.Finding;
     }
 
@@ -150,38 +159,35 @@ internal sealed class FuzzRun
         return frame >= image.Base.ToMfn().Value && frame < image.End.ToMfn().Value ? new Mfn(frame + pages) : new Mfn(frame);
     }
 
-    /// <summary>The bitmap and the PMAP slots' entries: what a check that fires must leave as it was.</summary>
-    private ulong[] Snapshot(ulong[] state)
+    /// <summary>
+    /// The bitmap and the PMAP slots' entries into <paramref name="state"/>: what a check that fires must leave as it was.
+    /// Where each slot leads goes to <see cref="_slotPa"/>.
+    /// </summary>
+    private void Snapshot(ulong[] state)
     {
         for (var i = 0; i < _slotVa.Length; i++)
         {
+            var pa = _slotPa[i] = _m.WalkFast(_slotVa[i], out var leaf);
             state[i] = _m.Pmap.IsInUse(i) ? 1UL : 0;
-            state[_slotVa.Length + i] = _m.WalkFast(_slotVa[i], out var leaf) is null ? 0 : leaf;
+            state[_slotVa.Length + i] = pa is null ? 0 : leaf;
         }
         state[^1] = (ulong)_m.Pmap.InUse;
-        return state;
     }
 
-    /// <summary>Where <paramref name="va"/> leads: the last check's walk of its slot, or a walk of its own for a VA no slot has.</summary>
+    /// <summary>Where <paramref name="va"/> leads: the last Snapshot's walk of its slot, or a walk of its own for a VA no slot has.</summary>
     private PhysAddr? Translation(VirtAddr va, int slot) => slot >= 0 ? _slotPa[slot] : _m.WalkFast(va, out _);
 
     // Looks at the TLB and the tables without filling or walking as the CPU would: checking must not change what a later access sees.
-    // Each slot is walked once; what it saw is the next operation's snapshot (Snapshot's layout) and every later check's translation.
+    // The slots' walks are the Snapshot taken after the operation.
     private (string Name, string Detail)? Invariants(FuzzOp op)
     {
-        var n = _slotVa.Length;
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < _slotPa.Length; i++)
         {
-            var pa = _slotPa[i] = _m.WalkFast(_slotVa[i], out var leaf);
-            var mapped = pa is not null;
-            var inUse = _m.Pmap.IsInUse(i);
-            if (mapped != inUse)
+            var mapped = _slotPa[i] is not null;
+            if (mapped != _m.Pmap.IsInUse(i))
                 return ("the bitmap equals the valid PMAP entries",
                     $"after {op}: bit {i} is {(mapped ? "clear" : "set")} but the slot's entry is {(mapped ? "valid" : "invalid")}");
-            _before[i] = inUse ? 1UL : 0;
-            _before[n + i] = mapped ? leaf : 0;
         }
-        _before[^1] = (ulong)_m.Pmap.InUse;
         if (_m.Pmap.InUse != _live.Count)
             return ("the in-use count equals the live mappings", $"after {op}: {_m.Pmap.InUse} slots in use, {_live.Count} mapped");
         foreach (var (va, mfn, slot) in _live)
