@@ -182,11 +182,19 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
         }
         catch (Exception e)
         {
-            // A plugin's constructor or service, reached through reflection or DI: the reason is the innermost exception.
-            while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
-            var first = e.Message.Split('\n')[0].TrimEnd();
-            return Fail(ErrorKind.Plugin, $"internal error in a plugin or the model: {e.GetType().Name}: {first}", json);
+            return Fail(ErrorKind.Plugin, InternalError(e), json);
         }
+    }
+
+    /// <summary>
+    /// What an exception no error kind names says: a plugin's constructor or service, reached through reflection or DI, has its
+    /// reason in the innermost exception.
+    /// </summary>
+    public static string InternalError(Exception e)
+    {
+        while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+        var first = e.Message.Split('\n')[0].TrimEnd();
+        return $"internal error in a plugin or the model: {e.GetType().Name}: {first}";
     }
 
     /// <summary>Why stdout or stderr broke, when one did.</summary>

@@ -15,6 +15,15 @@ public sealed record FuzzFindingDto(string Kind, string Site, string Check, stri
 public sealed record FuzzDto(string Arch, string Profile, string Seed, long Ops, long Maps, long Unmaps, long Touches, long XenCrashes,
     long Refusals, IReadOnlyList<FuzzSiteDto> Sites, IReadOnlyList<FuzzFindingDto> Findings, FuzzViolationDto? Violation);
 
+/// <summary>A pair `pmap fuzz` could not run: its plugin or model failed, or Xen died before the first operation.</summary>
+public sealed record FuzzSkippedDto(string Arch, string? Profile, ErrorDto Error);
+
+/// <summary>The runs together: pairs run, those with findings, those skipped, operations, the wall time of all, operations per second.</summary>
+public sealed record FuzzTotalsDto(int Pairs, int WithFindings, int Skipped, long Ops, double WallSeconds, double OpsPerSecond);
+
+/// <summary>`pmap fuzz` over several (architecture, profile) pairs: each run as a single run shows it, the pairs skipped, the totals.</summary>
+public sealed record FuzzPairsDto(IReadOnlyList<FuzzDto> Runs, IReadOnlyList<FuzzSkippedDto> Skipped, FuzzTotalsDto Totals);
+
 /// <summary>A fuzz run as `pmap fuzz` shows it.</summary>
 public static class FuzzView
 {
@@ -51,8 +60,31 @@ public static class FuzzView
             c.MarkupLine("[green]no finding[/]: every stop was a refusal pmap.c's contract allows, and every invariant held");
             return;
         }
-        c.MarkupLine($"[red]{d.Findings.Count} finding(s)[/] from valid use:");
-        foreach (var f in d.Findings)
+        RenderFindings(c, "", d.Findings);
+    }
+
+    /// <summary>Each pair's result on one row, the pairs skipped and why, each pair's findings, then the totals.</summary>
+    public static void Render(IAnsiConsole c, FuzzPairsDto d)
+    {
+        var t = new Table().AddColumns("arch", "profile", "seed", "operations", "maps", "unmaps", "touches", "refusals", "result");
+        foreach (var r in d.Runs)
+        {
+            var result = r.Findings.Count == 0 ? "[green]no finding[/]" : $"[red]{r.Findings.Count} finding(s)[/]";
+            t.AddRow(Markup.Escape(r.Arch), Markup.Escape(r.Profile), r.Seed, $"{r.Ops}", $"{r.Maps}", $"{r.Unmaps}", $"{r.Touches}", $"{r.Refusals}", result);
+        }
+        foreach (var s in d.Skipped)
+            t.AddRow(Markup.Escape(s.Arch), Markup.Escape(s.Profile ?? "-"), "-", "-", "-", "-", "-", "-", $"[red]skipped[/]: {Markup.Escape(s.Error.Message)}");
+        c.Write(t);
+        foreach (var r in d.Runs.Where(r => r.Findings.Count > 0)) RenderFindings(c, $"{r.Arch} {r.Profile}: ", r.Findings);
+        var x = d.Totals;
+        c.MarkupLine($"{x.Pairs} pairs: {x.Ops} operations in {x.WallSeconds:0.00} s ({x.OpsPerSecond:0} operations/s); " +
+                     $"{x.WithFindings} with findings, {x.Skipped} skipped");
+    }
+
+    private static void RenderFindings(IAnsiConsole c, string pair, IReadOnlyList<FuzzFindingDto> findings)
+    {
+        c.MarkupLine($"[red]{Markup.Escape(pair)}{findings.Count} finding(s)[/] from valid use:");
+        foreach (var f in findings)
         {
             c.MarkupLine($"[red]{Markup.Escape(f.Site)}[/] in {Markup.Escape(f.Where)}" +
                          (f.Source is null ? "" : $" at {Markup.Escape(f.Source)}") + $", first at operation {f.At}");
