@@ -51,7 +51,7 @@ public static class FuzzCommand
     {
         // No --arch is the configured architecture, as for one run, unless ARCH:PROFILE pairs choose.
         var archList = c.Global.Arch ?? (ModelSelection.Pairs(c.Global.Profile) is null ? c.Registry.Options.Architecture : null);
-        var pairs = ModelSelection.Choices(c, archList, profileEverywhere: false, allowAll: true);
+        var pairs = ModelSelection.Choices(c, archList, profileEverywhere: true, allowAll: true);
         // Made one after another (a model's warnings go to stderr), run side by side.
         var models = pairs.Select(pair => Make(c, pair.Arch, pair.Profile)).ToList();
         var outcomes = new (FuzzReport? Report, ErrorDto? Error)[models.Count];

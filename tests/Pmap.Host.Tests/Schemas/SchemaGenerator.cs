@@ -27,7 +27,7 @@ public static class SchemaGenerator
         ["conformance"] = [typeof(ConformanceDto)],
         ["decode"] = [typeof(DecodeDto)],
         ["dump"] = [typeof(DumpDto)],
-        ["fuzz"] = [typeof(FuzzDto)],
+        ["fuzz"] = [typeof(FuzzDto), typeof(FuzzPairsDto)],
         ["hazards"] = [typeof(HazardsDto), typeof(RealHazardsDto)],
         ["layout"] = [typeof(LayoutDto)],
         ["map"] = [typeof(MapResultDto)],

@@ -91,6 +91,14 @@ public partial class SchemaTests
     }
 
     [Fact]
+    public void Fuzz_of_several_pairs()
+    {
+        var doc = Run("fuzz", 4, "fuzz", "--profile", "arm64:xen-4.17,x86:series-v5", "--count", "3000", "--json");
+        Assert.Equal(2, doc["runs"]!.AsArray().Count);
+        Assert.Equal(6000, (long)doc["totals"]!["ops"]!);
+    }
+
+    [Fact]
     public void Fuzz_refuses_an_unbounded_run() => Error(Run("fuzz", 2, "fuzz", "--arch", "x86", "--ops", "1000000000000", "--json"), "usage");
 
     [Theory]
