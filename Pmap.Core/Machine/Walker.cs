@@ -65,29 +65,13 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
         leafEntry = 0;
         leafLevel = _leafLevel;
         if (ordering.HasPending || !format.IsValidVa(va)) return false;
-        var kind = Descend(root.Value, va, out var entry, out var level, out var output);
-        if (kind is not (PteKind.Block or PteKind.Page)) return false;
-        counters.Walks++;
-        leafEntry = entry;
-        leafLevel = level;
-        pa = output;
-        return true;
-    }
-
-    /// <summary>
-    /// The levels from <paramref name="table"/> down to the first entry that is not a table, or the leaf level's: that entry's
-    /// kind, the entry, its level and, for a block or page, the output address of <paramref name="va"/>. Nothing recorded,
-    /// no pending write looked at: the walk most walks are.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private PteKind Descend(ulong table, VirtAddr va, out ulong entry, out int level, out PhysAddr pa)
-    {
         ref var shifts = ref MemoryMarshal.GetArrayDataReference(_shifts);
-        level = _rootLevel;
+        var table = root.Value;
+        var level = _rootLevel;
         while (true)
         {
-            var shift = Unsafe.Add(ref shifts, level); // level stays within the format's, the array's length
-            entry = ReadEntry(table >> Page.Shift, (int)((va.Value >> shift) & (Page.EntriesPerTable - 1)));
+            var shift = Unsafe.Add(ref shifts, level);
+            var entry = ReadEntry(table >> Page.Shift, (int)((va.Value >> shift) & (Page.EntriesPerTable - 1)));
             var kind = codec.WalkStep(entry, level, out var output);
             if (kind == PteKind.Table && level != _leafLevel)
             {
@@ -95,8 +79,12 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
                 level += _step;
                 continue;
             }
-            pa = kind is PteKind.Block or PteKind.Page ? new PhysAddr(output.Value | (va.Value & ((1UL << shift) - 1))) : default;
-            return kind;
+            if (kind is not (PteKind.Block or PteKind.Page)) return false;
+            counters.Walks++;
+            leafEntry = entry;
+            leafLevel = level;
+            pa = new PhysAddr(output.Value | (va.Value & ((1UL << shift) - 1)));
+            return true;
         }
     }
 
@@ -123,18 +111,6 @@ public sealed class Walker(PhysicalMemory memory, PageTableFormat format, IPteCo
         if (!format.IsValidVa(va))
         {
             if (describeFault) fault = OutsideRange(va);
-            return null;
-        }
-        if (steps is null && !(hardware && ordering.HasPending))
-        {
-            var reached = Descend(root.Value, va, out var found, out var at, out var pa);
-            if (reached is PteKind.Block or PteKind.Page)
-            {
-                leafEntry = found;
-                leafLevel = at;
-                return pa;
-            }
-            if (describeFault) fault = Fault(va, at, reached);
             return null;
         }
         ref var shifts = ref MemoryMarshal.GetArrayDataReference(_shifts);
