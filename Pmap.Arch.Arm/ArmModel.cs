@@ -14,6 +14,8 @@ public abstract partial class ArmModel : ArchModel
     {
         ArmProfile = profile;
         Port = port;
+        Isa = port.Isa;
+        PaddrBits = port.Format.PaBits;
         // The release's barriers are facts held as text: resolved here, so that a misspelt one stops the port at load.
         _flushBarrierBefore = port.Isa.Set.Get(profile.FlushBarrierBefore, "flush_xen_tlb_range_va_local");
         _flushBarrierAfter = port.Isa.Set.Get(profile.FlushBarrierAfter, "flush_xen_tlb_range_va_local");
@@ -57,11 +59,11 @@ public abstract partial class ArmModel : ArchModel
     public override InstructionSet Instructions => Port.Isa.Set;
 
     /// <summary>PADDR_BITS: mfn_to_xen_entry ASSERTs the address fits.</summary>
-    public int PaddrBits => _paddrBits ??= Format.PaBits;
+    public int PaddrBits { get; }
 
-    private int? _paddrBits;
     private readonly Instruction _flushBarrierBefore, _flushBarrierAfter;
-    private ArmInstructions Isa => Port.Isa;
+    // Port.Isa, held here: every primitive of write_pte and the flushes reaches its instruction with one load fewer.
+    private ArmInstructions Isa { get; }
 
 
     /// <summary>Xen's load address (configuration key XenLoadAddress).</summary>

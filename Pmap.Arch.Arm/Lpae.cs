@@ -87,6 +87,7 @@ public static class Lpae
     /// ai is attr truncated to 3 bits; shareability from a switch on the FULL attr value; then
     /// ASSERT(!(mfn_to_maddr(mfn) &amp; ~PADDR_MASK)) (evaluated only when <paramref name="debug"/>).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong MfnToXenEntry(Mfn mfn, uint attr, int paddrBits, bool debug)
     {
         ulong e = Valid | ((attr & 7UL) << AiShift) | Ns | Up | Af | Ng | Xn;
@@ -98,8 +99,12 @@ public static class Lpae
         };
         e |= sh << ShShift;
         var beyondPaddr = mfn.Value > ((1UL << paddrBits) - 1) >> Page.Shift;
-        if (debug && beyondPaddr)
-            throw new XenAssertException("!(mfn_to_maddr(mfn) & ~PADDR_MASK)", "mfn_to_xen_entry", "arch/arm/mm.c");
+        if (debug && beyondPaddr) throw BeyondPaddr();
         return SetMfn(e, mfn);
     }
+
+    // Built out of line, so that mfn_to_xen_entry inlines into the PTE stores that call it.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static XenAssertException BeyondPaddr() =>
+        new("!(mfn_to_maddr(mfn) & ~PADDR_MASK)", "mfn_to_xen_entry", "arch/arm/mm.c");
 }

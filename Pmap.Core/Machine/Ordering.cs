@@ -15,7 +15,20 @@ public sealed class Ordering
     public bool HasPending => _count != 0;
 
     /// <summary>A PTE store at <paramref name="pa"/> that replaced <paramref name="old"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void NoteWrite(ulong pa, ulong old)
+    {
+        if (_count == 0)
+        {
+            // The common case on a PTE store: the last context synchronisation left nothing pending.
+            _pending[0] = (pa, old);
+            _count = 1;
+            return;
+        }
+        NoteAnotherWrite(pa, old);
+    }
+
+    private void NoteAnotherWrite(ulong pa, ulong old)
     {
         for (var i = 0; i < _count; i++)
             if (_pending[i].Pa == pa) return; // keep the value from before the first unsynchronised write

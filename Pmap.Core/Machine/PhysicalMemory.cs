@@ -106,8 +106,13 @@ public sealed class PhysicalMemory
     public ulong Read64(PhysAddr pa)
     {
         var frame = TryGetFrame(pa.ToMfn());
-        return frame is null ? 0 : frame[(int)(pa.PageOffset >> 3)];
+        return frame is null ? 0 : Word(frame, pa);
     }
+
+    /// <summary>The word of <paramref name="frame"/> at <paramref name="pa"/>'s page offset: inside the frame, which is a whole page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref ulong Word(ulong[] frame, PhysAddr pa) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(frame), (nint)(pa.PageOffset >> 3));
 
     /// <summary>Physical 64-bit write (8-byte aligned); returns the value it replaced.</summary>
     public ulong Write64(PhysAddr pa, ulong value)
@@ -119,7 +124,7 @@ public sealed class PhysicalMemory
             if (value == 0) return 0; // zero into a zero frame: nothing to keep
             frame = Insert(pa.ToMfn().Value);
         }
-        ref var word = ref frame[(int)(pa.PageOffset >> 3)];
+        ref var word = ref Word(frame, pa);
         var old = word;
         word = value;
         return old;

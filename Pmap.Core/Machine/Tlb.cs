@@ -75,9 +75,8 @@ public sealed class Tlb
     /// <summary>Invalidates the entry for this VA, if cached (tlbi vae2, TLBIMVAH, invlpg, sfence.vma va).</summary>
     public void FlushVa(VirtAddr va)
     {
-        var vpn = va.PageNumber;
-        ref var e = ref _entries[(int)(vpn & (ulong)_mask)];
-        if (e.InUse && e.Vpn == vpn) e = default;
+        ref var e = ref Lookup(va, out var hit);
+        if (hit) e = default;
     }
 
     public void FlushAll() => Array.Clear(_entries);
