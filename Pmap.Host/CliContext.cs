@@ -123,12 +123,14 @@ public sealed class CliContext
     public IReadOnlyList<string> Warnings => ConfigurationKeys.Unknown(Configuration, Registry);
 
     /// <param name="oneArchitecture">The command runs on one architecture (--arch, else the configured one): only its plugin need load.</param>
-    public static CliContext Create(GlobalOptions global, bool commandLine = false, bool oneArchitecture = false)
+    /// <param name="everyProfile">Every profile is built at load, not only each default (arch list --check, conformance).</param>
+    public static CliContext Create(GlobalOptions global, bool commandLine = false, bool oneArchitecture = false, bool everyProfile = false)
     {
         var configuration = BuildConfiguration(global, commandLine);
         var services = new ServiceCollection();
         var single = global.Arch is { } a && !a.Contains(',', StringComparison.Ordinal) ? a : null;
-        services.AddPmapHosting(configuration, BaseDirectory, oneArchitecture && (global.Arch is null || single is not null), single);
+        services.AddPmapHosting(configuration, BaseDirectory, oneArchitecture && (global.Arch is null || single is not null), single,
+            everyProfile);
         return new CliContext(configuration, services.BuildServiceProvider(), global);
     }
 }

@@ -8,7 +8,7 @@ namespace Pmap.Host;
 /// What every command starts from, written once: the global options, the configuration and plugins (loaded on
 /// first use, their failures reported once on stderr), the configured model, and one way to print a result.
 /// </summary>
-public sealed class CommandContext(CommandIo io, GlobalOptions global, bool oneArchitecture = false)
+public sealed class CommandContext(CommandIo io, GlobalOptions global, bool oneArchitecture = false, bool everyProfile = false)
 {
     private CliContext? _cli;
     private readonly HashSet<string> _notes = [];
@@ -22,7 +22,7 @@ public sealed class CommandContext(CommandIo io, GlobalOptions global, bool oneA
         get
         {
             if (_cli is not null) return _cli;
-            _cli = CliContext.Create(global, oneArchitecture: oneArchitecture);
+            _cli = CliContext.Create(global, oneArchitecture: oneArchitecture, everyProfile: everyProfile);
             io.ReportPluginFailures(_cli.Registry.Catalog);
             foreach (var w in _cli.Warnings) Note("warning: " + w);
             return _cli;

@@ -139,14 +139,15 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
 
     /// <summary>
     /// Runs a command body with the documented exit codes; no exception reaches the user as a trace. A command that runs on one
-    /// architecture's model says <paramref name="oneArchitecture"/>: only that architecture's plugin is loaded when it can be.
+    /// architecture's model says <paramref name="oneArchitecture"/>: only that architecture's plugin is loaded when it can be. One
+    /// that judges every profile says <paramref name="everyProfile"/>: each is built at load, not only the default.
     /// </summary>
-    public int Execute(ParseResult p, Func<CommandContext, int> body, bool oneArchitecture = false)
+    public int Execute(ParseResult p, Func<CommandContext, int> body, bool oneArchitecture = false, bool everyProfile = false)
     {
         var json = p.GetValue(Global.Json);
         try
         {
-            var context = new CommandContext(this, Global.Read(p), oneArchitecture);
+            var context = new CommandContext(this, Global.Read(p), oneArchitecture, everyProfile);
             CommandOptions.RefuseConflicts(p);
             foreach (var note in CommandOptions.DeprecationNotes(p)) context.Note(note);
             return body(context);

@@ -78,6 +78,7 @@ public sealed class ArchitectureRegistry(PluginCatalog catalog, PmapOptions opti
     {
         var section = Configuration.GetSection($"Architectures:{arch.Name}");
         var profile = Profile(arch, request, section, warn);
+        Catalog.CheckProfile(arch, profile);
 
         var numFixPmap = request.NumFixPmap ?? Options.NumFixPmap;
         if (request.NumFixPmap is < 1 or > PmapOptions.MaxNumFixPmap)

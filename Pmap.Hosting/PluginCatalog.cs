@@ -48,8 +48,13 @@ public sealed partial class PluginCatalog
     private readonly List<LoadedArchitecture> _architectures = [];
     private readonly List<PluginFailure> _failures = [];
     private readonly List<ServiceDescriptor> _services = [];
+    private readonly bool _everyProfile;
 
-    private PluginCatalog(IReadOnlyList<PluginFolder> folders) => Folders = folders;
+    private PluginCatalog(IReadOnlyList<PluginFolder> folders, bool everyProfile)
+    {
+        Folders = folders;
+        _everyProfile = everyProfile;
+    }
 
     /// <summary>The folders searched, in order (those that exist).</summary>
     public IReadOnlyList<PluginFolder> Folders { get; }
@@ -66,15 +71,18 @@ public sealed partial class PluginCatalog
     public IReadOnlyList<ServiceDescriptor> OtherServices => _services;
 
     /// <summary>Loads every plugin under <paramref name="folder"/> (an absolute path, which must exist).</summary>
-    public static PluginCatalog Load(string folder, IConfiguration configuration) =>
-        Load([new PluginFolder(folder, PluginSource.Configured, Required: true)], configuration);
+    public static PluginCatalog Load(string folder, IConfiguration configuration, bool everyProfile = false) =>
+        Load([new PluginFolder(folder, PluginSource.Configured, Required: true)], configuration, everyProfile: everyProfile);
 
     /// <summary>
     /// Loads the folders in order; a duplicate architecture is refused naming the plugin that provides it. With <paramref name="only"/>,
     /// the first plugin folder named after that architecture (Pmap.Arch.X86 for x86) alone, when it loads cleanly and provides it
-    /// (<see cref="Partial"/>): a command on one architecture does not pay for the others. Otherwise, every plugin.
+    /// (<see cref="Partial"/>): a command on one architecture does not pay for the others. Otherwise, every plugin, that one
+    /// loaded once all the same. Each architecture's default profile is checked at load; with <paramref name="everyProfile"/>
+    /// every profile, otherwise each of the others at its first use (<see cref="CheckProfile"/>).
     /// </summary>
-    public static PluginCatalog Load(IEnumerable<PluginFolder> folders, IConfiguration configuration, string? only = null)
+    public static PluginCatalog Load(IEnumerable<PluginFolder> folders, IConfiguration configuration, string? only = null,
+        bool everyProfile = false)
     {
         var searched = new List<PluginFolder>();
         var linkFailures = new List<PluginFailure>();
@@ -109,18 +117,46 @@ public sealed partial class PluginCatalog
                 else if (entry is DirectoryInfo) plugins.Add((entry.FullName, f.Source));
             }
         }
-        if (only is not null && linkFailures.Count == 0 && plugins.FindIndex(p => NamedFor(p.Dir, only)) is var i and >= 0)
+        var named = only is null || linkFailures.Count > 0 ? -1 : plugins.FindIndex(p => NamedFor(p.Dir, only));
+        PluginLoad? first = null;
+        if (named >= 0)
         {
-            var lean = new PluginCatalog(searched) { Partial = true };
-            lean.LoadOne(plugins[i].Dir, plugins[i].Source, configuration);
+            first = LoadOne(plugins[named].Dir, plugins[named].Source, configuration, everyProfile);
+            var lean = new PluginCatalog(searched, everyProfile) { Partial = true };
+            lean.Add(first);
             if (lean._failures.Count == 0 && lean._architectures.Exists(a => string.Equals(a.Architecture.Name, only, StringComparison.OrdinalIgnoreCase)))
                 return lean;
-            // Refused, or not the architecture its name says: load everything, so that the failure is reported as it always was.
+            // Refused, or not the architecture its name says: load everything, so that the failure is reported as it always was
+            // (that plugin's load taken as it is: loading it again would give it a second load context).
         }
-        var catalog = new PluginCatalog(searched);
+        var catalog = new PluginCatalog(searched, everyProfile);
         catalog._failures.AddRange(linkFailures);
-        foreach (var (dir, source) in plugins) catalog.LoadOne(dir, source, configuration);
+        for (var i = 0; i < plugins.Count; i++)
+            catalog.Add(i == named ? first! : LoadOne(plugins[i].Dir, plugins[i].Source, configuration, everyProfile));
         return catalog;
+    }
+
+    /// <summary>
+    /// What loading one plugin gave, in order: each architecture it registers with the problem that refuses it (null: sound),
+    /// the services it registers besides, and the failure that stopped it, if one did. Nothing here depends on the other plugins.
+    /// </summary>
+    private sealed class PluginLoad
+    {
+        public List<(IArchitecture Architecture, PluginInfo Plugin, string? Problem)> Architectures { get; } = [];
+        public List<ServiceDescriptor> Services { get; } = [];
+        public PluginFailure? Failure { get; set; }
+    }
+
+    /// <summary>A plugin's load, taken in: an architecture a plugin taken in before (or this one) provides is refused here.</summary>
+    private void Add(PluginLoad load)
+    {
+        foreach (var (arch, plugin, problem) in load.Architectures)
+        {
+            if ((problem ?? Duplicate(arch)) is { } refusal) _failures.Add(new PluginFailure(plugin.Path, refusal, NameOf(arch)));
+            else _architectures.Add(new LoadedArchitecture(arch, plugin));
+        }
+        _services.AddRange(load.Services);
+        if (load.Failure is { } failure) _failures.Add(failure);
     }
 
     /// <summary>Pmap.Arch.X86/ (or x86/) for x86.</summary>
@@ -148,26 +184,28 @@ public sealed partial class PluginCatalog
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
-    private void LoadOne(string dir, PluginSource source, IConfiguration configuration)
+    private static PluginLoad LoadOne(string dir, PluginSource source, IConfiguration configuration, bool everyProfile)
     {
+        var load = new PluginLoad();
         var name = Path.GetFileName(dir);
         var path = Path.Combine(dir, name + ".dll");
         if (!File.Exists(path))
         {
-            _failures.Add(new PluginFailure(dir, $"no {name}.dll in the plugin folder (expected plugins/{name}/{name}.dll)"));
-            return;
+            load.Failure = new PluginFailure(dir, $"no {name}.dll in the plugin folder (expected plugins/{name}/{name}.dll)");
+            return load;
         }
         try
         {
-            LoadAssembly(path, source, configuration);
+            LoadAssembly(path, source, configuration, everyProfile, load);
         }
         catch (Exception e)
         {
-            _failures.Add(new PluginFailure(path, Describe(e)));
+            load.Failure = new PluginFailure(path, Describe(e));
         }
+        return load;
     }
 
-    private void LoadAssembly(string path, PluginSource source, IConfiguration configuration)
+    private static void LoadAssembly(string path, PluginSource source, IConfiguration configuration, bool everyProfile, PluginLoad load)
     {
         Assembly assembly;
         try
@@ -187,7 +225,7 @@ public sealed partial class PluginCatalog
         }
         try
         {
-            Accept(assembly, path, source, configuration);
+            Accept(assembly, path, source, configuration, everyProfile, load);
         }
         catch (Exception e) when (PluginFramework.Mismatch(assembly) is { } mismatch)
         {
@@ -196,7 +234,8 @@ public sealed partial class PluginCatalog
         }
     }
 
-    private void Accept(Assembly assembly, string path, PluginSource source, IConfiguration configuration)
+    private static void Accept(Assembly assembly, string path, PluginSource source, IConfiguration configuration, bool everyProfile,
+        PluginLoad load)
     {
         var assemblyName = assembly.GetName();
         RefuseEarlierContract(assembly);
@@ -254,7 +293,7 @@ public sealed partial class PluginCatalog
             {
                 throw new PluginLoadException($"{entryType.Name}.ConfigureServices threw {e.GetType().Name}: {FirstLine(e.Message)}");
             }
-            AcceptServices(services, info);
+            AcceptServices(services, info, everyProfile, load);
         }
     }
 
@@ -286,18 +325,13 @@ public sealed partial class PluginCatalog
         }
     }
 
-    private void AcceptServices(ServiceCollection services, PluginInfo info)
+    private static void AcceptServices(ServiceCollection services, PluginInfo info, bool everyProfile, PluginLoad load)
     {
         using var provider = services.BuildServiceProvider();
         var archs = provider.GetServices<IArchitecture>().ToList();
         if (archs.Count == 0) throw new PluginLoadException($"registers no {nameof(IArchitecture)}");
-        foreach (var arch in archs)
-        {
-            var problem = Validate(arch) ?? Duplicate(arch);
-            if (problem is null) _architectures.Add(new LoadedArchitecture(arch, info));
-            else _failures.Add(new PluginFailure(info.Path, problem, NameOf(arch)));
-        }
-        _services.AddRange(services.Where(d => d.ServiceType != typeof(IArchitecture)));
+        foreach (var arch in archs) load.Architectures.Add((arch, info, Validate(arch, everyProfile)));
+        load.Services.AddRange(services.Where(d => d.ServiceType != typeof(IArchitecture)));
     }
 
     private static string Describe(Exception e) => e switch

@@ -16,11 +16,12 @@ public static class ServiceCollectionExtensions
     /// </summary>
     /// <param name="architecture">
     /// With <paramref name="oneArchitecture"/>, the one architecture the command runs on (null: the configured Architecture): only its
-    /// plugin is loaded (<see cref="PluginCatalog.Load(IEnumerable{PluginFolder}, IConfiguration, string?)"/>), unless the
+    /// plugin is loaded (<see cref="PluginCatalog.Load(IEnumerable{PluginFolder}, IConfiguration, string?, bool)"/>), unless the
     /// configuration has a section for another architecture, whose keys are then checked as before.
     /// </param>
+    /// <param name="everyProfile">Every profile of each architecture is built at load (otherwise the default, and the others at first use).</param>
     public static IServiceCollection AddPmapHosting(this IServiceCollection services, IConfiguration configuration, string? baseDirectory = null,
-        bool oneArchitecture = false, string? architecture = null)
+        bool oneArchitecture = false, string? architecture = null, bool everyProfile = false)
     {
         var options = PmapOptions.Load(configuration);
         services.AddSingleton(configuration);
@@ -31,7 +32,7 @@ public static class ServiceCollectionExtensions
         if (only is not null && configuration.GetSection("Architectures").GetChildren()
                 .Any(s => !string.Equals(s.Key, only, StringComparison.OrdinalIgnoreCase)))
             only = null;
-        var catalog = PluginCatalog.Load(PluginFolders(options, baseDirectory ?? AppContext.BaseDirectory), configuration, only);
+        var catalog = PluginCatalog.Load(PluginFolders(options, baseDirectory ?? AppContext.BaseDirectory), configuration, only, everyProfile);
         ArchOptionValues.Check(configuration, catalog.Architectures); // each port's options, validated at start as the root keys are
         services.AddSingleton(catalog);
         foreach (var loaded in catalog.Architectures)

@@ -25,9 +25,15 @@ public static class ArchCommands
     public static Command Build(CommandIo io)
     {
         var arch = new Command("arch", "Architecture plugins");
-        var list = new Command("list", "Every architecture found in the plugins folders (bundled, user, configured), and every plugin that failed."
-            + "\n\nExample:\n  pmap arch list --json");
-        list.SetAction(p => io.Execute(p, c => List(io, c)));
+        var check = new Option<bool>("--check")
+        {
+            Description = "Build every profile of every architecture, as conformance does, and list each that fails (by default only each "
+                + "default profile is built at load, the others when a command first uses them)",
+        };
+        var list = new Command("list", "Every architecture found in the plugins folders (bundled, user, configured), and every plugin that failed.")
+            .WithExamples("pmap arch list --json", "pmap arch list --check")
+            .WithOptions(check);
+        list.SetAction(p => io.Execute(p, c => List(io, c), everyProfile: p.GetValue(check)));
         arch.Subcommands.Add(list);
         return arch;
     }

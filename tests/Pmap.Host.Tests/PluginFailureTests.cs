@@ -1,3 +1,5 @@
+using System.Reflection.PortableExecutable;
+
 namespace Pmap.Host.Tests;
 
 /// <summary>
@@ -77,7 +79,13 @@ public class PluginFailureTests
         var plugins = Cli.TempPlugins("Pmap.Arch.X86", "Pmap.Arch.RiscV", "Pmap.Arch.Arm64");
         var dll = Path.Combine(plugins, "Pmap.Arch.X86", "Pmap.Arch.X86.dll");
         var bytes = File.ReadAllBytes(dll);
-        for (var i = 0x400; i < 0x600 && i < bytes.Length; i++) bytes[i] ^= 0xff; // metadata damaged, headers intact
+        // Headers intact, what the runtime reads next damaged: a precompiled image's ReadyToRun header, an IL image's code at 0x400.
+        var start = 0x400;
+        using (var pe = new PEReader(new MemoryStream(bytes)))
+        {
+            if (pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory is { Size: > 0 } native) pe.PEHeaders.TryGetDirectoryOffset(native, out start);
+        }
+        for (var i = start; i < start + 0x200 && i < bytes.Length; i++) bytes[i] ^= 0xff;
         File.WriteAllBytes(dll, bytes);
         File.WriteAllText(Path.Combine(plugins, "Pmap.Arch.RiscV", "Pmap.Arch.RiscV.deps.json"), "{ not json");
         var r = Bare(plugins, "arch", "list");

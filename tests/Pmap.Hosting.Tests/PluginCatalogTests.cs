@@ -2,6 +2,7 @@ using System.Runtime.Loader;
 using Microsoft.Extensions.Configuration;
 using Pmap.Core.Arch;
 using Pmap.Hosting;
+using Pmap.TestArch;
 using Pmap.Tests.Plugins;
 
 namespace Pmap.Core.Tests;
@@ -159,5 +160,44 @@ public class PluginCatalogTests
         var c = PluginCatalog.Load(dir, Config);
         Assert.Equal(4, c.Failures.Count);
         Assert.Equal("fake", Assert.Single(c.Architectures).Architecture.Name);
+    }
+
+    [Fact]
+    public void The_plugin_of_a_one_architecture_load_that_was_refused_is_loaded_once_when_every_plugin_is()
+    {
+        var dir = Folder("Pmap.TestPlugin.Good", "Pmap.TestPlugin.Throwing");
+        var c = PluginCatalog.Load([new PluginFolder(dir, PluginSource.Configured, Required: true)], Config, only: "throwing");
+        Assert.False(c.Partial); // refused alone: every plugin loaded, so that the failure is reported as always
+        Assert.Contains("registration exploded", FailureOf(c, "Throwing").Error);
+        Assert.Equal("fake", Assert.Single(c.Architectures).Architecture.Name);
+        var throwing = Path.Combine(dir, "Pmap.TestPlugin.Throwing") + Path.DirectorySeparatorChar;
+        Assert.Single(AssemblyLoadContext.All, context => context.Assemblies.Any(a => a.Location.StartsWith(throwing, StringComparison.Ordinal)));
+    }
+
+    /// <summary>A port whose second profile does not build.</summary>
+    private sealed class HalfBroken() : Architecture<FakeProfile>("halfbroken", "a test architecture",
+        [new("plain", "today's pmap.c", PmapCommonVariant.Upstream), new("seed-v3", "the v3 pmap.c", PmapCommonVariant.SeedV3(64))])
+    {
+        public override IReadOnlyList<ArchOption> Options => [];
+
+        protected override ArchModel Create(ArchSettings settings, FakeProfile profile) => profile.Name == "plain"
+            ? new FakeArchitecture("halfbroken").Create(settings)
+            : throw new InvalidOperationException("no seed-v3 here");
+    }
+
+    [Fact]
+    public void The_default_profile_is_checked_at_load_every_profile_when_asked_for_and_the_others_at_first_use()
+    {
+        const string Refusal = "architecture 'halfbroken' profile 'seed-v3' cannot be built with default settings: InvalidOperationException: no seed-v3 here";
+        var arch = new HalfBroken();
+        Assert.Null(PluginCatalog.Validate(arch, everyProfile: false));
+        Assert.Equal(Refusal, PluginCatalog.Validate(arch, everyProfile: true));
+
+        var c = PluginCatalog.Load(Folder("Pmap.TestPlugin.Good"), Config);
+        c.CheckProfile(arch, "plain");
+        for (var use = 0; use < 2; use++) // refused at every use, not only the first
+            Assert.Equal($"plugin halfbroken was refused: {Refusal}", Assert.Throws<PluginFolderException>(() => c.CheckProfile(arch, "seed-v3")).Message);
+        // Checked with the rest at load: nothing is left to check at first use.
+        PluginCatalog.Load(Folder("Pmap.TestPlugin.Good"), Config, everyProfile: true).CheckProfile(arch, "seed-v3");
     }
 }
