@@ -5,12 +5,7 @@
 # bench/compare.sh runs it after the workloads. Usage: bench/fuzz.sh [PMAP_CMD...] (as bench/startup.sh).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-if [ $# -gt 0 ]; then pmap=("$@")
-elif [ -n "${PMAP_CMD:-}" ]; then read -r -a pmap <<<"$PMAP_CMD"
-else
-    pmap=(dotnet "$repo/Pmap.Host/bin/Release/net10.0/pmap.dll")
-    [ -f "${pmap[1]}" ] || dotnet build "$repo/Pmap.Host" -c Release -v quiet -nologo >&2
-fi
+. "$repo/bench/pmap-command.sh"
 
 python3 - "${RUNS:-3}" "${pmap[@]}" <<'PY'
 import json, os, subprocess, sys, time, statistics as st

@@ -9,12 +9,7 @@
 # The apphost of the build: bench/startup.sh Pmap.Host/bin/Release/net10.0/pmap
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-if [ $# -gt 0 ]; then pmap=("$@")
-elif [ -n "${PMAP_CMD:-}" ]; then read -r -a pmap <<<"$PMAP_CMD"
-else
-    pmap=(dotnet "$repo/Pmap.Host/bin/Release/net10.0/pmap.dll")
-    [ -f "${pmap[1]}" ] || dotnet build "$repo/Pmap.Host" -c Release -v quiet -nologo >&2
-fi
+. "$repo/bench/pmap-command.sh"
 dotnet build "$repo/bench/Hello" -c Release -v quiet -nologo >&2
 hello=(dotnet "$repo/bench/Hello/bin/Release/net10.0/hello.dll")
 
