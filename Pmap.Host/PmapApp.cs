@@ -157,25 +157,13 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
             if (json) Json.Write(Out, new ErrorDocument(ErrorDto.Of(e)));
             return ReportCrash(e);
         }
-        catch (Exception e) when (e is PmapUsageException or FormatException or OverflowException)
-        {
-            return Fail(ErrorKind.Usage, e.Message, json);
-        }
-        catch (PmapConfigurationException e)
-        {
-            return Fail(ErrorKind.Config, e.Message, json);
-        }
-        catch (PmapEnvironmentException e)
-        {
-            return Fail(ErrorKind.Environment, e.Message, json);
-        }
         catch (PluginFolderException e)
         {
             return Fail(ErrorKind.Plugin, e.Message, json, human: e.AlreadyReported);
         }
-        catch (PmapPluginException e)
+        catch (Exception e) when (KnownError(e) is { } error)
         {
-            return Fail(ErrorKind.Plugin, e.Message, json);
+            return Fail(error.Kind, error.Message, json);
         }
         catch (Exception) when (Broken() is { } broken)
         {
@@ -186,6 +174,17 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
             return Fail(ErrorKind.Plugin, InternalError(e), json);
         }
     }
+
+    /// <summary>The error an exception of a kind pmap names is reported with (usage, configuration, environment, plugin, Xen), or null.</summary>
+    public static ErrorDto? KnownError(Exception e) => e switch
+    {
+        XenCrashException crash => ErrorDto.Of(crash),
+        PmapUsageException or FormatException or OverflowException => new ErrorDto(ErrorKind.Usage, e.Message),
+        PmapConfigurationException => new ErrorDto(ErrorKind.Config, e.Message),
+        PmapEnvironmentException => new ErrorDto(ErrorKind.Environment, e.Message),
+        PluginFolderException or PmapPluginException => new ErrorDto(ErrorKind.Plugin, e.Message),
+        _ => null,
+    };
 
     /// <summary>
     /// What an exception no error kind names says: a plugin's constructor or service, reached through reflection or DI, has its

@@ -112,12 +112,6 @@ public static class FuzzCommand
         }
     }
 
-    /// <summary>Why a pair could not run, as the error of a single run would say it.</summary>
-    private static ErrorDto Failure(Exception e) => e switch
-    {
-        XenCrashException crash => ErrorDto.Of(crash),
-        PmapConfigurationException => new ErrorDto(ErrorKind.Config, e.Message),
-        PmapPluginException or PmapUsageException => new ErrorDto(e is PmapUsageException ? ErrorKind.Usage : ErrorKind.Plugin, e.Message),
-        _ => new ErrorDto(ErrorKind.Plugin, CommandIo.InternalError(e)),
-    };
+    /// <summary>Why a pair could not run, as the error of a single run would say it (a profile refused at its first use included).</summary>
+    private static ErrorDto Failure(Exception e) => CommandIo.KnownError(e) ?? new ErrorDto(ErrorKind.Plugin, CommandIo.InternalError(e));
 }

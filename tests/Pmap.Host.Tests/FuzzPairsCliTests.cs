@@ -96,4 +96,16 @@ public class FuzzPairsCliTests
         Assert.Contains("pmap: hostile ", r.Err);
         Assert.Equal(1, r.Json.GetProperty("totals").GetProperty("skipped").GetInt32());
     }
+
+    [Fact]
+    public void A_pair_whose_profile_is_refused_at_first_use_is_skipped_with_the_refusal_a_single_run_reports()
+    {
+        // The check at first use throws what a refused plugin throws; a pair is skipped with its line, not as an internal error.
+        var refused = new Pmap.Hosting.PluginFolderException("plugin halfbroken was refused: architecture 'halfbroken' profile 'seed-v3': no");
+        var error = CommandIo.KnownError(refused);
+        Assert.NotNull(error);
+        Assert.Equal(Pmap.Core.ErrorKind.Plugin, error.Kind);
+        Assert.Equal(refused.Message, error.Message);
+        Assert.Null(CommandIo.KnownError(new InvalidOperationException("a bug")));
+    }
 }
