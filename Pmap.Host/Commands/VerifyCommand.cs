@@ -63,8 +63,7 @@ public static class VerifyCommand
                 {
                     var run = RealXenCheck.Run(model, image, ramSize: ram);
                     if (recordPath is not null) Record(recordPath, run, model, image);
-                    var xen = XenDiffView.From(run);
-                    return c.Show(xen, XenDiffView.Render, XenDiffView.Agrees(xen) ? ExitCodes.Success : ExitCodes.Findings);
+                    return c.Show(XenDiffView.From(run), XenDiffView.Render, run.Agrees ? ExitCodes.Success : ExitCodes.Findings);
                 }
                 report = Verifier.Verify(model, which);
             }

@@ -69,13 +69,6 @@ public static class XenDiffView
                 .ToList(), p.FirstDifference);
     }
 
-    /// <summary>
-    /// Tables equal entry for entry but for frames Xen's heap chose (so no table page in one tree only) and, when traced, the
-    /// PMAP call sequences equal: exit 0.
-    /// </summary>
-    public static bool Agrees(XenDiffDto d) =>
-        d.Unexplained == 0 && d.RealOnly.TablePages == 0 && d.ModelOnly.TablePages == 0 && d.Pmap?.Agrees != false;
-
     public static void Render(IAnsiConsole c, XenDiffDto d)
     {
         c.MarkupLine($"[bold]{d.Arch}[/] {Markup.Escape(d.Profile)} beside {Markup.Escape(d.Image)} booted under QEMU with RAM {d.Ram.Base}+{d.Ram.Size} in {d.XenSeconds:0.0} s"

@@ -19,6 +19,12 @@ public sealed record RealXenReport(string Arch, string Profile, string Image, st
 
     /// <summary>The RAM bank both booted.</summary>
     public RamBank Ram { get; init; }
+
+    /// <summary>
+    /// Tables equal entry for entry but for frames Xen's heap chose, every table page with its counterpart and, when traced, the
+    /// PMAP call sequences equal: verify's exit 0.
+    /// </summary>
+    public bool Agrees => Comparison.Agrees && Pmap?.Agrees != false;
 }
 
 public static class RealXenCheck
