@@ -83,10 +83,9 @@ public sealed class CommonPmap
         if (_hooksObserved) ObservedArchPmapMap(slot, mfn, va);
         else
         {
-            var outer = _m.CurrentHook; // named only if the hook executes an undeclared instruction
-            _m.CurrentHook = "arch_pmap_map";
+            _m.PmapHook = "arch_pmap_map"; // named only if the hook executes an undeclared instruction
             _arch.ArchPmapMap(_m, slot, mfn);
-            _m.CurrentHook = outer;
+            _m.PmapHook = null;
         }
         return null;
     }
@@ -127,10 +126,9 @@ public sealed class CommonPmap
         if (_hooksObserved) ObservedArchPmapUnmap(slot, va);
         else
         {
-            var outer = _m.CurrentHook;
-            _m.CurrentHook = "arch_pmap_unmap";
+            _m.PmapHook = "arch_pmap_unmap";
             _arch.ArchPmapUnmap(_m, slot);
-            _m.CurrentHook = outer;
+            _m.PmapHook = null;
         }
         return null;
     }

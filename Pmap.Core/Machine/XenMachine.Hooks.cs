@@ -12,13 +12,22 @@ public sealed partial class XenMachine
     public HookScope Hook(string name, VirtAddr? va = null)
     {
         Checker?.Begin(name, va);
-        var outer = CurrentHook;
-        CurrentHook = name;
+        var outer = _hook;
+        _hook = name;
         return new HookScope(this, outer);
     }
 
     /// <summary>The Xen function running (arch_pmap_map, xen_pt_update...), for naming it when it executes an undeclared instruction.</summary>
-    public string? CurrentHook { get; internal set; }
+    public string? CurrentHook => PmapHook ?? _hook;
+
+    private string? _hook;
+
+    /// <summary>
+    /// arch_pmap_map or arch_pmap_unmap while pmap.c runs it with nothing observing (no <see cref="Hook"/> bracket), else null.
+    /// Apart from the bracketed hooks so that pmap.c sets and clears it with constants, which need no GC write barrier: putting
+    /// back an outer hook's name would call one on every pmap_map and pmap_unmap.
+    /// </summary>
+    internal string? PmapHook;
 
     internal void EndHook(string? outer)
     {
@@ -39,7 +48,7 @@ public sealed partial class XenMachine
                 });
             }
         }
-        CurrentHook = outer;
+        _hook = outer;
     }
 
     /// <summary>
