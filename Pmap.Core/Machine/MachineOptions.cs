@@ -19,7 +19,7 @@ public sealed record MachineOptions
 }
 
 /// <summary>A Xen function's extent, for the ordering checker: disposing it ends the function.</summary>
-public readonly struct HookScope(XenMachine machine, string? outer) : IDisposable
+public readonly struct HookScope(XenMachine machine, string? outer, string? outerPmapHook) : IDisposable
 {
-    public void Dispose() => machine.EndHook(outer);
+    public void Dispose() => machine.EndHook(outer, outerPmapHook);
 }

@@ -12,9 +12,10 @@ public sealed partial class XenMachine
     public HookScope Hook(string name, VirtAddr? va = null)
     {
         Checker?.Begin(name, va);
-        var outer = _hook;
+        var (outer, outerPmapHook) = (_hook, PmapHook);
         _hook = name;
-        return new HookScope(this, outer);
+        PmapHook = null; // the bracketed hook is the one running, even inside pmap.c's
+        return new HookScope(this, outer, outerPmapHook);
     }
 
     /// <summary>The Xen function running (arch_pmap_map, xen_pt_update...), for naming it when it executes an undeclared instruction.</summary>
@@ -29,7 +30,7 @@ public sealed partial class XenMachine
     /// </summary>
     internal string? PmapHook;
 
-    internal void EndHook(string? outer)
+    internal void EndHook(string? outer, string? outerPmapHook)
     {
         if (Checker is { } c)
         {
@@ -49,6 +50,7 @@ public sealed partial class XenMachine
             }
         }
         _hook = outer;
+        PmapHook = outerPmapHook;
     }
 
     /// <summary>

@@ -199,4 +199,24 @@ public class PmapCommonTests
         Assert.Equal(0, r.PmapSlotsInUseAfter);
         Assert.Equal(2, r.MaxPmapSlotsInUse);
     }
+
+    [Fact]
+    public void The_running_hook_is_named_in_pmaps_hooks_and_within_a_bracket_and_the_outer_name_comes_back()
+    {
+        XenMachine? m = null;
+        var seen = new List<string?>();
+        m = new FakeArchitecture(hook: _ => seen.Add(m!.CurrentHook)).Create(ArchSettings.For("plain")).Boot();
+        var va = m.Pmap.Map(new Mfn(0x100));
+        m.Pmap.Unmap(va);
+        Assert.Null(m.CurrentHook);
+        using (m.Hook("xen_pt_update"))
+        {
+            m.Pmap.Unmap(m.Pmap.Map(new Mfn(0x101)));
+            Assert.Equal("xen_pt_update", m.CurrentHook);
+            using (m.Hook("inner")) Assert.Equal("inner", m.CurrentHook);
+            Assert.Equal("xen_pt_update", m.CurrentHook);
+        }
+        Assert.Null(m.CurrentHook);
+        Assert.Equal(["arch_pmap_map", "arch_pmap_unmap", "arch_pmap_map", "arch_pmap_unmap"], seen);
+    }
 }
