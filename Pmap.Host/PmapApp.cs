@@ -105,10 +105,14 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     /// <summary>The command line, whose long values every stderr line and error message cuts (<see cref="Line"/>).</summary>
     public IReadOnlyList<string> Inputs
     {
-        init => _longInputs = LongValues(value);
+        init => _inputs = value;
     }
 
-    private IReadOnlyList<string> _longInputs = LongValues([]);
+    private readonly IReadOnlyList<string> _inputs = [];
+
+    // Found at the first line written, not at start: most runs write none, and a start that reads the environment through
+    // LINQ over DictionaryEntry (a struct) JIT-compiles a score of methods for it.
+    private List<string>? _longInputs;
 
     /// <summary>
     /// What pmap writes as one line on stderr and as an error message: any input value (an argument, a part of one, a PMAP_
@@ -116,7 +120,7 @@ public sealed class CommandIo(TextWriter stdout, TextWriter stderr, GlobalOption
     /// </summary>
     public string Line(string message)
     {
-        foreach (var value in _longInputs)
+        foreach (var value in _longInputs ??= LongValues(_inputs))
             if (message.Contains(value, StringComparison.Ordinal)) message = message.Replace(value, Hex.Echo(value), StringComparison.Ordinal);
         return Hex.Printable(message);
     }

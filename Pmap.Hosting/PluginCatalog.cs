@@ -86,7 +86,7 @@ public sealed partial class PluginCatalog
     {
         var searched = new List<PluginFolder>();
         var linkFailures = new List<PluginFailure>();
-        var plugins = new List<(string Dir, PluginSource Source)>();
+        var plugins = new List<PluginDirectory>();
         foreach (var f in folders)
         {
             var full = Path.GetFullPath(f.Path);
@@ -114,7 +114,7 @@ public sealed partial class PluginCatalog
             foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
             {
                 if (LinkProblem(entry) is { } problem) linkFailures.Add(new PluginFailure(entry.FullName, problem));
-                else if (entry is DirectoryInfo) plugins.Add((entry.FullName, f.Source));
+                else if (entry is DirectoryInfo) plugins.Add(new PluginDirectory(entry.FullName, f.Source));
             }
         }
         var named = only is null || linkFailures.Count > 0 ? -1 : plugins.FindIndex(p => NamedFor(p.Dir, only));
@@ -135,6 +135,12 @@ public sealed partial class PluginCatalog
             catalog.Add(i == named ? first! : LoadOne(plugins[i].Dir, plugins[i].Source, configuration, everyProfile));
         return catalog;
     }
+
+    /// <summary>
+    /// One plugins/&lt;Name&gt;/ folder and where it was found. A class, not a tuple: a list of tuples is JIT-compiled at every start
+    /// (the framework's generic code over a struct of pmap's has no precompiled copy).
+    /// </summary>
+    private sealed record PluginDirectory(string Dir, PluginSource Source);
 
     /// <summary>
     /// What loading one plugin gave, in order: each architecture it registers with the problem that refuses it (null: sound),

@@ -5,7 +5,8 @@
 # the same TLB misses and page tables. Then the same for the C baseline written again in C# (bench/cbench-cs: what the
 # language costs on C's own model) with pmap / C in C# on CPU time against its target, and the memory floor under W3 16 GiB
 # (bench/Pmap.Floor) with what W3 16 GiB holds above it against 2x C's growth from 1 to 16 GiB. Then the fuzz's time and
-# throughput (bench/fuzz.sh), last start-up (bench/startup.sh): each light command against a hello-world .NET console;
+# throughput (bench/fuzz.sh), last start-up (bench/startup.sh): each light command against a hello-world .NET console and
+# the start-up floor (bench/Pmap.StartupFloor, the required stack alone), with the range of both ratios to hello on CPU;
 # PMAP_CMD=PATH measures that pmap's (the installed tool's) in both instead.
 # Usage: bench/compare.sh [C_DIR]; C_DIR (default bench/cbench) holds a cbench.c and Makefile taking the same
 # arguments and printing the same JSON line. ROUNDS=3 by default.
@@ -125,7 +126,7 @@ if floor and c16:
         print("W3 16 GiB peak - hosting floor: not measured (no W3 1 GiB C run or no W3 16 GiB pmap run).")
 PY
 
-# The fuzz users run in bulk, then start-up: the light commands against a hello-world console (PMAP_CMD, when set, names the
-# pmap measured by both).
+# The fuzz users run in bulk, then start-up: the light commands against a hello-world console and the start-up floor
+# (PMAP_CMD, when set, names the pmap measured by both).
 "$repo/bench/fuzz.sh"
 "$repo/bench/startup.sh"

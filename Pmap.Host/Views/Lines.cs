@@ -11,12 +11,19 @@ public static class Lines
     /// <summary>Writes <paramref name="parts"/> (text with an optional Spectre style each) from column <paramref name="indent"/>.</summary>
     public static void Write(IAnsiConsole c, int indent, int hang, params (string Text, string? Style)[] parts)
     {
-        // A line that fits is written as it is, its own spacing (aligned columns) kept.
-        var plain = string.Join(" ", parts.Where(p => p.Text.Length > 0).Select(p => p.Text));
-        if (indent + plain.Length <= c.Profile.Width)
+        // A line that fits is written as it is, its own spacing (aligned columns) kept. Loops, not LINQ over the tuples: most
+        // views print such a line first, and LINQ over a struct is JIT-compiled at start.
+        var plain = new List<string>(parts.Length);
+        var marked = new List<string>(parts.Length);
+        foreach (var (text, style) in parts)
         {
-            c.MarkupLine(new string(' ', indent) + string.Join(" ", parts.Where(p => p.Text.Length > 0)
-                .Select(p => p.Style is { } s ? $"[{s}]{Markup.Escape(p.Text)}[/]" : Markup.Escape(p.Text))));
+            if (text.Length == 0) continue;
+            plain.Add(text);
+            marked.Add(style is { } s ? $"[{s}]{Markup.Escape(text)}[/]" : Markup.Escape(text));
+        }
+        if (indent + string.Join(" ", plain).Length <= c.Profile.Width)
+        {
+            c.MarkupLine(new string(' ', indent) + string.Join(" ", marked));
             return;
         }
         var words = parts.SelectMany(p => p.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => (Word: w, p.Style))).ToList();
