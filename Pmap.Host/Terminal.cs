@@ -31,7 +31,9 @@ public static class Terminal
             // Spectre pads cells to their width: no line pmap prints ends in blanks.
             Out = new AnsiConsoleOutput(new TrailingBlankWriter(writer)),
             Interactive = InteractionSupport.No,
-            EnvironmentVariables = EnvironmentVariables(),
+            // Spectre's CI enrichers (GitHub Actions, Azure Pipelines, ...) would turn ANSI on under --color never or in a pipe:
+            // colour is pmap's decision alone, so output is the same in CI as anywhere else.
+            Enrichment = new ProfileEnrichment { UseDefaultEnrichers = false },
         });
         if (Columns() is { } columns) console.Profile.Width = columns;
         else if (!isConsole) console.Profile.Width = 200;
@@ -41,18 +43,6 @@ public static class Terminal
             throw new PmapUsageException($"the console is {console.Profile.Width} columns wide; pmap's human output needs {MinWidth} "
                 + "so that no name or number is cut: widen it, set COLUMNS=80, or use --json");
         return console;
-    }
-
-    /// <summary>
-    /// The environment as Spectre reads it for its CI enrichers (names ignoring case, the first of two spellings kept), read
-    /// with a loop: Spectre's own read is LINQ over DictionaryEntry, a struct, which is JIT-compiled at every start.
-    /// </summary>
-    private static Dictionary<string, string> EnvironmentVariables()
-    {
-        var variables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            variables.TryAdd((string)e.Key, e.Value as string ?? string.Empty);
-        return variables;
     }
 
     /// <summary>Whether the console shows colour (a legend that names a colour is printed only then).</summary>

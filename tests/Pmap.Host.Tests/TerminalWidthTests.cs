@@ -67,6 +67,18 @@ public partial class TerminalWidthTests
         Assert.Equal(2, Cli.Run("compare", "--color", "sometimes").Code);
     }
 
+    [Fact]
+    public void A_CI_services_variables_change_nothing_in_the_output()
+    {
+        // Spectre.Console's own CI detection turned ANSI on under GitHub Actions and Azure Pipelines, even with --color never.
+        string[] args = ["compare", "--color", "never"];
+        var plain = Cli.Process(null, args);
+        var ci = Cli.Process(new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["TF_BUILD"] = "True", ["CI"] = "true" }, args);
+        Assert.Equal(0, ci.Code);
+        Assert.DoesNotContain("\u001b[", ci.Out, StringComparison.Ordinal);
+        Assert.Equal(plain.Out, ci.Out);
+    }
+
     // versions prints the 10-digit commit of a fact under its value: a line of its own, not a continuation.
     [GeneratedRegex("^[0-9a-f]{10} ")]
     private static partial Regex AbbreviatedCommit();
