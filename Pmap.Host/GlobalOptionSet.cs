@@ -20,7 +20,7 @@ public sealed class GlobalOptionSet
     public Option<string?> Arch { get; } = new("--arch")
     {
         HelpName = "ARCH",
-        Description = "Architecture name (default: configuration key Architecture); compare and report take a list, arm64,x86",
+        Description = "Architecture name (default: configuration key Architecture); compare, report and fuzz take a list, arm64,x86, and fuzz all",
         Recursive = true,
     };
 
@@ -28,7 +28,7 @@ public sealed class GlobalOptionSet
     {
         HelpName = "PROFILE",
         Description = "Profile of the architecture (e.g. xen-4.18.4, xen-4.17 for the newest 4.17.z, seed-v3, upstream); "
-            + "compare and report also take ARCH:PROFILE pairs, arm64:xen-4.17,x86:series-v5",
+            + "compare, report and fuzz also take ARCH:PROFILE pairs, arm64:xen-4.17,x86:series-v5, and fuzz all",
         Recursive = true,
     };
 
