@@ -45,15 +45,38 @@ public static class BenchCommand
         if (string.Join(", ", unoptimised) is { Length: > 0 } names)
             io.Err.WriteLine($"pmap: warning: {names} built without optimisation (Debug): the numbers are not meaningful; use -c Release");
 
-        // Warm up on the same workload, discarded: long enough (a few hundred ms) for tiered compilation to
-        // promote the hot methods, so that the timed run measures optimised code.
-        for (var i = 0; i < 2; i++) _ = Workloads.Run(w, arch, model.Settings, w == Workload.W3 ? 100_000 : 2_000_000, 1);
+        // Warm up on the same workload, discarded, as bench/cbench-cs does: short runs, each followed by a pause in which
+        // tiered compilation (which starts counting calls only after 100 ms without a new first-tier compile, and compiles
+        // hot methods in the background) can finish, so that the timed run measures optimised code and not the JIT's work.
+        for (var i = 0; i < 3; i++)
+        {
+            _ = Workloads.Run(w, arch, model.Settings, w == Workload.W3 ? 100_000 : 2_000_000, 1);
+            Thread.Sleep(200);
+        }
         // The warm-up's frames are pinned, which only a full collection frees: free them now so that the timed run reuses their memory.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        WaitForJitIdle();
         var r = Workloads.Run(w, arch, model.Settings, n, gib);
         Json.WriteLine(io.Out, new BenchDto(r.Workload, r.Arch, r.Profile, r.Gib, r.Ops, Math.Round(r.NsPerOp, 2), Math.Round(r.CpuNsPerOp, 2),
             Math.Round(r.Seconds, 4), Math.Round(r.VerifySeconds, 4), r.PeakRssBytes, r.TlbMisses, r.Tables, r.Frames, r.Check ? "ok" : "FAILED"));
         return r.Check ? ExitCodes.Success : ExitCodes.PluginOrConfig; // the model failed its own check, as boot's verification
+    }
+
+    /// <summary>
+    /// Waits (2 s at most) until tiered compilation has compiled nothing for 200 ms: what the warm-up made hot is compiled in
+    /// the background, and its CPU time would otherwise land in the timed run's.
+    /// </summary>
+    private static void WaitForJitIdle()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (waited.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Thread.Sleep(200);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == compiled) return;
+            compiled = now;
+        }
     }
 
     /// <summary>A Debug build's assemblies ask the JIT not to optimise: [Debuggable(DisableOptimizations)].</summary>
