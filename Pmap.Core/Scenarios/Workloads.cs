@@ -69,21 +69,25 @@ public static class Workloads
     private static VirtAddr Directmap(ArchModel model) => model.DirectmapVirtStart
         ?? throw new PmapUsageException($"{model.Name} has no directmap: W2 and W3 map RAM there");
 
-    /// <summary>Runs workload W1, W2 or W3; N is the operation count (W1, W2) and GiB the RAM (W3).</summary>
-    public static WorkloadResult Run(Workload workload, IArchitecture arch, ArchSettings settings, long? n, int gib) => workload switch
+    /// <summary>
+    /// Runs workload W1, W2 or W3; N is the operation count (W1, W2) and GiB the RAM (W3). <paramref name="settle"/> runs after
+    /// the machine is set up and before the timed part starts (pmap bench lets tiered compilation finish there).
+    /// </summary>
+    public static WorkloadResult Run(Workload workload, IArchitecture arch, ArchSettings settings, long? n, int gib, Action? settle = null) => workload switch
     {
-        Workload.W1 => W1(arch, settings, n ?? DefaultOps),
-        Workload.W2 => W2(arch, settings, n ?? DefaultOps),
-        Workload.W3 => W3(arch, settings, gib, n ?? 1_000_000),
+        Workload.W1 => W1(arch, settings, n ?? DefaultOps, settle),
+        Workload.W2 => W2(arch, settings, n ?? DefaultOps, settle),
+        Workload.W3 => W3(arch, settings, gib, n ?? 1_000_000, settle),
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "not a workload"),
     };
 
     /// <summary>W1: for i in 0..N-1: va = pmap_map(0x40000 + (i &amp; 1023)); write64(va, i); pmap_unmap(va).</summary>
-    public static WorkloadResult W1(IArchitecture arch, ArchSettings settings, long n)
+    public static WorkloadResult W1(IArchitecture arch, ArchSettings settings, long n, Action? settle = null)
     {
         var model = Model(arch, settings, 1);
         var m = FreshMachine(model, 1);
         var misses0 = m.Counters.TlbMisses;
+        settle?.Invoke();
         var sw = Timer.Start();
         W1Loop(m, n);
         sw.Stop();
@@ -110,13 +114,14 @@ public static class Workloads
     }
 
     /// <summary>W2: map 1 GiB at 4 KiB (untimed), then N walks of DIRECTMAP + (xorshift &amp; (2^30 - 1)) with the TLB bypassed.</summary>
-    public static WorkloadResult W2(IArchitecture arch, ArchSettings settings, long n)
+    public static WorkloadResult W2(IArchitecture arch, ArchSettings settings, long n, Action? settle = null)
     {
         var model = Model(arch, settings, 1);
         var m = FreshMachine(model, 1);
         var directmap = Directmap(model);
         var rc = model.MapPagesToXen(m, directmap, new Mfn(RamBaseMfn), PagesPerGib, superpages: false);
         var misses0 = m.Counters.TlbMisses;
+        settle?.Invoke();
         var sw = Timer.Start();
         var mismatches = Walks(m, directmap, n, (1UL << 30) - 1);
         sw.Stop();
@@ -124,13 +129,14 @@ public static class Workloads
     }
 
     /// <summary>W3: map_pages_to_xen(DIRECTMAP, 0x40000, G·262144, PAGE_HYPERVISOR_RW) timed, then 1,000,000 checking walks.</summary>
-    public static WorkloadResult W3(IArchitecture arch, ArchSettings settings, int gib, long verifyWalks = 1_000_000)
+    public static WorkloadResult W3(IArchitecture arch, ArchSettings settings, int gib, long verifyWalks = 1_000_000, Action? settle = null)
     {
         var model = Model(arch, settings, gib);
         var m = FreshMachine(model, gib);
         var directmap = Directmap(model);
         var pages = (ulong)gib * PagesPerGib;
         var misses0 = m.Counters.TlbMisses;
+        settle?.Invoke();
         var sw = Timer.Start();
         var rc = model.MapPagesToXen(m, directmap, new Mfn(RamBaseMfn), pages, superpages: false);
         sw.Stop();

@@ -55,26 +55,26 @@ public static class BenchCommand
         }
         // The warm-up's frames are pinned, which only a full collection frees: free them now so that the timed run reuses their memory.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        WaitForJitIdle();
-        var r = Workloads.Run(w, arch, model.Settings, n, gib);
+        var r = Workloads.Run(w, arch, model.Settings, n, gib, settle: WaitForJitIdle);
         Json.WriteLine(io.Out, new BenchDto(r.Workload, r.Arch, r.Profile, r.Gib, r.Ops, Math.Round(r.NsPerOp, 2), Math.Round(r.CpuNsPerOp, 2),
             Math.Round(r.Seconds, 4), Math.Round(r.VerifySeconds, 4), r.PeakRssBytes, r.TlbMisses, r.Tables, r.Frames, r.Check ? "ok" : "FAILED"));
         return r.Check ? ExitCodes.Success : ExitCodes.PluginOrConfig; // the model failed its own check, as boot's verification
     }
 
     /// <summary>
-    /// Waits (2 s at most) until tiered compilation has compiled nothing for 200 ms: what the warm-up made hot is compiled in
-    /// the background, and its CPU time would otherwise land in the timed run's.
+    /// Waits (3 s at most) until tiered compilation has compiled nothing for 300 ms: what the warm-up and the timed run's own
+    /// set-up made hot is compiled in the background, and its CPU time would otherwise land in the timed part's (a shorter
+    /// quiet spell still let a burst of about 100 methods, 40 ms of CPU, fall into some runs).
     /// </summary>
     private static void WaitForJitIdle()
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (waited.Elapsed < TimeSpan.FromSeconds(2))
+        for (var idle = 0; idle < 3 && waited.Elapsed < TimeSpan.FromSeconds(3);)
         {
-            Thread.Sleep(200);
+            Thread.Sleep(100);
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == compiled) return;
+            idle = now == compiled ? idle + 1 : 0;
             compiled = now;
         }
     }
