@@ -87,8 +87,7 @@ public static class Workloads
         var model = Model(arch, settings, 1);
         var m = FreshMachine(model, 1);
         var misses0 = m.Counters.TlbMisses;
-        settle?.Invoke();
-        var sw = Timer.Start();
+        var sw = Timer.Start(settle);
         W1Loop(m, n);
         sw.Stop();
         // Frame 0x40000 + j holds the last i with i & 1023 == j.
@@ -121,8 +120,7 @@ public static class Workloads
         var directmap = Directmap(model);
         var rc = model.MapPagesToXen(m, directmap, new Mfn(RamBaseMfn), PagesPerGib, superpages: false);
         var misses0 = m.Counters.TlbMisses;
-        settle?.Invoke();
-        var sw = Timer.Start();
+        var sw = Timer.Start(settle);
         var mismatches = Walks(m, directmap, n, (1UL << 30) - 1);
         sw.Stop();
         return Result("W2", model, 1, n, sw, TimeSpan.Zero, m, m.Counters.TlbMisses - misses0, rc == 0 && mismatches == 0);
@@ -136,8 +134,7 @@ public static class Workloads
         var directmap = Directmap(model);
         var pages = (ulong)gib * PagesPerGib;
         var misses0 = m.Counters.TlbMisses;
-        settle?.Invoke();
-        var sw = Timer.Start();
+        var sw = Timer.Start(settle);
         var rc = model.MapPagesToXen(m, directmap, new Mfn(RamBaseMfn), pages, superpages: false);
         sw.Stop();
         var misses = m.Counters.TlbMisses - misses0;
@@ -177,8 +174,10 @@ public static class Workloads
         public TimeSpan Wall => _wall.Elapsed;
         public TimeSpan Cpu { get; private set; }
 
-        public static Timer Start()
+        /// <summary>Starts both clocks, right after <paramref name="settle"/> (when given) has run: nothing comes between them.</summary>
+        public static Timer Start(Action? settle)
         {
+            settle?.Invoke();
             var t = new Timer { _cpu0 = Environment.CpuUsage.TotalTime };
             t._wall.Start();
             return t;
